@@ -1,0 +1,168 @@
+//! Settings from the environment. Names and defaults are the README's configuration table.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuthMode {
+    /// Tokens issued by Clerk, verified against its JWKS or a PEM key.
+    Clerk,
+    /// A built-in issuer for local use: the service signs its own tokens.
+    Dev,
+}
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub database_url: String,
+    pub redis_url: Option<String>,
+    pub bind_addr: SocketAddr,
+    pub instance_id: String,
+    pub auth_mode: AuthMode,
+    /// Expected `iss`. In dev mode, the service's own base URL.
+    pub clerk_issuer: String,
+    pub clerk_jwks_url: Option<String>,
+    pub clerk_jwt_key: Option<String>,
+    pub clerk_authorized_parties: Vec<String>,
+    pub clerk_webhook_secret: Option<String>,
+    pub cors_origins: Vec<String>,
+    /// Allows dev auth on a non-loopback address (never in production).
+    pub dev_auth_force: bool,
+    /// Prefix of every Redis key and channel, so several deployments (or tests) can share one Redis.
+    pub redis_prefix: String,
+    pub db_pool_size: usize,
+    pub webhook_retry_base: Duration,
+    pub ws_auth_grace: Duration,
+    pub ws_heartbeat: Duration,
+    pub ws_idle_timeout: Duration,
+    pub ws_queue_capacity: usize,
+    pub ws_replay_cap: i64,
+    pub presence_ttl: Duration,
+    pub send_rate_per_sec: u32,
+    pub batch_max: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {name}: {problem}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub problem: String,
+}
+
+fn var(name: &'static str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parsed<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    match var(name) {
+        None => Ok(default),
+        Some(raw) => raw.trim().parse().map_err(|e| ConfigError {
+            name,
+            problem: format!("cannot parse {raw:?}: {e}"),
+        }),
+    }
+}
+
+fn list(name: &'static str, default: &str) -> Vec<String> {
+    var(name)
+        .unwrap_or_else(|| default.to_owned())
+        .split(',')
+        .map(|s| s.trim().trim_end_matches('/').to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+impl Settings {
+    /// Reads the environment (after `.env`, when present). One clear error per bad value.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let database_url = var("DATABASE_URL").ok_or(ConfigError {
+            name: "DATABASE_URL",
+            problem: "required (make run sets it for you)".into(),
+        })?;
+        let bind_addr: SocketAddr = parsed("BIND_ADDR", "127.0.0.1:8080".parse().expect("literal"))?;
+        let auth_mode = match var("AUTH_MODE").as_deref().unwrap_or("clerk") {
+            "clerk" => AuthMode::Clerk,
+            "dev" => AuthMode::Dev,
+            other => {
+                return Err(ConfigError {
+                    name: "AUTH_MODE",
+                    problem: format!("must be clerk or dev, not {other:?}"),
+                })
+            }
+        };
+        let dev_auth_force = parsed("DEV_AUTH_FORCE", false)?;
+        if auth_mode == AuthMode::Dev && !bind_addr.ip().is_loopback() && !dev_auth_force {
+            return Err(ConfigError {
+                name: "AUTH_MODE",
+                problem: format!(
+                    "dev sign-in on the non-loopback address {bind_addr} would let anyone mint tokens; set DEV_AUTH_FORCE=true to do it anyway"
+                ),
+            });
+        }
+        let clerk_issuer = match (&auth_mode, var("CLERK_ISSUER")) {
+            (_, Some(iss)) => iss.trim_end_matches('/').to_owned(),
+            (AuthMode::Dev, None) => String::new(), // filled in at start-up with the bound address
+            (AuthMode::Clerk, None) => {
+                return Err(ConfigError {
+                    name: "CLERK_ISSUER",
+                    problem: "required unless AUTH_MODE=dev (your Clerk Frontend API URL)".into(),
+                })
+            }
+        };
+        let clerk_jwt_key = var("CLERK_JWT_KEY").map(|k| k.replace("\\n", "\n"));
+        if let Some(key) = &clerk_jwt_key {
+            jsonwebtoken::DecodingKey::from_rsa_pem(key.as_bytes()).map_err(|e| ConfigError {
+                name: "CLERK_JWT_KEY",
+                problem: format!("not a PEM RSA public key: {e}"),
+            })?;
+        }
+        let clerk_webhook_secret = var("CLERK_WEBHOOK_SECRET");
+        if let Some(secret) = &clerk_webhook_secret {
+            crate::auth::svix::decode_secret(secret).map_err(|problem| ConfigError {
+                name: "CLERK_WEBHOOK_SECRET",
+                problem,
+            })?;
+        }
+        let instance_id = var("INSTANCE_ID").unwrap_or_else(|| {
+            let host = std::fs::read_to_string("/etc/hostname")
+                .map(|h| h.trim().to_owned())
+                .unwrap_or_else(|_| "parley".into());
+            format!("{host}-{}", std::process::id())
+        });
+        let secs = |name, default| parsed(name, default).map(Duration::from_secs);
+        Ok(Self {
+            database_url,
+            redis_url: var("REDIS_URL"),
+            bind_addr,
+            instance_id,
+            auth_mode,
+            clerk_issuer,
+            clerk_jwks_url: var("CLERK_JWKS_URL"),
+            clerk_jwt_key,
+            clerk_authorized_parties: list("CLERK_AUTHORIZED_PARTIES", ""),
+            clerk_webhook_secret,
+            cors_origins: list("CORS_ORIGINS", "http://localhost:3000"),
+            dev_auth_force,
+            redis_prefix: var("REDIS_PREFIX").unwrap_or_else(|| "parley".into()),
+            db_pool_size: parsed("DB_POOL_SIZE", 16)?,
+            webhook_retry_base: Duration::from_millis(parsed("WEBHOOK_RETRY_BASE_MS", 1000)?),
+            ws_auth_grace: secs("WS_AUTH_GRACE_S", 300)?,
+            ws_heartbeat: secs("WS_HEARTBEAT_S", 20)?,
+            ws_idle_timeout: secs("WS_IDLE_TIMEOUT_S", 60)?,
+            ws_queue_capacity: parsed("WS_QUEUE_CAPACITY", 1024)?,
+            ws_replay_cap: parsed("WS_REPLAY_CAP", 1000)?,
+            presence_ttl: secs("PRESENCE_TTL_S", 30)?,
+            send_rate_per_sec: parsed("SEND_RATE_PER_SEC", 50)?,
+            batch_max: parsed("BATCH_MAX", 256)?,
+        })
+    }
+
+    /// The JWKS the verifier reads: explicit, else the issuer's well-known path.
+    pub fn jwks_url(&self) -> String {
+        self.clerk_jwks_url
+            .clone()
+            .unwrap_or_else(|| format!("{}/.well-known/jwks.json", self.clerk_issuer))
+    }
+}

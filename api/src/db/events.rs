@@ -1,0 +1,82 @@
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{Jsonb, Text, Uuid as SqlUuid};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::schema::room_events;
+
+/// One entry of a room's event log.
+#[derive(Queryable, QueryableByName, Selectable, Serialize, Deserialize, ToSchema, Debug, Clone)]
+#[diesel(table_name = room_events)]
+pub struct RoomEvent {
+    pub room_id: Uuid,
+    /// Position in the room's log: 1, 2, 3… with no gap.
+    pub seq: i64,
+    /// `message.created`, `message.updated`, `message.deleted`, `reaction.added`,
+    /// `reaction.removed`, `member.joined`, `member.left` or `room.updated`.
+    pub kind: String,
+    /// The event's data: a message, a room, or a small object for reactions and members.
+    #[serde(rename = "data")]
+    #[schema(value_type = Object)]
+    pub payload: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+}
+
+impl RoomEvent {
+    /// The WebSocket frame for this event, serialised once and shared by every subscriber.
+    pub fn frame(&self) -> Arc<str> {
+        serde_json::json!({
+            "type": "event",
+            "room_id": self.room_id,
+            "seq": self.seq,
+            "event": self.kind,
+            "data": self.payload,
+        })
+        .to_string()
+        .into()
+    }
+}
+
+/// Appends an event; run it last in the transaction that made the change (see the SQL).
+pub async fn append(
+    conn: &mut AsyncPgConnection,
+    room_id: Uuid,
+    kind: &str,
+    payload: &serde_json::Value,
+) -> QueryResult<RoomEvent> {
+    diesel::sql_query("SELECT * FROM parley_append_event($1, $2, $3)")
+        .bind::<SqlUuid, _>(room_id)
+        .bind::<Text, _>(kind)
+        .bind::<Jsonb, _>(payload)
+        .get_result(conn)
+        .await
+}
+
+/// Events with seq > `after`, oldest first.
+pub async fn after(conn: &mut AsyncPgConnection, room_id: Uuid, after: i64, limit: i64) -> QueryResult<Vec<RoomEvent>> {
+    room_events::table
+        .filter(room_events::room_id.eq(room_id))
+        .filter(room_events::seq.gt(after))
+        .order(room_events::seq.asc())
+        .limit(limit)
+        .select(RoomEvent::as_select())
+        .load(conn)
+        .await
+}
+
+/// Events with `after < seq <= upto`, oldest first.
+pub async fn range(conn: &mut AsyncPgConnection, room_id: Uuid, after: i64, upto: i64) -> QueryResult<Vec<RoomEvent>> {
+    room_events::table
+        .filter(room_events::room_id.eq(room_id))
+        .filter(room_events::seq.gt(after))
+        .filter(room_events::seq.le(upto))
+        .order(room_events::seq.asc())
+        .select(RoomEvent::as_select())
+        .load(conn)
+        .await
+}

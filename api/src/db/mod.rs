@@ -1,0 +1,68 @@
+//! Connection pool, embedded migrations, and the queries per table.
+
+pub mod events;
+pub mod messages;
+pub mod rooms;
+pub mod schema;
+pub mod users;
+pub mod webhooks;
+
+use anyhow::Context;
+use diesel_async::pooled_connection::deadpool::{Object, Pool};
+use diesel_async::pooled_connection::AsyncDieselConnectionManager;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+pub type DbPool = Pool<AsyncPgConnection>;
+pub type DbConn = Object<AsyncPgConnection>;
+pub type PoolError = diesel_async::pooled_connection::deadpool::PoolError;
+
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations");
+
+/// Arbitrary constant: the advisory lock every `migrate` takes, so that several instances
+/// deploying at once apply migrations one after the other instead of racing.
+const MIGRATION_LOCK: i64 = 0x5041_524c_4559;
+
+pub fn pool(database_url: &str, size: usize) -> anyhow::Result<DbPool> {
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(database_url);
+    Pool::builder(manager)
+        .max_size(size)
+        .wait_timeout(Some(std::time::Duration::from_secs(5)))
+        .create_timeout(Some(std::time::Duration::from_secs(5)))
+        .runtime(deadpool::Runtime::Tokio1)
+        .build()
+        .context("building the database pool")
+}
+
+/// Applies pending migrations under a PostgreSQL advisory lock.
+pub async fn migrate(database_url: &str) -> anyhow::Result<Vec<String>> {
+    let url = database_url.to_owned();
+    // The harness blocks internally: keep it off the async workers.
+    tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<String>> {
+        use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
+        use diesel::connection::SimpleConnection;
+        let mut conn: AsyncConnectionWrapper<AsyncPgConnection> =
+            diesel::Connection::establish(&url).context("connecting to the database")?;
+        conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))?;
+        let applied: anyhow::Result<Vec<String>> = conn
+            .run_pending_migrations(MIGRATIONS)
+            .map(|versions| versions.iter().map(|v| v.to_string()).collect())
+            .map_err(|e| anyhow::anyhow!("applying migrations: {e}"));
+        conn.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))?;
+        applied
+    })
+    .await
+    .context("migration task")?
+}
+
+/// A cheap liveness query for `/readyz`.
+pub async fn ping(pool: &DbPool) -> anyhow::Result<()> {
+    let mut conn = pool.get().await.context("pool")?;
+    diesel::sql_query("SELECT 1").execute(&mut conn).await?;
+    Ok(())
+}
+
+/// One connection outside the pool, for `migrate`'s callers that need to check the server.
+pub async fn connect(database_url: &str) -> anyhow::Result<AsyncPgConnection> {
+    AsyncPgConnection::establish(database_url).await.context("connecting to the database")
+}

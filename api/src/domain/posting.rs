@@ -1,0 +1,177 @@
+//! Group commit for message posts.
+//!
+//! One transaction per message tops out at a few thousand commits a second; batching
+//! concurrent posts into one call of `parley_post_messages` (one statement, one round trip,
+//! one commit) multiplies that. There is no batching window: a lane takes whatever has
+//! queued while its previous batch was committing, so an idle server adds no latency.
+//! Posts are spread over lanes by room, so one room's posts are committed in the order
+//! they arrived. Each post is acknowledged only after its batch commits, and the committed
+//! events are what gets published.
+
+use std::hash::{Hash, Hasher};
+
+use chrono::SubsecRound;
+use tokio::sync::{mpsc, oneshot};
+use uuid::Uuid;
+
+use crate::db::events::RoomEvent;
+use crate::db::messages::{self, PostItem, PostOutcome};
+use crate::db::DbPool;
+use crate::domain::messages::{views, MessageView};
+use crate::error::ApiError;
+use crate::realtime::bus::Bus;
+
+pub struct PostRequest {
+    pub room_id: Uuid,
+    pub author_id: Uuid,
+    pub body: String,
+    pub client_msg_id: String,
+    pub reply_to: Option<Uuid>,
+}
+
+pub enum Posted {
+    Created(MessageView),
+    /// A retry of an earlier post with the same client_msg_id: the first message, no new event.
+    Duplicate(MessageView),
+}
+
+struct Job {
+    request: PostRequest,
+    reply: oneshot::Sender<Result<Posted, ApiError>>,
+}
+
+#[derive(Clone)]
+pub struct Poster {
+    lanes: Vec<mpsc::Sender<Job>>,
+}
+
+impl Poster {
+    pub fn start(db: DbPool, bus: Bus, lanes: usize, batch_max: usize) -> Self {
+        let lanes = (0..lanes.max(1))
+            .map(|_| {
+                let (tx, rx) = mpsc::channel(batch_max * 4);
+                tokio::spawn(run_lane(rx, db.clone(), bus.clone(), batch_max));
+                tx
+            })
+            .collect();
+        Self { lanes }
+    }
+
+    pub async fn post(&self, request: PostRequest) -> Result<Posted, ApiError> {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        request.room_id.hash(&mut hasher);
+        let lane = &self.lanes[(hasher.finish() % self.lanes.len() as u64) as usize];
+        let (reply, answer) = oneshot::channel();
+        lane.send(Job { request, reply })
+            .await
+            .map_err(|_| ApiError::Unavailable("shutting down".into()))?;
+        answer.await.map_err(|_| ApiError::Unavailable("shutting down".into()))?
+    }
+}
+
+async fn run_lane(mut rx: mpsc::Receiver<Job>, db: DbPool, bus: Bus, batch_max: usize) {
+    let mut jobs = Vec::with_capacity(batch_max);
+    while rx.recv_many(&mut jobs, batch_max).await > 0 {
+        let batch = std::mem::take(&mut jobs);
+        match commit(&db, &bus, &batch).await {
+            Ok(results) => answer(batch, results),
+            // The whole statement failed (e.g. two posts racing on one client_msg_id across
+            // instances, or a room deleted meanwhile): retry each alone so only the culprit fails.
+            Err(e) if batch.len() > 1 => {
+                tracing::debug!(error = ?e, size = batch.len(), "batch failed; retrying one by one");
+                for job in batch {
+                    let result = commit(&db, &bus, std::slice::from_ref(&job)).await;
+                    answer(vec![job], result.unwrap_or_else(|e| vec![Err(e)]));
+                }
+            }
+            Err(e) => answer(batch, vec![Err(e)]),
+        }
+    }
+}
+
+fn answer(batch: Vec<Job>, results: Vec<Result<Posted, ApiError>>) {
+    for (job, result) in batch.into_iter().zip(results) {
+        // A caller that gave up (closed socket, timed-out request) simply is not told.
+        let _ = job.reply.send(result);
+    }
+}
+
+async fn commit(db: &DbPool, bus: &Bus, batch: &[Job]) -> Result<Vec<Result<Posted, ApiError>>, ApiError> {
+    let now = chrono::Utc::now().trunc_subsecs(6);
+    let mut views_by_idx = Vec::with_capacity(batch.len());
+    let items: Vec<PostItem> = batch
+        .iter()
+        .enumerate()
+        .map(|(idx, job)| {
+            let r = &job.request;
+            let view = MessageView {
+                id: Uuid::now_v7(),
+                room_id: r.room_id,
+                seq: 0,
+                author_id: r.author_id,
+                body: r.body.clone(),
+                reply_to: r.reply_to,
+                client_msg_id: r.client_msg_id.clone(),
+                reactions: Default::default(),
+                my_reactions: None,
+                created_at: now,
+                edited_at: None,
+                deleted: false,
+            };
+            let item = PostItem {
+                idx: idx as i32,
+                id: view.id,
+                room_id: r.room_id,
+                author_id: r.author_id,
+                body: r.body.clone(),
+                client_msg_id: r.client_msg_id.clone(),
+                reply_to: r.reply_to,
+                created_at: now,
+                payload: serde_json::to_value(&view).unwrap_or_default(),
+            };
+            views_by_idx.push(view);
+            item
+        })
+        .collect();
+    let mut conn = db.get().await?;
+    let outcomes = messages::post_batch(&mut conn, &items).await?;
+    let mut results: Vec<Option<Result<Posted, ApiError>>> = (0..batch.len()).map(|_| None).collect();
+    let mut events = Vec::new();
+    for PostOutcome { idx, outcome, message_id, seq } in outcomes {
+        let i = idx as usize;
+        let result = match (outcome.as_str(), seq, message_id) {
+            ("created", Some(seq), _) => {
+                let mut view = views_by_idx[i].clone();
+                view.seq = seq;
+                events.push(RoomEvent {
+                    room_id: view.room_id,
+                    seq,
+                    kind: "message.created".into(),
+                    payload: serde_json::to_value(&view).map_err(anyhow::Error::from)?,
+                    created_at: now,
+                });
+                view.my_reactions = Some(vec![]);
+                Ok(Posted::Created(view))
+            }
+            ("duplicate", _, Some(id)) => {
+                let found = messages::by_id(&mut conn, id).await?.ok_or(ApiError::NotFound("message"))?;
+                let author = found.author_id;
+                Ok(Posted::Duplicate(views(&mut conn, vec![found], author).await?.remove(0)))
+            }
+            ("client_msg_id_conflict", _, _) => {
+                Err(ApiError::Conflict("client_msg_id was already used for a message in another room".into()))
+            }
+            ("not_member", _, _) => Err(ApiError::Forbidden("join the room first".into())),
+            ("no_room", _, _) => Err(ApiError::NotFound("room")),
+            ("bad_reply", _, _) => Err(ApiError::invalid("reply_to must be a message of the same room")),
+            (other, _, _) => Err(ApiError::Internal(anyhow::anyhow!("unexpected post outcome {other}"))),
+        };
+        results[i] = Some(result);
+    }
+    drop(conn);
+    bus.publish_events(&events).await;
+    Ok(results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(ApiError::Internal(anyhow::anyhow!("post outcome missing")))))
+        .collect())
+}

@@ -1,0 +1,64 @@
+//! Routes, one module per resource, and the extractor configs that turn framework-level
+//! input errors into problem+json.
+
+pub mod dev;
+pub mod health;
+pub mod messages;
+pub mod pagination;
+pub mod rooms;
+pub mod users;
+pub mod webhooks;
+pub mod ws;
+
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::{web, HttpRequest};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::error::ApiError;
+
+/// Largest JSON body we accept; a 4,000-character message is far below it.
+pub const JSON_LIMIT: usize = 64 * 1024;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.app_data(json_config())
+        .app_data(web::PathConfig::default().error_handler(path_error))
+        .app_data(web::QueryConfig::default().error_handler(query_error))
+        .service(health::healthz)
+        .service(health::readyz)
+        .service(health::metrics)
+        .service(
+            utoipa_actix_web::scope("/v1")
+                .configure(users::configure)
+                .configure(dev::configure)
+                .configure(webhooks::configure)
+                .configure(rooms::configure)
+                .configure(messages::configure)
+                .configure(ws::configure),
+        );
+}
+
+pub fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default().limit(JSON_LIMIT).error_handler(json_error)
+}
+
+fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let api = match &err {
+        JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
+            ApiError::TooLarge(format!("body larger than {JSON_LIMIT} bytes"))
+        }
+        JsonPayloadError::ContentType => {
+            ApiError::UnsupportedMediaType("expected Content-Type: application/json".into())
+        }
+        JsonPayloadError::Deserialize(e) => ApiError::invalid(format!("invalid JSON body: {e}")),
+        other => ApiError::invalid(format!("unreadable body: {other}")),
+    };
+    api.into()
+}
+
+fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError::NotFoundDetail(format!("no such resource: {err}")).into()
+}
+
+fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError::invalid(format!("invalid query string: {err}")).into()
+}

@@ -1,0 +1,68 @@
+use anyhow::Context;
+use parley::config::Settings;
+use parley::startup::{self, Application};
+use tracing_subscriber::EnvFilter;
+
+const USAGE: &str = "usage: parley [serve [--migrate] | migrate | openapi]";
+
+#[tokio::main]
+async fn main() {
+    if let Err(e) = run().await {
+        eprintln!("parley: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> anyhow::Result<()> {
+    let _ = dotenvy::dotenv();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = args.first().map(String::as_str).unwrap_or("serve");
+    if command == "openapi" {
+        print!("{}", parley::openapi::to_pretty_json());
+        return Ok(());
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn")))
+        .init();
+    match command {
+        "migrate" => {
+            let url = std::env::var("DATABASE_URL").context("DATABASE_URL is required")?;
+            let applied = parley::db::migrate(&url).await?;
+            println!("migrations applied: {}", if applied.is_empty() { "none pending".into() } else { applied.join(", ") });
+            Ok(())
+        }
+        "serve" => {
+            let settings = Settings::from_env().map_err(|e| anyhow::anyhow!("{e}"))?;
+            if args.iter().any(|a| a == "--migrate") {
+                parley::db::migrate(&settings.database_url).await?;
+            }
+            let dev = settings.auth_mode == parley::config::AuthMode::Dev;
+            let app = Application::build(settings).await?;
+            if dev {
+                let addr = app.addr();
+                println!("Parley is up on http://{addr} (dev sign-in). API docs: http://{addr}/docs/");
+                println!("Get a token:  curl -s -X POST http://{addr}/v1/dev/token -H 'content-type: application/json' -d '{{\"user_id\":\"user_alice\",\"name\":\"Alice\"}}'");
+                println!("Then:         curl -s http://{addr}/v1/me -H \"authorization: Bearer $TOKEN\"");
+            }
+            let state = app.state().clone();
+            let handle = app.handle();
+            tokio::spawn(async move {
+                wait_for_signal().await;
+                tracing::info!("shutting down: closing sockets with 'reconnect'");
+                startup::stop(&state, &handle).await;
+            });
+            app.run().await?;
+            Ok(())
+        }
+        other => anyhow::bail!("unknown command {other:?}\n{USAGE}"),
+    }
+}
+
+async fn wait_for_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+}

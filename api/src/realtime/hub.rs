@@ -1,0 +1,497 @@
+//! The hub: one task that owns this instance's connection and room maps.
+//!
+//! Design: per room, the hub keeps a cursor (the last seq delivered to the room's local
+//! subscribers) and a small reorder buffer. Events from any source (this instance's
+//! commits, Redis, back-fills from the database) go through the same gate: a seq at or
+//! below the cursor is a duplicate and dropped; the next seq is delivered; a later one is
+//! buffered and, if the hole persists for `GAP_GRACE`, filled from `room_events`. That is
+//! always complete, because a room's seqs are assigned under its row lock, so when seq N
+//! is committed every seq below N is committed too. A periodic tail check catches a lost
+//! last event (nothing after it to reveal the hole).
+//!
+//! Each connection has a bounded outbound queue; the hub never waits on it. A connection
+//! whose queue is full is closed with a reason, and its client resumes with `since`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
+use uuid::Uuid;
+
+use super::bus::{Bus, Control};
+use crate::db::events::{self, RoomEvent};
+use crate::db::{rooms, DbPool};
+
+pub type ConnId = u64;
+
+/// How long a hole in a room's sequence may wait for the missing event to arrive by
+/// pub/sub before it is read from the database.
+const GAP_GRACE: Duration = Duration::from_millis(25);
+/// How often watched rooms' log heads are compared with what was delivered.
+const TAIL_CHECK: Duration = Duration::from_secs(1);
+const BACKFILL_LIMIT: i64 = 1000;
+
+/// A log event ready to send: the frame text is built once for all subscribers.
+#[derive(Clone, Debug)]
+pub struct EventFrame {
+    pub room_id: Uuid,
+    pub seq: i64,
+    /// For `member.left`: that user's sockets stop receiving the room after this event.
+    pub left_user: Option<Uuid>,
+    pub text: Arc<str>,
+}
+
+impl EventFrame {
+    pub fn from_event(e: &RoomEvent) -> Self {
+        let left_user = (e.kind == "member.left")
+            .then(|| e.payload["user_id"].as_str().and_then(|u| u.parse().ok()))
+            .flatten();
+        Self { room_id: e.room_id, seq: e.seq, left_user, text: e.frame() }
+    }
+}
+
+#[derive(Debug)]
+pub enum Outbound {
+    Event(EventFrame),
+    Frame(Arc<str>),
+    /// The hub stopped delivering this room to the connection (it left or was kicked).
+    Dropped(Uuid),
+}
+
+enum Command {
+    Register { conn: ConnId, user_id: Uuid, session_id: Option<String>, tx: mpsc::Sender<Outbound>, kill: oneshot::Sender<String> },
+    Unregister { conn: ConnId },
+    Subscribe { conn: ConnId, room_id: Uuid, reply: oneshot::Sender<Result<i64, String>> },
+    Unsubscribe { conn: ConnId, room_id: Uuid },
+    Events(Vec<EventFrame>),
+    Ephemeral { room_id: Uuid, frame: Arc<str> },
+    RoomReady { room_id: Uuid, head: Result<i64, String> },
+    Backfilled { room_id: Uuid, events: Option<Vec<EventFrame>> },
+    GapCheck { room_id: Uuid },
+    Heads(Vec<(Uuid, i64)>),
+    WatchedRooms(oneshot::Sender<Vec<Uuid>>),
+    ResyncAll,
+    Control(Control),
+    CloseAll { reason: String },
+    Stats(oneshot::Sender<HubStats>),
+}
+
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct HubStats {
+    pub connections: usize,
+    pub rooms: usize,
+}
+
+#[derive(Clone)]
+pub struct HubHandle {
+    tx: mpsc::UnboundedSender<Command>,
+}
+
+impl HubHandle {
+    fn send(&self, cmd: Command) {
+        // unwrap-free: if the hub is gone the process is shutting down; dropping is fine.
+        let _ = self.tx.send(cmd);
+    }
+
+    pub fn register(&self, conn: ConnId, user_id: Uuid, session_id: Option<String>, tx: mpsc::Sender<Outbound>, kill: oneshot::Sender<String>) {
+        self.send(Command::Register { conn, user_id, session_id, tx, kill });
+    }
+
+    pub fn unregister(&self, conn: ConnId) {
+        self.send(Command::Unregister { conn });
+    }
+
+    /// Subscribes a connection; answers the room's cursor C. From then on the connection
+    /// receives every event with seq > C, in order; the caller replays up to C itself.
+    pub async fn subscribe(&self, conn: ConnId, room_id: Uuid) -> Result<i64, String> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Command::Subscribe { conn, room_id, reply });
+        answer.await.map_err(|_| "hub stopped".to_owned())?
+    }
+
+    pub fn unsubscribe(&self, conn: ConnId, room_id: Uuid) {
+        self.send(Command::Unsubscribe { conn, room_id });
+    }
+
+    pub fn events(&self, frames: Vec<EventFrame>) {
+        self.send(Command::Events(frames));
+    }
+
+    pub fn ephemeral(&self, room_id: Uuid, frame: Arc<str>) {
+        self.send(Command::Ephemeral { room_id, frame });
+    }
+
+    pub fn control(&self, control: Control) {
+        self.send(Command::Control(control));
+    }
+
+    pub fn resync_all(&self) {
+        self.send(Command::ResyncAll);
+    }
+
+    pub fn close_all(&self, reason: &str) {
+        self.send(Command::CloseAll { reason: reason.to_owned() });
+    }
+
+    pub async fn stats(&self) -> Option<HubStats> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Command::Stats(reply));
+        answer.await.ok()
+    }
+}
+
+/// Makes the handle now (the bus needs it) and the task later (it needs the bus).
+pub fn channel() -> (HubHandle, HubTask) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    (HubHandle { tx: tx.clone() }, HubTask { rx, tx })
+}
+
+pub struct HubTask {
+    rx: mpsc::UnboundedReceiver<Command>,
+    tx: mpsc::UnboundedSender<Command>,
+}
+
+struct ConnEntry {
+    user_id: Uuid,
+    session_id: Option<String>,
+    tx: mpsc::Sender<Outbound>,
+    kill: Option<oneshot::Sender<String>>,
+    rooms: HashSet<Uuid>,
+}
+
+#[derive(Default)]
+struct RoomEntry {
+    /// None while the bus subscription is being set up.
+    cursor: Option<i64>,
+    pending: BTreeMap<i64, EventFrame>,
+    subs: HashSet<ConnId>,
+    waiting: Vec<(ConnId, oneshot::Sender<Result<i64, String>>)>,
+    backfilling: bool,
+    gap_timer: bool,
+}
+
+struct Hub {
+    conns: HashMap<ConnId, ConnEntry>,
+    rooms: HashMap<Uuid, RoomEntry>,
+    tx: mpsc::UnboundedSender<Command>,
+    db: DbPool,
+    bus: Bus,
+}
+
+impl HubTask {
+    pub fn spawn(self, db: DbPool, bus: Bus) {
+        let hub = Hub { conns: HashMap::new(), rooms: HashMap::new(), tx: self.tx.clone(), db: db.clone(), bus };
+        tokio::spawn(hub.run(self.rx));
+        tokio::spawn(tail_check(HubHandle { tx: self.tx }, db));
+    }
+}
+
+impl Hub {
+    async fn run(mut self, mut rx: mpsc::UnboundedReceiver<Command>) {
+        while let Some(cmd) = rx.recv().await {
+            self.handle(cmd);
+        }
+    }
+
+    fn handle(&mut self, cmd: Command) {
+        match cmd {
+            Command::Register { conn, user_id, session_id, tx, kill } => {
+                self.conns.insert(conn, ConnEntry { user_id, session_id, tx, kill: Some(kill), rooms: HashSet::new() });
+            }
+            Command::Unregister { conn } => {
+                if let Some(entry) = self.conns.remove(&conn) {
+                    for room_id in entry.rooms {
+                        self.leave_room(conn, room_id);
+                    }
+                }
+            }
+            Command::Subscribe { conn, room_id, reply } => self.subscribe(conn, room_id, reply),
+            Command::Unsubscribe { conn, room_id } => {
+                if let Some(c) = self.conns.get_mut(&conn) {
+                    c.rooms.remove(&room_id);
+                }
+                self.leave_room(conn, room_id);
+            }
+            Command::Events(frames) => {
+                for f in frames {
+                    self.accept(f);
+                }
+            }
+            Command::Ephemeral { room_id, frame } => {
+                let subs: Vec<ConnId> = match self.rooms.get(&room_id) {
+                    Some(room) => room.subs.iter().copied().collect(),
+                    None => return,
+                };
+                for conn in subs {
+                    self.push(conn, Outbound::Frame(frame.clone()));
+                }
+            }
+            Command::RoomReady { room_id, head } => self.room_ready(room_id, head),
+            Command::Backfilled { room_id, events } => {
+                let Some(room) = self.rooms.get_mut(&room_id) else { return };
+                room.backfilling = false;
+                match events {
+                    Some(events) => {
+                        for f in events {
+                            self.accept(f);
+                        }
+                    }
+                    None => self.arm_gap_timer(room_id),
+                }
+            }
+            Command::GapCheck { room_id } => {
+                let Some(room) = self.rooms.get_mut(&room_id) else { return };
+                room.gap_timer = false;
+                if !room.pending.is_empty() {
+                    self.backfill(room_id);
+                }
+            }
+            Command::Heads(heads) => {
+                for (room_id, head) in heads {
+                    let behind = self.rooms.get(&room_id).and_then(|r| r.cursor).is_some_and(|c| c < head);
+                    if behind {
+                        self.backfill(room_id);
+                    }
+                }
+            }
+            Command::WatchedRooms(reply) => {
+                let _ = reply.send(self.rooms.iter().filter(|(_, r)| r.cursor.is_some()).map(|(id, _)| *id).collect());
+            }
+            Command::ResyncAll => {
+                let ids: Vec<Uuid> = self.rooms.keys().copied().collect();
+                for room_id in ids {
+                    self.backfill(room_id);
+                }
+            }
+            Command::Control(control) => {
+                let victims: Vec<ConnId> = self
+                    .conns
+                    .iter()
+                    .filter(|(_, c)| match &control {
+                        Control::CloseUser { user_id } => c.user_id == *user_id,
+                        Control::CloseSession { session_id } => c.session_id.as_deref() == Some(session_id.as_str()),
+                    })
+                    .map(|(id, _)| *id)
+                    .collect();
+                let reason = match control {
+                    Control::CloseUser { .. } => "user deleted",
+                    Control::CloseSession { .. } => "session ended",
+                };
+                for conn in victims {
+                    self.kill(conn, reason);
+                }
+            }
+            Command::CloseAll { reason } => {
+                let all: Vec<ConnId> = self.conns.keys().copied().collect();
+                for conn in all {
+                    self.kill(conn, &reason);
+                }
+            }
+            Command::Stats(reply) => {
+                let _ = reply.send(HubStats { connections: self.conns.len(), rooms: self.rooms.len() });
+            }
+        }
+    }
+
+    fn subscribe(&mut self, conn: ConnId, room_id: Uuid, reply: oneshot::Sender<Result<i64, String>>) {
+        let Some(c) = self.conns.get_mut(&conn) else {
+            let _ = reply.send(Err("connection closed".into()));
+            return;
+        };
+        c.rooms.insert(room_id);
+        let fresh = !self.rooms.contains_key(&room_id);
+        let room = self.rooms.entry(room_id).or_default();
+        match room.cursor {
+            Some(cursor) => {
+                room.subs.insert(conn);
+                let _ = reply.send(Ok(cursor));
+            }
+            None => room.waiting.push((conn, reply)),
+        }
+        if fresh {
+            // Subscribe to the bus first, then read the head: any event committed after
+            // that read is published after it, so it reaches us.
+            let (bus, db, tx) = (self.bus.clone(), self.db.clone(), self.tx.clone());
+            tokio::spawn(async move {
+                bus.subscribe_room(room_id).await;
+                let head = async {
+                    let mut conn = db.get().await.map_err(|e| e.to_string())?;
+                    let room = rooms::by_id(&mut conn, room_id).await.map_err(|e| e.to_string())?;
+                    Ok(room.map(|r| r.last_seq).unwrap_or(0))
+                }
+                .await;
+                let _ = tx.send(Command::RoomReady { room_id, head });
+            });
+        }
+    }
+
+    fn room_ready(&mut self, room_id: Uuid, head: Result<i64, String>) {
+        let Some(room) = self.rooms.get_mut(&room_id) else { return };
+        let waiting = std::mem::take(&mut room.waiting);
+        match head {
+            Ok(head) => {
+                room.cursor = Some(head);
+                for (conn, reply) in waiting {
+                    if self.conns.contains_key(&conn) {
+                        room.subs.insert(conn);
+                        let _ = reply.send(Ok(head));
+                    }
+                }
+                let buffered: Vec<EventFrame> = std::mem::take(&mut room.pending).into_values().collect();
+                for f in buffered {
+                    self.accept(f);
+                }
+                if self.rooms.get(&room_id).is_some_and(|r| r.subs.is_empty()) {
+                    self.drop_room(room_id);
+                }
+            }
+            Err(e) => {
+                for (conn, reply) in waiting {
+                    if let Some(c) = self.conns.get_mut(&conn) {
+                        c.rooms.remove(&room_id);
+                    }
+                    let _ = reply.send(Err(e.clone()));
+                }
+                self.drop_room(room_id);
+            }
+        }
+    }
+
+    /// The ordering gate: drop duplicates, deliver in order, buffer what is early.
+    fn accept(&mut self, frame: EventFrame) {
+        let room_id = frame.room_id;
+        let Some(room) = self.rooms.get_mut(&room_id) else { return };
+        let Some(cursor) = room.cursor else {
+            room.pending.insert(frame.seq, frame);
+            return;
+        };
+        if frame.seq <= cursor {
+            return;
+        }
+        room.pending.insert(frame.seq, frame);
+        let mut ready = Vec::new();
+        let mut cursor = cursor;
+        while let Some(entry) = room.pending.first_entry() {
+            if *entry.key() != cursor + 1 {
+                break;
+            }
+            cursor += 1;
+            ready.push(entry.remove());
+        }
+        room.cursor = Some(cursor);
+        let has_gap = !room.pending.is_empty();
+        for f in ready {
+            self.deliver(f);
+        }
+        if has_gap {
+            self.arm_gap_timer(room_id);
+        }
+    }
+
+    fn deliver(&mut self, frame: EventFrame) {
+        let Some(room) = self.rooms.get(&frame.room_id) else { return };
+        let subs: Vec<ConnId> = room.subs.iter().copied().collect();
+        let room_id = frame.room_id;
+        let left = frame.left_user;
+        for conn in subs {
+            self.push(conn, Outbound::Event(frame.clone()));
+            // A member who left (or was kicked) sees that event, then nothing more of the room.
+            if let Some(left) = left {
+                if self.conns.get(&conn).is_some_and(|c| c.user_id == left) {
+                    if let Some(c) = self.conns.get_mut(&conn) {
+                        c.rooms.remove(&room_id);
+                    }
+                    self.push(conn, Outbound::Dropped(room_id));
+                    self.leave_room(conn, room_id);
+                }
+            }
+        }
+    }
+
+    fn push(&mut self, conn: ConnId, out: Outbound) {
+        let Some(c) = self.conns.get_mut(&conn) else { return };
+        match c.tx.try_send(out) {
+            Ok(()) => {}
+            Err(mpsc::error::TrySendError::Full(_)) => self.kill(conn, "overflow: the client reads too slowly; reconnect with since"),
+            Err(mpsc::error::TrySendError::Closed(_)) => {}
+        }
+    }
+
+    /// Stops delivering to a connection and asks its session to close with a reason.
+    fn kill(&mut self, conn: ConnId, reason: &str) {
+        let Some(c) = self.conns.get_mut(&conn) else { return };
+        if let Some(kill) = c.kill.take() {
+            let _ = kill.send(reason.to_owned());
+        }
+        let rooms: Vec<Uuid> = c.rooms.drain().collect();
+        for room_id in rooms {
+            self.leave_room(conn, room_id);
+        }
+    }
+
+    fn leave_room(&mut self, conn: ConnId, room_id: Uuid) {
+        let Some(room) = self.rooms.get_mut(&room_id) else { return };
+        room.subs.remove(&conn);
+        room.waiting.retain(|(c, _)| *c != conn);
+        if room.subs.is_empty() && room.waiting.is_empty() && room.cursor.is_some() {
+            self.drop_room(room_id);
+        }
+    }
+
+    fn drop_room(&mut self, room_id: Uuid) {
+        self.rooms.remove(&room_id);
+        self.bus.unsubscribe_room(room_id);
+    }
+
+    fn arm_gap_timer(&mut self, room_id: Uuid) {
+        let Some(room) = self.rooms.get_mut(&room_id) else { return };
+        if room.gap_timer || room.backfilling {
+            return;
+        }
+        room.gap_timer = true;
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(GAP_GRACE).await;
+            let _ = tx.send(Command::GapCheck { room_id });
+        });
+    }
+
+    fn backfill(&mut self, room_id: Uuid) {
+        let Some(room) = self.rooms.get_mut(&room_id) else { return };
+        let Some(cursor) = room.cursor else { return };
+        if room.backfilling {
+            return;
+        }
+        room.backfilling = true;
+        let (db, tx) = (self.db.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            let fetched = async {
+                let mut conn = db.get().await.ok()?;
+                events::after(&mut conn, room_id, cursor, BACKFILL_LIMIT).await.ok()
+            }
+            .await;
+            let events = fetched.map(|list| list.iter().map(EventFrame::from_event).collect());
+            let _ = tx.send(Command::Backfilled { room_id, events });
+        });
+    }
+}
+
+/// Compares watched rooms' log heads with what the hub delivered, to catch a lost last event.
+async fn tail_check(hub: HubHandle, db: DbPool) {
+    let mut tick = tokio::time::interval(TAIL_CHECK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let (reply, answer) = oneshot::channel();
+        hub.send(Command::WatchedRooms(reply));
+        let Ok(watched) = answer.await else { return };
+        if watched.is_empty() {
+            continue;
+        }
+        let Ok(mut conn) = db.get().await else { continue };
+        if let Ok(heads) = rooms::heads(&mut conn, &watched).await {
+            hub.send(Command::Heads(heads));
+        }
+    }
+}

@@ -1,0 +1,62 @@
+"use client";
+import { useParams, useRouter } from "next/navigation";
+import { Avatar } from "@/components/ui/avatar";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent } from "@/components/ui/card";
+import { ErrorState, Loading } from "@/components/ui/states";
+import { useStartDm } from "@/hooks/queries/conversations";
+import { useMe } from "@/hooks/queries/me";
+import { useUser } from "@/hooks/queries/users";
+import { errorMessage } from "@/lib/api/client";
+
+export default function UserPage() {
+  const { id } = useParams<{ id: string }>();
+  const user = useUser(id);
+  const me = useMe();
+  const dm = useStartDm();
+  const router = useRouter();
+
+  if (user.isPending) return <Loading />;
+  if (user.isError) return <ErrorState error={errorMessage(user.error)} onRetry={() => user.refetch()} className="m-8" />;
+  const u = user.data;
+  const isMe = me.data?.id === u.id;
+  const fullName = [u.first_name, u.last_name].filter(Boolean).join(" ");
+
+  return (
+    <div className="mx-auto w-full max-w-xl p-4 sm:p-8">
+      <Card data-testid="user-profile">
+        <CardContent className="flex flex-col items-center gap-3 p-8 text-center">
+          <Avatar name={u.display_name || "?"} src={u.image_url} color={u.color} size="lg" />
+          <div>
+            <h1 className="text-2xl font-bold">{u.deleted ? "Deleted user" : u.display_name}</h1>
+            {fullName && <p className="text-sm text-muted-foreground">{fullName}</p>}
+          </div>
+          {u.role !== "user" && <Badge variant="secondary">{u.role}</Badge>}
+          {u.bio ? <p className="max-w-md whitespace-pre-wrap text-sm">{u.bio}</p> : <p className="text-sm text-muted-foreground">No bio yet.</p>}
+          <p className="text-xs text-muted-foreground">Joined {new Date(u.created_at).toLocaleDateString()}</p>
+          {isMe ? (
+            <Button variant="outline" onClick={() => router.push("/profile")}>
+              Edit profile
+            </Button>
+          ) : (
+            !u.deleted && (
+              <Button
+                data-testid="start-dm"
+                disabled={dm.isPending}
+                onClick={() => dm.mutate(u.id, { onSuccess: (room) => router.push(`/rooms/${room.id}`) })}
+              >
+                {dm.isPending ? "Opening…" : "💬 Send a message"}
+              </Button>
+            )
+          )}
+          {dm.isError && (
+            <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+              {errorMessage(dm.error)}
+            </p>
+          )}
+        </CardContent>
+      </Card>
+    </div>
+  );
+}

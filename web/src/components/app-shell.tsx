@@ -1,0 +1,102 @@
+"use client";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { useState, type ReactNode } from "react";
+import { useMe } from "@/hooks/queries/me";
+import { useAuth } from "@/lib/auth/context";
+import { cn } from "@/lib/utils";
+import { ConnectionStatus } from "./connection-status";
+import { ConversationList } from "./conversation-list";
+import { ThemeToggle } from "./theme-toggle";
+import { Avatar } from "./ui/avatar";
+import { Button } from "./ui/button";
+
+const nav = [
+  { href: "/dashboard", label: "Home", icon: "🏠", testId: "nav-dashboard" },
+  { href: "/rooms", label: "Browse rooms", icon: "🧭", testId: "nav-rooms" },
+  { href: "/profile", label: "Profile", icon: "👤", testId: "nav-profile" },
+];
+
+function Sidebar({ onNavigate }: { onNavigate?: () => void }) {
+  const path = usePathname();
+  const me = useMe();
+  const auth = useAuth();
+  const name = me.data?.display_name || auth.user?.name || auth.user?.id || "";
+  return (
+    <div className="flex h-full flex-col">
+      <div className="flex h-14 items-center justify-between px-4">
+        <Link href="/dashboard" className="flex items-center gap-2 text-lg font-bold" onClick={onNavigate}>
+          <span className="inline-flex h-7 w-7 items-center justify-center rounded-lg bg-primary text-sm text-primary-foreground">
+            P
+          </span>
+          Parley
+        </Link>
+        <ConnectionStatus />
+      </div>
+      <nav className="flex flex-col gap-0.5 px-2" aria-label="Main">
+        {nav.map((n) => (
+          <Link
+            key={n.href}
+            href={n.href}
+            data-testid={n.testId}
+            onClick={onNavigate}
+            aria-current={path === n.href ? "page" : undefined}
+            className={cn(
+              "flex items-center gap-3 rounded-lg px-3 py-2 text-sm font-medium hover:bg-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring",
+              path === n.href && "bg-muted",
+            )}
+          >
+            <span aria-hidden>{n.icon}</span>
+            {n.label}
+          </Link>
+        ))}
+      </nav>
+      <div className="mt-4 px-4 text-xs font-semibold uppercase tracking-wide text-muted-foreground">Conversations</div>
+      <div className="mt-1 min-h-0 flex-1 overflow-y-auto px-2 pb-2">
+        <ConversationList compact onNavigate={onNavigate} />
+      </div>
+      <div className="flex items-center gap-2 border-t border-border p-3">
+        <Avatar name={name || "?"} src={me.data?.image_url} color={me.data?.color} />
+        <div className="min-w-0 flex-1">
+          <div className="truncate text-sm font-medium" data-testid="current-user-name">
+            {name}
+          </div>
+          <div className="truncate text-xs text-muted-foreground">{auth.mode === "dev" ? "dev sign-in" : auth.user?.email}</div>
+        </div>
+        <ThemeToggle />
+        <Button variant="ghost" size="icon" onClick={() => auth.signOut()} aria-label="Sign out" data-testid="sign-out" title="Sign out">
+          ⎋
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+export function AppShell({ children }: { children: ReactNode }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <div className="flex h-dvh overflow-hidden">
+      <aside className="hidden w-72 shrink-0 border-r border-border bg-card md:block">
+        <Sidebar />
+      </aside>
+      {open && (
+        <div className="fixed inset-0 z-40 md:hidden" role="dialog" aria-modal="true" aria-label="Navigation">
+          <button className="absolute inset-0 bg-black/40" aria-label="Close menu" onClick={() => setOpen(false)} />
+          <aside className="absolute inset-y-0 left-0 w-[85vw] max-w-xs border-r border-border bg-card shadow-xl">
+            <Sidebar onNavigate={() => setOpen(false)} />
+          </aside>
+        </div>
+      )}
+      <div className="flex min-w-0 flex-1 flex-col">
+        <header className="flex h-12 shrink-0 items-center gap-2 border-b border-border px-2 md:hidden">
+          <Button variant="ghost" size="icon" onClick={() => setOpen(true)} aria-label="Open menu" data-testid="open-menu">
+            ☰
+          </Button>
+          <span className="font-semibold">Parley</span>
+          <ConnectionStatus className="ml-auto mr-2" />
+        </header>
+        <main className="min-h-0 flex-1 overflow-y-auto">{children}</main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,37 @@
+"use client";
+import type { Room } from "@/lib/api/types";
+import { useMembers } from "@/hooks/queries/rooms";
+import { useMe } from "@/hooks/queries/me";
+import { Avatar } from "./ui/avatar";
+
+/** A direct room is named after the other person; other rooms by their name. */
+export function useRoomDisplay(room: Room | undefined) {
+  const me = useMe();
+  const isDm = room?.kind === "direct";
+  const members = useMembers(room?.id ?? "", Boolean(room) && isDm);
+  if (!room) return { name: "", other: undefined };
+  if (!isDm) return { name: room.name, other: undefined };
+  const other = members.data?.items.find((m) => m.user.id !== me.data?.id)?.user;
+  return { name: other?.display_name ?? room.name, other };
+}
+
+export function RoomIcon({ room, size = "sm" }: { room: Room; size?: "sm" | "md" }) {
+  const { name, other } = useRoomDisplay(room);
+  if (room.kind === "direct") return <Avatar name={name || "?"} src={other?.image_url} color={other?.color} size={size} />;
+  return (
+    <span
+      aria-hidden
+      className={
+        "inline-flex shrink-0 items-center justify-center rounded-lg bg-primary/10 font-semibold text-primary " +
+        (size === "md" ? "h-10 w-10" : "h-8 w-8 text-sm")
+      }
+    >
+      {room.kind === "private" ? "🔒" : "#"}
+    </span>
+  );
+}
+
+export function RoomName({ room }: { room: Room }) {
+  const { name } = useRoomDisplay(room);
+  return <>{name}</>;
+}

@@ -1,0 +1,260 @@
+"use client";
+import Link from "next/link";
+import { memo, useEffect, useRef, useState, type KeyboardEvent } from "react";
+import type { Message, User } from "@/lib/api/types";
+import { cn, formatTime } from "@/lib/utils";
+import { Avatar } from "../ui/avatar";
+
+export const QUICK_EMOJIS = ["👍", "❤️", "😂", "🎉", "😮", "😢"];
+
+export interface PendingMessage {
+  client_msg_id: string;
+  body: string;
+  reply_to: string | null;
+  status: "sending" | "failed";
+  error?: string;
+  created_at: string;
+  baselineSeq: number;
+}
+
+interface Props {
+  message: Message;
+  author?: User;
+  mine: boolean;
+  grouped: boolean;
+  canModerate: boolean;
+  replyTarget?: { message?: Message; author?: string };
+  editing: boolean;
+  readers?: User[];
+  onReply(m: Message): void;
+  onStartEdit(m: Message): void;
+  onCancelEdit(): void;
+  onSaveEdit(m: Message, body: string): void;
+  onDelete(m: Message): void;
+  onReact(m: Message, emoji: string, add: boolean): void;
+}
+
+function EditBox({ initial, onSave, onCancel }: { initial: string; onSave(b: string): void; onCancel(): void }) {
+  const [v, setV] = useState(initial);
+  const ref = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    el?.focus();
+    el?.setSelectionRange(el.value.length, el.value.length);
+  }, []);
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === "Enter" && !e.shiftKey) {
+      e.preventDefault();
+      if (v.trim()) onSave(v.trim());
+    } else if (e.key === "Escape") onCancel();
+  };
+  return (
+    <div className="flex flex-col gap-1">
+      <textarea
+        ref={ref}
+        data-testid="edit-input"
+        aria-label="Edit message"
+        className="w-full min-w-[12rem] resize-none rounded-lg border border-border bg-background p-2 text-sm field-sizing-content focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+        value={v}
+        onChange={(e) => setV(e.target.value)}
+        onKeyDown={onKey}
+      />
+      <span className="text-[11px] text-muted-foreground">
+        Enter to{" "}
+        <button type="button" className="underline" data-testid="edit-save" onClick={() => v.trim() && onSave(v.trim())}>
+          save
+        </button>{" "}
+        · Esc to{" "}
+        <button type="button" className="underline" onClick={onCancel}>
+          cancel
+        </button>
+      </span>
+    </div>
+  );
+}
+
+function ActionButton({ label, onClick, children, testId }: { label: string; onClick(): void; children: React.ReactNode; testId?: string }) {
+  return (
+    <button
+      type="button"
+      aria-label={label}
+      title={label}
+      data-testid={testId}
+      onClick={onClick}
+      className="rounded-md px-1.5 py-1 text-sm hover:bg-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+    >
+      {children}
+    </button>
+  );
+}
+
+export const MessageItem = memo(function MessageItem(p: Props) {
+  const { message: m, author, mine } = p;
+  const [picker, setPicker] = useState(false);
+  const name = author?.display_name || "Unknown";
+  const reactions = Object.entries(m.reactions ?? {}).filter(([, n]) => n > 0);
+  return (
+    <div
+      data-testid="message"
+      data-message-id={m.id}
+      data-seq={m.seq}
+      data-mine={mine ? "true" : "false"}
+      className={cn("group relative flex gap-3 px-3 py-0.5 hover:bg-muted/40 sm:px-4", !p.grouped && "mt-3")}
+    >
+      <div className="w-8 shrink-0">
+        {!p.grouped && (
+          <Link href={author ? `/users/${author.id}` : "#"} tabIndex={-1} aria-hidden>
+            <Avatar name={name} src={author?.image_url} color={author?.color} />
+          </Link>
+        )}
+      </div>
+      <div className="min-w-0 flex-1">
+        {!p.grouped && (
+          <div className="flex items-baseline gap-2">
+            <Link href={author ? `/users/${author.id}` : "#"} className="text-sm font-semibold hover:underline" style={{ color: author?.color ?? undefined }} data-testid="message-author">
+              {name}
+            </Link>
+            <time className="text-[11px] text-muted-foreground" dateTime={m.created_at}>
+              {formatTime(m.created_at)}
+            </time>
+          </div>
+        )}
+        {m.reply_to && (
+          <div className="mb-0.5 flex items-center gap-1 border-l-2 border-primary/50 pl-2 text-xs text-muted-foreground" data-testid="message-reply-quote">
+            <span className="font-medium">↪ {p.replyTarget?.author ?? "Reply"}</span>
+            <span className="truncate">
+              {p.replyTarget?.message ? (p.replyTarget.message.deleted ? "Message deleted" : p.replyTarget.message.body) : "an earlier message"}
+            </span>
+          </div>
+        )}
+        {m.deleted ? (
+          <p className="text-sm italic text-muted-foreground" data-testid="message-deleted">
+            Message deleted
+          </p>
+        ) : p.editing ? (
+          <EditBox initial={m.body} onSave={(b) => p.onSaveEdit(m, b)} onCancel={p.onCancelEdit} />
+        ) : (
+          <p className="whitespace-pre-wrap break-words text-sm leading-relaxed" data-testid="message-body">
+            {m.body}
+            {m.edited_at && (
+              <span className="ml-1 text-[11px] text-muted-foreground" data-testid="message-edited">
+                (edited)
+              </span>
+            )}
+          </p>
+        )}
+        {reactions.length > 0 && !m.deleted && (
+          <div className="mt-1 flex flex-wrap gap-1">
+            {reactions.map(([emoji, n]) => {
+              const pressed = (m.my_reactions ?? []).includes(emoji);
+              return (
+                <button
+                  key={emoji}
+                  type="button"
+                  data-testid="reaction-chip"
+                  data-emoji={emoji}
+                  data-count={n}
+                  aria-pressed={pressed}
+                  aria-label={`${emoji} ${n}${pressed ? ", you reacted" : ""}`}
+                  onClick={() => p.onReact(m, emoji, !pressed)}
+                  className={cn(
+                    "inline-flex items-center gap-1 rounded-full border px-2 py-0.5 text-xs tabular-nums focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring",
+                    pressed ? "border-primary bg-primary/10 text-primary" : "border-border bg-card hover:bg-muted",
+                  )}
+                >
+                  <span>{emoji}</span>
+                  <span>{n}</span>
+                </button>
+              );
+            })}
+          </div>
+        )}
+        {p.readers && p.readers.length > 0 && (
+          <div className="mt-1 flex items-center gap-0.5" data-testid="read-marker" aria-label={`Seen by ${p.readers.map((r) => r.display_name).join(", ")}`}>
+            <span className="mr-1 text-[10px] text-muted-foreground">Seen by</span>
+            {p.readers.slice(0, 5).map((r) => (
+              <Avatar key={r.id} name={r.display_name} src={r.image_url} color={r.color} size="xs" />
+            ))}
+          </div>
+        )}
+      </div>
+      {!m.deleted && !p.editing && (
+        <div
+          className={cn(
+            "absolute -top-3 right-3 z-10 flex items-center rounded-lg border border-border bg-card shadow-sm",
+            "opacity-0 transition-opacity group-hover:opacity-100 group-focus-within:opacity-100 [@media(hover:none)]:opacity-100",
+            picker && "opacity-100",
+          )}
+        >
+          {picker ? (
+            <div className="flex items-center" role="group" aria-label="Pick a reaction">
+              {QUICK_EMOJIS.map((e) => (
+                <ActionButton
+                  key={e}
+                  label={`React ${e}`}
+                  testId="reaction-option"
+                  onClick={() => {
+                    setPicker(false);
+                    p.onReact(m, e, !(m.my_reactions ?? []).includes(e));
+                  }}
+                >
+                  {e}
+                </ActionButton>
+              ))}
+              <ActionButton label="Close" onClick={() => setPicker(false)}>
+                ✕
+              </ActionButton>
+            </div>
+          ) : (
+            <>
+              <ActionButton label="Add reaction" testId="message-react" onClick={() => setPicker(true)}>
+                😊
+              </ActionButton>
+              <ActionButton label="Reply" testId="message-reply" onClick={() => p.onReply(m)}>
+                ↩
+              </ActionButton>
+              {mine && (
+                <ActionButton label="Edit" testId="message-edit" onClick={() => p.onStartEdit(m)}>
+                  ✎
+                </ActionButton>
+              )}
+              {(mine || p.canModerate) && (
+                <ActionButton label="Delete" testId="message-delete" onClick={() => p.onDelete(m)}>
+                  🗑
+                </ActionButton>
+              )}
+            </>
+          )}
+        </div>
+      )}
+    </div>
+  );
+});
+
+export function PendingItem({ p, onRetry, onDiscard }: { p: PendingMessage; onRetry(): void; onDiscard(): void }) {
+  return (
+    <div data-testid="pending-message" data-status={p.status} className="flex gap-3 px-3 py-0.5 sm:px-4">
+      <div className="w-8 shrink-0" />
+      <div className="min-w-0 flex-1">
+        <p className={cn("whitespace-pre-wrap break-words text-sm", p.status === "sending" ? "opacity-60" : "text-red-600 dark:text-red-400")}>
+          {p.body}
+        </p>
+        <div className="flex items-center gap-2 text-[11px] text-muted-foreground">
+          {p.status === "sending" ? (
+            "Sending…"
+          ) : (
+            <>
+              <span>Not sent{p.error ? ` — ${p.error}` : ""}.</span>
+              <button type="button" className="font-medium text-primary underline" onClick={onRetry} data-testid="pending-retry">
+                Retry
+              </button>
+              <button type="button" className="underline" onClick={onDiscard}>
+                Discard
+              </button>
+            </>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,113 @@
+"use client";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, unwrap } from "@/lib/api/client";
+import type { CreateRoom, MemberRole, Room } from "@/lib/api/types";
+
+export const roomKey = (id: string) => ["rooms", id] as const;
+export const membersKey = (id: string) => ["rooms", id, "members"] as const;
+
+export function useRoomDirectory(q: string) {
+  return useInfiniteQuery({
+    queryKey: ["rooms", "list", q],
+    queryFn: ({ pageParam }) =>
+      unwrap(
+        api.GET("/v1/rooms", {
+          params: { query: { q: q || undefined, cursor: pageParam ?? undefined, limit: 30 } },
+        }),
+      ),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+  });
+}
+
+export function useRoom(id: string) {
+  return useQuery({
+    queryKey: roomKey(id),
+    queryFn: () => unwrap(api.GET("/v1/rooms/{id}", { params: { path: { id } } })),
+  });
+}
+
+function useRoomListInvalidation() {
+  const qc = useQueryClient();
+  return (room?: Room) => {
+    if (room) qc.setQueryData(roomKey(room.id), room);
+    void qc.invalidateQueries({ queryKey: ["rooms", "list"] });
+    void qc.invalidateQueries({ queryKey: ["conversations"] });
+  };
+}
+
+export function useCreateRoom() {
+  const done = useRoomListInvalidation();
+  return useMutation({
+    mutationFn: (body: CreateRoom) => unwrap(api.POST("/v1/rooms", { body })),
+    onSuccess: (room) => done(room),
+  });
+}
+
+export function useUpdateRoom(id: string) {
+  const done = useRoomListInvalidation();
+  return useMutation({
+    mutationFn: (body: { name?: string; description?: string }) =>
+      unwrap(api.PATCH("/v1/rooms/{id}", { params: { path: { id } }, body })),
+    onSuccess: (room) => done(room),
+  });
+}
+
+export function useDeleteRoom(id: string) {
+  const done = useRoomListInvalidation();
+  return useMutation({
+    mutationFn: () => unwrap(api.DELETE("/v1/rooms/{id}", { params: { path: { id } } })),
+    onSuccess: () => done(),
+  });
+}
+
+export function useJoinRoom() {
+  const qc = useQueryClient();
+  const done = useRoomListInvalidation();
+  return useMutation({
+    mutationFn: (id: string) => unwrap(api.POST("/v1/rooms/{id}/join", { params: { path: { id } } })),
+    onSuccess: (_data, id) => {
+      done();
+      void qc.invalidateQueries({ queryKey: roomKey(id), exact: true });
+      void qc.invalidateQueries({ queryKey: membersKey(id) });
+    },
+  });
+}
+
+export function useLeaveRoom() {
+  const qc = useQueryClient();
+  const done = useRoomListInvalidation();
+  return useMutation({
+    mutationFn: (id: string) => unwrap(api.POST("/v1/rooms/{id}/leave", { params: { path: { id } } })),
+    onSuccess: (_data, id) => {
+      done();
+      void qc.invalidateQueries({ queryKey: roomKey(id), exact: true });
+    },
+  });
+}
+
+export function useMembers(id: string, enabled = true) {
+  return useQuery({
+    queryKey: membersKey(id),
+    queryFn: () => unwrap(api.GET("/v1/rooms/{id}/members", { params: { path: { id } } })),
+    enabled,
+  });
+}
+
+export function useInvite(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { user_id: string; role?: MemberRole }) =>
+      unwrap(api.POST("/v1/rooms/{id}/members", { params: { path: { id } }, body: v })),
+    onSuccess: () => qc.invalidateQueries({ queryKey: membersKey(id) }),
+  });
+}
+
+export function useKick(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (userId: string) =>
+      unwrap(api.DELETE("/v1/rooms/{id}/members/{user_id}", { params: { path: { id, user_id: userId } } })),
+    onSuccess: () => qc.invalidateQueries({ queryKey: membersKey(id) }),
+  });
+}

@@ -1,0 +1,71 @@
+import createClient, { type Middleware } from "openapi-fetch";
+import type { paths } from "./schema";
+import { API_URL } from "../env";
+
+/** RFC 9457 problem details, raised for every non-2xx answer. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string | undefined,
+    readonly title: string,
+    readonly detail?: string,
+  ) {
+    super(detail || title || `HTTP ${status}`);
+    this.name = "ApiError";
+  }
+}
+
+type TokenProvider = () => Promise<string | null>;
+let tokenProvider: TokenProvider = async () => null;
+
+/** The auth layer registers how to get a bearer token; the client stays auth-agnostic. */
+export function setTokenProvider(fn: TokenProvider) {
+  tokenProvider = fn;
+}
+
+export function getToken(): Promise<string | null> {
+  return tokenProvider();
+}
+
+const auth: Middleware = {
+  async onRequest({ request }) {
+    const token = await tokenProvider();
+    if (token) request.headers.set("Authorization", `Bearer ${token}`);
+    return request;
+  },
+};
+
+export const api = createClient<paths>({ baseUrl: API_URL });
+api.use(auth);
+
+function toApiError(error: unknown, response: Response): ApiError {
+  const p = (error && typeof error === "object" ? error : {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+  return new ApiError(
+    response.status,
+    str(p.code),
+    str(p.title) ?? response.statusText ?? "Request failed",
+    str(p.detail) ?? (typeof error === "string" ? error : undefined),
+  );
+}
+
+/** Turn an openapi-fetch result into its data, or throw an ApiError. */
+export async function unwrap<T>(
+  call: Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<T> {
+  let result: { data?: T; error?: unknown; response: Response };
+  try {
+    result = await call;
+  } catch (e) {
+    // fetch itself failed: offline, DNS, CORS, API down.
+    throw new ApiError(0, "network_error", "Network error", e instanceof Error ? e.message : String(e));
+  }
+  if (!result.response.ok) throw toApiError(result.error, result.response);
+  return result.data as T;
+}
+
+export function errorMessage(e: unknown): string {
+  if (e instanceof ApiError) return e.detail || e.title;
+  if (e instanceof Error) return e.message;
+  return "Something went wrong";
+}

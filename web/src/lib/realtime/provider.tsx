@@ -1,0 +1,159 @@
+"use client";
+import { useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { api, unwrap } from "../api/client";
+import type { Message, Room } from "../api/types";
+import { useAuth } from "../auth/context";
+import { WS_URL } from "../env";
+import { applyReaction, markDeleted, upsertMessage, type MessagePages, type ReactionChange } from "./apply";
+import { RealtimeClient, type ConnectionStatus } from "./client";
+import type { SeqEvent } from "./ordering";
+import { useConversations, conversationsKey } from "@/hooks/queries/conversations";
+import { useMe } from "@/hooks/queries/me";
+import { messagesKey } from "@/hooks/queries/messages";
+import { membersKey, roomKey } from "@/hooks/queries/rooms";
+
+interface RealtimeValue {
+  client: RealtimeClient;
+  status: ConnectionStatus;
+}
+
+const Ctx = createContext<RealtimeValue | null>(null);
+
+/** Null until a user is signed in and the client exists. */
+export function useRealtimeOptional(): RealtimeValue | null {
+  return useContext(Ctx);
+}
+
+export function useRealtime(): RealtimeValue {
+  const v = useContext(Ctx);
+  if (!v) throw new Error("useRealtime outside RealtimeProvider");
+  return v;
+}
+
+function makeClient() {
+  return new RealtimeClient({
+    url: `${WS_URL}/v1/ws`,
+    getTicket: async () => (await unwrap(api.POST("/v1/ws/tickets"))).ticket,
+    fetchEvents: async (roomId, after, limit) => {
+      const page = await unwrap(
+        api.GET("/v1/rooms/{id}/events", { params: { path: { id: roomId }, query: { after, limit } } }),
+      );
+      return page.items.map((e) => ({ room_id: e.room_id, seq: e.seq, event: e.kind, data: e.data }));
+    },
+  });
+}
+
+/** Apply one ordered room event to the query cache. */
+function applyEvent(qc: QueryClient, ev: SeqEvent, myUserId: string | undefined, bumpConversations: () => void) {
+  const key = messagesKey(ev.room_id);
+  const patch = (fn: (d: MessagePages | undefined) => MessagePages | undefined) => qc.setQueryData<MessagePages>(key, fn);
+  const data = (ev.data ?? {}) as Record<string, unknown>;
+  switch (ev.event) {
+    case "message.created":
+      patch((d) => upsertMessage(d, data as unknown as Message));
+      bumpConversations();
+      break;
+    case "message.updated":
+      patch((d) => upsertMessage(d, data as unknown as Message));
+      break;
+    case "message.deleted":
+      if (typeof data.id === "string") patch((d) => markDeleted(d, data.id as string));
+      bumpConversations();
+      break;
+    case "reaction.added":
+    case "reaction.removed":
+      patch((d) => applyReaction(d, data as unknown as ReactionChange, ev.event === "reaction.added", myUserId));
+      break;
+    case "member.joined":
+    case "member.left":
+      void qc.invalidateQueries({ queryKey: membersKey(ev.room_id) });
+      void qc.invalidateQueries({ queryKey: roomKey(ev.room_id), exact: true });
+      if (data.user_id === myUserId) bumpConversations();
+      break;
+    case "room.updated":
+      qc.setQueryData(roomKey(ev.room_id), data as unknown as Room);
+      bumpConversations();
+      break;
+  }
+}
+
+export function RealtimeProvider({ children }: { children: ReactNode }) {
+  const { signedIn, user } = useAuth();
+  const qc = useQueryClient();
+  const [client, setClient] = useState<RealtimeClient | null>(null);
+  const [status, setStatus] = useState<ConnectionStatus>("idle");
+  const me = useMe();
+  const myId = useRef<string | undefined>(undefined);
+  myId.current = me.data?.id;
+
+  // One client per tab and per signed-in user.
+  useEffect(() => {
+    if (!signedIn) return;
+    const c = makeClient();
+    setClient(c);
+    const offStatus = c.on("status", setStatus);
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const bump = () => {
+      if (timer) return;
+      timer = setTimeout(() => {
+        timer = null;
+        void qc.invalidateQueries({ queryKey: conversationsKey });
+      }, 400);
+    };
+    const offEvent = c.on("event", (ev) => applyEvent(qc, ev, myId.current, bump));
+    const offline = () => c.goOffline();
+    const online = () => c.goOnline();
+    window.addEventListener("offline", offline);
+    window.addEventListener("online", online);
+    if (typeof navigator !== "undefined" && navigator.onLine === false) c.goOffline();
+    c.start();
+    (window as unknown as { __parleyRealtime?: RealtimeClient }).__parleyRealtime = c;
+    return () => {
+      offStatus();
+      offEvent();
+      window.removeEventListener("offline", offline);
+      window.removeEventListener("online", online);
+      if (timer) clearTimeout(timer);
+      c.stop();
+      setClient(null);
+      setStatus("idle");
+    };
+  }, [signedIn, user?.id, qc]);
+
+  const value = useMemo(() => (client ? { client, status } : null), [client, status]);
+  return (
+    <Ctx.Provider value={value}>
+      {value && <ConversationSubscriptions client={value.client} />}
+      {children}
+    </Ctx.Provider>
+  );
+}
+
+/** Follow every room in the sidebar so unread badges move live. */
+function ConversationSubscriptions({ client }: { client: RealtimeClient }) {
+  const conversations = useConversations();
+  const rooms = useMemo(
+    () => (conversations.data?.items ?? []).map((c) => ({ id: c.room.id, lastSeq: c.room.last_seq })),
+    [conversations.data],
+  );
+  const subs = useRef(new Map<string, () => void>());
+  useEffect(() => {
+    const wanted = new Set(rooms.map((r) => r.id));
+    for (const [id, release] of subs.current) {
+      if (!wanted.has(id)) {
+        release();
+        subs.current.delete(id);
+      }
+    }
+    for (const r of rooms) if (!subs.current.has(r.id)) subs.current.set(r.id, client.subscribe(r.id, r.lastSeq));
+  }, [rooms, client]);
+  useEffect(() => {
+    const map = subs.current;
+    return () => {
+      for (const release of map.values()) release();
+      map.clear();
+    };
+  }, [client]);
+  return null;
+}
