@@ -48,15 +48,17 @@ pub struct ConfigError {
     pub problem: String,
 }
 
-fn var(name: &'static str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+fn var(env: Lookup, name: &'static str) -> Option<String> {
+    env(name).filter(|v| !v.trim().is_empty())
 }
 
-fn parsed<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError>
+fn parsed<T: std::str::FromStr>(env: Lookup, name: &'static str, default: T) -> Result<T, ConfigError>
 where
     T::Err: std::fmt::Display,
 {
-    match var(name) {
+    match var(env, name) {
         None => Ok(default),
         Some(raw) => raw.trim().parse().map_err(|e| ConfigError {
             name,
@@ -65,8 +67,8 @@ where
     }
 }
 
-fn list(name: &'static str, default: &str) -> Vec<String> {
-    var(name)
+fn list(env: Lookup, name: &'static str, default: &str) -> Vec<String> {
+    var(env, name)
         .unwrap_or_else(|| default.to_owned())
         .split(',')
         .map(|s| s.trim().trim_end_matches('/').to_owned())
@@ -77,12 +79,17 @@ fn list(name: &'static str, default: &str) -> Vec<String> {
 impl Settings {
     /// Reads the environment (after `.env`, when present). One clear error per bad value.
     pub fn from_env() -> Result<Self, ConfigError> {
-        let database_url = var("DATABASE_URL").ok_or(ConfigError {
+        Self::from_lookup(&|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `env` (the process environment, or a map in tests).
+    pub fn from_lookup(env: Lookup) -> Result<Self, ConfigError> {
+        let database_url = var(env, "DATABASE_URL").ok_or(ConfigError {
             name: "DATABASE_URL",
             problem: "required (make run sets it for you)".into(),
         })?;
-        let bind_addr: SocketAddr = parsed("BIND_ADDR", "127.0.0.1:8080".parse().expect("literal"))?;
-        let auth_mode = match var("AUTH_MODE").as_deref().unwrap_or("clerk") {
+        let bind_addr: SocketAddr = parsed(env, "BIND_ADDR", "127.0.0.1:8080".parse().expect("literal"))?;
+        let auth_mode = match var(env, "AUTH_MODE").as_deref().unwrap_or("clerk") {
             "clerk" => AuthMode::Clerk,
             "dev" => AuthMode::Dev,
             other => {
@@ -92,7 +99,7 @@ impl Settings {
                 })
             }
         };
-        let dev_auth_force = parsed("DEV_AUTH_FORCE", false)?;
+        let dev_auth_force = parsed(env, "DEV_AUTH_FORCE", false)?;
         if auth_mode == AuthMode::Dev && !bind_addr.ip().is_loopback() && !dev_auth_force {
             return Err(ConfigError {
                 name: "AUTH_MODE",
@@ -101,7 +108,7 @@ impl Settings {
                 ),
             });
         }
-        let clerk_issuer = match (&auth_mode, var("CLERK_ISSUER")) {
+        let clerk_issuer = match (&auth_mode, var(env, "CLERK_ISSUER")) {
             (_, Some(iss)) => iss.trim_end_matches('/').to_owned(),
             (AuthMode::Dev, None) => String::new(), // filled in at start-up with the bound address
             (AuthMode::Clerk, None) => {
@@ -111,51 +118,51 @@ impl Settings {
                 })
             }
         };
-        let clerk_jwt_key = var("CLERK_JWT_KEY").map(|k| k.replace("\\n", "\n"));
+        let clerk_jwt_key = var(env, "CLERK_JWT_KEY").map(|k| k.replace("\\n", "\n"));
         if let Some(key) = &clerk_jwt_key {
             jsonwebtoken::DecodingKey::from_rsa_pem(key.as_bytes()).map_err(|e| ConfigError {
                 name: "CLERK_JWT_KEY",
                 problem: format!("not a PEM RSA public key: {e}"),
             })?;
         }
-        let clerk_webhook_secret = var("CLERK_WEBHOOK_SECRET");
+        let clerk_webhook_secret = var(env, "CLERK_WEBHOOK_SECRET");
         if let Some(secret) = &clerk_webhook_secret {
             crate::auth::svix::decode_secret(secret).map_err(|problem| ConfigError {
                 name: "CLERK_WEBHOOK_SECRET",
                 problem,
             })?;
         }
-        let instance_id = var("INSTANCE_ID").unwrap_or_else(|| {
+        let instance_id = var(env, "INSTANCE_ID").unwrap_or_else(|| {
             let host = std::fs::read_to_string("/etc/hostname")
                 .map(|h| h.trim().to_owned())
                 .unwrap_or_else(|_| "parley".into());
             format!("{host}-{}", std::process::id())
         });
-        let secs = |name, default| parsed(name, default).map(Duration::from_secs);
+        let secs = |name, default| parsed(env, name, default).map(Duration::from_secs);
         Ok(Self {
             database_url,
-            redis_url: var("REDIS_URL"),
+            redis_url: var(env, "REDIS_URL"),
             bind_addr,
             instance_id,
             auth_mode,
             clerk_issuer,
-            clerk_jwks_url: var("CLERK_JWKS_URL"),
+            clerk_jwks_url: var(env, "CLERK_JWKS_URL"),
             clerk_jwt_key,
-            clerk_authorized_parties: list("CLERK_AUTHORIZED_PARTIES", ""),
+            clerk_authorized_parties: list(env, "CLERK_AUTHORIZED_PARTIES", ""),
             clerk_webhook_secret,
-            cors_origins: list("CORS_ORIGINS", "http://localhost:3000"),
+            cors_origins: list(env, "CORS_ORIGINS", "http://localhost:3000"),
             dev_auth_force,
-            redis_prefix: var("REDIS_PREFIX").unwrap_or_else(|| "parley".into()),
-            db_pool_size: parsed("DB_POOL_SIZE", 16)?,
-            webhook_retry_base: Duration::from_millis(parsed("WEBHOOK_RETRY_BASE_MS", 1000)?),
+            redis_prefix: var(env, "REDIS_PREFIX").unwrap_or_else(|| "parley".into()),
+            db_pool_size: parsed(env, "DB_POOL_SIZE", 16)?,
+            webhook_retry_base: Duration::from_millis(parsed(env, "WEBHOOK_RETRY_BASE_MS", 1000)?),
             ws_auth_grace: secs("WS_AUTH_GRACE_S", 300)?,
             ws_heartbeat: secs("WS_HEARTBEAT_S", 20)?,
             ws_idle_timeout: secs("WS_IDLE_TIMEOUT_S", 60)?,
-            ws_queue_capacity: parsed("WS_QUEUE_CAPACITY", 1024)?,
-            ws_replay_cap: parsed("WS_REPLAY_CAP", 1000)?,
+            ws_queue_capacity: parsed(env, "WS_QUEUE_CAPACITY", 1024)?,
+            ws_replay_cap: parsed(env, "WS_REPLAY_CAP", 1000)?,
             presence_ttl: secs("PRESENCE_TTL_S", 30)?,
-            send_rate_per_sec: parsed("SEND_RATE_PER_SEC", 50)?,
-            batch_max: parsed("BATCH_MAX", 256)?,
+            send_rate_per_sec: parsed(env, "SEND_RATE_PER_SEC", 50)?,
+            batch_max: parsed(env, "BATCH_MAX", 256)?,
         })
     }
 

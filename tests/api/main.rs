@@ -1,1 +1,9 @@
+//! Integration tests: the real application over real connections.
 
+mod auth;
+mod health;
+mod messages;
+mod realtime;
+mod rooms;
+mod users;
+mod webhooks;

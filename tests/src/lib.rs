@@ -1,1 +1,257 @@
+//! Test harness: spawns the real application (one or several instances) against a fresh
+//! PostgreSQL database and the real Redis with a unique prefix, and a fake Clerk that
+//! serves a real JWKS over HTTP. Tokens are signed with a real RSA key.
 
+pub mod clerk;
+pub mod ws;
+
+use std::time::Duration;
+
+use parley::config::{AuthMode, Settings};
+use parley::startup::{self, Application};
+use serde_json::{json, Value};
+use tokio::sync::OnceCell;
+use uuid::Uuid;
+
+pub use clerk::FakeClerk;
+pub use ws::WsClient;
+
+pub fn pg_base() -> String {
+    std::env::var("TEST_PG_BASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+pub fn redis_url() -> String {
+    std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
+static TEMPLATE: OnceCell<String> = OnceCell::const_new();
+
+async fn admin_exec(sql: &str) {
+    use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+    let mut conn = AsyncPgConnection::establish(&format!("{}/postgres", pg_base())).await.expect("admin connection");
+    conn.batch_execute(sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+/// A migrated template, made once per test process; each test copies it (fast).
+async fn template() -> &'static str {
+    TEMPLATE
+        .get_or_init(|| async {
+            let name = format!("parley_tpl_{}", std::process::id());
+            admin_exec(&format!("DROP DATABASE IF EXISTS {name}")).await;
+            admin_exec(&format!("CREATE DATABASE {name}")).await;
+            parley::db::migrate(&format!("{}/{name}", pg_base())).await.expect("migrations apply");
+            name
+        })
+        .await
+}
+
+/// A fresh, migrated database; returns its URL.
+pub async fn fresh_database() -> String {
+    let template = template().await;
+    let name = format!("parley_t_{}", Uuid::new_v4().simple());
+    admin_exec(&format!("CREATE DATABASE {name} TEMPLATE {template}")).await;
+    format!("{}/{name}", pg_base())
+}
+
+pub fn base_settings(database_url: &str, clerk: &FakeClerk) -> Settings {
+    Settings {
+        database_url: database_url.to_owned(),
+        redis_url: None,
+        bind_addr: "127.0.0.1:0".parse().unwrap(),
+        instance_id: format!("test-{}", &Uuid::new_v4().simple().to_string()[..8]),
+        auth_mode: AuthMode::Clerk,
+        clerk_issuer: clerk.issuer(),
+        clerk_jwks_url: Some(clerk.jwks_url()),
+        clerk_jwt_key: None,
+        clerk_authorized_parties: vec!["http://localhost:3000".into()],
+        clerk_webhook_secret: Some(clerk::WEBHOOK_SECRET.into()),
+        cors_origins: vec!["http://localhost:3000".into()],
+        dev_auth_force: false,
+        redis_prefix: format!("t{}", Uuid::new_v4().simple()),
+        db_pool_size: 8,
+        webhook_retry_base: Duration::from_millis(50),
+        ws_auth_grace: Duration::from_secs(300),
+        ws_heartbeat: Duration::from_secs(20),
+        ws_idle_timeout: Duration::from_secs(60),
+        ws_queue_capacity: 1024,
+        ws_replay_cap: 1000,
+        presence_ttl: Duration::from_secs(30),
+        send_rate_per_sec: 1000,
+        batch_max: 256,
+    }
+}
+
+/// One running instance.
+pub struct TestApp {
+    pub url: String,
+    pub ws_url: String,
+    pub clerk: FakeClerk,
+    pub http: reqwest::Client,
+    pub database_url: String,
+    pub settings: Settings,
+    handle: actix_web::dev::ServerHandle,
+    state: parley::state::AppState,
+}
+
+impl TestApp {
+    pub async fn start(settings: Settings, clerk: FakeClerk) -> TestApp {
+        parley::install_crypto_provider();
+        let database_url = settings.database_url.clone();
+        let app = Application::build(settings.clone()).await.expect("the app starts");
+        let addr = app.addr();
+        let handle = app.handle();
+        let state = app.state().clone();
+        tokio::spawn(app.run());
+        TestApp {
+            url: format!("http://{addr}"),
+            ws_url: format!("ws://{addr}/v1/ws"),
+            clerk,
+            http: reqwest::Client::new(),
+            database_url,
+            settings,
+            handle,
+            state,
+        }
+    }
+
+    /// Graceful stop, as on SIGTERM.
+    pub async fn stop(&self) {
+        startup::stop(&self.state, &self.handle).await;
+    }
+
+    /// A signed-up user: a token from the fake Clerk and the local profile created by `/v1/me`.
+    pub async fn user(&self, name: &str) -> TestUser {
+        let clerk_id = format!("user_{name}_{}", &Uuid::new_v4().simple().to_string()[..8]);
+        let token = self.clerk.token(&clerk_id, json!({"name": name}));
+        let me = self.get_json(&token, "/v1/me").await;
+        TestUser { id: me["id"].as_str().unwrap().parse().unwrap(), clerk_id, token, name: name.to_owned() }
+    }
+
+    /// The same user, as seen through another instance (same Clerk, same token).
+    pub fn request(&self, method: reqwest::Method, token: &str, path: &str) -> reqwest::RequestBuilder {
+        self.http.request(method, format!("{}{path}", self.url)).bearer_auth(token)
+    }
+
+    pub async fn get_json(&self, token: &str, path: &str) -> Value {
+        let res = self.request(reqwest::Method::GET, token, path).send().await.unwrap();
+        assert!(res.status().is_success(), "GET {path}: {}", res.status());
+        res.json().await.unwrap()
+    }
+
+    pub async fn get(&self, token: &str, path: &str) -> reqwest::Response {
+        self.request(reqwest::Method::GET, token, path).send().await.unwrap()
+    }
+
+    pub async fn post(&self, token: &str, path: &str, body: Value) -> reqwest::Response {
+        self.request(reqwest::Method::POST, token, path).json(&body).send().await.unwrap()
+    }
+
+    pub async fn patch(&self, token: &str, path: &str, body: Value) -> reqwest::Response {
+        self.request(reqwest::Method::PATCH, token, path).json(&body).send().await.unwrap()
+    }
+
+    pub async fn put(&self, token: &str, path: &str) -> reqwest::Response {
+        self.request(reqwest::Method::PUT, token, path).send().await.unwrap()
+    }
+
+    pub async fn delete(&self, token: &str, path: &str) -> reqwest::Response {
+        self.request(reqwest::Method::DELETE, token, path).send().await.unwrap()
+    }
+
+    pub async fn create_room(&self, user: &TestUser, name: &str, kind: &str) -> Uuid {
+        let res = self.post(&user.token, "/v1/rooms", json!({"name": name, "kind": kind})).await;
+        assert_eq!(res.status(), 201);
+        let room: Value = res.json().await.unwrap();
+        room["id"].as_str().unwrap().parse().unwrap()
+    }
+
+    pub async fn join(&self, user: &TestUser, room: Uuid) {
+        let res = self.post(&user.token, &format!("/v1/rooms/{room}/join"), json!({})).await;
+        assert_eq!(res.status(), 200, "join");
+    }
+
+    pub async fn post_message(&self, user: &TestUser, room: Uuid, body: &str) -> Value {
+        let res = self
+            .post(&user.token, &format!("/v1/rooms/{room}/messages"), json!({"body": body, "client_msg_id": Uuid::new_v4().to_string()}))
+            .await;
+        assert_eq!(res.status(), 201, "post message");
+        res.json().await.unwrap()
+    }
+
+    pub async fn connect(&self, user: &TestUser) -> WsClient {
+        WsClient::connect(&self.ws_url, &user.token).await
+    }
+
+    /// Runs a statement against this app's database (for checks a client cannot make).
+    pub async fn db_query_i64(&self, sql: &str) -> i64 {
+        use diesel::sql_types::BigInt;
+        use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+        #[derive(diesel::QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = BigInt)]
+            n: i64,
+        }
+        let mut conn = AsyncPgConnection::establish(&self.database_url).await.unwrap();
+        diesel::sql_query(sql).get_result::<Row>(&mut conn).await.unwrap().n
+    }
+}
+
+pub struct TestUser {
+    pub id: Uuid,
+    pub clerk_id: String,
+    pub token: String,
+    pub name: String,
+}
+
+/// A single instance with the in-process bus.
+pub async fn spawn_app() -> TestApp {
+    let clerk = FakeClerk::start().await;
+    let db = fresh_database().await;
+    TestApp::start(base_settings(&db, &clerk), clerk).await
+}
+
+/// A single instance with a settings tweak.
+pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
+    let clerk = FakeClerk::start().await;
+    let db = fresh_database().await;
+    let mut settings = base_settings(&db, &clerk);
+    tweak(&mut settings);
+    TestApp::start(settings, clerk).await
+}
+
+/// Several instances sharing one database, one Redis (one prefix) and one Clerk.
+pub async fn spawn_cluster(n: usize) -> Vec<TestApp> {
+    spawn_cluster_with(n, |_| {}).await
+}
+
+pub async fn spawn_cluster_with(n: usize, tweak: impl Fn(&mut Settings)) -> Vec<TestApp> {
+    let clerk = FakeClerk::start().await;
+    let db = fresh_database().await;
+    let mut settings = base_settings(&db, &clerk);
+    settings.redis_url = Some(redis_url());
+    tweak(&mut settings);
+    let mut apps = Vec::new();
+    for i in 0..n {
+        let mut s = settings.clone();
+        s.instance_id = format!("{}-{i}", settings.instance_id);
+        apps.push(TestApp::start(s, clerk.clone()).await);
+    }
+    apps
+}
+
+/// Waits for a condition that the system makes true asynchronously (a webhook applied,
+/// a presence entry expired), checking every 20 ms, failing after `limit`.
+pub async fn eventually<F, Fut>(limit: Duration, what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        if check().await {
+            return;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "timed out waiting for: {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

@@ -234,7 +234,8 @@ const server = http.createServer(async (req, res) => {
           r.set(p[4], set);
           const add = req.method === "PUT";
           if (add === set.has(u.id)) return json(res, 204);
-          add ? set.add(u.id) : set.delete(u.id);
+          if (add) set.add(u.id);
+          else set.delete(u.id);
           emit(m.room_id, add ? "reaction.added" : "reaction.removed", { message_id: m.id, emoji: p[4], user_id: u.id, count: set.size });
           return json(res, 204);
         }

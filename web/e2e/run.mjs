@@ -65,7 +65,8 @@ async function cleanup() {
 
 async function startApi() {
   if (!process.env.E2E_MOCK_API) return (process.env.API_URL || "http://127.0.0.1:8080").replace(/\/+$/, "");
-  const port = await freePort();
+  // A fixed port keeps the build (which inlines the API URL) reusable between runs.
+  const port = Number(process.env.MOCK_API_PORT || 18099);
   const child = spawn(process.execPath, [path.join(webDir, "e2e/mock-api.mjs")], {
     env: { ...process.env, PORT: String(port) },
     stdio: ["ignore", "inherit", "inherit"],
@@ -307,7 +308,81 @@ async function chatScenario(base) {
     await a.goto(roomUrl);
     await tid(a, "room-view").waitFor();
     await shot(a, "11-room-phone-dark");
+    await a.setViewportSize({ width: 1280, height: 800 });
+    await a.emulateMedia({ colorScheme: "light" });
   });
+  return { a, b, base, roomUrl, run };
+}
+
+/** Second test: replies, deletes, the member list and a DM started from a profile. */
+async function extrasScenario({ a, b, roomUrl, run }) {
+  const step = async (name, fn) => {
+    log("→", name);
+    await fn();
+  };
+  await a.goto(roomUrl);
+  await b.goto(roomUrl);
+  await waitLive(a);
+  await waitLive(b);
+
+  await step("bob replies to alice and alice sees the quote", async () => {
+    const msg = messageByText(b, `hi alice ${run}`);
+    await msg.hover();
+    await msg.locator('[data-testid="message-reply"]').click();
+    await tid(b, "reply-banner").waitFor();
+    await send(b, `a reply ${run}`);
+    const reply = messageByText(a, `a reply ${run}`);
+    await reply.locator('[data-testid="message-reply-quote"]', { hasText: `hi alice ${run}` }).waitFor();
+  });
+
+  await step("bob deletes his message and alice sees it go", async () => {
+    await send(b, `to be deleted ${run}`);
+    await messageByText(a, `to be deleted ${run}`).waitFor();
+    const msg = messageByText(b, `to be deleted ${run}`);
+    await msg.hover();
+    await msg.locator('[data-testid="message-delete"]').click();
+    await tid(b, "confirm-delete-button").click();
+    await waitFor(async () => (await countExact(a, `to be deleted ${run}`)) === 0, "deleted message to disappear", STEP_TIMEOUT);
+  });
+
+  await step("the member list shows both, with owner tools for alice", async () => {
+    await tid(a, "toggle-members").click();
+    await tid(a, "member-panel").waitFor();
+    await waitFor(async () => (await a.locator('[data-testid="member-item"]').count()) === 2, "two members", STEP_TIMEOUT);
+    await tid(a, "kick-member").first().waitFor();
+    await tid(a, "invite-search").waitFor();
+    await shot(a, "12-members");
+  });
+
+  await step("bob opens alice's profile and starts a DM", async () => {
+    await messageByText(b, `hi alice ${run}`).waitFor();
+    await b.locator('[data-testid="message"]', { has: b.locator('[data-testid="message-author"]', { hasText: `Alice ${run}` }) })
+      .first()
+      .locator('[data-testid="message-author"]')
+      .click();
+    await b.waitForURL(/\/users\//);
+    await tid(b, "user-profile").waitFor();
+    await shot(b, "13-user-profile");
+    await tid(b, "start-dm").click();
+    await b.waitForURL(/\/rooms\/[0-9a-f-]{36}$/);
+    if (b.url() === roomUrl) throw new Error("DM opened the group room");
+    await tid(b, "composer-input").waitFor();
+    await waitLive(b);
+    await send(b, `psst ${run}`);
+    await messageByText(b, `psst ${run}`).waitFor();
+    await a.goto(b.url());
+    await messageByText(a, `psst ${run}`).waitFor();
+    await shot(a, "14-dm");
+  });
+}
+
+async function failureShots() {
+  try {
+    for (const [i, ctx] of (browser?.contexts() ?? []).entries())
+      for (const p of ctx.pages()) await p.screenshot({ path: path.join(outDir, `failure-${i}.png`) });
+  } catch {
+    /* best effort */
+  }
 }
 
 async function main() {
@@ -323,18 +398,22 @@ async function main() {
     }
     ensureBuild(apiUrl);
     const base = await startWeb(apiUrl);
-    await chatScenario(base);
+    const ctx = await chatScenario(base);
     passed += 1;
     log("✓ two users chat live and resume after going offline");
+    try {
+      await extrasScenario(ctx);
+      passed += 1;
+      log("✓ replies, deletes, members and a DM from a profile");
+    } catch (e) {
+      failed += 1;
+      console.error("✗ extras scenario failed:", e?.stack || e);
+      await failureShots();
+    }
   } catch (e) {
     failed += 1;
     console.error("✗ chat scenario failed:", e?.stack || e);
-    try {
-      for (const [i, ctx] of (browser?.contexts() ?? []).entries())
-        for (const p of ctx.pages()) await p.screenshot({ path: path.join(outDir, `failure-${i}.png`) });
-    } catch {
-      /* best effort */
-    }
+    await failureShots();
   } finally {
     await cleanup();
   }

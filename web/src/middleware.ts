@@ -8,9 +8,13 @@ const clerkConfigured = Boolean(process.env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY &&
 const isProtected = createRouteMatcher(["/dashboard(.*)", "/rooms(.*)", "/users(.*)", "/profile(.*)"]);
 
 const clerk = clerkConfigured
-  ? clerkMiddleware(async (auth, req) => {
-      if (isProtected(req)) await auth.protect();
-    })
+  ? clerkMiddleware(
+      async (auth, req) => {
+        if (isProtected(req)) await auth.protect();
+      },
+      // Our own pages, not Clerk's hosted Account Portal.
+      { signInUrl: "/sign-in", signUpUrl: "/sign-up" },
+    )
   : null;
 
 export default function middleware(req: NextRequest, ev: NextFetchEvent) {

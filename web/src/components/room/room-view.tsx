@@ -171,15 +171,15 @@ export function RoomView({ roomId }: { roomId: string }) {
     return () => clearTimeout(t);
   }, [newestSeq, isMember, roomId, qc]);
 
-  // The "New" divider sits where I had read up to when I opened the room.
-  const [readAtOpen, setReadAtOpen] = useState<number | null>(null);
-  useEffect(() => setReadAtOpen(null), [roomId]);
+  // The "New" divider marks, once, the first message from others I had not read when I
+  // opened the room; messages that arrive while I watch do not move it.
+  const [dividerSeq, setDividerSeq] = useState<number | null | undefined>(undefined);
   useEffect(() => {
-    if (readAtOpen !== null || !myId || !members.data) return;
-    const mine = members.data.items.find((m) => m.user.id === myId);
-    setReadAtOpen(mine ? mine.last_read_seq : 0);
-  }, [members.data, myId, readAtOpen]);
-  const dividerSeq = readAtOpen && list.some((m) => m.seq > readAtOpen && m.author_id !== myId) ? readAtOpen : null;
+    if (dividerSeq !== undefined || !myId || !members.data || !messages.isSuccess) return;
+    const read = members.data.items.find((m) => m.user.id === myId)?.last_read_seq ?? 0;
+    const first = list.find((m) => m.seq > read && m.author_id !== myId && !m.deleted);
+    setDividerSeq(first ? first.seq - 1 : null);
+  }, [dividerSeq, myId, members.data, messages.isSuccess, list]);
 
   // Where each other member has read up to, shown under that message.
   const readersByMessage = useMemo(() => {
@@ -303,7 +303,7 @@ export function RoomView({ roomId }: { roomId: string }) {
             hasOlder={Boolean(messages.hasNextPage)}
             loadingOlder={messages.isFetchingNextPage}
             onLoadOlder={() => void messages.fetchNextPage()}
-            newDividerAfterSeq={dividerSeq}
+            newDividerAfterSeq={dividerSeq ?? null}
             pendingCount={visiblePending.length}
             renderMessage={(m, prev) => {
               const grouped = Boolean(

@@ -1,0 +1,65 @@
+# Parley — see README.md. Every target sets up what it needs on a fresh machine.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+CARGO ?= cargo
+SERVICES := api/scripts/services.sh
+BIN := target/debug/parley
+export NEXT_TELEMETRY_DISABLED := 1
+export NEXT_IGNORE_INCORRECT_LOCKFILE := 1
+
+.PHONY: help run dev migrate test test-api test-web lint openapi bench web-deps build
+
+help:
+	@echo "make run      start Parley on http://127.0.0.1:8080 (local PostgreSQL, in-process bus, dev sign-in)"
+	@echo "make dev      the API and the web app together (http://localhost:3000)"
+	@echo "make test     every test (starts PostgreSQL and Redis as needed)"
+	@echo "make lint     rustfmt, clippy -D warnings, web lint and type check"
+	@echo "make openapi  regenerate openapi/openapi.json and the web client types"
+	@echo "make bench    the benchmarks whose figures are in the README"
+
+build:
+	$(CARGO) build -p parley-api
+
+# DATABASE_URL wins when set; otherwise a local PostgreSQL is found or started.
+run: build
+	@if [ -z "$${DATABASE_URL:-}" ]; then eval "$$($(SERVICES))"; export DATABASE_URL="$$PG_BASE_URL/parley"; \
+	  psql -w "$$PG_BASE_URL/postgres" -Atqc "SELECT 1 FROM pg_database WHERE datname = 'parley'" | grep -q 1 \
+	    || psql -w "$$PG_BASE_URL/postgres" -qc "CREATE DATABASE parley"; fi; \
+	$(BIN) migrate && AUTH_MODE=$${AUTH_MODE:-dev} exec $(BIN) serve
+
+migrate: build
+	@if [ -z "$${DATABASE_URL:-}" ]; then eval "$$($(SERVICES))"; export DATABASE_URL="$$PG_BASE_URL/parley"; fi; $(BIN) migrate
+
+dev: build web-deps
+	@trap 'kill 0' EXIT; $(MAKE) --no-print-directory run & \
+	  (cd web && NEXT_PUBLIC_API_URL=$${NEXT_PUBLIC_API_URL:-http://127.0.0.1:8080} npm run dev) & wait
+
+test: test-api test-web
+
+# Tests create (and drop) their own databases and use a unique Redis prefix each.
+test-api:
+	@eval "$$($(SERVICES) --redis)"; \
+	export TEST_PG_BASE_URL="$$PG_BASE_URL" TEST_REDIS_URL="$$REDIS_BASE_URL"; \
+	for db in $$(psql -w "$$PG_BASE_URL/postgres" -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'parley_t%'"); do \
+	  psql -w "$$PG_BASE_URL/postgres" -qc "DROP DATABASE IF EXISTS \"$$db\" WITH (FORCE)" >/dev/null; done; \
+	mkdir -p target; $(CARGO) test --workspace --locked 2>&1 | tee target/test-api.log
+
+test-web: build
+	@if [ -f web/package.json ]; then api/scripts/web-test.sh; else echo "no web app yet"; fi
+
+web-deps:
+	@cd web && { [ -d node_modules ] || npm install --no-audit --no-fund; }
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	@if [ -f web/package.json ]; then $(MAKE) --no-print-directory web-deps && cd web && npm run lint && npm run typecheck; fi
+
+openapi:
+	$(CARGO) run -q -p parley-api -- openapi > openapi/openapi.json
+	@if [ -f web/package.json ]; then $(MAKE) --no-print-directory web-deps && cd web && npm run gen:api; fi
+
+bench:
+	$(CARGO) build --release -p parley-api -p parley-tests --bins
+	@eval "$$($(SERVICES) --redis)"; export PG_BASE_URL REDIS_BASE_URL; api/scripts/bench.sh

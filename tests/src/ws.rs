@@ -1,0 +1,114 @@
+//! A WebSocket test client that reads JSON frames with a deadline.
+
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::Value;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+/// How long a test waits for a frame it expects before failing (a safety net, never a
+/// synchronisation: tests wait for the frame itself).
+pub const FRAME_DEADLINE: Duration = Duration::from_secs(10);
+
+pub struct WsClient {
+    pub socket: WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>,
+    pub hello: Value,
+}
+
+impl WsClient {
+    pub async fn connect(url: &str, token: &str) -> Self {
+        let mut request = url.into_client_request().unwrap();
+        request.headers_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
+        Self::open(request).await.expect("websocket connects")
+    }
+
+    pub async fn open(request: tokio_tungstenite::tungstenite::handshake::client::Request) -> Result<Self, tokio_tungstenite::tungstenite::Error> {
+        let (socket, _) = tokio_tungstenite::connect_async(request).await?;
+        let mut client = Self { socket, hello: Value::Null };
+        client.hello = client.next().await;
+        assert_eq!(client.hello["type"], "hello");
+        Ok(client)
+    }
+
+    pub async fn send(&mut self, frame: Value) {
+        self.socket.send(Message::Text(frame.to_string().into())).await.unwrap();
+    }
+
+    pub async fn send_raw(&mut self, text: String) {
+        self.socket.send(Message::Text(text.into())).await.unwrap();
+    }
+
+    /// The next JSON frame (pings are answered by tungstenite and skipped).
+    pub async fn next(&mut self) -> Value {
+        self.try_next().await.expect("a frame before the deadline")
+    }
+
+    pub async fn try_next(&mut self) -> Option<Value> {
+        loop {
+            let msg = tokio::time::timeout(FRAME_DEADLINE, self.socket.next()).await.ok()??.ok()?;
+            match msg {
+                Message::Text(t) => return Some(serde_json::from_str(&t).unwrap()),
+                Message::Close(_) => return None,
+                _ => continue,
+            }
+        }
+    }
+
+    /// The next frame of a given type, skipping others (presence, typing…).
+    pub async fn next_of(&mut self, kind: &str) -> Value {
+        loop {
+            let f = self.next().await;
+            if f["type"] == kind {
+                return f;
+            }
+        }
+    }
+
+    /// The next `event` frame (skipping ephemeral ones).
+    pub async fn next_event(&mut self) -> Value {
+        self.next_of("event").await
+    }
+
+    /// Sends a frame with a ref and returns the reply with that ref (ok or error),
+    /// skipping events and ephemeral frames meanwhile.
+    pub async fn call(&mut self, mut frame: Value) -> Value {
+        let reference = uuid::Uuid::new_v4().to_string();
+        frame["ref"] = reference.clone().into();
+        self.send(frame).await;
+        loop {
+            let f = self.next().await;
+            if f["ref"] == reference.as_str() {
+                return f;
+            }
+        }
+    }
+
+    /// Sends a frame and collects everything up to and including its reply.
+    pub async fn call_collect(&mut self, mut frame: Value) -> (Value, Vec<Value>) {
+        let reference = uuid::Uuid::new_v4().to_string();
+        frame["ref"] = reference.clone().into();
+        self.send(frame).await;
+        let mut seen = Vec::new();
+        loop {
+            let f = self.next().await;
+            if f["ref"] == reference.as_str() {
+                return (f, seen);
+            }
+            seen.push(f);
+        }
+    }
+
+    /// Waits for the close frame; returns its reason.
+    pub async fn closed_reason(&mut self) -> String {
+        loop {
+            let msg = tokio::time::timeout(FRAME_DEADLINE, self.socket.next()).await.expect("closed before the deadline");
+            match msg {
+                Some(Ok(Message::Close(Some(frame)))) => return frame.reason.to_string(),
+                Some(Ok(Message::Close(None))) | None | Some(Err(_)) => return String::new(),
+                _ => continue,
+            }
+        }
+    }
+}
