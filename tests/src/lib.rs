@@ -138,24 +138,30 @@ impl TestApp {
         res.json().await.unwrap()
     }
 
-    pub async fn get(&self, token: &str, path: &str) -> reqwest::Response {
-        self.request(reqwest::Method::GET, token, path).send().await.unwrap()
+    // These return 'static futures (the request is built first) so tests can run many at once.
+    pub fn get(&self, token: &str, path: &str) -> impl std::future::Future<Output = reqwest::Response> + 'static {
+        let req = self.request(reqwest::Method::GET, token, path);
+        async move { req.send().await.unwrap() }
     }
 
-    pub async fn post(&self, token: &str, path: &str, body: Value) -> reqwest::Response {
-        self.request(reqwest::Method::POST, token, path).json(&body).send().await.unwrap()
+    pub fn post(&self, token: &str, path: &str, body: Value) -> impl std::future::Future<Output = reqwest::Response> + 'static {
+        let req = self.request(reqwest::Method::POST, token, path).json(&body);
+        async move { req.send().await.unwrap() }
     }
 
-    pub async fn patch(&self, token: &str, path: &str, body: Value) -> reqwest::Response {
-        self.request(reqwest::Method::PATCH, token, path).json(&body).send().await.unwrap()
+    pub fn patch(&self, token: &str, path: &str, body: Value) -> impl std::future::Future<Output = reqwest::Response> + 'static {
+        let req = self.request(reqwest::Method::PATCH, token, path).json(&body);
+        async move { req.send().await.unwrap() }
     }
 
-    pub async fn put(&self, token: &str, path: &str) -> reqwest::Response {
-        self.request(reqwest::Method::PUT, token, path).send().await.unwrap()
+    pub fn put(&self, token: &str, path: &str) -> impl std::future::Future<Output = reqwest::Response> + 'static {
+        let req = self.request(reqwest::Method::PUT, token, path);
+        async move { req.send().await.unwrap() }
     }
 
-    pub async fn delete(&self, token: &str, path: &str) -> reqwest::Response {
-        self.request(reqwest::Method::DELETE, token, path).send().await.unwrap()
+    pub fn delete(&self, token: &str, path: &str) -> impl std::future::Future<Output = reqwest::Response> + 'static {
+        let req = self.request(reqwest::Method::DELETE, token, path);
+        async move { req.send().await.unwrap() }
     }
 
     pub async fn create_room(&self, user: &TestUser, name: &str, kind: &str) -> Uuid {

@@ -70,7 +70,7 @@ export function ConversationList({ compact = false, onNavigate }: { compact?: bo
                 </div>
                 <div className="flex items-center justify-between gap-2">
                   <span className="truncate text-xs text-muted-foreground">{preview(c, me.data?.id)}</span>
-                  {c.unread_count > 0 && (
+                  {c.unread_count > 0 && !active && (
                     <Badge data-testid="unread-badge" aria-label={`${c.unread_count} unread`}>
                       {c.unread_count > 99 ? "99+" : c.unread_count}
                     </Badge>

@@ -189,7 +189,8 @@ export function RoomView({ roomId }: { roomId: string }) {
       const seq = Math.max(m.last_read_seq ?? 0, live.reads[m.user.id] ?? 0);
       let target: Message | undefined;
       for (const msg of list) if (msg.seq <= seq) target = msg;
-      if (target) out.set(target.id, [...(out.get(target.id) ?? []), m.user]);
+      // Seeing your own message says nothing.
+      if (target && target.author_id !== m.user.id) out.set(target.id, [...(out.get(target.id) ?? []), m.user]);
     }
     return out;
   }, [members.data, live.reads, list, myId]);
