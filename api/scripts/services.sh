@@ -84,4 +84,8 @@ ensure_redis() {
 
 command -v psql >/dev/null 2>&1 || apt_install postgresql-client
 echo "PG_BASE_URL=$(ensure_postgres)"
-if $want_redis; then echo "REDIS_BASE_URL=$(ensure_redis)"; fi
+if $want_redis; then
+  # The tests also start private Redis servers (restart scenarios): the binary must be here.
+  command -v redis-server >/dev/null 2>&1 || apt_install redis-server
+  echo "REDIS_BASE_URL=$(ensure_redis)"
+fi

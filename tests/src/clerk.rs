@@ -107,10 +107,11 @@ impl FakeClerk {
         self.published.lock().unwrap().push(key.jwk.clone());
     }
 
-    /// Standard claims of a Clerk session token for `sub`, valid for a minute.
+    /// Standard claims of a Clerk session token for `sub`. Clerk's live a minute; these ten,
+    /// so that a slow test on a loaded machine does not outlive its own token.
     pub fn claims(&self, sub: &str) -> Value {
         let now = chrono::Utc::now().timestamp();
-        json!({"sub": sub, "iss": self.issuer(), "iat": now, "nbf": now - 1, "exp": now + 60,
+        json!({"sub": sub, "iss": self.issuer(), "iat": now, "nbf": now - 1, "exp": now + 600,
             "azp": "http://localhost:3000", "sid": format!("sess_{}", uuid::Uuid::new_v4().simple())})
     }
 

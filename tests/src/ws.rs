@@ -15,6 +15,8 @@ pub const FRAME_DEADLINE: Duration = Duration::from_secs(10);
 pub struct WsClient {
     pub socket: WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>,
     pub hello: Value,
+    /// Frames that arrived while `call` waited for its reply, in arrival order.
+    pub pending: std::collections::VecDeque<Value>,
 }
 
 impl WsClient {
@@ -26,7 +28,7 @@ impl WsClient {
 
     pub async fn open(request: tokio_tungstenite::tungstenite::handshake::client::Request) -> Result<Self, tokio_tungstenite::tungstenite::Error> {
         let (socket, _) = tokio_tungstenite::connect_async(request).await?;
-        let mut client = Self { socket, hello: Value::Null };
+        let mut client = Self { socket, hello: Value::Null, pending: Default::default() };
         client.hello = client.next().await;
         assert_eq!(client.hello["type"], "hello");
         Ok(client)
@@ -46,6 +48,9 @@ impl WsClient {
     }
 
     pub async fn try_next(&mut self) -> Option<Value> {
+        if let Some(f) = self.pending.pop_front() {
+            return Some(f);
+        }
         loop {
             let msg = tokio::time::timeout(FRAME_DEADLINE, self.socket.next()).await.ok()??.ok()?;
             match msg {
@@ -71,18 +76,29 @@ impl WsClient {
         self.next_of("event").await
     }
 
-    /// Sends a frame with a ref and returns the reply with that ref (ok or error),
-    /// skipping events and ephemeral frames meanwhile.
+    /// Sends a frame with a ref and returns the reply with that ref (ok or error); other
+    /// frames that arrive meanwhile stay queued for `next`.
     pub async fn call(&mut self, mut frame: Value) -> Value {
         let reference = uuid::Uuid::new_v4().to_string();
         frame["ref"] = reference.clone().into();
         self.send(frame).await;
+        let mut skipped = Vec::new();
         loop {
-            let f = self.next().await;
+            let f = self.next_fresh().await;
             if f["ref"] == reference.as_str() {
+                self.pending.extend(skipped);
                 return f;
             }
+            skipped.push(f);
         }
+    }
+
+    /// The next frame from the socket itself, ignoring the queue.
+    async fn next_fresh(&mut self) -> Value {
+        let queued = std::mem::take(&mut self.pending);
+        let f = self.next().await;
+        self.pending = queued;
+        f
     }
 
     /// Sends a frame and collects everything up to and including its reply.
@@ -90,13 +106,26 @@ impl WsClient {
         let reference = uuid::Uuid::new_v4().to_string();
         frame["ref"] = reference.clone().into();
         self.send(frame).await;
-        let mut seen = Vec::new();
+        let mut seen: Vec<Value> = self.pending.drain(..).collect();
         loop {
             let f = self.next().await;
             if f["ref"] == reference.as_str() {
                 return (f, seen);
             }
             seen.push(f);
+        }
+    }
+
+    /// The next JSON frame, or the close reason when the server closed the socket.
+    pub async fn next_or_close(&mut self) -> Result<Value, String> {
+        loop {
+            let msg = tokio::time::timeout(FRAME_DEADLINE, self.socket.next()).await.expect("a frame or a close before the deadline");
+            match msg {
+                Some(Ok(Message::Text(t))) => return Ok(serde_json::from_str(&t).unwrap()),
+                Some(Ok(Message::Close(frame))) => return Err(frame.map(|f| f.reason.to_string()).unwrap_or_default()),
+                None | Some(Err(_)) => return Err(String::new()),
+                _ => continue,
+            }
         }
     }
 

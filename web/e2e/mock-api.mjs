@@ -51,7 +51,8 @@ function msgView(m, uid) {
     counts[e] = set.size;
     if (set.has(uid)) mine.push(e);
   }
-  return { ...m, body: m.deleted ? "" : m.body, reactions: counts, my_reactions: mine };
+  // Like the real API, event payloads (uid null) carry no my_reactions.
+  return { ...m, body: m.deleted ? "" : m.body, reactions: counts, my_reactions: uid === null ? null : mine };
 }
 function emit(roomId, kind, data) {
   const room = rooms.get(roomId);
@@ -196,7 +197,7 @@ const server = http.createServer(async (req, res) => {
         case "POST /v1/rooms/:/messages": {
           const key = `${room.id}:${u.id}:${body.client_msg_id}`;
           if (clientIds.has(key)) return json(res, 200, msgView(messages.get(room.id).find((m) => m.id === clientIds.get(key)), u.id));
-          const m = { id: randomUUID(), room_id: room.id, seq: room.last_seq + 1, author_id: u.id, body: body.body, reply_to: body.reply_to ?? null, created_at: now(), edited_at: null, deleted: false };
+          const m = { id: randomUUID(), room_id: room.id, seq: room.last_seq + 1, author_id: u.id, client_msg_id: body.client_msg_id, body: body.body, reply_to: body.reply_to ?? null, created_at: now(), edited_at: null, deleted: false };
           messages.get(room.id).push(m);
           clientIds.set(key, m.id);
           emit(room.id, "message.created", msgView(m, null));
@@ -281,6 +282,8 @@ server.on("upgrade", (req, socket, head) => {
         case "typing":
           for (const o of sockets) if (o !== s && o.userId !== userId && o.rooms.has(f.room_id)) o.send({ type: "typing", room_id: f.room_id, user_id: userId });
           return;
+        case "auth":
+          return s.send({ type: "ok", ref: f.ref, expires_at: Math.floor(Date.now() / 1000) + 3600 });
         case "ping":
           return s.send({ type: "pong", ref: f.ref });
       }

@@ -1,6 +1,7 @@
 // End-to-end: two users chat through the real API (AUTH_MODE=dev) and this app.
 // Needs: an API at API_URL, Debian's Chromium at CHROMIUM_PATH. Starts `next start` itself,
 // building first when the existing build was made for another API URL.
+// The API must allow the app's origin (CORS_ORIGINS, default http://localhost:3000 = WEB_PORT).
 // E2E_MOCK_API=1 starts the in-memory stand-in (e2e/mock-api.mjs) instead of using API_URL.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -31,6 +32,14 @@ function freePort() {
       const { port } = s.address();
       s.close(() => resolve(port));
     });
+  });
+}
+
+function portFree(port) {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once("error", () => resolve(false));
+    s.listen(port, "localhost", () => s.close(() => resolve(true)));
   });
 }
 
@@ -94,7 +103,10 @@ function ensureBuild(apiUrl) {
 }
 
 async function startWeb(apiUrl) {
-  const port = await freePort();
+  // The API allows cross-origin calls only from CORS_ORIGINS (default http://localhost:3000),
+  // so the app runs on a fixed port; WEB_PORT=0 picks a free one (for an API allowing it).
+  const port = process.env.WEB_PORT === "0" ? await freePort() : Number(process.env.WEB_PORT || 3000);
+  if (!(await portFree(port))) throw new Error(`port ${port} is busy: stop what runs there or set WEB_PORT (and the API's CORS_ORIGINS)`);
   const env = { ...process.env, NEXT_PUBLIC_API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: "1", NEXT_IGNORE_INCORRECT_LOCKFILE: "1", PORT: String(port) };
   delete env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY;
   delete env.CLERK_SECRET_KEY;

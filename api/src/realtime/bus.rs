@@ -59,7 +59,11 @@ impl Bus {
         let client = redis::Client::open(url)?;
         let config = redis::aio::ConnectionManagerConfig::new()
             .set_connection_timeout(Some(Duration::from_secs(2)))
-            .set_response_timeout(Some(Duration::from_secs(2)));
+            .set_response_timeout(Some(Duration::from_secs(2)))
+            // Fail fast while Redis is down: the log is the source of truth and subscribers
+            // back-fill, so a publish is better dropped than waited on.
+            .set_number_of_retries(1)
+            .set_max_delay(Duration::from_millis(200));
         let publisher = ConnectionManager::new_with_config(client.clone(), config).await?;
         let (tx, rx) = mpsc::unbounded_channel();
         tokio::spawn(subscriber(client, prefix.clone(), instance.clone(), hub.clone(), rx));

@@ -65,7 +65,7 @@ export function ConversationList({ compact = false, onNavigate }: { compact?: bo
                     <RoomName room={c.room} />
                   </span>
                   <span className="shrink-0 text-[11px] text-muted-foreground">
-                    {formatRelative(c.last_message?.created_at ?? c.room.updated_at)}
+                    {formatRelative(c.last_message?.created_at ?? c.room.last_activity_at)}
                   </span>
                 </div>
                 <div className="flex items-center justify-between gap-2">

@@ -138,6 +138,7 @@ export function RoomView({ roomId }: { roomId: string }) {
   }, [status, deliver, qc, roomId]);
 
   // The POST answer and the socket event race; hide a pending copy once its message shows.
+  // (Messages carry the client_msg_id they were posted with.)
   const visiblePending = useMemo(() => {
     const claimed = new Set<string>();
     return pending.filter((p) => {
@@ -146,7 +147,7 @@ export function RoomView({ roomId }: { roomId: string }) {
           !claimed.has(m.id) &&
           m.author_id === myId &&
           m.seq > p.baselineSeq &&
-          ((m as { client_msg_id?: string }).client_msg_id === p.client_msg_id || m.body === p.body),
+          m.client_msg_id === p.client_msg_id,
       );
       if (match) claimed.add(match.id);
       return !match;

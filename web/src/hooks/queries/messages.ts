@@ -13,8 +13,8 @@ export function useRoomMessages(roomId: string, enabled = true) {
     queryKey: messagesKey(roomId),
     queryFn: ({ pageParam }) =>
       unwrap(
-        api.GET("/v1/rooms/{id}/messages", {
-          params: { path: { id: roomId }, query: { limit: PAGE_SIZE, before: pageParam ?? undefined } },
+        api.GET("/v1/rooms/{room_id}/messages", {
+          params: { path: { room_id: roomId }, query: { limit: PAGE_SIZE, before: pageParam ?? undefined } },
         }),
       ),
     initialPageParam: null as number | null,
@@ -36,7 +36,7 @@ export async function fetchMessagesAfter(roomId: string, afterSeq: number): Prom
   let after = afterSeq;
   for (let i = 0; i < 10; i++) {
     const page = await unwrap(
-      api.GET("/v1/rooms/{id}/messages", { params: { path: { id: roomId }, query: { after, limit: 100 } } }),
+      api.GET("/v1/rooms/{room_id}/messages", { params: { path: { room_id: roomId }, query: { after, limit: 100 } } }),
     );
     out.push(...page.items);
     if (page.items.length < 100) break;
@@ -46,11 +46,11 @@ export async function fetchMessagesAfter(roomId: string, afterSeq: number): Prom
 }
 
 export function postMessage(roomId: string, body: { body: string; client_msg_id: string; reply_to?: string }) {
-  return unwrap(api.POST("/v1/rooms/{id}/messages", { params: { path: { id: roomId } }, body }));
+  return unwrap(api.POST("/v1/rooms/{room_id}/messages", { params: { path: { room_id: roomId } }, body }));
 }
 
 export function markRead(roomId: string, seq: number) {
-  return unwrap(api.POST("/v1/rooms/{id}/read", { params: { path: { id: roomId } }, body: { seq } }));
+  return unwrap(api.POST("/v1/rooms/{room_id}/read", { params: { path: { room_id: roomId } }, body: { seq } }));
 }
 
 export function useMessageMutations(roomId: string, myUserId: string | undefined) {
@@ -60,25 +60,28 @@ export function useMessageMutations(roomId: string, myUserId: string | undefined
 
   const edit = useMutation({
     mutationFn: (v: { id: string; body: string }) =>
-      unwrap(api.PATCH("/v1/messages/{id}", { params: { path: { id: v.id } }, body: { body: v.body } })),
+      unwrap(api.PATCH("/v1/messages/{message_id}", { params: { path: { message_id: v.id } }, body: { body: v.body } })),
     onSuccess: (m) => patch((d) => upsertMessage(d, m)),
   });
 
   const remove = useMutation({
-    mutationFn: (id: string) => unwrap(api.DELETE("/v1/messages/{id}", { params: { path: { id } } })),
+    mutationFn: (id: string) => unwrap(api.DELETE("/v1/messages/{message_id}", { params: { path: { message_id: id } } })),
     onSuccess: (_r, id) => patch((d) => markDeleted(d, id)),
   });
 
   const react = useMutation({
     mutationFn: (v: { id: string; emoji: string; add: boolean }) => {
-      const params = { params: { path: { id: v.id, emoji: v.emoji } } };
+      const params = { params: { path: { message_id: v.id, emoji: v.emoji } } };
       return v.add
-        ? unwrap(api.PUT("/v1/messages/{id}/reactions/{emoji}", params))
-        : unwrap(api.DELETE("/v1/messages/{id}/reactions/{emoji}", params));
+        ? unwrap(api.PUT("/v1/messages/{message_id}/reactions/{emoji}", params))
+        : unwrap(api.DELETE("/v1/messages/{message_id}/reactions/{emoji}", params));
     },
     // Optimistic: the event that follows carries the authoritative count.
     onMutate: (v) => {
       if (myUserId) patch((d) => applyReaction(d, { message_id: v.id, emoji: v.emoji, user_id: myUserId }, v.add, myUserId));
+    },
+    onSuccess: (m) => {
+      if (m && typeof m === "object" && "id" in m) patch((d) => upsertMessage(d, m as Message));
     },
     onError: () => qc.invalidateQueries({ queryKey: messagesKey(roomId) }),
   });

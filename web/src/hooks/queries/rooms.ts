@@ -23,7 +23,7 @@ export function useRoomDirectory(q: string) {
 export function useRoom(id: string) {
   return useQuery({
     queryKey: roomKey(id),
-    queryFn: () => unwrap(api.GET("/v1/rooms/{id}", { params: { path: { id } } })),
+    queryFn: () => unwrap(api.GET("/v1/rooms/{room_id}", { params: { path: { room_id: id } } })),
   });
 }
 
@@ -48,7 +48,7 @@ export function useUpdateRoom(id: string) {
   const done = useRoomListInvalidation();
   return useMutation({
     mutationFn: (body: { name?: string; description?: string }) =>
-      unwrap(api.PATCH("/v1/rooms/{id}", { params: { path: { id } }, body })),
+      unwrap(api.PATCH("/v1/rooms/{room_id}", { params: { path: { room_id: id } }, body })),
     onSuccess: (room) => done(room),
   });
 }
@@ -56,7 +56,7 @@ export function useUpdateRoom(id: string) {
 export function useDeleteRoom(id: string) {
   const done = useRoomListInvalidation();
   return useMutation({
-    mutationFn: () => unwrap(api.DELETE("/v1/rooms/{id}", { params: { path: { id } } })),
+    mutationFn: () => unwrap(api.DELETE("/v1/rooms/{room_id}", { params: { path: { room_id: id } } })),
     onSuccess: () => done(),
   });
 }
@@ -65,7 +65,7 @@ export function useJoinRoom() {
   const qc = useQueryClient();
   const done = useRoomListInvalidation();
   return useMutation({
-    mutationFn: (id: string) => unwrap(api.POST("/v1/rooms/{id}/join", { params: { path: { id } } })),
+    mutationFn: (id: string) => unwrap(api.POST("/v1/rooms/{room_id}/join", { params: { path: { room_id: id } } })),
     onSuccess: (_data, id) => {
       done();
       void qc.invalidateQueries({ queryKey: roomKey(id), exact: true });
@@ -78,7 +78,7 @@ export function useLeaveRoom() {
   const qc = useQueryClient();
   const done = useRoomListInvalidation();
   return useMutation({
-    mutationFn: (id: string) => unwrap(api.POST("/v1/rooms/{id}/leave", { params: { path: { id } } })),
+    mutationFn: (id: string) => unwrap(api.POST("/v1/rooms/{room_id}/leave", { params: { path: { room_id: id } } })),
     onSuccess: (_data, id) => {
       done();
       void qc.invalidateQueries({ queryKey: roomKey(id), exact: true });
@@ -89,7 +89,7 @@ export function useLeaveRoom() {
 export function useMembers(id: string, enabled = true) {
   return useQuery({
     queryKey: membersKey(id),
-    queryFn: () => unwrap(api.GET("/v1/rooms/{id}/members", { params: { path: { id } } })),
+    queryFn: () => unwrap(api.GET("/v1/rooms/{room_id}/members", { params: { path: { room_id: id } } })),
     enabled,
   });
 }
@@ -98,7 +98,7 @@ export function useInvite(id: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (v: { user_id: string; role?: MemberRole }) =>
-      unwrap(api.POST("/v1/rooms/{id}/members", { params: { path: { id } }, body: v })),
+      unwrap(api.POST("/v1/rooms/{room_id}/members", { params: { path: { room_id: id } }, body: v })),
     onSuccess: () => qc.invalidateQueries({ queryKey: membersKey(id) }),
   });
 }
@@ -107,7 +107,7 @@ export function useKick(id: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (userId: string) =>
-      unwrap(api.DELETE("/v1/rooms/{id}/members/{user_id}", { params: { path: { id, user_id: userId } } })),
+      unwrap(api.DELETE("/v1/rooms/{room_id}/members/{user_id}", { params: { path: { room_id: id, user_id: userId } } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: membersKey(id) }),
   });
 }

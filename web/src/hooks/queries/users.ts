@@ -13,7 +13,7 @@ export function useUserSearch(q: string) {
 export function useUser(id: string | undefined, enabled = true) {
   return useQuery({
     queryKey: ["users", id],
-    queryFn: () => unwrap(api.GET("/v1/users/{id}", { params: { path: { id: id! } } })),
+    queryFn: () => unwrap(api.GET("/v1/users/{user_id}", { params: { path: { user_id: id! } } })),
     enabled: Boolean(id) && enabled,
     staleTime: 5 * 60_000,
   });

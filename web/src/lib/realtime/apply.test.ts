@@ -35,6 +35,13 @@ describe("message cache reducers", () => {
     expect(orderedMessages(d)[0].body).toBe("new");
   });
 
+  it("keeps my reactions when an event copy carries none", () => {
+    let d = pages([msg(1, { my_reactions: ["👍"], reactions: { "👍": 1 } })]);
+    d = upsertMessage(d, msg(1, { body: "edited", edited_at: "2026-01-02T00:00:00Z", my_reactions: null }))!;
+    expect(orderedMessages(d)[0].body).toBe("edited");
+    expect(orderedMessages(d)[0].my_reactions).toEqual(["👍"]);
+  });
+
   it("a deleted message stays deleted", () => {
     let d = markDeleted(pages([msg(1)]), "m1")!;
     d = upsertMessage(d, msg(1))!;

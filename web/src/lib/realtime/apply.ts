@@ -37,7 +37,8 @@ export function upsertMessage(data: MessagePages | undefined, msg: Message): Mes
       if (m.id !== msg.id) return m;
       if (m.deleted && !msg.deleted) return m;
       if (m.edited_at && (!msg.edited_at || m.edited_at > msg.edited_at)) return m;
-      return msg;
+      // Event payloads are shared by every reader and carry no my_reactions: keep ours.
+      return msg.my_reactions == null ? { ...msg, my_reactions: m.my_reactions ?? [] } : msg;
     });
   }
   const pages = data.pages.length ? [...data.pages] : [{ items: [] }];

@@ -260,3 +260,33 @@ describe("RealtimeClient", () => {
     expect(t.sockets).toHaveLength(1);
   });
 });
+
+describe("RealtimeClient credential refresh", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("sends an auth frame before the token expires", async () => {
+    const sockets: FakeSocket[] = [];
+    const exp = () => Math.floor(Date.now() / 1000) + 60;
+    const token = () => `h.${Buffer.from(JSON.stringify({ exp: exp() })).toString("base64url")}.s`;
+    const client = new RealtimeClient({
+      url: "ws://x",
+      getTicket: async () => "t",
+      getToken: async () => token(),
+      fetchEvents: async () => [],
+      createSocket: (u) => {
+        const s = new FakeSocket(u);
+        sockets.push(s);
+        return s;
+      },
+    });
+    client.start();
+    await flush();
+    sockets[0].open(3600);
+    await flush();
+    expect(sockets[0].ofType("auth")).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(sockets[0].ofType("auth")).toHaveLength(1);
+    expect(sockets[0].ofType("auth")[0].token).toMatch(/^h\./);
+  });
+});

@@ -1,6 +1,6 @@
 // One WebSocket per tab: ticket auth, per-room subscriptions with resume, reconnect with
 // backoff, gap filling from the event log. Ordering decisions live in ./ordering.ts.
-import { RoomSequencer, backoffDelay, parseServerFrame, type SeqEvent, type ServerFrame } from "./ordering";
+import { RoomSequencer, backoffDelay, parseServerFrame, reauthDelay, type SeqEvent, type ServerFrame } from "./ordering";
 
 export type ConnectionStatus = "idle" | "connecting" | "open" | "reconnecting" | "offline";
 
@@ -22,6 +22,8 @@ export interface RealtimeDeps {
   /** GET /rooms/{id}/events?after=&limit=, oldest first. */
   fetchEvents(roomId: string, after: number, limit: number): Promise<SeqEvent[]>;
   createSocket?(url: string): SocketLike;
+  /** Current bearer token, sent in `auth` frames before the socket's credential expires. */
+  getToken?(): Promise<string | null>;
   random?: () => number;
 }
 
@@ -66,6 +68,7 @@ export class RealtimeClient {
   private offline = false;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
+  private reauthTimer: ReturnType<typeof setTimeout> | null = null;
   private lastFrameAt = 0;
   private refCounter = 0;
   /** Bumped on every new socket so callbacks of an old one are ignored. */
@@ -273,6 +276,24 @@ export class RealtimeClient {
   private stopHeartbeat() {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.heartbeatTimer = null;
+    if (this.reauthTimer) clearTimeout(this.reauthTimer);
+    this.reauthTimer = null;
+  }
+
+  /** Keep the socket's credential fresh: the server closes it once the token expires. */
+  private async scheduleReauth(send: boolean) {
+    const getToken = this.deps.getToken;
+    if (!getToken) return;
+    const gen = this.generation;
+    let token: string | null = null;
+    try {
+      token = await getToken();
+    } catch {
+      token = null;
+    }
+    if (gen !== this.generation || !this.isOpen()) return;
+    if (send && token) this.sendFrame({ type: "auth", token, ref: `a${++this.refCounter}` });
+    this.reauthTimer = setTimeout(() => void this.scheduleReauth(true), reauthDelay(token, Date.now()));
   }
 
   // ---- frames ---------------------------------------------------------------------
@@ -285,6 +306,7 @@ export class RealtimeClient {
         this.attempt = 0;
         this.setStatus("open");
         this.startHeartbeat(f.heartbeat_s ?? 25);
+        void this.scheduleReauth(false);
         for (const fn of this.listeners.hello) fn(f);
         for (const roomId of this.rooms.keys()) this.sendSubscribe(roomId);
         return;

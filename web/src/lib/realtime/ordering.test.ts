@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RoomSequencer, backoffDelay, parseServerFrame, type SeqEvent } from "./ordering";
+import { RoomSequencer, backoffDelay, parseServerFrame, reauthDelay, type SeqEvent } from "./ordering";
 
 const ev = (seq: number, event = "message.created"): SeqEvent => ({ room_id: "r", seq, event, data: { seq } });
 const seqs = (evs: SeqEvent[]) => evs.map((e) => e.seq);
@@ -181,5 +181,20 @@ describe("parseServerFrame", () => {
     expect(parseServerFrame('{"type":"event","room_id":"r","seq":"3","event":"x"}')).toBeNull();
     expect(parseServerFrame('{"type":"mystery"}')).toBeNull();
     expect(parseServerFrame('{"type":"error"}')).toBeNull();
+  });
+});
+
+describe("reauthDelay", () => {
+  const jwt = (exp: number) => `h.${Buffer.from(JSON.stringify({ exp })).toString("base64url")}.s`;
+  it("refreshes 30 s before expiry", () => {
+    expect(reauthDelay(jwt(1000 + 120), 1000 * 1000)).toBe(90_000);
+  });
+  it("is bounded for short and long tokens", () => {
+    expect(reauthDelay(jwt(1000 + 10), 1000 * 1000)).toBe(5_000);
+    expect(reauthDelay(jwt(1000 + 86_400), 1000 * 1000)).toBe(600_000);
+  });
+  it("falls back for opaque tokens", () => {
+    expect(reauthDelay("opaque", 0)).toBe(45_000);
+    expect(reauthDelay(null, 0)).toBe(45_000);
   });
 });

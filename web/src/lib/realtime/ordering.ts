@@ -139,6 +139,30 @@ export function backoffDelay(
   return Math.max(base / 2, Math.round(ceiling * random()));
 }
 
+/**
+ * When to send the next `auth` frame: the server closes a socket whose credential has
+ * expired, so refresh 30 s before the token's `exp` (bounded to [5 s, 10 min]; 45 s when
+ * the token is not a readable JWT).
+ */
+export function reauthDelay(token: string | null, nowMs: number): number {
+  const exp = token ? jwtExp(token) : null;
+  if (exp === null) return 45_000;
+  return Math.min(600_000, Math.max(5_000, exp * 1000 - nowMs - 30_000));
+}
+
+function jwtExp(token: string): number | null {
+  try {
+    const part = token.split(".")[1];
+    if (!part) return null;
+    const b64 = part.replace(/-/g, "+").replace(/_/g, "/");
+    const json = typeof atob === "function" ? atob(b64) : Buffer.from(b64, "base64").toString("binary");
+    const exp = JSON.parse(json).exp;
+    return typeof exp === "number" ? exp : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Frames the server sends; anything unrecognised parses to null and is ignored. */
 export type ServerFrame =
   | { type: "hello"; user_id: string; connection_id?: string; instance?: string; heartbeat_s?: number }

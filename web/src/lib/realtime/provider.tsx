@@ -1,7 +1,7 @@
 "use client";
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
-import { api, unwrap } from "../api/client";
+import { api, getToken, unwrap } from "../api/client";
 import type { Message, Room } from "../api/types";
 import { useAuth } from "../auth/context";
 import { WS_URL } from "../env";
@@ -35,9 +35,10 @@ function makeClient() {
   return new RealtimeClient({
     url: `${WS_URL}/v1/ws`,
     getTicket: async () => (await unwrap(api.POST("/v1/ws/tickets"))).ticket,
+    getToken,
     fetchEvents: async (roomId, after, limit) => {
       const page = await unwrap(
-        api.GET("/v1/rooms/{id}/events", { params: { path: { id: roomId }, query: { after, limit } } }),
+        api.GET("/v1/rooms/{room_id}/events", { params: { path: { room_id: roomId }, query: { after, limit } } }),
       );
       return page.items.map((e) => ({ room_id: e.room_id, seq: e.seq, event: e.kind, data: e.data }));
     },
