@@ -133,15 +133,17 @@ impl From<diesel::result::Error> for ApiError {
         use diesel::result::{DatabaseErrorKind, Error};
         match e {
             Error::NotFound => Self::NotFound("resource"),
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                Self::Conflict(format!("already exists ({})", info.constraint_name().unwrap_or("unique")))
-            }
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => Self::Conflict(format!(
+                "already exists ({})",
+                info.constraint_name().unwrap_or("unique")
+            )),
             Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
                 Self::invalid("refers to something that does not exist")
             }
-            Error::DatabaseError(DatabaseErrorKind::CheckViolation, info) => {
-                Self::invalid(format!("value not allowed ({})", info.constraint_name().unwrap_or("check")))
-            }
+            Error::DatabaseError(DatabaseErrorKind::CheckViolation, info) => Self::invalid(format!(
+                "value not allowed ({})",
+                info.constraint_name().unwrap_or("check")
+            )),
             other => Self::Internal(anyhow::Error::new(other)),
         }
     }

@@ -28,7 +28,14 @@ async fn run() -> anyhow::Result<()> {
         "migrate" => {
             let url = std::env::var("DATABASE_URL").context("DATABASE_URL is required")?;
             let applied = parley::db::migrate(&url).await?;
-            println!("migrations applied: {}", if applied.is_empty() { "none pending".into() } else { applied.join(", ") });
+            println!(
+                "migrations applied: {}",
+                if applied.is_empty() {
+                    "none pending".into()
+                } else {
+                    applied.join(", ")
+                }
+            );
             Ok(())
         }
         "serve" => {

@@ -26,10 +26,10 @@ use crate::error::Problem;
 use crate::metrics::Metrics;
 use crate::openapi::ApiDoc;
 use crate::realtime::bus::Bus;
+use crate::realtime::hub;
 use crate::realtime::limits::RateLimiter;
 use crate::realtime::presence::Presence;
 use crate::realtime::tickets::Tickets;
-use crate::realtime::hub;
 use crate::state::AppState;
 
 /// Group-commit lanes: enough to overlap commits, few enough to batch well on 2 cores.
@@ -44,9 +44,18 @@ pub struct Application {
 impl Application {
     pub async fn build(mut settings: Settings) -> anyhow::Result<Self> {
         crate::install_crypto_provider();
-        let listener = TcpListener::bind(settings.bind_addr).with_context(|| format!("binding {}", settings.bind_addr))?;
+        let listener =
+            TcpListener::bind(settings.bind_addr).with_context(|| format!("binding {}", settings.bind_addr))?;
         let addr = listener.local_addr()?;
-        let self_url = format!("http://{}:{}", if addr.ip().is_unspecified() { "127.0.0.1".into() } else { addr.ip().to_string() }, addr.port());
+        let self_url = format!(
+            "http://{}:{}",
+            if addr.ip().is_unspecified() {
+                "127.0.0.1".into()
+            } else {
+                addr.ip().to_string()
+            },
+            addr.port()
+        );
 
         let (verifier, dev) = match settings.auth_mode {
             AuthMode::Dev => {
@@ -55,7 +64,10 @@ impl Application {
                 }
                 let issuer = DevIssuer::generate(settings.clerk_issuer.clone())?;
                 let jwks = format!("{self_url}/v1/dev/jwks.json");
-                (Verifier::with_jwks(settings.clerk_issuer.clone(), jwks, vec![]), Some(Arc::new(issuer)))
+                (
+                    Verifier::with_jwks(settings.clerk_issuer.clone(), jwks, vec![]),
+                    Some(Arc::new(issuer)),
+                )
             }
             AuthMode::Clerk => {
                 let parties = settings.clerk_authorized_parties.clone();
@@ -67,18 +79,27 @@ impl Application {
             }
         };
         let webhook_secret = match &settings.clerk_webhook_secret {
-            Some(s) => Some(Arc::new(crate::auth::svix::decode_secret(s).map_err(anyhow::Error::msg)?)),
+            Some(s) => Some(Arc::new(
+                crate::auth::svix::decode_secret(s).map_err(anyhow::Error::msg)?,
+            )),
             None => None,
         };
 
         let db = crate::db::pool(&settings.database_url, settings.db_pool_size)?;
-        crate::db::ping(&db).await.context("the database does not answer (DATABASE_URL)")?;
+        crate::db::ping(&db)
+            .await
+            .context("the database does not answer (DATABASE_URL)")?;
 
         let (hub_handle, hub_task) = hub::channel();
         let bus = match &settings.redis_url {
-            Some(url) => Bus::redis(hub_handle.clone(), settings.instance_id.clone(), url, settings.redis_prefix.clone())
-                .await
-                .context("connecting to Redis (REDIS_URL)")?,
+            Some(url) => Bus::redis(
+                hub_handle.clone(),
+                settings.instance_id.clone(),
+                url,
+                settings.redis_prefix.clone(),
+            )
+            .await
+            .context("connecting to Redis (REDIS_URL)")?,
             None => Bus::local(hub_handle.clone(), settings.instance_id.clone()),
         };
         hub_task.spawn(db.clone(), bus.clone());
@@ -145,10 +166,22 @@ pub async fn stop(state: &AppState, handle: &ServerHandle) {
 
 fn build_app(
     state: AppState,
-) -> App<impl actix_web::dev::ServiceFactory<actix_web::dev::ServiceRequest, Config = (), Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error, InitError = ()>> {
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
     let mut cors = Cors::default()
         .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
-        .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::HeaderName::from_static("x-request-id")])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::HeaderName::from_static("x-request-id"),
+        ])
         .expose_headers([header::HeaderName::from_static("x-request-id")])
         .max_age(600);
     for origin in &state.settings.cors_origins {
@@ -181,7 +214,8 @@ fn build_app(
             async move {
                 let mut res = fut.await?;
                 if let Ok(value) = HeaderValue::from_str(&request_id) {
-                    res.headers_mut().insert(header::HeaderName::from_static("x-request-id"), value);
+                    res.headers_mut()
+                        .insert(header::HeaderName::from_static("x-request-id"), value);
                 }
                 let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".into());
                 let status = res.status().as_u16();
@@ -204,7 +238,9 @@ fn build_app(
 
 /// Responses that the framework produced without a body of ours (unknown route, wrong
 /// method, CORS refusal…) become problem+json too.
-fn problem_for_bare_errors<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+fn problem_for_bare_errors<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
     let is_problem = res
         .response()
         .headers()
@@ -227,6 +263,10 @@ fn problem_for_bare_errors<B: MessageBody + 'static>(res: ServiceResponse<B>) ->
     };
     let body = serde_json::to_string(&Problem::new(status, code, detail)).unwrap_or_default();
     let (req, _) = res.into_parts();
-    let response = HttpResponse::build(status).content_type("application/problem+json").body(body);
-    Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, response).map_into_right_body()))
+    let response = HttpResponse::build(status)
+        .content_type("application/problem+json")
+        .body(body);
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, response).map_into_right_body(),
+    ))
 }

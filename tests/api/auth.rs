@@ -30,8 +30,14 @@ async fn every_bad_token_gets_the_same_plain_401() {
     let clerk = &app.clerk;
     let mut claims = clerk.claims("user_x");
     let now = chrono::Utc::now().timestamp();
-    let mut cases: Vec<(&str, Option<String>)> = vec![("no header", None), ("malformed", Some("Token abc".into())), ("empty bearer", Some("Bearer ".into())), ("garbage", Some("Bearer not.a.jwt".into()))];
-    let mut signed = |name: &'static str, c: Value| cases.push((name, Some(format!("Bearer {}", sign(&c, main_key())))));
+    let mut cases: Vec<(&str, Option<String>)> = vec![
+        ("no header", None),
+        ("malformed", Some("Token abc".into())),
+        ("empty bearer", Some("Bearer ".into())),
+        ("garbage", Some("Bearer not.a.jwt".into())),
+    ];
+    let mut signed =
+        |name: &'static str, c: Value| cases.push((name, Some(format!("Bearer {}", sign(&c, main_key())))));
     claims["exp"] = json!(now - 30);
     signed("expired", claims.clone());
     let mut c = clerk.claims("user_x");
@@ -54,7 +60,12 @@ async fn every_bad_token_gets_the_same_plain_401() {
     // HS256 with the public key as the HMAC secret (the classic confusion attack)
     let mut h = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
     h.kid = Some("clerk-key-1".into());
-    let hs = jsonwebtoken::encode(&h, &clerk.claims("user_x"), &jsonwebtoken::EncodingKey::from_secret(main_key().public_pem.as_bytes())).unwrap();
+    let hs = jsonwebtoken::encode(
+        &h,
+        &clerk.claims("user_x"),
+        &jsonwebtoken::EncodingKey::from_secret(main_key().public_pem.as_bytes()),
+    )
+    .unwrap();
     cases.push(("hs256 with public key", Some(format!("Bearer {hs}"))));
     // right kid, another key
     let mut h = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
@@ -66,7 +77,12 @@ async fn every_bad_token_gets_the_same_plain_401() {
     let parts: Vec<&str> = good.split('.').collect();
     let mut tampered_claims = clerk.claims("user_admin");
     tampered_claims["sid"] = json!("x");
-    let tampered = format!("{}.{}.{}", parts[0], URL_SAFE_NO_PAD.encode(tampered_claims.to_string()), parts[2]);
+    let tampered = format!(
+        "{}.{}.{}",
+        parts[0],
+        URL_SAFE_NO_PAD.encode(tampered_claims.to_string()),
+        parts[2]
+    );
     cases.push(("tampered payload", Some(format!("Bearer {tampered}"))));
 
     let mut bodies = Vec::new();
@@ -76,7 +92,10 @@ async fn every_bad_token_gets_the_same_plain_401() {
         assert_eq!(body["code"], "unauthorized", "{name}");
         bodies.push(body["detail"].clone());
     }
-    assert!(bodies.windows(2).all(|w| w[0] == w[1]), "401s must not say which check failed");
+    assert!(
+        bodies.windows(2).all(|w| w[0] == w[1]),
+        "401s must not say which check failed"
+    );
 }
 
 #[tokio::test]
@@ -136,11 +155,28 @@ async fn concurrent_first_requests_create_exactly_one_user() {
     let token = app.clerk.token("user_racer", json!({}));
     let requests = (0..20).map(|_| {
         let (http, url, token) = (app.http.clone(), app.url.clone(), token.clone());
-        tokio::spawn(async move { http.get(format!("{url}/v1/me")).bearer_auth(token).send().await.unwrap().json::<Value>().await.unwrap() })
+        tokio::spawn(async move {
+            http.get(format!("{url}/v1/me"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        })
     });
-    let ids: Vec<Value> = futures_util::future::join_all(requests).await.into_iter().map(|r| r.unwrap()["id"].clone()).collect();
+    let ids: Vec<Value> = futures_util::future::join_all(requests)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap()["id"].clone())
+        .collect();
     assert!(ids.iter().all(|id| id == &ids[0] && id.is_string()));
-    assert_eq!(app.db_query_i64("SELECT count(*) AS n FROM users WHERE clerk_id = 'user_racer'").await, 1);
+    assert_eq!(
+        app.db_query_i64("SELECT count(*) AS n FROM users WHERE clerk_id = 'user_racer'")
+            .await,
+        1
+    );
 }
 
 #[tokio::test]
@@ -151,7 +187,13 @@ async fn dev_mode_issues_tokens_its_own_verifier_accepts() {
         s.clerk_jwks_url = None;
     })
     .await;
-    let res = app.http.post(format!("{}/v1/dev/token", app.url)).json(&json!({"user_id": "user_dev", "name": "Dev"})).send().await.unwrap();
+    let res = app
+        .http
+        .post(format!("{}/v1/dev/token", app.url))
+        .json(&json!({"user_id": "user_dev", "name": "Dev"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     let token = res.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
     let (status, me) = me_status(&app, Some(format!("Bearer {token}"))).await;
@@ -160,14 +202,26 @@ async fn dev_mode_issues_tokens_its_own_verifier_accepts() {
     // A Clerk-signed token is not valid in dev mode (another issuer and key).
     let (status, _) = me_status(&app, Some(format!("Bearer {}", app.clerk.token("user_dev", json!({}))))).await;
     assert_eq!(status, 401);
-    let bad = app.http.post(format!("{}/v1/dev/token", app.url)).json(&json!({"user_id": "bad id!"})).send().await.unwrap();
+    let bad = app
+        .http
+        .post(format!("{}/v1/dev/token", app.url))
+        .json(&json!({"user_id": "bad id!"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(bad.status(), 422);
 }
 
 #[tokio::test]
 async fn the_dev_issuer_is_off_in_clerk_mode() {
     let app = spawn_app().await;
-    let res = app.http.post(format!("{}/v1/dev/token", app.url)).json(&json!({"user_id": "user_x"})).send().await.unwrap();
+    let res = app
+        .http
+        .post(format!("{}/v1/dev/token", app.url))
+        .json(&json!({"user_id": "user_x"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 404);
     assert_eq!(res.headers()["content-type"], "application/problem+json");
 }
@@ -197,8 +251,18 @@ fn a_bad_or_missing_setting_names_the_variable() {
     assert_eq!(err.name, "DATABASE_URL");
     let err = parley::config::Settings::from_lookup(&only(&[("DATABASE_URL", "postgres://x/y")])).unwrap_err();
     assert_eq!(err.name, "CLERK_ISSUER");
-    let err = parley::config::Settings::from_lookup(&only(&[("DATABASE_URL", "postgres://x/y"), ("AUTH_MODE", "dev"), ("BIND_ADDR", "nowhere")])).unwrap_err();
+    let err = parley::config::Settings::from_lookup(&only(&[
+        ("DATABASE_URL", "postgres://x/y"),
+        ("AUTH_MODE", "dev"),
+        ("BIND_ADDR", "nowhere"),
+    ]))
+    .unwrap_err();
     assert_eq!(err.name, "BIND_ADDR");
-    let err = parley::config::Settings::from_lookup(&only(&[("DATABASE_URL", "postgres://x/y"), ("CLERK_ISSUER", "https://c.example.com"), ("CLERK_WEBHOOK_SECRET", "whsec_***")])).unwrap_err();
+    let err = parley::config::Settings::from_lookup(&only(&[
+        ("DATABASE_URL", "postgres://x/y"),
+        ("CLERK_ISSUER", "https://c.example.com"),
+        ("CLERK_WEBHOOK_SECRET", "whsec_***"),
+    ]))
+    .unwrap_err();
     assert_eq!(err.name, "CLERK_WEBHOOK_SECRET");
 }

@@ -17,7 +17,9 @@ async fn subscribe(ws: &mut WsClient, room: Uuid, since: Option<i64>) -> Value {
 }
 
 async fn send(ws: &mut WsClient, room: Uuid, body: &str) -> Value {
-    let reply = ws.call(json!({"type": "send", "room_id": room, "client_msg_id": Uuid::new_v4(), "body": body})).await;
+    let reply = ws
+        .call(json!({"type": "send", "room_id": room, "client_msg_id": Uuid::new_v4(), "body": body}))
+        .await;
     assert_eq!(reply["type"], "ok", "{reply}");
     reply["message"].clone()
 }
@@ -48,7 +50,12 @@ async fn member_of(app: &TestApp, owner: &TestUser, users: &[&TestUser], kind: &
         if kind == "public" {
             app.join(u, room).await;
         } else {
-            app.post(&owner.token, &format!("/v1/rooms/{room}/members"), json!({"user_id": u.id})).await;
+            app.post(
+                &owner.token,
+                &format!("/v1/rooms/{room}/members"),
+                json!({"user_id": u.id}),
+            )
+            .await;
         }
     }
     room
@@ -81,7 +88,11 @@ async fn an_event_written_on_one_instance_reaches_subscribers_on_another() {
     assert_eq!(got["event"], "message.created");
     assert_eq!(got["seq"], sent["seq"]);
     assert_eq!(got["data"]["body"], "over the wire");
-    assert_eq!(ann_ws.next_event().await["seq"], sent["seq"], "the sender sees its own event too");
+    assert_eq!(
+        ann_ws.next_event().await["seq"],
+        sent["seq"],
+        "the sender sees its own event too"
+    );
     // REST writes on the other instance produce the same live events.
     apps[1].post_message(&bob, room, "via rest").await;
     let got = ann_ws.next_event().await;
@@ -90,17 +101,34 @@ async fn an_event_written_on_one_instance_reaches_subscribers_on_another() {
     assert_eq!(bob_ws.next_event().await["data"]["body"], "via rest");
     // Edits, reactions and deletes travel too, to everyone, in one order.
     let id = sent["id"].as_str().unwrap();
-    let edited = ann_ws.call(json!({"type": "edit", "message_id": id, "body": "edited"})).await;
+    let edited = ann_ws
+        .call(json!({"type": "edit", "message_id": id, "body": "edited"}))
+        .await;
     assert_eq!(edited["message"]["body"], "edited");
-    bob_ws.call(json!({"type": "react", "message_id": id, "emoji": "🎉"})).await;
+    bob_ws
+        .call(json!({"type": "react", "message_id": id, "emoji": "🎉"}))
+        .await;
     ann_ws.call(json!({"type": "delete", "message_id": id})).await;
     for ws in [&mut ann_ws, &mut bob_ws] {
         let e = ws.next_event().await;
-        assert_eq!((e["event"].as_str(), e["data"]["body"].as_str()), (Some("message.updated"), Some("edited")));
+        assert_eq!(
+            (e["event"].as_str(), e["data"]["body"].as_str()),
+            (Some("message.updated"), Some("edited"))
+        );
         let e = ws.next_event().await;
-        assert_eq!((e["event"].as_str(), e["data"]["count"].as_i64(), e["data"]["emoji"].as_str()), (Some("reaction.added"), Some(1), Some("🎉")));
+        assert_eq!(
+            (
+                e["event"].as_str(),
+                e["data"]["count"].as_i64(),
+                e["data"]["emoji"].as_str()
+            ),
+            (Some("reaction.added"), Some(1), Some("🎉"))
+        );
         let e = ws.next_event().await;
-        assert_eq!((e["event"].as_str(), e["data"]["deleted"].as_bool()), (Some("message.deleted"), Some(true)));
+        assert_eq!(
+            (e["event"].as_str(), e["data"]["deleted"].as_bool()),
+            (Some("message.deleted"), Some(true))
+        );
     }
 }
 
@@ -134,8 +162,13 @@ async fn concurrent_writers_on_three_instances_give_every_reader_the_same_gaples
             }
         }
     });
-    let reads = reader_sockets.iter_mut().map(|ws| read_messages(ws, room, 5 * per_writer));
-    let (_, results) = tokio::join!(futures_util::future::join_all(writes), futures_util::future::join_all(reads));
+    let reads = reader_sockets
+        .iter_mut()
+        .map(|ws| read_messages(ws, room, 5 * per_writer));
+    let (_, results) = tokio::join!(
+        futures_util::future::join_all(writes),
+        futures_util::future::join_all(reads)
+    );
     for (seqs, bodies) in &results {
         assert_contiguous(seqs);
         assert_eq!(bodies.len(), 5 * per_writer);
@@ -162,14 +195,19 @@ async fn a_reconnecting_client_gets_exactly_what_it_missed_then_live_events() {
     }
     // Resume on the other instance.
     let mut bob_ws = apps[0].connect(&bob).await;
-    let (ok, _) = bob_ws.call_collect(json!({"type": "subscribe", "room_id": room, "since": last_seen})).await;
+    let (ok, _) = bob_ws
+        .call_collect(json!({"type": "subscribe", "room_id": room, "since": last_seen}))
+        .await;
     assert_eq!(ok["last_seq"], last_seen + 5);
     let (seqs, bodies) = read_messages(&mut bob_ws, room, 5).await;
     assert_eq!(seqs, (last_seen + 1..=last_seen + 5).collect::<Vec<_>>());
     assert_eq!(bodies, (0..5).map(|i| format!("missed {i}")).collect::<Vec<_>>());
     apps[1].post_message(&ann, room, "live again").await;
     let e = bob_ws.next_event().await;
-    assert_eq!((e["seq"].as_i64(), e["data"]["body"].as_str()), (Some(last_seen + 6), Some("live again")));
+    assert_eq!(
+        (e["seq"].as_i64(), e["data"]["body"].as_str()),
+        (Some(last_seen + 6), Some("live again"))
+    );
 }
 
 #[tokio::test]
@@ -186,7 +224,9 @@ async fn too_much_missed_history_asks_for_a_resync() {
     assert_eq!(reply["code"], "resync_required");
     assert_eq!(reply["last_seq"], 16);
     // Paging the log then subscribing from there works.
-    let page = app.get_json(&ann.token, &format!("/v1/rooms/{room}/events?after=1&limit=1000")).await;
+    let page = app
+        .get_json(&ann.token, &format!("/v1/rooms/{room}/events?after=1&limit=1000"))
+        .await;
     assert_eq!(page["items"].as_array().unwrap().len(), 15);
     let ok = subscribe(&mut ws, room, Some(16)).await;
     assert_eq!(ok["last_seq"], 16);
@@ -198,9 +238,14 @@ async fn tickets_work_once_on_any_instance() {
     let ann = apps[0].user("ann").await;
     let res = apps[0].post(&ann.token, "/v1/ws/tickets", json!({})).await;
     assert_eq!(res.status(), 201);
-    let ticket = res.json::<Value>().await.unwrap()["ticket"].as_str().unwrap().to_owned();
+    let ticket = res.json::<Value>().await.unwrap()["ticket"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let url = format!("{}?ticket={ticket}", apps[1].ws_url);
-    let ws = WsClient::open(url.clone().into_client_request().unwrap()).await.expect("the ticket opens a socket on the other instance");
+    let ws = WsClient::open(url.clone().into_client_request().unwrap())
+        .await
+        .expect("the ticket opens a socket on the other instance");
     assert_eq!(ws.hello["user_id"], ann.id.to_string());
     let again = WsClient::open(url.into_client_request().unwrap()).await;
     assert!(again.is_err(), "a ticket is single use");
@@ -215,16 +260,24 @@ async fn a_foreign_origin_cannot_open_a_socket() {
     let app = spawn_app().await;
     let ann = app.user("ann").await;
     let mut request = app.ws_url.clone().into_client_request().unwrap();
-    request.headers_mut().insert("authorization", format!("Bearer {}", ann.token).parse().unwrap());
-    request.headers_mut().insert("origin", "https://evil.example.com".parse().unwrap());
+    request
+        .headers_mut()
+        .insert("authorization", format!("Bearer {}", ann.token).parse().unwrap());
+    request
+        .headers_mut()
+        .insert("origin", "https://evil.example.com".parse().unwrap());
     match WsClient::open(request).await {
         Err(tokio_tungstenite::tungstenite::Error::Http(res)) => assert_eq!(res.status(), 403),
         Err(e) => panic!("unexpected error {e}"),
         Ok(_) => panic!("a foreign origin must be refused"),
     }
     let mut request = app.ws_url.clone().into_client_request().unwrap();
-    request.headers_mut().insert("authorization", format!("Bearer {}", ann.token).parse().unwrap());
-    request.headers_mut().insert("origin", "http://localhost:3000".parse().unwrap());
+    request
+        .headers_mut()
+        .insert("authorization", format!("Bearer {}", ann.token).parse().unwrap());
+    request
+        .headers_mut()
+        .insert("origin", "http://localhost:3000".parse().unwrap());
     assert!(WsClient::open(request).await.is_ok());
 }
 
@@ -238,13 +291,22 @@ async fn bad_frames_get_errors_and_the_socket_stays_usable() {
     assert_eq!(ws.next().await["code"], "invalid");
     let reply = ws.call(json!({"type": "teleport"})).await;
     assert_eq!(reply["code"], "invalid");
-    let reply = ws.call(json!({"type": "send", "room_id": "nope", "body": "x", "client_msg_id": "a"})).await;
+    let reply = ws
+        .call(json!({"type": "send", "room_id": "nope", "body": "x", "client_msg_id": "a"}))
+        .await;
     assert_eq!(reply["code"], "invalid");
-    let reply = ws.call(json!({"type": "send", "room_id": room, "body": "  ", "client_msg_id": "a"})).await;
+    let reply = ws
+        .call(json!({"type": "send", "room_id": room, "body": "  ", "client_msg_id": "a"}))
+        .await;
     assert_eq!(reply["code"], "invalid");
-    ws.send_raw(json!({"type": "send", "room_id": room, "client_msg_id": "big", "body": "x".repeat(70 * 1024)}).to_string()).await;
+    ws.send_raw(
+        json!({"type": "send", "room_id": room, "client_msg_id": "big", "body": "x".repeat(70 * 1024)}).to_string(),
+    )
+    .await;
     assert_eq!(ws.next().await["code"], "too_large");
-    let reply = ws.call(json!({"type": "react", "message_id": Uuid::new_v4(), "emoji": "👍"})).await;
+    let reply = ws
+        .call(json!({"type": "react", "message_id": Uuid::new_v4(), "emoji": "👍"}))
+        .await;
     assert_eq!(reply["code"], "not_found");
     assert_eq!(ws.call(json!({"type": "ping"})).await["type"], "pong");
     assert_eq!(send(&mut ws, room, "still works").await["body"], "still works");
@@ -258,11 +320,27 @@ async fn outsiders_cannot_subscribe() {
     let private = app.create_room(&owner, "p", "private").await;
     let public = app.create_room(&owner, "q", "public").await;
     let mut ws = app.connect(&outsider).await;
-    assert_eq!(ws.call(json!({"type": "subscribe", "room_id": private})).await["code"], "not_found");
-    assert_eq!(ws.call(json!({"type": "subscribe", "room_id": Uuid::new_v4()})).await["code"], "not_found");
-    assert_eq!(ws.call(json!({"type": "subscribe", "room_id": public})).await["code"], "forbidden");
-    assert_eq!(ws.call(json!({"type": "send", "room_id": private, "body": "x", "client_msg_id": "z"})).await["code"], "not_found");
-    assert_eq!(ws.call(json!({"type": "typing", "room_id": private})).await["code"], "forbidden");
+    assert_eq!(
+        ws.call(json!({"type": "subscribe", "room_id": private})).await["code"],
+        "not_found"
+    );
+    assert_eq!(
+        ws.call(json!({"type": "subscribe", "room_id": Uuid::new_v4()})).await["code"],
+        "not_found"
+    );
+    assert_eq!(
+        ws.call(json!({"type": "subscribe", "room_id": public})).await["code"],
+        "forbidden"
+    );
+    assert_eq!(
+        ws.call(json!({"type": "send", "room_id": private, "body": "x", "client_msg_id": "z"}))
+            .await["code"],
+        "not_found"
+    );
+    assert_eq!(
+        ws.call(json!({"type": "typing", "room_id": private})).await["code"],
+        "forbidden"
+    );
 }
 
 #[tokio::test]
@@ -273,7 +351,8 @@ async fn a_kicked_member_stops_receiving_the_room() {
     let room = member_of(&app, &owner, &[&bob], "private").await;
     let mut bob_ws = app.connect(&bob).await;
     subscribe(&mut bob_ws, room, None).await;
-    app.delete(&owner.token, &format!("/v1/rooms/{room}/members/{}", bob.id)).await;
+    app.delete(&owner.token, &format!("/v1/rooms/{room}/members/{}", bob.id))
+        .await;
     let e = bob_ws.next_event().await;
     assert_eq!(e["event"], "member.left");
     app.post_message(&owner, room, "after the kick").await;
@@ -300,7 +379,12 @@ async fn presence_is_shared_across_instances_and_cleared_when_one_stops() {
     };
     loop {
         let p = ann_ws.next_of("presence").await;
-        let mut online: Vec<String> = p["online"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect();
+        let mut online: Vec<String> = p["online"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect();
         online.sort();
         if online == both {
             break;
@@ -330,9 +414,19 @@ async fn presence_of_a_dead_instance_expires() {
     let mut ann_ws = apps[0].connect(&ann).await;
     subscribe(&mut ann_ws, room, None).await;
     // An entry as a crashed instance would leave it: never refreshed, never removed.
-    let mut redis = redis::Client::open(parley_tests::redis_url()).unwrap().get_multiplexed_async_connection().await.unwrap();
+    let mut redis = redis::Client::open(parley_tests::redis_url())
+        .unwrap()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap();
     let expiry = chrono::Utc::now().timestamp_millis() + 900;
-    let _: () = redis::cmd("ZADD").arg(format!("{}:presence:{room}", apps[0].settings.redis_prefix)).arg(expiry).arg(format!("{}|dead-instance|1", bob.id)).query_async(&mut redis).await.unwrap();
+    let _: () = redis::cmd("ZADD")
+        .arg(format!("{}:presence:{room}", apps[0].settings.redis_prefix))
+        .arg(expiry)
+        .arg(format!("{}|dead-instance|1", bob.id))
+        .query_async(&mut redis)
+        .await
+        .unwrap();
     loop {
         let p = ann_ws.next_of("presence").await;
         if p["online"].as_array().unwrap().len() == 2 {
@@ -360,7 +454,10 @@ async fn a_token_refreshed_in_band_keeps_the_socket_and_an_expired_one_closes_it
     let mut ws = app.connect(&ann).await;
     let fresh = app.clerk.token(&ann.clerk_id, json!({}));
     assert_eq!(ws.call(json!({"type": "auth", "token": fresh})).await["type"], "ok");
-    assert_eq!(ws.call(json!({"type": "auth", "token": bob.token})).await["code"], "unauthorized");
+    assert_eq!(
+        ws.call(json!({"type": "auth", "token": bob.token})).await["code"],
+        "unauthorized"
+    );
     // A socket whose token has expired (and no refresh came) is closed with a reason.
     let now = chrono::Utc::now().timestamp();
     let short = app.clerk.token(&ann.clerk_id, json!({"exp": now + 1}));
@@ -377,15 +474,24 @@ async fn a_revoked_session_is_closed_on_every_instance() {
     let mut on_a = WsClient::connect(&apps[0].ws_url, &token).await;
     let mut on_b = WsClient::connect(&apps[1].ws_url, &token).await;
     let mut other_session = apps[1].connect(&ann).await;
-    let body = json!({"type": "session.revoked", "data": {"id": sid, "user_id": ann.clerk_id, "status": "revoked"}}).to_string();
-    let mut req = apps[0].http.post(format!("{}/v1/webhooks/clerk", apps[0].url)).header("content-type", "application/json").body(body.clone());
+    let body = json!({"type": "session.revoked", "data": {"id": sid, "user_id": ann.clerk_id, "status": "revoked"}})
+        .to_string();
+    let mut req = apps[0]
+        .http
+        .post(format!("{}/v1/webhooks/clerk", apps[0].url))
+        .header("content-type", "application/json")
+        .body(body.clone());
     for (k, v) in svix_headers("msg_revoke", chrono::Utc::now().timestamp(), &body) {
         req = req.header(k, v);
     }
     assert_eq!(req.send().await.unwrap().status(), 200);
     assert_eq!(on_a.closed_reason().await, "session ended");
     assert_eq!(on_b.closed_reason().await, "session ended");
-    assert_eq!(other_session.call(json!({"type": "ping"})).await["type"], "pong", "other sessions stay");
+    assert_eq!(
+        other_session.call(json!({"type": "ping"})).await["type"],
+        "pong",
+        "other sessions stay"
+    );
 }
 
 #[tokio::test]
@@ -398,11 +504,22 @@ async fn a_slow_consumer_is_cut_off_without_delaying_others_and_resumes() {
     // The slow client has a tiny receive buffer and does not read.
     let socket = tokio::net::TcpSocket::new_v4().unwrap();
     socket.set_recv_buffer_size(4096).unwrap();
-    let stream = socket.connect(app.url.trim_start_matches("http://").parse().unwrap()).await.unwrap();
+    let stream = socket
+        .connect(app.url.trim_start_matches("http://").parse().unwrap())
+        .await
+        .unwrap();
     let mut request = app.ws_url.clone().into_client_request().unwrap();
-    request.headers_mut().insert("authorization", format!("Bearer {}", slow.token).parse().unwrap());
-    let (raw, _) = tokio_tungstenite::client_async(request, tokio_tungstenite::MaybeTlsStream::Plain(stream)).await.unwrap();
-    let mut slow_ws = WsClient { socket: raw, hello: Value::Null, pending: Default::default() };
+    request
+        .headers_mut()
+        .insert("authorization", format!("Bearer {}", slow.token).parse().unwrap());
+    let (raw, _) = tokio_tungstenite::client_async(request, tokio_tungstenite::MaybeTlsStream::Plain(stream))
+        .await
+        .unwrap();
+    let mut slow_ws = WsClient {
+        socket: raw,
+        hello: Value::Null,
+        pending: Default::default(),
+    };
     slow_ws.hello = slow_ws.next().await;
     subscribe(&mut slow_ws, room, None).await;
     let mut fast_ws = app.connect(&fast).await;
@@ -431,7 +548,10 @@ async fn a_slow_consumer_is_cut_off_without_delaying_others_and_resumes() {
         }
     };
     assert!(reason.contains("overflow"), "{reason}");
-    assert!(last < *seqs.last().unwrap(), "the slow client was cut off before the end");
+    assert!(
+        last < *seqs.last().unwrap(),
+        "the slow client was cut off before the end"
+    );
     let mut again = app.connect(&slow).await;
     subscribe(&mut again, room, Some(last)).await;
     let (resumed, _) = read_messages(&mut again, room, (*seqs.last().unwrap() - last) as usize).await;
@@ -441,12 +561,26 @@ async fn a_slow_consumer_is_cut_off_without_delaying_others_and_resumes() {
 
 #[tokio::test]
 async fn subscribers_lose_nothing_when_redis_restarts() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let dir = std::env::temp_dir().join(format!("parley-redis-{port}"));
     std::fs::create_dir_all(&dir).unwrap();
     let start_redis = || {
         std::process::Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir"])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+            ])
             .arg(&dir)
             .stdout(std::process::Stdio::null())
             .spawn()
@@ -454,7 +588,11 @@ async fn subscribers_lose_nothing_when_redis_restarts() {
     };
     let url = format!("redis://127.0.0.1:{port}");
     let ping = || async {
-        match redis::Client::open(url.as_str()).unwrap().get_multiplexed_async_connection().await {
+        match redis::Client::open(url.as_str())
+            .unwrap()
+            .get_multiplexed_async_connection()
+            .await
+        {
             Ok(mut c) => redis::cmd("PING").query_async::<String>(&mut c).await.is_ok(),
             Err(_) => false,
         }
@@ -485,7 +623,10 @@ async fn subscribers_lose_nothing_when_redis_restarts() {
     seqs.extend(s);
     bodies.extend(b);
     assert_contiguous(&seqs);
-    assert_eq!(bodies, ["before", "during 0", "during 1", "during 2", "during 3", "during 4", "after"]);
+    assert_eq!(
+        bodies,
+        ["before", "during 0", "during 1", "during 2", "during 3", "during 4", "after"]
+    );
     for app in &apps {
         app.stop().await;
     }
@@ -501,13 +642,18 @@ async fn sends_over_the_rate_limit_are_refused_with_a_code() {
     let room = app.create_room(&ann, "r", "public").await;
     let mut ws = app.connect(&ann).await;
     for i in 0..20 {
-        ws.send(json!({"type": "send", "room_id": room, "client_msg_id": format!("rl-{i}"), "body": "spam", "ref": i})).await;
+        ws.send(json!({"type": "send", "room_id": room, "client_msg_id": format!("rl-{i}"), "body": "spam", "ref": i}))
+            .await;
     }
     let mut codes = Vec::new();
     while codes.len() < 20 {
         let f = ws.next().await;
         if f["ref"].is_number() {
-            codes.push(if f["type"] == "ok" { "ok".to_owned() } else { f["code"].as_str().unwrap().to_owned() });
+            codes.push(if f["type"] == "ok" {
+                "ok".to_owned()
+            } else {
+                f["code"].as_str().unwrap().to_owned()
+            });
         }
     }
     assert!(codes.iter().any(|c| c == "ok"), "{codes:?}");

@@ -6,18 +6,39 @@ use uuid::Uuid;
 async fn a_created_room_belongs_to_its_creator_and_starts_its_log() {
     let app = spawn_app().await;
     let ann = app.user("ann").await;
-    let res = app.post(&ann.token, "/v1/rooms", json!({"name": " General ", "kind": "public", "description": "all"})).await;
+    let res = app
+        .post(
+            &ann.token,
+            "/v1/rooms",
+            json!({"name": " General ", "kind": "public", "description": "all"}),
+        )
+        .await;
     assert_eq!(res.status(), 201);
     let room: Value = res.json().await.unwrap();
     assert_eq!(room["name"], "General");
     assert_eq!(room["my_role"], "owner");
     assert_eq!(room["member_count"], 1);
     assert_eq!(room["last_seq"], 1);
-    let events = app.get_json(&ann.token, &format!("/v1/rooms/{}/events", room["id"].as_str().unwrap())).await;
+    let events = app
+        .get_json(
+            &ann.token,
+            &format!("/v1/rooms/{}/events", room["id"].as_str().unwrap()),
+        )
+        .await;
     assert_eq!(events["items"][0]["kind"], "member.joined");
     assert_eq!(events["items"][0]["seq"], 1);
-    for bad in [json!({"name": "", "kind": "public"}), json!({"name": "x", "kind": "direct"}), json!({"name": "x", "kind": "public", "max_members": 0}), json!({"name": "x".repeat(81), "kind": "private"}), json!({"name": "x", "kind": "public", "owner": "me"})] {
-        assert_eq!(app.post(&ann.token, "/v1/rooms", bad.clone()).await.status(), 422, "{bad}");
+    for bad in [
+        json!({"name": "", "kind": "public"}),
+        json!({"name": "x", "kind": "direct"}),
+        json!({"name": "x", "kind": "public", "max_members": 0}),
+        json!({"name": "x".repeat(81), "kind": "private"}),
+        json!({"name": "x", "kind": "public", "owner": "me"}),
+    ] {
+        assert_eq!(
+            app.post(&ann.token, "/v1/rooms", bad.clone()).await.status(),
+            422,
+            "{bad}"
+        );
     }
 }
 
@@ -39,32 +60,68 @@ async fn a_private_room_is_indistinguishable_from_a_missing_one_to_outsiders() {
         ("GET", "/v1/rooms/{r}/members", None),
         ("POST", "/v1/rooms/{r}/members", Some(json!({"user_id": outsider.id}))),
         ("GET", "/v1/rooms/{r}/messages", None),
-        ("POST", "/v1/rooms/{r}/messages", Some(json!({"body": "hi", "client_msg_id": "c1"}))),
+        (
+            "POST",
+            "/v1/rooms/{r}/messages",
+            Some(json!({"body": "hi", "client_msg_id": "c1"})),
+        ),
         ("GET", "/v1/rooms/{r}/events", None),
         ("POST", "/v1/rooms/{r}/read", Some(json!({"seq": 1}))),
     ] {
         let mut responses = Vec::new();
         for target in [room, missing] {
             let url = format!("{}{}", app.url, path.replace("{r}", &target.to_string()));
-            let mut req = app.http.request(method.parse().unwrap(), url).bearer_auth(&outsider.token);
+            let mut req = app
+                .http
+                .request(method.parse().unwrap(), url)
+                .bearer_auth(&outsider.token);
             if let Some(b) = &body {
                 req = req.json(b);
             }
             let res = req.send().await.unwrap();
-            responses.push((res.status().as_u16(), res.json::<Value>().await.unwrap()["detail"].clone()));
+            responses.push((
+                res.status().as_u16(),
+                res.json::<Value>().await.unwrap()["detail"].clone(),
+            ));
         }
         assert_eq!(responses[0].0, 404, "{method} {path}");
-        assert_eq!(responses[0], responses[1], "{method} {path}: a private room must look missing");
+        assert_eq!(
+            responses[0], responses[1],
+            "{method} {path}: a private room must look missing"
+        );
     }
-    for (method, path) in [("PATCH", format!("/v1/messages/{mid}")), ("DELETE", format!("/v1/messages/{mid}")), ("PUT", format!("/v1/messages/{mid}/reactions/%F0%9F%91%8D"))] {
-        let res = app.http.request(method.parse().unwrap(), format!("{}{path}", app.url)).bearer_auth(&outsider.token).json(&json!({"body": "x"})).send().await.unwrap();
+    for (method, path) in [
+        ("PATCH", format!("/v1/messages/{mid}")),
+        ("DELETE", format!("/v1/messages/{mid}")),
+        ("PUT", format!("/v1/messages/{mid}/reactions/%F0%9F%91%8D")),
+    ] {
+        let res = app
+            .http
+            .request(method.parse().unwrap(), format!("{}{path}", app.url))
+            .bearer_auth(&outsider.token)
+            .json(&json!({"body": "x"}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 404, "{method} {path}");
     }
     let listed = app.get_json(&outsider.token, "/v1/rooms").await;
-    assert!(listed["items"].as_array().unwrap().iter().all(|r| r["id"] != room.to_string()));
+    assert!(listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["id"] != room.to_string()));
     let found = app.get_json(&outsider.token, "/v1/search/messages?q=classified").await;
     assert_eq!(found["items"].as_array().unwrap().len(), 0);
-    assert_eq!(app.get(&outsider.token, &format!("/v1/search/messages?q=classified&room_id={room}")).await.status(), 404);
+    assert_eq!(
+        app.get(
+            &outsider.token,
+            &format!("/v1/search/messages?q=classified&room_id={room}")
+        )
+        .await
+        .status(),
+        404
+    );
 }
 
 #[tokio::test]
@@ -74,14 +131,48 @@ async fn a_public_room_is_readable_by_anyone_but_writable_by_members_only() {
     let reader = app.user("reader").await;
     let room = app.create_room(&owner, "lobby", "public").await;
     let message = app.post_message(&owner, room, "welcome").await;
-    assert_eq!(app.get(&reader.token, &format!("/v1/rooms/{room}/messages")).await.status(), 200);
-    assert_eq!(app.get(&reader.token, &format!("/v1/rooms/{room}/members")).await.status(), 200);
-    assert_eq!(app.get(&reader.token, &format!("/v1/rooms/{room}/events")).await.status(), 200);
-    let post = app.post(&reader.token, &format!("/v1/rooms/{room}/messages"), json!({"body": "hi", "client_msg_id": "r1"})).await;
+    assert_eq!(
+        app.get(&reader.token, &format!("/v1/rooms/{room}/messages"))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        app.get(&reader.token, &format!("/v1/rooms/{room}/members"))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        app.get(&reader.token, &format!("/v1/rooms/{room}/events"))
+            .await
+            .status(),
+        200
+    );
+    let post = app
+        .post(
+            &reader.token,
+            &format!("/v1/rooms/{room}/messages"),
+            json!({"body": "hi", "client_msg_id": "r1"}),
+        )
+        .await;
     assert_eq!(post.status(), 403);
-    let react = app.put(&reader.token, &format!("/v1/messages/{}/reactions/%F0%9F%91%8D", message["id"].as_str().unwrap())).await;
+    let react = app
+        .put(
+            &reader.token,
+            &format!(
+                "/v1/messages/{}/reactions/%F0%9F%91%8D",
+                message["id"].as_str().unwrap()
+            ),
+        )
+        .await;
     assert_eq!(react.status(), 403);
-    assert_eq!(app.post(&reader.token, &format!("/v1/rooms/{room}/read"), json!({"seq": 1})).await.status(), 403);
+    assert_eq!(
+        app.post(&reader.token, &format!("/v1/rooms/{room}/read"), json!({"seq": 1}))
+            .await
+            .status(),
+        403
+    );
     app.join(&reader, room).await;
     app.post_message(&reader, room, "now I can").await;
 }
@@ -95,30 +186,94 @@ async fn only_owners_and_moderators_manage_a_room() {
     let other = app.user("other").await;
     let room = app.create_room(&owner, "managed", "private").await;
     let invite = |who: &parley_tests::TestUser, target: Uuid, role: Option<&str>| {
-        let body = match role { Some(r) => json!({"user_id": target, "role": r}), None => json!({"user_id": target}) };
+        let body = match role {
+            Some(r) => json!({"user_id": target, "role": r}),
+            None => json!({"user_id": target}),
+        };
         app.post(&who.token, &format!("/v1/rooms/{room}/members"), body)
     };
     assert_eq!(invite(&owner, moderator.id, Some("moderator")).await.status(), 200);
     assert_eq!(invite(&moderator, member.id, None).await.status(), 200);
     // A member may not invite, kick, rename or delete.
     assert_eq!(invite(&member, other.id, None).await.status(), 403);
-    assert_eq!(app.delete(&member.token, &format!("/v1/rooms/{room}/members/{}", moderator.id)).await.status(), 403);
-    assert_eq!(app.patch(&member.token, &format!("/v1/rooms/{room}"), json!({"name": "hijacked"})).await.status(), 403);
-    assert_eq!(app.delete(&member.token, &format!("/v1/rooms/{room}")).await.status(), 403);
+    assert_eq!(
+        app.delete(&member.token, &format!("/v1/rooms/{room}/members/{}", moderator.id))
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.patch(&member.token, &format!("/v1/rooms/{room}"), json!({"name": "hijacked"}))
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.delete(&member.token, &format!("/v1/rooms/{room}")).await.status(),
+        403
+    );
     // A moderator may not appoint moderators, nor kick the owner.
     assert_eq!(invite(&moderator, other.id, Some("moderator")).await.status(), 403);
-    assert_eq!(app.delete(&moderator.token, &format!("/v1/rooms/{room}/members/{}", owner.id)).await.status(), 403);
-    assert_eq!(app.delete(&owner.token, &format!("/v1/rooms/{room}/members/{}", owner.id)).await.status(), 403);
+    assert_eq!(
+        app.delete(&moderator.token, &format!("/v1/rooms/{room}/members/{}", owner.id))
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.delete(&owner.token, &format!("/v1/rooms/{room}/members/{}", owner.id))
+            .await
+            .status(),
+        403
+    );
     assert_eq!(invite(&owner, other.id, Some("owner")).await.status(), 422);
     // A moderator renames and kicks a member; the owner kicks the moderator.
-    let renamed = app.patch(&moderator.token, &format!("/v1/rooms/{room}"), json!({"name": "renamed"})).await;
+    let renamed = app
+        .patch(
+            &moderator.token,
+            &format!("/v1/rooms/{room}"),
+            json!({"name": "renamed"}),
+        )
+        .await;
     assert_eq!(renamed.status(), 200);
-    assert_eq!(app.delete(&moderator.token, &format!("/v1/rooms/{room}/members/{}", member.id)).await.status(), 204);
-    assert_eq!(app.get(&member.token, &format!("/v1/rooms/{room}")).await.status(), 404, "a kicked member loses sight of a private room");
-    assert_eq!(app.delete(&owner.token, &format!("/v1/rooms/{room}/members/{}", moderator.id)).await.status(), 204);
-    let kinds: Vec<String> = app.get_json(&owner.token, &format!("/v1/rooms/{room}/events")).await["items"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap().to_owned()).collect();
-    assert_eq!(kinds, ["member.joined", "member.joined", "member.joined", "room.updated", "member.left", "member.left"]);
-    assert_eq!(app.delete(&owner.token, &format!("/v1/rooms/{room}")).await.status(), 204);
+    assert_eq!(
+        app.delete(&moderator.token, &format!("/v1/rooms/{room}/members/{}", member.id))
+            .await
+            .status(),
+        204
+    );
+    assert_eq!(
+        app.get(&member.token, &format!("/v1/rooms/{room}")).await.status(),
+        404,
+        "a kicked member loses sight of a private room"
+    );
+    assert_eq!(
+        app.delete(&owner.token, &format!("/v1/rooms/{room}/members/{}", moderator.id))
+            .await
+            .status(),
+        204
+    );
+    let kinds: Vec<String> = app.get_json(&owner.token, &format!("/v1/rooms/{room}/events")).await["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "member.joined",
+            "member.joined",
+            "member.joined",
+            "room.updated",
+            "member.left",
+            "member.left"
+        ]
+    );
+    assert_eq!(
+        app.delete(&owner.token, &format!("/v1/rooms/{room}")).await.status(),
+        204
+    );
     assert_eq!(app.get(&owner.token, &format!("/v1/rooms/{room}")).await.status(), 404);
 }
 
@@ -126,19 +281,41 @@ async fn only_owners_and_moderators_manage_a_room() {
 async fn max_members_holds_under_concurrent_joins() {
     let app = spawn_app().await;
     let owner = app.user("owner").await;
-    let res = app.post(&owner.token, "/v1/rooms", json!({"name": "small", "kind": "public", "max_members": 5})).await;
-    let room: Uuid = res.json::<Value>().await.unwrap()["id"].as_str().unwrap().parse().unwrap();
+    let res = app
+        .post(
+            &owner.token,
+            "/v1/rooms",
+            json!({"name": "small", "kind": "public", "max_members": 5}),
+        )
+        .await;
+    let room: Uuid = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     let mut joiners = Vec::new();
     for i in 0..12 {
         joiners.push(app.user(&format!("j{i}")).await);
     }
-    let joins = joiners.iter().map(|u| app.post(&u.token, &format!("/v1/rooms/{room}/join"), json!({})));
-    let statuses: Vec<u16> = futures_util::future::join_all(joins).await.into_iter().map(|r| r.status().as_u16()).collect();
+    let joins = joiners
+        .iter()
+        .map(|u| app.post(&u.token, &format!("/v1/rooms/{room}/join"), json!({})));
+    let statuses: Vec<u16> = futures_util::future::join_all(joins)
+        .await
+        .into_iter()
+        .map(|r| r.status().as_u16())
+        .collect();
     assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 4, "{statuses:?}");
     assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 8, "{statuses:?}");
     let room_view = app.get_json(&owner.token, &format!("/v1/rooms/{room}")).await;
     assert_eq!(room_view["member_count"], 5);
-    assert_eq!(app.get_json(&owner.token, &format!("/v1/rooms/{room}/members")).await["items"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        app.get_json(&owner.token, &format!("/v1/rooms/{room}/members")).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
 }
 
 #[tokio::test]
@@ -149,12 +326,32 @@ async fn joining_twice_and_leaving_twice_are_harmless() {
     let room = app.create_room(&owner, "r", "public").await;
     app.join(&ann, room).await;
     app.join(&ann, room).await;
-    assert_eq!(app.post(&ann.token, &format!("/v1/rooms/{room}/leave"), json!({})).await.status(), 204);
-    assert_eq!(app.post(&ann.token, &format!("/v1/rooms/{room}/leave"), json!({})).await.status(), 204);
+    assert_eq!(
+        app.post(&ann.token, &format!("/v1/rooms/{room}/leave"), json!({}))
+            .await
+            .status(),
+        204
+    );
+    assert_eq!(
+        app.post(&ann.token, &format!("/v1/rooms/{room}/leave"), json!({}))
+            .await
+            .status(),
+        204
+    );
     let events = app.get_json(&owner.token, &format!("/v1/rooms/{room}/events")).await;
-    assert_eq!(events["items"].as_array().unwrap().len(), 3, "join, join, leave: one event each, no duplicates");
+    assert_eq!(
+        events["items"].as_array().unwrap().len(),
+        3,
+        "join, join, leave: one event each, no duplicates"
+    );
     app.join(&ann, room).await;
-    assert_eq!(app.post(&owner.token, &format!("/v1/rooms/{room}/leave"), json!({})).await.status(), 409, "the owner cannot abandon members");
+    assert_eq!(
+        app.post(&owner.token, &format!("/v1/rooms/{room}/leave"), json!({}))
+            .await
+            .status(),
+        409,
+        "the owner cannot abandon members"
+    );
 }
 
 #[tokio::test]
@@ -167,15 +364,47 @@ async fn concurrent_dm_requests_make_one_room_for_the_pair() {
         let (me, other) = if i % 2 == 0 { (&ann, &bob) } else { (&bob, &ann) };
         app.post(&me.token, "/v1/dms", json!({"user_id": other.id}))
     });
-    let rooms: Vec<Value> = futures_util::future::join_all(calls.map(|f| async { f.await.json::<Value>().await.unwrap() })).await;
-    assert!(rooms.iter().all(|r| r["id"] == rooms[0]["id"] && r["kind"] == "direct"), "{rooms:?}");
+    let rooms: Vec<Value> =
+        futures_util::future::join_all(calls.map(|f| async { f.await.json::<Value>().await.unwrap() })).await;
+    assert!(
+        rooms.iter().all(|r| r["id"] == rooms[0]["id"] && r["kind"] == "direct"),
+        "{rooms:?}"
+    );
     let room = rooms[0]["id"].as_str().unwrap();
-    assert_eq!(app.db_query_i64("SELECT count(*) AS n FROM rooms WHERE kind = 'direct'").await, 1);
+    assert_eq!(
+        app.db_query_i64("SELECT count(*) AS n FROM rooms WHERE kind = 'direct'")
+            .await,
+        1
+    );
     assert_eq!(app.get(&eve.token, &format!("/v1/rooms/{room}")).await.status(), 404);
-    assert_eq!(app.post(&eve.token, &format!("/v1/rooms/{room}/join"), json!({})).await.status(), 404);
-    assert_eq!(app.post(&ann.token, "/v1/dms", json!({"user_id": ann.id})).await.status(), 422);
-    assert_eq!(app.post(&ann.token, "/v1/dms", json!({"user_id": Uuid::new_v4()})).await.status(), 404);
-    assert_eq!(app.post(&ann.token, &format!("/v1/rooms/{room}/members"), json!({"user_id": eve.id})).await.status(), 403);
+    assert_eq!(
+        app.post(&eve.token, &format!("/v1/rooms/{room}/join"), json!({}))
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.post(&ann.token, "/v1/dms", json!({"user_id": ann.id}))
+            .await
+            .status(),
+        422
+    );
+    assert_eq!(
+        app.post(&ann.token, "/v1/dms", json!({"user_id": Uuid::new_v4()}))
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.post(
+            &ann.token,
+            &format!("/v1/rooms/{room}/members"),
+            json!({"user_id": eve.id})
+        )
+        .await
+        .status(),
+        403
+    );
 }
 
 #[tokio::test]
@@ -187,8 +416,14 @@ async fn conversations_show_activity_order_last_message_and_unread_counts() {
     let busy = app.create_room(&ann, "busy", "public").await;
     app.join(&bob, busy).await;
     app.join(&bob, quiet).await;
-    let dm: Value = app.post(&bob.token, "/v1/dms", json!({"user_id": ann.id})).await.json().await.unwrap();
-    app.post_message(&bob, dm["id"].as_str().unwrap().parse().unwrap(), "psst").await;
+    let dm: Value = app
+        .post(&bob.token, "/v1/dms", json!({"user_id": ann.id}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    app.post_message(&bob, dm["id"].as_str().unwrap().parse().unwrap(), "psst")
+        .await;
     for i in 0..3 {
         app.post_message(&bob, busy, &format!("b{i}")).await;
     }
@@ -204,15 +439,39 @@ async fn conversations_show_activity_order_last_message_and_unread_counts() {
     assert!(items[2]["last_message"].is_null());
     // Reading moves forward only, and never past the head.
     let last_seq = items[0]["room"]["last_seq"].as_i64().unwrap();
-    let read: Value = app.post(&ann.token, &format!("/v1/rooms/{busy}/read"), json!({"seq": last_seq - 1})).await.json().await.unwrap();
+    let read: Value = app
+        .post(
+            &ann.token,
+            &format!("/v1/rooms/{busy}/read"),
+            json!({"seq": last_seq - 1}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(read["last_read_seq"], last_seq - 1);
-    let back: Value = app.post(&ann.token, &format!("/v1/rooms/{busy}/read"), json!({"seq": 1})).await.json().await.unwrap();
+    let back: Value = app
+        .post(&ann.token, &format!("/v1/rooms/{busy}/read"), json!({"seq": 1}))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(back["last_read_seq"], last_seq - 1);
-    let past: Value = app.post(&ann.token, &format!("/v1/rooms/{busy}/read"), json!({"seq": 1_000_000})).await.json().await.unwrap();
+    let past: Value = app
+        .post(&ann.token, &format!("/v1/rooms/{busy}/read"), json!({"seq": 1_000_000}))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(past["last_read_seq"], last_seq);
     let list = app.get_json(&ann.token, "/v1/conversations").await;
     assert_eq!(list["items"][0]["unread_count"], 0);
-    assert_eq!(app.post(&ann.token, &format!("/v1/rooms/{busy}/read"), json!({"seq": -1})).await.status(), 422);
+    assert_eq!(
+        app.post(&ann.token, &format!("/v1/rooms/{busy}/read"), json!({"seq": -1}))
+            .await
+            .status(),
+        422
+    );
 }
 
 #[tokio::test]
@@ -227,7 +486,15 @@ async fn the_room_directory_searches_and_pages() {
     let page = app.get_json(&bob.token, "/v1/rooms?q=rust&limit=3").await;
     assert_eq!(page["items"].as_array().unwrap().len(), 3);
     assert!(page["items"][0]["my_role"].is_null());
-    let next = app.get_json(&bob.token, &format!("/v1/rooms?q=rust&limit=3&cursor={}", page["next_cursor"].as_str().unwrap())).await;
+    let next = app
+        .get_json(
+            &bob.token,
+            &format!(
+                "/v1/rooms?q=rust&limit=3&cursor={}",
+                page["next_cursor"].as_str().unwrap()
+            ),
+        )
+        .await;
     assert_eq!(next["items"].as_array().unwrap().len(), 1);
     assert!(next["next_cursor"].is_null());
 }

@@ -19,15 +19,29 @@ async fn a_user_updates_their_profile() {
 async fn profile_updates_refuse_protected_fields_and_bad_values() {
     let app = spawn_app().await;
     let ann = app.user("ann").await;
-    for body in [json!({"role": "admin"}), json!({"id": "00000000-0000-0000-0000-000000000000"}), json!({"email": "x@y.z"}), json!({"display_name": "ok", "role": "admin"})] {
+    for body in [
+        json!({"role": "admin"}),
+        json!({"id": "00000000-0000-0000-0000-000000000000"}),
+        json!({"email": "x@y.z"}),
+        json!({"display_name": "ok", "role": "admin"}),
+    ] {
         let res = app.patch(&ann.token, "/v1/me", body.clone()).await;
         assert_eq!(res.status(), 422, "{body}");
         assert_eq!(res.headers()["content-type"], "application/problem+json");
         let problem: Value = res.json().await.unwrap();
         assert_eq!(problem["code"], "invalid");
-        assert!(problem["detail"].as_str().unwrap().contains("unknown field"), "{problem}");
+        assert!(
+            problem["detail"].as_str().unwrap().contains("unknown field"),
+            "{problem}"
+        );
     }
-    for body in [json!({"display_name": ""}), json!({"color": "blue"}), json!({"image_url": "javascript:alert(1)"}), json!({"bio": "x".repeat(501)}), json!({"display_name": 5})] {
+    for body in [
+        json!({"display_name": ""}),
+        json!({"color": "blue"}),
+        json!({"image_url": "javascript:alert(1)"}),
+        json!({"bio": "x".repeat(501)}),
+        json!({"display_name": 5}),
+    ] {
         let res = app.patch(&ann.token, "/v1/me", body.clone()).await;
         assert_eq!(res.status(), 422, "{body}");
     }
@@ -42,19 +56,33 @@ async fn users_are_found_by_name_prefix_page_by_page() {
     let me = app.user("searcher").await;
     for i in 0..5 {
         let u = app.user(&format!("zed{i}")).await;
-        app.patch(&u.token, "/v1/me", json!({"display_name": format!("Zed {i}")})).await;
+        app.patch(&u.token, "/v1/me", json!({"display_name": format!("Zed {i}")}))
+            .await;
     }
     app.user("other").await;
     let first = app.get_json(&me.token, "/v1/users?q=zed&limit=3").await;
     assert_eq!(first["items"].as_array().unwrap().len(), 3);
     let cursor = first["next_cursor"].as_str().unwrap();
-    let second = app.get_json(&me.token, &format!("/v1/users?q=ZED&limit=3&cursor={cursor}")).await;
+    let second = app
+        .get_json(&me.token, &format!("/v1/users?q=ZED&limit=3&cursor={cursor}"))
+        .await;
     assert_eq!(second["items"].as_array().unwrap().len(), 2);
     assert!(second["next_cursor"].is_null());
-    let mut names: Vec<String> = first["items"].as_array().unwrap().iter().chain(second["items"].as_array().unwrap()).map(|u| u["display_name"].as_str().unwrap().to_owned()).collect();
+    let mut names: Vec<String> = first["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(second["items"].as_array().unwrap())
+        .map(|u| u["display_name"].as_str().unwrap().to_owned())
+        .collect();
     names.sort();
     assert_eq!(names, ["Zed 0", "Zed 1", "Zed 2", "Zed 3", "Zed 4"]);
-    let one = app.get_json(&me.token, &format!("/v1/users/{}", first["items"][0]["id"].as_str().unwrap())).await;
+    let one = app
+        .get_json(
+            &me.token,
+            &format!("/v1/users/{}", first["items"][0]["id"].as_str().unwrap()),
+        )
+        .await;
     assert!(one["display_name"].as_str().unwrap().starts_with("Zed"));
 }
 
@@ -63,15 +91,49 @@ async fn bad_input_gets_a_clear_4xx_problem_never_a_5xx() {
     let app = spawn_app().await;
     let ann = app.user("ann").await;
     let cases: Vec<(reqwest::RequestBuilder, u16)> = vec![
-        (app.request(reqwest::Method::GET, &ann.token, "/v1/users/not-a-uuid"), 404),
-        (app.request(reqwest::Method::GET, &ann.token, &format!("/v1/users/{}", uuid::Uuid::new_v4())), 404),
+        (
+            app.request(reqwest::Method::GET, &ann.token, "/v1/users/not-a-uuid"),
+            404,
+        ),
+        (
+            app.request(
+                reqwest::Method::GET,
+                &ann.token,
+                &format!("/v1/users/{}", uuid::Uuid::new_v4()),
+            ),
+            404,
+        ),
         (app.request(reqwest::Method::GET, &ann.token, "/v1/users?limit=0"), 422),
-        (app.request(reqwest::Method::GET, &ann.token, "/v1/users?limit=abc"), 422),
-        (app.request(reqwest::Method::GET, &ann.token, "/v1/users?cursor=%%%"), 422),
-        (app.request(reqwest::Method::PATCH, &ann.token, "/v1/me").header("content-type", "application/json").body("{not json"), 422),
-        (app.request(reqwest::Method::PATCH, &ann.token, "/v1/me").header("content-type", "text/plain").body("{}"), 415),
-        (app.request(reqwest::Method::PATCH, &ann.token, "/v1/me").json(&json!({"bio": "x".repeat(70_000)})), 413),
-        (app.request(reqwest::Method::POST, &ann.token, "/v1/rooms").json(&json!([1, 2])), 422),
+        (
+            app.request(reqwest::Method::GET, &ann.token, "/v1/users?limit=abc"),
+            422,
+        ),
+        (
+            app.request(reqwest::Method::GET, &ann.token, "/v1/users?cursor=%%%"),
+            422,
+        ),
+        (
+            app.request(reqwest::Method::PATCH, &ann.token, "/v1/me")
+                .header("content-type", "application/json")
+                .body("{not json"),
+            422,
+        ),
+        (
+            app.request(reqwest::Method::PATCH, &ann.token, "/v1/me")
+                .header("content-type", "text/plain")
+                .body("{}"),
+            415,
+        ),
+        (
+            app.request(reqwest::Method::PATCH, &ann.token, "/v1/me")
+                .json(&json!({"bio": "x".repeat(70_000)})),
+            413,
+        ),
+        (
+            app.request(reqwest::Method::POST, &ann.token, "/v1/rooms")
+                .json(&json!([1, 2])),
+            422,
+        ),
         // Routes are matched per method: an unsupported method is an unknown route.
         (app.request(reqwest::Method::DELETE, &ann.token, "/v1/me"), 404),
         (app.request(reqwest::Method::GET, &ann.token, "/v1/nowhere"), 404),
@@ -84,6 +146,9 @@ async fn bad_input_gets_a_clear_4xx_problem_never_a_5xx() {
         let problem: Value = res.json().await.unwrap();
         assert_eq!(problem["status"], status, "{url}");
         assert!(problem["detail"].as_str().is_some_and(|d| !d.is_empty()), "{url}");
-        assert!(problem["code"].is_string() && problem["type"].is_string() && problem["title"].is_string(), "{url}");
+        assert!(
+            problem["code"].is_string() && problem["type"].is_string() && problem["title"].is_string(),
+            "{url}"
+        );
     }
 }

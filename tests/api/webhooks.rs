@@ -6,7 +6,11 @@ use serde_json::{json, Value};
 
 async fn deliver(app: &TestApp, id: &str, timestamp: i64, body: &Value) -> reqwest::Response {
     let text = body.to_string();
-    let mut req = app.http.post(format!("{}/v1/webhooks/clerk", app.url)).header("content-type", "application/json").body(text.clone());
+    let mut req = app
+        .http
+        .post(format!("{}/v1/webhooks/clerk", app.url))
+        .header("content-type", "application/json")
+        .body(text.clone());
     for (k, v) in svix_headers(id, timestamp, &text) {
         req = req.header(k, v);
     }
@@ -20,9 +24,24 @@ fn user_event(kind: &str, clerk_id: &str, first: &str) -> Value {
 }
 
 async fn status_of(app: &TestApp, svix_id: &str) -> (String, i64) {
-    let attempts = app.db_query_i64(&format!("SELECT attempts::bigint AS n FROM webhook_events WHERE svix_id = '{svix_id}'")).await;
-    let processed = app.db_query_i64(&format!("SELECT count(*) AS n FROM webhook_events WHERE svix_id = '{svix_id}' AND status = 'processed'")).await;
-    (if processed == 1 { "processed".into() } else { "pending".into() }, attempts)
+    let attempts = app
+        .db_query_i64(&format!(
+            "SELECT attempts::bigint AS n FROM webhook_events WHERE svix_id = '{svix_id}'"
+        ))
+        .await;
+    let processed = app
+        .db_query_i64(&format!(
+            "SELECT count(*) AS n FROM webhook_events WHERE svix_id = '{svix_id}' AND status = 'processed'"
+        ))
+        .await;
+    (
+        if processed == 1 {
+            "processed".into()
+        } else {
+            "pending".into()
+        },
+        attempts,
+    )
 }
 
 #[tokio::test]
@@ -49,7 +68,11 @@ async fn forged_stale_or_unsigned_deliveries_are_refused_and_not_stored() {
     let now = chrono::Utc::now().timestamp();
     let body = user_event("user.created", "user_eve", "Eve").to_string();
     let send = |headers: Vec<(&'static str, String)>, body: String| {
-        let mut req = app.http.post(format!("{}/v1/webhooks/clerk", app.url)).header("content-type", "application/json").body(body);
+        let mut req = app
+            .http
+            .post(format!("{}/v1/webhooks/clerk", app.url))
+            .header("content-type", "application/json")
+            .body(body);
         for (k, v) in headers {
             req = req.header(k, v);
         }
@@ -59,9 +82,24 @@ async fn forged_stale_or_unsigned_deliveries_are_refused_and_not_stored() {
     forged[2].1 = "v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".into();
     assert_eq!(send(forged, body.clone()).await.unwrap().status(), 401);
     let tampered = svix_headers("msg_t", now, &body);
-    assert_eq!(send(tampered, body.replace("Eve", "Mallory")).await.unwrap().status(), 401);
-    assert_eq!(send(svix_headers("msg_s", now - 600, &body), body.clone()).await.unwrap().status(), 401);
-    assert_eq!(send(svix_headers("msg_future", now + 600, &body), body.clone()).await.unwrap().status(), 401);
+    assert_eq!(
+        send(tampered, body.replace("Eve", "Mallory")).await.unwrap().status(),
+        401
+    );
+    assert_eq!(
+        send(svix_headers("msg_s", now - 600, &body), body.clone())
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    assert_eq!(
+        send(svix_headers("msg_future", now + 600, &body), body.clone())
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
     let missing = send(vec![], body.clone()).await.unwrap();
     assert_eq!(missing.status(), 422);
     assert_eq!(missing.headers()["content-type"], "application/problem+json");
@@ -73,9 +111,26 @@ async fn a_replayed_delivery_is_not_applied_twice() {
     let app = spawn_app().await;
     let now = chrono::Utc::now().timestamp();
     let event = user_event("user.created", "user_rep", "Rep");
-    assert_eq!(deliver(&app, "msg_rep", now, &event).await.json::<Value>().await.unwrap()["stored"], true);
-    assert_eq!(deliver(&app, "msg_rep", now, &event).await.json::<Value>().await.unwrap()["stored"], false);
-    eventually(Duration::from_secs(10), "processed", || async { status_of(&app, "msg_rep").await.0 == "processed" }).await;
+    assert_eq!(
+        deliver(&app, "msg_rep", now, &event)
+            .await
+            .json::<Value>()
+            .await
+            .unwrap()["stored"],
+        true
+    );
+    assert_eq!(
+        deliver(&app, "msg_rep", now, &event)
+            .await
+            .json::<Value>()
+            .await
+            .unwrap()["stored"],
+        false
+    );
+    eventually(Duration::from_secs(10), "processed", || async {
+        status_of(&app, "msg_rep").await.0 == "processed"
+    })
+    .await;
     assert_eq!(status_of(&app, "msg_rep").await.1, 1, "applied exactly once");
     assert_eq!(app.db_query_i64("SELECT count(*) AS n FROM webhook_events").await, 1);
 }
@@ -87,11 +142,29 @@ async fn a_failing_event_is_retried_with_its_error_kept_until_it_succeeds() {
     // Svix may deliver a delete before the create: it fails until the user exists.
     let deleted = json!({"type": "user.deleted", "data": {"id": "user_late", "deleted": true, "object": "user"}});
     assert_eq!(deliver(&app, "msg_del", now, &deleted).await.status(), 200);
-    eventually(Duration::from_secs(10), "two failed attempts", || async { status_of(&app, "msg_del").await.1 >= 2 }).await;
+    eventually(Duration::from_secs(10), "two failed attempts", || async {
+        status_of(&app, "msg_del").await.1 >= 2
+    })
+    .await;
     let error = app.db_query_i64("SELECT count(*) AS n FROM webhook_events WHERE svix_id = 'msg_del' AND last_error LIKE '%not known yet%' AND status = 'received'").await;
     assert_eq!(error, 1, "the failure is recorded and the event stays due");
-    assert_eq!(deliver(&app, "msg_create", now, &user_event("user.created", "user_late", "Late")).await.status(), 200);
-    eventually(Duration::from_secs(30), "the delete applied after the create", || async { status_of(&app, "msg_del").await.0 == "processed" }).await;
+    assert_eq!(
+        deliver(
+            &app,
+            "msg_create",
+            now,
+            &user_event("user.created", "user_late", "Late")
+        )
+        .await
+        .status(),
+        200
+    );
+    eventually(
+        Duration::from_secs(30),
+        "the delete applied after the create",
+        || async { status_of(&app, "msg_del").await.0 == "processed" },
+    )
+    .await;
     assert_eq!(app.db_query_i64("SELECT count(*) AS n FROM users WHERE clerk_id = 'user_late' AND deleted AND display_name = 'Deleted user' AND email IS NULL").await, 1);
 }
 
@@ -106,9 +179,17 @@ async fn a_deleted_user_is_signed_out_but_their_messages_stay() {
     let message = app.post_message(&gone, room, "last words").await;
     let event = json!({"type": "user.deleted", "data": {"id": gone.clerk_id, "deleted": true}});
     deliver(&app, "msg_gone", now, &event).await;
-    eventually(Duration::from_secs(10), "user.deleted applied", || async { app.get(&gone.token, "/v1/me").await.status() == 401 }).await;
+    eventually(Duration::from_secs(10), "user.deleted applied", || async {
+        app.get(&gone.token, "/v1/me").await.status() == 401
+    })
+    .await;
     let history = app.get_json(&friend.token, &format!("/v1/rooms/{room}/messages")).await;
-    let kept = history["items"].as_array().unwrap().iter().find(|m| m["id"] == message["id"]).unwrap();
+    let kept = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == message["id"])
+        .unwrap();
     assert_eq!(kept["body"], "last words");
     let author = app.get_json(&friend.token, &format!("/v1/users/{}", gone.id)).await;
     assert_eq!(author["deleted"], true);
@@ -118,7 +199,13 @@ async fn a_deleted_user_is_signed_out_but_their_messages_stay() {
 #[tokio::test]
 async fn without_a_secret_the_webhook_answers_503() {
     let app = spawn_app_with(|s| s.clerk_webhook_secret = None).await;
-    let res = deliver(&app, "msg_x", chrono::Utc::now().timestamp(), &json!({"type": "user.created"})).await;
+    let res = deliver(
+        &app,
+        "msg_x",
+        chrono::Utc::now().timestamp(),
+        &json!({"type": "user.created"}),
+    )
+    .await;
     assert_eq!(res.status(), 503);
     assert_eq!(res.headers()["content-type"], "application/problem+json");
 }

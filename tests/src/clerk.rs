@@ -31,7 +31,12 @@ impl SigningKey {
         let _ = public.to_pkcs1_pem(rsa::pkcs1::LineEnding::LF);
         let jwk = json!({"kty": "RSA", "use": "sig", "alg": "RS256", "kid": kid,
             "n": URL_SAFE_NO_PAD.encode(public.n().to_bytes_be()), "e": URL_SAFE_NO_PAD.encode(public.e().to_bytes_be())});
-        Self { kid: kid.into(), encoding: EncodingKey::from_rsa_pem(pem.as_bytes()).unwrap(), public_pem, jwk }
+        Self {
+            kid: kid.into(),
+            encoding: EncodingKey::from_rsa_pem(pem.as_bytes()).unwrap(),
+            public_pem,
+            jwk,
+        }
     }
 }
 
@@ -58,7 +63,11 @@ impl FakeClerk {
     pub async fn start() -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let clerk = Self { addr, jwks_hits: Arc::default(), published: Arc::new(Mutex::new(vec![main_key().jwk.clone()])) };
+        let clerk = Self {
+            addr,
+            jwks_hits: Arc::default(),
+            published: Arc::new(Mutex::new(vec![main_key().jwk.clone()])),
+        };
         let (hits, published) = (clerk.jwks_hits.clone(), clerk.published.clone());
         tokio::spawn(async move {
             while let Ok((mut socket, _)) = listener.accept().await {
@@ -139,5 +148,9 @@ pub fn svix_headers(id: &str, timestamp: i64, body: &str) -> Vec<(&'static str, 
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&secret).unwrap();
     mac.update(format!("{id}.{timestamp}.{body}").as_bytes());
     let sig = STANDARD.encode(mac.finalize().into_bytes());
-    vec![("svix-id", id.to_owned()), ("svix-timestamp", timestamp.to_string()), ("svix-signature", format!("v1,{sig}"))]
+    vec![
+        ("svix-id", id.to_owned()),
+        ("svix-timestamp", timestamp.to_string()),
+        ("svix-signature", format!("v1,{sig}")),
+    ]
 }

@@ -28,7 +28,9 @@ static TEMPLATE: OnceCell<String> = OnceCell::const_new();
 
 async fn admin_exec(sql: &str) {
     use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
-    let mut conn = AsyncPgConnection::establish(&format!("{}/postgres", pg_base())).await.expect("admin connection");
+    let mut conn = AsyncPgConnection::establish(&format!("{}/postgres", pg_base()))
+        .await
+        .expect("admin connection");
     conn.batch_execute(sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
@@ -39,7 +41,9 @@ async fn template() -> &'static str {
             let name = format!("parley_tpl_{}", std::process::id());
             admin_exec(&format!("DROP DATABASE IF EXISTS {name}")).await;
             admin_exec(&format!("CREATE DATABASE {name}")).await;
-            parley::db::migrate(&format!("{}/{name}", pg_base())).await.expect("migrations apply");
+            parley::db::migrate(&format!("{}/{name}", pg_base()))
+                .await
+                .expect("migrations apply");
             name
         })
         .await
@@ -124,12 +128,19 @@ impl TestApp {
         let clerk_id = format!("user_{name}_{}", &Uuid::new_v4().simple().to_string()[..8]);
         let token = self.clerk.token(&clerk_id, json!({"name": name}));
         let me = self.get_json(&token, "/v1/me").await;
-        TestUser { id: me["id"].as_str().unwrap().parse().unwrap(), clerk_id, token, name: name.to_owned() }
+        TestUser {
+            id: me["id"].as_str().unwrap().parse().unwrap(),
+            clerk_id,
+            token,
+            name: name.to_owned(),
+        }
     }
 
     /// The same user, as seen through another instance (same Clerk, same token).
     pub fn request(&self, method: reqwest::Method, token: &str, path: &str) -> reqwest::RequestBuilder {
-        self.http.request(method, format!("{}{path}", self.url)).bearer_auth(token)
+        self.http
+            .request(method, format!("{}{path}", self.url))
+            .bearer_auth(token)
     }
 
     pub async fn get_json(&self, token: &str, path: &str) -> Value {
@@ -144,12 +155,22 @@ impl TestApp {
         async move { req.send().await.unwrap() }
     }
 
-    pub fn post(&self, token: &str, path: &str, body: Value) -> impl std::future::Future<Output = reqwest::Response> + 'static {
+    pub fn post(
+        &self,
+        token: &str,
+        path: &str,
+        body: Value,
+    ) -> impl std::future::Future<Output = reqwest::Response> + 'static {
         let req = self.request(reqwest::Method::POST, token, path).json(&body);
         async move { req.send().await.unwrap() }
     }
 
-    pub fn patch(&self, token: &str, path: &str, body: Value) -> impl std::future::Future<Output = reqwest::Response> + 'static {
+    pub fn patch(
+        &self,
+        token: &str,
+        path: &str,
+        body: Value,
+    ) -> impl std::future::Future<Output = reqwest::Response> + 'static {
         let req = self.request(reqwest::Method::PATCH, token, path).json(&body);
         async move { req.send().await.unwrap() }
     }
@@ -165,20 +186,28 @@ impl TestApp {
     }
 
     pub async fn create_room(&self, user: &TestUser, name: &str, kind: &str) -> Uuid {
-        let res = self.post(&user.token, "/v1/rooms", json!({"name": name, "kind": kind})).await;
+        let res = self
+            .post(&user.token, "/v1/rooms", json!({"name": name, "kind": kind}))
+            .await;
         assert_eq!(res.status(), 201);
         let room: Value = res.json().await.unwrap();
         room["id"].as_str().unwrap().parse().unwrap()
     }
 
     pub async fn join(&self, user: &TestUser, room: Uuid) {
-        let res = self.post(&user.token, &format!("/v1/rooms/{room}/join"), json!({})).await;
+        let res = self
+            .post(&user.token, &format!("/v1/rooms/{room}/join"), json!({}))
+            .await;
         assert_eq!(res.status(), 200, "join");
     }
 
     pub async fn post_message(&self, user: &TestUser, room: Uuid, body: &str) -> Value {
         let res = self
-            .post(&user.token, &format!("/v1/rooms/{room}/messages"), json!({"body": body, "client_msg_id": Uuid::new_v4().to_string()}))
+            .post(
+                &user.token,
+                &format!("/v1/rooms/{room}/messages"),
+                json!({"body": body, "client_msg_id": Uuid::new_v4().to_string()}),
+            )
             .await;
         assert_eq!(res.status(), 201, "post message");
         res.json().await.unwrap()

@@ -22,13 +22,21 @@ pub struct WsClient {
 impl WsClient {
     pub async fn connect(url: &str, token: &str) -> Self {
         let mut request = url.into_client_request().unwrap();
-        request.headers_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
+        request
+            .headers_mut()
+            .insert("authorization", format!("Bearer {token}").parse().unwrap());
         Self::open(request).await.expect("websocket connects")
     }
 
-    pub async fn open(request: tokio_tungstenite::tungstenite::handshake::client::Request) -> Result<Self, tokio_tungstenite::tungstenite::Error> {
+    pub async fn open(
+        request: tokio_tungstenite::tungstenite::handshake::client::Request,
+    ) -> Result<Self, tokio_tungstenite::tungstenite::Error> {
         let (socket, _) = tokio_tungstenite::connect_async(request).await?;
-        let mut client = Self { socket, hello: Value::Null, pending: Default::default() };
+        let mut client = Self {
+            socket,
+            hello: Value::Null,
+            pending: Default::default(),
+        };
         client.hello = client.next().await;
         assert_eq!(client.hello["type"], "hello");
         Ok(client)
@@ -52,7 +60,10 @@ impl WsClient {
             return Some(f);
         }
         loop {
-            let msg = tokio::time::timeout(FRAME_DEADLINE, self.socket.next()).await.ok()??.ok()?;
+            let msg = tokio::time::timeout(FRAME_DEADLINE, self.socket.next())
+                .await
+                .ok()??
+                .ok()?;
             match msg {
                 Message::Text(t) => return Some(serde_json::from_str(&t).unwrap()),
                 Message::Close(_) => return None,
@@ -119,7 +130,9 @@ impl WsClient {
     /// The next JSON frame, or the close reason when the server closed the socket.
     pub async fn next_or_close(&mut self) -> Result<Value, String> {
         loop {
-            let msg = tokio::time::timeout(FRAME_DEADLINE, self.socket.next()).await.expect("a frame or a close before the deadline");
+            let msg = tokio::time::timeout(FRAME_DEADLINE, self.socket.next())
+                .await
+                .expect("a frame or a close before the deadline");
             match msg {
                 Some(Ok(Message::Text(t))) => return Ok(serde_json::from_str(&t).unwrap()),
                 Some(Ok(Message::Close(frame))) => return Err(frame.map(|f| f.reason.to_string()).unwrap_or_default()),
@@ -132,7 +145,9 @@ impl WsClient {
     /// Waits for the close frame; returns its reason.
     pub async fn closed_reason(&mut self) -> String {
         loop {
-            let msg = tokio::time::timeout(FRAME_DEADLINE, self.socket.next()).await.expect("closed before the deadline");
+            let msg = tokio::time::timeout(FRAME_DEADLINE, self.socket.next())
+                .await
+                .expect("closed before the deadline");
             match msg {
                 Some(Ok(Message::Close(Some(frame)))) => return frame.reason.to_string(),
                 Some(Ok(Message::Close(None))) | None | Some(Err(_)) => return String::new(),

@@ -31,7 +31,12 @@ impl DevIssuer {
             "n": URL_SAFE_NO_PAD.encode(public.n().to_bytes_be()),
             "e": URL_SAFE_NO_PAD.encode(public.e().to_bytes_be()),
         }]});
-        Ok(Self { kid, key: EncodingKey::from_rsa_pem(pem.as_bytes())?, jwks, issuer })
+        Ok(Self {
+            kid,
+            key: EncodingKey::from_rsa_pem(pem.as_bytes())?,
+            jwks,
+            issuer,
+        })
     }
 
     pub fn jwks(&self) -> &serde_json::Value {

@@ -20,7 +20,11 @@ pub struct AuthUser {
 
 /// The bearer token of a request, if its Authorization header is well formed.
 pub fn bearer(req: &HttpRequest) -> Option<&str> {
-    let value = req.headers().get(actix_web::http::header::AUTHORIZATION)?.to_str().ok()?;
+    let value = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
     let (scheme, token) = value.split_once(' ')?;
     (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()).then(|| token.trim())
 }
@@ -49,7 +53,11 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<AuthUser, Api
     if user.deleted {
         return Err(ApiError::Unauthenticated);
     }
-    Ok(AuthUser { id: user.id, user, claims })
+    Ok(AuthUser {
+        id: user.id,
+        user,
+        claims,
+    })
 }
 
 impl FromRequest for AuthUser {

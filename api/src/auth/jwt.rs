@@ -75,7 +75,10 @@ impl Verifier {
         Self {
             issuer,
             authorized_parties,
-            keys: Keys::Jwks { url: jwks_url, cache: Mutex::new(JwksCache::default()) },
+            keys: Keys::Jwks {
+                url: jwks_url,
+                cache: Mutex::new(JwksCache::default()),
+            },
             http: http_client(),
         }
     }
@@ -139,11 +142,9 @@ impl Verifier {
             }
         }
         cache.fetched_at = Some(Instant::now());
-        let set: JwkSet = async {
-            self.http.get(url).send().await?.error_for_status()?.json().await
-        }
-        .await
-        .map_err(|e: reqwest::Error| TokenError::KeySet(e.to_string()))?;
+        let set: JwkSet = async { self.http.get(url).send().await?.error_for_status()?.json().await }
+            .await
+            .map_err(|e: reqwest::Error| TokenError::KeySet(e.to_string()))?;
         cache.keys = set
             .keys
             .iter()

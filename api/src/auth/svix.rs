@@ -12,7 +12,9 @@ pub const TOLERANCE_SECS: i64 = 5 * 60;
 
 pub fn decode_secret(secret: &str) -> Result<Vec<u8>, String> {
     let raw = secret.strip_prefix("whsec_").unwrap_or(secret);
-    STANDARD.decode(raw).map_err(|e| format!("not base64 after whsec_: {e}"))
+    STANDARD
+        .decode(raw)
+        .map_err(|e| format!("not base64 after whsec_: {e}"))
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -66,20 +68,35 @@ mod tests {
     fn accepts_any_listed_v1_signature() {
         let sig = sign(SECRET, "msg_1", 1_700_000_000, b"{}");
         let header = format!("v1,bogus v2,{sig} v1,{sig}");
-        assert_eq!(verify(SECRET, "msg_1", "1700000000", &header, b"{}", 1_700_000_010), Ok(()));
+        assert_eq!(
+            verify(SECRET, "msg_1", "1700000000", &header, b"{}", 1_700_000_010),
+            Ok(())
+        );
     }
 
     #[test]
     fn refuses_a_tampered_body_or_old_timestamp() {
         let sig = format!("v1,{}", sign(SECRET, "msg_1", 1_700_000_000, b"{}"));
-        assert_eq!(verify(SECRET, "msg_1", "1700000000", &sig, b"{ }", 1_700_000_000), Err(SignatureError::Mismatch));
-        assert_eq!(verify(SECRET, "msg_1", "1700000000", &sig, b"{}", 1_700_000_301), Err(SignatureError::Stale));
-        assert_eq!(verify(SECRET, "msg_1", "1700000000", &sig, b"{}", 1_699_999_699), Err(SignatureError::Stale));
+        assert_eq!(
+            verify(SECRET, "msg_1", "1700000000", &sig, b"{ }", 1_700_000_000),
+            Err(SignatureError::Mismatch)
+        );
+        assert_eq!(
+            verify(SECRET, "msg_1", "1700000000", &sig, b"{}", 1_700_000_301),
+            Err(SignatureError::Stale)
+        );
+        assert_eq!(
+            verify(SECRET, "msg_1", "1700000000", &sig, b"{}", 1_699_999_699),
+            Err(SignatureError::Stale)
+        );
     }
 
     #[test]
     fn decodes_whsec_secrets() {
-        assert_eq!(decode_secret("whsec_MDEyMzQ1Njc4OWFiY2RlZg==").unwrap(), b"0123456789abcdef");
+        assert_eq!(
+            decode_secret("whsec_MDEyMzQ1Njc4OWFiY2RlZg==").unwrap(),
+            b"0123456789abcdef"
+        );
         assert!(decode_secret("whsec_***").is_err());
     }
 }

@@ -31,11 +31,20 @@ pub struct ReactionSummary {
 }
 
 pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Message>> {
-    messages::table.find(id).select(Message::as_select()).first(conn).await.optional()
+    messages::table
+        .find(id)
+        .select(Message::as_select())
+        .first(conn)
+        .await
+        .optional()
 }
 
 pub async fn by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<Message>> {
-    messages::table.filter(messages::id.eq_any(ids)).select(Message::as_select()).load(conn).await
+    messages::table
+        .filter(messages::id.eq_any(ids))
+        .select(Message::as_select())
+        .load(conn)
+        .await
 }
 
 /// A page of history on the (room_id, seq) index: newest first below `before`, or oldest
@@ -47,10 +56,26 @@ pub async fn page(
     after: Option<i64>,
     limit: i64,
 ) -> QueryResult<Vec<Message>> {
-    let query = messages::table.filter(messages::room_id.eq(room_id)).select(Message::as_select()).limit(limit).into_boxed();
+    let query = messages::table
+        .filter(messages::room_id.eq(room_id))
+        .select(Message::as_select())
+        .limit(limit)
+        .into_boxed();
     match (before, after) {
-        (_, Some(after)) => query.filter(messages::seq.gt(after)).order(messages::seq.asc()).load(conn).await,
-        (Some(before), None) => query.filter(messages::seq.lt(before)).order(messages::seq.desc()).load(conn).await,
+        (_, Some(after)) => {
+            query
+                .filter(messages::seq.gt(after))
+                .order(messages::seq.asc())
+                .load(conn)
+                .await
+        }
+        (Some(before), None) => {
+            query
+                .filter(messages::seq.lt(before))
+                .order(messages::seq.desc())
+                .load(conn)
+                .await
+        }
         (None, None) => query.order(messages::seq.desc()).load(conn).await,
     }
 }
@@ -86,7 +111,9 @@ pub async fn edit(conn: &mut AsyncPgConnection, id: Uuid, body: &str) -> QueryRe
 
 /// Soft delete: the body and reactions go, the row and its seq stay.
 pub async fn soft_delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Message> {
-    diesel::delete(reactions::table.filter(reactions::message_id.eq(id))).execute(conn).await?;
+    diesel::delete(reactions::table.filter(reactions::message_id.eq(id)))
+        .execute(conn)
+        .await?;
     diesel::update(messages::table.find(id))
         .set((messages::body.eq(""), messages::deleted_at.eq(Utc::now())))
         .returning(Message::as_returning())
@@ -95,9 +122,18 @@ pub async fn soft_delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<
 }
 
 /// True when the reaction was new.
-pub async fn add_reaction(conn: &mut AsyncPgConnection, message_id: Uuid, user_id: Uuid, emoji: &str) -> QueryResult<bool> {
+pub async fn add_reaction(
+    conn: &mut AsyncPgConnection,
+    message_id: Uuid,
+    user_id: Uuid,
+    emoji: &str,
+) -> QueryResult<bool> {
     let n = diesel::insert_into(reactions::table)
-        .values((reactions::message_id.eq(message_id), reactions::user_id.eq(user_id), reactions::emoji.eq(emoji)))
+        .values((
+            reactions::message_id.eq(message_id),
+            reactions::user_id.eq(user_id),
+            reactions::emoji.eq(emoji),
+        ))
         .on_conflict_do_nothing()
         .execute(conn)
         .await?;
@@ -105,8 +141,15 @@ pub async fn add_reaction(conn: &mut AsyncPgConnection, message_id: Uuid, user_i
 }
 
 /// True when there was such a reaction.
-pub async fn remove_reaction(conn: &mut AsyncPgConnection, message_id: Uuid, user_id: Uuid, emoji: &str) -> QueryResult<bool> {
-    let n = diesel::delete(reactions::table.find((message_id, emoji, user_id))).execute(conn).await?;
+pub async fn remove_reaction(
+    conn: &mut AsyncPgConnection,
+    message_id: Uuid,
+    user_id: Uuid,
+    emoji: &str,
+) -> QueryResult<bool> {
+    let n = diesel::delete(reactions::table.find((message_id, emoji, user_id)))
+        .execute(conn)
+        .await?;
     Ok(n == 1)
 }
 
@@ -131,10 +174,16 @@ pub async fn search(
 ) -> QueryResult<Vec<Message>> {
     let mut q = messages::table
         .inner_join(
-            room_members::table.on(room_members::room_id.eq(messages::room_id).and(room_members::user_id.eq(viewer))),
+            room_members::table.on(room_members::room_id
+                .eq(messages::room_id)
+                .and(room_members::user_id.eq(viewer))),
         )
         .filter(messages::deleted_at.is_null())
-        .filter(diesel::dsl::sql::<Bool>("messages.search @@ plainto_tsquery('simple', ").bind::<Text, _>(query.to_owned()).sql(")"))
+        .filter(
+            diesel::dsl::sql::<Bool>("messages.search @@ plainto_tsquery('simple', ")
+                .bind::<Text, _>(query.to_owned())
+                .sql(")"),
+        )
         .order(messages::id.desc())
         .limit(limit)
         .select(Message::as_select())
@@ -179,5 +228,8 @@ pub struct PostOutcome {
 /// Posts a batch in one statement (one round trip, one transaction when not inside one).
 pub async fn post_batch(conn: &mut AsyncPgConnection, items: &[PostItem]) -> QueryResult<Vec<PostOutcome>> {
     let json = serde_json::to_value(items).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
-    diesel::sql_query("SELECT * FROM parley_post_messages($1)").bind::<Jsonb, _>(json).load(conn).await
+    diesel::sql_query("SELECT * FROM parley_post_messages($1)")
+        .bind::<Jsonb, _>(json)
+        .load(conn)
+        .await
 }

@@ -39,8 +39,8 @@ pub async fn migrate(database_url: &str) -> anyhow::Result<Vec<String>> {
     let url = database_url.to_owned();
     // The harness blocks internally: keep it off the async workers.
     tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<String>> {
-        use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
         use diesel::connection::SimpleConnection;
+        use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
         let mut conn: AsyncConnectionWrapper<AsyncPgConnection> =
             diesel::Connection::establish(&url).context("connecting to the database")?;
         conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))?;
@@ -64,5 +64,7 @@ pub async fn ping(pool: &DbPool) -> anyhow::Result<()> {
 
 /// One connection outside the pool, for `migrate`'s callers that need to check the server.
 pub async fn connect(database_url: &str) -> anyhow::Result<AsyncPgConnection> {
-    AsyncPgConnection::establish(database_url).await.context("connecting to the database")
+    AsyncPgConnection::establish(database_url)
+        .await
+        .context("connecting to the database")
 }

@@ -54,7 +54,12 @@ pub struct RoomChanges {
 }
 
 pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Room>> {
-    rooms::table.find(id).select(Room::as_select()).first(conn).await.optional()
+    rooms::table
+        .find(id)
+        .select(Room::as_select())
+        .first(conn)
+        .await
+        .optional()
 }
 
 pub async fn membership(conn: &mut AsyncPgConnection, room_id: Uuid, user_id: Uuid) -> QueryResult<Option<Membership>> {
@@ -74,7 +79,9 @@ pub async fn with_membership(
 ) -> QueryResult<Option<(Room, Option<Membership>)>> {
     rooms::table
         .left_join(
-            room_members::table.on(room_members::room_id.eq(rooms::id).and(room_members::user_id.eq(user_id))),
+            room_members::table.on(room_members::room_id
+                .eq(rooms::id)
+                .and(room_members::user_id.eq(user_id))),
         )
         .filter(rooms::id.eq(room_id))
         .select((Room::as_select(), Option::<Membership>::as_select()))
@@ -84,7 +91,11 @@ pub async fn with_membership(
 }
 
 pub async fn insert(conn: &mut AsyncPgConnection, room: &NewRoom<'_>) -> QueryResult<Room> {
-    diesel::insert_into(rooms::table).values(room).returning(Room::as_returning()).get_result(conn).await
+    diesel::insert_into(rooms::table)
+        .values(room)
+        .returning(Room::as_returning())
+        .get_result(conn)
+        .await
 }
 
 /// Inserts a direct room unless one exists for this pair; None when it already existed.
@@ -100,11 +111,20 @@ pub async fn insert_direct(conn: &mut AsyncPgConnection, room: &NewRoom<'_>) -> 
 }
 
 pub async fn by_dm_key(conn: &mut AsyncPgConnection, key: &str) -> QueryResult<Option<Room>> {
-    rooms::table.filter(rooms::dm_key.eq(key)).select(Room::as_select()).first(conn).await.optional()
+    rooms::table
+        .filter(rooms::dm_key.eq(key))
+        .select(Room::as_select())
+        .first(conn)
+        .await
+        .optional()
 }
 
 pub async fn update(conn: &mut AsyncPgConnection, id: Uuid, changes: &RoomChanges) -> QueryResult<Room> {
-    diesel::update(rooms::table.find(id)).set(changes).returning(Room::as_returning()).get_result(conn).await
+    diesel::update(rooms::table.find(id))
+        .set(changes)
+        .returning(Room::as_returning())
+        .get_result(conn)
+        .await
 }
 
 pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<usize> {
@@ -115,9 +135,11 @@ pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<usize
 /// False when the room is full.
 pub async fn take_seat(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
     let taken = diesel::update(
-        rooms::table
-            .find(id)
-            .filter(rooms::max_members.is_null().or(rooms::member_count.lt(rooms::max_members.assume_not_null()))),
+        rooms::table.find(id).filter(
+            rooms::max_members
+                .is_null()
+                .or(rooms::member_count.lt(rooms::max_members.assume_not_null())),
+        ),
     )
     .set(rooms::member_count.eq(rooms::member_count + 1))
     .execute(conn)
@@ -133,15 +155,29 @@ pub async fn free_seat(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()
     Ok(())
 }
 
-pub async fn add_member(conn: &mut AsyncPgConnection, room_id: Uuid, user_id: Uuid, role: &str) -> QueryResult<Membership> {
+pub async fn add_member(
+    conn: &mut AsyncPgConnection,
+    room_id: Uuid,
+    user_id: Uuid,
+    role: &str,
+) -> QueryResult<Membership> {
     diesel::insert_into(room_members::table)
-        .values((room_members::room_id.eq(room_id), room_members::user_id.eq(user_id), room_members::role.eq(role)))
+        .values((
+            room_members::room_id.eq(room_id),
+            room_members::user_id.eq(user_id),
+            room_members::role.eq(role),
+        ))
         .returning(Membership::as_returning())
         .get_result(conn)
         .await
 }
 
-pub async fn set_role(conn: &mut AsyncPgConnection, room_id: Uuid, user_id: Uuid, role: &str) -> QueryResult<Membership> {
+pub async fn set_role(
+    conn: &mut AsyncPgConnection,
+    room_id: Uuid,
+    user_id: Uuid,
+    role: &str,
+) -> QueryResult<Membership> {
     diesel::update(room_members::table.find((room_id, user_id)))
         .set(room_members::role.eq(role))
         .returning(Membership::as_returning())
@@ -150,7 +186,9 @@ pub async fn set_role(conn: &mut AsyncPgConnection, room_id: Uuid, user_id: Uuid
 }
 
 pub async fn remove_member(conn: &mut AsyncPgConnection, room_id: Uuid, user_id: Uuid) -> QueryResult<bool> {
-    let n = diesel::delete(room_members::table.find((room_id, user_id))).execute(conn).await?;
+    let n = diesel::delete(room_members::table.find((room_id, user_id)))
+        .execute(conn)
+        .await?;
     Ok(n == 1)
 }
 
@@ -173,7 +211,9 @@ pub async fn list_visible(
 ) -> QueryResult<Vec<(Room, Option<Membership>)>> {
     let mut query = rooms::table
         .left_join(
-            room_members::table.on(room_members::room_id.eq(rooms::id).and(room_members::user_id.eq(user_id))),
+            room_members::table.on(room_members::room_id
+                .eq(rooms::id)
+                .and(room_members::user_id.eq(user_id))),
         )
         .filter(rooms::kind.eq("public").or(room_members::user_id.is_not_null()))
         .order(rooms::id.asc())
@@ -182,7 +222,10 @@ pub async fn list_visible(
         .into_boxed();
     if let Some(prefix) = prefix {
         let pattern = format!("{}%", super::users::escape_like(&prefix.to_lowercase()));
-        query = query.filter(diesel::dsl::sql::<diesel::sql_types::Bool>("lower(rooms.name) LIKE ").bind::<diesel::sql_types::Text, _>(pattern));
+        query = query.filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(rooms.name) LIKE ")
+                .bind::<diesel::sql_types::Text, _>(pattern),
+        );
     }
     if let Some(after) = after {
         query = query.filter(rooms::id.gt(after));
@@ -224,7 +267,11 @@ pub struct ConversationRow {
 
 /// The caller's rooms by last activity, with unread counts (others' live messages after
 /// the read marker) and the id of the last message.
-pub async fn conversations(conn: &mut AsyncPgConnection, user_id: Uuid, limit: i64) -> QueryResult<Vec<ConversationRow>> {
+pub async fn conversations(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    limit: i64,
+) -> QueryResult<Vec<ConversationRow>> {
     diesel::sql_query(
         "SELECT r.id AS room_id, rm.role, \
            (SELECT count(*) FROM messages m WHERE m.room_id = r.id AND m.seq > rm.last_read_seq \
@@ -240,9 +287,17 @@ pub async fn conversations(conn: &mut AsyncPgConnection, user_id: Uuid, limit: i
 }
 
 pub async fn by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<Room>> {
-    rooms::table.filter(rooms::id.eq_any(ids)).select(Room::as_select()).load(conn).await
+    rooms::table
+        .filter(rooms::id.eq_any(ids))
+        .select(Room::as_select())
+        .load(conn)
+        .await
 }
 
 pub async fn heads(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<(Uuid, i64)>> {
-    rooms::table.filter(rooms::id.eq_any(ids)).select((rooms::id, rooms::last_seq)).load(conn).await
+    rooms::table
+        .filter(rooms::id.eq_any(ids))
+        .select((rooms::id, rooms::last_seq))
+        .load(conn)
+        .await
 }

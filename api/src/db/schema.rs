@@ -103,4 +103,12 @@ diesel::joinable!(messages -> rooms (room_id));
 diesel::joinable!(reactions -> messages (message_id));
 diesel::joinable!(room_events -> rooms (room_id));
 
-diesel::allow_tables_to_appear_in_same_query!(users, webhook_events, rooms, room_members, messages, reactions, room_events);
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    webhook_events,
+    rooms,
+    room_members,
+    messages,
+    reactions,
+    room_events
+);

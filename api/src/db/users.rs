@@ -57,11 +57,20 @@ pub async fn by_clerk_id(conn: &mut AsyncPgConnection, clerk_id: &str) -> QueryR
 }
 
 pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<User>> {
-    users::table.find(id).select(User::as_select()).first(conn).await.optional()
+    users::table
+        .find(id)
+        .select(User::as_select())
+        .first(conn)
+        .await
+        .optional()
 }
 
 pub async fn by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<User>> {
-    users::table.filter(users::id.eq_any(ids)).select(User::as_select()).load(conn).await
+    users::table
+        .filter(users::id.eq_any(ids))
+        .select(User::as_select())
+        .load(conn)
+        .await
 }
 
 /// The local user for a Clerk id, created on first sight. Concurrent first requests
@@ -81,7 +90,9 @@ pub async fn get_or_create(conn: &mut AsyncPgConnection, new: NewUser<'_>) -> Qu
         .optional()?;
     match inserted {
         Some(user) => Ok(user),
-        None => by_clerk_id(conn, &clerk_id).await?.ok_or(diesel::result::Error::NotFound),
+        None => by_clerk_id(conn, &clerk_id)
+            .await?
+            .ok_or(diesel::result::Error::NotFound),
     }
 }
 

@@ -72,7 +72,11 @@ pub async fn mark_failed_attempt(
     error: &str,
     next_attempt_at: Option<DateTime<Utc>>,
 ) -> QueryResult<()> {
-    let status = if next_attempt_at.is_some() { "received" } else { "failed" };
+    let status = if next_attempt_at.is_some() {
+        "received"
+    } else {
+        "failed"
+    };
     diesel::update(webhook_events::table.find(id))
         .set((
             webhook_events::status.eq(status),

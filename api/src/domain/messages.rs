@@ -58,7 +58,10 @@ impl MessageView {
     }
 
     fn event_data(&self) -> Result<serde_json::Value, ApiError> {
-        let shared = MessageView { my_reactions: None, ..self.clone() };
+        let shared = MessageView {
+            my_reactions: None,
+            ..self.clone()
+        };
         Ok(serde_json::to_value(shared).map_err(anyhow::Error::from)?)
     }
 }
@@ -71,7 +74,9 @@ pub fn parse_body(raw: &str) -> Result<String, ApiError> {
         return Err(ApiError::invalid("body must not be empty"));
     }
     if chars > MAX_BODY_CHARS {
-        return Err(ApiError::invalid(format!("body must be at most {MAX_BODY_CHARS} characters, not {chars}")));
+        return Err(ApiError::invalid(format!(
+            "body must be at most {MAX_BODY_CHARS} characters, not {chars}"
+        )));
     }
     if body.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
         return Err(ApiError::invalid("body must not contain control characters"));
@@ -85,12 +90,16 @@ pub fn parse_emoji(raw: &str) -> Result<String, ApiError> {
         && raw.len() <= 34
         && raw.starts_with(':')
         && raw.ends_with(':')
-        && raw[1..raw.len() - 1].chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '+');
+        && raw[1..raw.len() - 1]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '+');
     let mut graphemes = raw.graphemes(true);
     let single = matches!((graphemes.next(), graphemes.next()), (Some(_), None))
         && raw.len() <= 32
         && raw.chars().any(|c| (c as u32) >= 0x2000)
-        && !raw.chars().any(|c| c.is_alphanumeric() && (c as u32) < 0x2000 || c.is_whitespace() || c.is_control());
+        && !raw
+            .chars()
+            .any(|c| c.is_alphanumeric() && (c as u32) < 0x2000 || c.is_whitespace() || c.is_control());
     if named || single {
         Ok(raw.to_owned())
     } else {
@@ -102,16 +111,31 @@ pub fn parse_client_msg_id(raw: &str) -> Result<String, ApiError> {
     if (1..=64).contains(&raw.len()) && raw.chars().all(|c| c.is_ascii_graphic()) {
         Ok(raw.to_owned())
     } else {
-        Err(ApiError::invalid("client_msg_id must be 1 to 64 visible ASCII characters (a UUID is ideal)"))
+        Err(ApiError::invalid(
+            "client_msg_id must be 1 to 64 visible ASCII characters (a UUID is ideal)",
+        ))
     }
 }
 
 /// Messages with their reaction summaries, as seen by `viewer`.
-pub async fn views(conn: &mut AsyncPgConnection, list: Vec<Message>, viewer: Uuid) -> Result<Vec<MessageView>, ApiError> {
+pub async fn views(
+    conn: &mut AsyncPgConnection,
+    list: Vec<Message>,
+    viewer: Uuid,
+) -> Result<Vec<MessageView>, ApiError> {
     let ids: Vec<Uuid> = list.iter().filter(|m| m.deleted_at.is_none()).map(|m| m.id).collect();
-    let reactions: HashMap<Uuid, ReactionSummary> =
-        if ids.is_empty() { HashMap::new() } else { messages::reactions_for(conn, &ids, viewer).await? };
-    Ok(list.into_iter().map(|m| { let r = reactions.get(&m.id); MessageView::new(m, r, true) }).collect())
+    let reactions: HashMap<Uuid, ReactionSummary> = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        messages::reactions_for(conn, &ids, viewer).await?
+    };
+    Ok(list
+        .into_iter()
+        .map(|m| {
+            let r = reactions.get(&m.id);
+            MessageView::new(m, r, true)
+        })
+        .collect())
 }
 
 pub async fn view(conn: &mut AsyncPgConnection, m: Message, viewer: Uuid) -> Result<MessageView, ApiError> {
@@ -121,14 +145,21 @@ pub async fn view(conn: &mut AsyncPgConnection, m: Message, viewer: Uuid) -> Res
 /// The message if the caller can see its room (404 otherwise, like a missing message).
 async fn visible(conn: &mut AsyncPgConnection, id: Uuid, user_id: Uuid) -> Result<(Message, rooms::Access), ApiError> {
     let message = messages::by_id(conn, id).await?.ok_or(ApiError::NotFound("message"))?;
-    let access = rooms::access(conn, message.room_id, user_id).await.map_err(|e| match e {
-        ApiError::NotFound(_) => ApiError::NotFound("message"),
-        other => other,
-    })?;
+    let access = rooms::access(conn, message.room_id, user_id)
+        .await
+        .map_err(|e| match e {
+            ApiError::NotFound(_) => ApiError::NotFound("message"),
+            other => other,
+        })?;
     Ok((message, access))
 }
 
-pub async fn edit(conn: &mut AsyncPgConnection, user_id: Uuid, id: Uuid, body: String) -> Result<(MessageView, Vec<RoomEvent>), ApiError> {
+pub async fn edit(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    id: Uuid,
+    body: String,
+) -> Result<(MessageView, Vec<RoomEvent>), ApiError> {
     conn.transaction::<_, ApiError, _>(async |conn| {
         let (message, access) = visible(conn, id, user_id).await?;
         access.require_member()?;
@@ -147,11 +178,17 @@ pub async fn edit(conn: &mut AsyncPgConnection, user_id: Uuid, id: Uuid, body: S
 }
 
 /// Soft delete by the author, or a moderator or owner of the room. Deleting twice is a no-op.
-pub async fn delete(conn: &mut AsyncPgConnection, user_id: Uuid, id: Uuid) -> Result<(MessageView, Vec<RoomEvent>), ApiError> {
+pub async fn delete(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    id: Uuid,
+) -> Result<(MessageView, Vec<RoomEvent>), ApiError> {
     conn.transaction::<_, ApiError, _>(async |conn| {
         let (message, access) = visible(conn, id, user_id).await?;
         if message.author_id != user_id && !access.is_manager() {
-            return Err(ApiError::Forbidden("only the author, a moderator or the owner may delete a message".into()));
+            return Err(ApiError::Forbidden(
+                "only the author, a moderator or the owner may delete a message".into(),
+            ));
         }
         if message.deleted_at.is_some() {
             return Ok((MessageView::new(message, None, true), vec![]));
@@ -214,7 +251,17 @@ mod tests {
         for ok in ["👍", "❤️", "👨‍👩‍👧", "🇫🇷", ":thumbs_up:", ":+1:", "👍🏽"] {
             assert!(parse_emoji(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "a", "ab", "👍👍", ":no spaces:", "::", " 👍", "<script>", ":this_name_is_far_too_long_to_be_an_emoji:"] {
+        for bad in [
+            "",
+            "a",
+            "ab",
+            "👍👍",
+            ":no spaces:",
+            "::",
+            " 👍",
+            "<script>",
+            ":this_name_is_far_too_long_to_be_an_emoji:",
+        ] {
             assert!(parse_emoji(bad).is_err(), "{bad}");
         }
     }

@@ -65,7 +65,9 @@ impl Poster {
         lane.send(Job { request, reply })
             .await
             .map_err(|_| ApiError::Unavailable("shutting down".into()))?;
-        answer.await.map_err(|_| ApiError::Unavailable("shutting down".into()))?
+        answer
+            .await
+            .map_err(|_| ApiError::Unavailable("shutting down".into()))?
     }
 }
 
@@ -137,7 +139,13 @@ async fn commit(db: &DbPool, bus: &Bus, batch: &[Job]) -> Result<Vec<Result<Post
     let outcomes = messages::post_batch(&mut conn, &items).await?;
     let mut results: Vec<Option<Result<Posted, ApiError>>> = (0..batch.len()).map(|_| None).collect();
     let mut events = Vec::new();
-    for PostOutcome { idx, outcome, message_id, seq } in outcomes {
+    for PostOutcome {
+        idx,
+        outcome,
+        message_id,
+        seq,
+    } in outcomes
+    {
         let i = idx as usize;
         let result = match (outcome.as_str(), seq, message_id) {
             ("created", Some(seq), _) => {
@@ -154,13 +162,17 @@ async fn commit(db: &DbPool, bus: &Bus, batch: &[Job]) -> Result<Vec<Result<Post
                 Ok(Posted::Created(view))
             }
             ("duplicate", _, Some(id)) => {
-                let found = messages::by_id(&mut conn, id).await?.ok_or(ApiError::NotFound("message"))?;
+                let found = messages::by_id(&mut conn, id)
+                    .await?
+                    .ok_or(ApiError::NotFound("message"))?;
                 let author = found.author_id;
-                Ok(Posted::Duplicate(views(&mut conn, vec![found], author).await?.remove(0)))
+                Ok(Posted::Duplicate(
+                    views(&mut conn, vec![found], author).await?.remove(0),
+                ))
             }
-            ("client_msg_id_conflict", _, _) => {
-                Err(ApiError::Conflict("client_msg_id was already used for a message in another room".into()))
-            }
+            ("client_msg_id_conflict", _, _) => Err(ApiError::Conflict(
+                "client_msg_id was already used for a message in another room".into(),
+            )),
             ("not_member", _, _) => Err(ApiError::Forbidden("join the room first".into())),
             ("no_room", _, _) => Err(ApiError::NotFound("room")),
             ("bad_reply", _, _) => Err(ApiError::invalid("reply_to must be a message of the same room")),

@@ -8,7 +8,10 @@ pub fn changes(
     color: Option<String>,
     image_url: Option<String>,
 ) -> Result<ProfileChanges, ApiError> {
-    let mut c = ProfileChanges { updated_at: Some(chrono::Utc::now()), ..Default::default() };
+    let mut c = ProfileChanges {
+        updated_at: Some(chrono::Utc::now()),
+        ..Default::default()
+    };
     if let Some(name) = display_name {
         let name = name.trim();
         let len = name.chars().count();
@@ -39,7 +42,9 @@ pub fn changes(
             && url.len() <= 2048
             && !url.chars().any(|ch| ch.is_whitespace() || ch.is_control());
         if !url.is_empty() && !ok {
-            return Err(ApiError::invalid("image_url must be an http(s) URL of at most 2048 characters"));
+            return Err(ApiError::invalid(
+                "image_url must be an http(s) URL of at most 2048 characters",
+            ));
         }
         c.image_url = Some((!url.is_empty()).then(|| url.to_owned()));
     }
@@ -52,7 +57,13 @@ mod tests {
 
     #[test]
     fn accepts_and_normalises_a_full_update() {
-        let c = changes(Some(" Ann ".into()), Some("".into()), Some("#AABBCC".into()), Some("https://x.test/a.png".into())).unwrap();
+        let c = changes(
+            Some(" Ann ".into()),
+            Some("".into()),
+            Some("#AABBCC".into()),
+            Some("https://x.test/a.png".into()),
+        )
+        .unwrap();
         assert_eq!(c.display_name.as_deref(), Some("Ann"));
         assert_eq!(c.bio, Some(None));
         assert_eq!(c.color, Some(Some("#aabbcc".into())));

@@ -60,7 +60,10 @@ pub struct Access {
 
 impl Access {
     pub fn is_manager(&self) -> bool {
-        matches!(self.membership.as_ref().map(|m| m.role.as_str()), Some("owner" | "moderator"))
+        matches!(
+            self.membership.as_ref().map(|m| m.role.as_str()),
+            Some("owner" | "moderator")
+        )
     }
 
     pub fn is_owner(&self) -> bool {
@@ -68,7 +71,9 @@ impl Access {
     }
 
     pub fn require_member(&self) -> Result<&Membership, ApiError> {
-        self.membership.as_ref().ok_or_else(|| ApiError::Forbidden("join the room first".into()))
+        self.membership
+            .as_ref()
+            .ok_or_else(|| ApiError::Forbidden("join the room first".into()))
     }
 
     pub fn require_manager(&self) -> Result<(), ApiError> {
@@ -76,7 +81,9 @@ impl Access {
         if self.is_manager() {
             Ok(())
         } else {
-            Err(ApiError::Forbidden("only the room's owner or moderators may do this".into()))
+            Err(ApiError::Forbidden(
+                "only the room's owner or moderators may do this".into(),
+            ))
         }
     }
 
@@ -138,7 +145,11 @@ pub struct NewRoomInput {
     pub max_members: Option<i32>,
 }
 
-pub async fn create(conn: &mut AsyncPgConnection, owner: Uuid, input: NewRoomInput) -> Result<(RoomView, Vec<RoomEvent>), ApiError> {
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    input: NewRoomInput,
+) -> Result<(RoomView, Vec<RoomEvent>), ApiError> {
     conn.transaction::<_, ApiError, _>(async |conn| {
         let room = rooms::insert(
             conn,
@@ -156,7 +167,10 @@ pub async fn create(conn: &mut AsyncPgConnection, owner: Uuid, input: NewRoomInp
         .await?;
         let membership = rooms::add_member(conn, room.id, owner, "owner").await?;
         let event = events::append(conn, room.id, "member.joined", &member_event(owner, "owner", None)).await?;
-        let room = Room { last_seq: event.seq, ..room };
+        let room = Room {
+            last_seq: event.seq,
+            ..room
+        };
         Ok((RoomView::new(room, Some(&membership)), vec![event]))
     })
     .await
@@ -174,8 +188,17 @@ pub async fn update(
         acc.refuse_direct()?;
         let room = rooms::update(conn, room_id, &changes).await?;
         let shared = RoomView::new(room.clone(), None);
-        let event = events::append(conn, room_id, "room.updated", &serde_json::to_value(&shared).map_err(anyhow::Error::from)?).await?;
-        let room = Room { last_seq: event.seq, ..room };
+        let event = events::append(
+            conn,
+            room_id,
+            "room.updated",
+            &serde_json::to_value(&shared).map_err(anyhow::Error::from)?,
+        )
+        .await?;
+        let room = Room {
+            last_seq: event.seq,
+            ..room
+        };
         Ok((RoomView::new(room, acc.membership.as_ref()), vec![event]))
     })
     .await
@@ -193,7 +216,11 @@ pub async fn delete(conn: &mut AsyncPgConnection, user_id: Uuid, room_id: Uuid) 
 }
 
 /// Joins a public room; joining twice is a no-op (no event).
-pub async fn join(conn: &mut AsyncPgConnection, user_id: Uuid, room_id: Uuid) -> Result<(RoomView, Vec<RoomEvent>), ApiError> {
+pub async fn join(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    room_id: Uuid,
+) -> Result<(RoomView, Vec<RoomEvent>), ApiError> {
     conn.transaction::<_, ApiError, _>(async |conn| {
         let acc = access(conn, room_id, user_id).await?;
         if let Some(m) = &acc.membership {
@@ -207,7 +234,12 @@ pub async fn join(conn: &mut AsyncPgConnection, user_id: Uuid, room_id: Uuid) ->
     .await
 }
 
-async fn add(conn: &mut AsyncPgConnection, room: Room, user_id: Uuid, role: &str) -> Result<(RoomView, Vec<RoomEvent>), ApiError> {
+async fn add(
+    conn: &mut AsyncPgConnection,
+    room: Room,
+    user_id: Uuid,
+    role: &str,
+) -> Result<(RoomView, Vec<RoomEvent>), ApiError> {
     if !rooms::take_seat(conn, room.id).await? {
         return Err(ApiError::Conflict("the room is full".into()));
     }
@@ -223,14 +255,22 @@ pub async fn leave(conn: &mut AsyncPgConnection, user_id: Uuid, room_id: Uuid) -
         let Some(m) = &acc.membership else { return Ok(vec![]) };
         acc.refuse_direct()?;
         if m.role == "owner" && acc.room.member_count > 1 {
-            return Err(ApiError::Conflict("the owner cannot leave while others remain; delete the room instead".into()));
+            return Err(ApiError::Conflict(
+                "the owner cannot leave while others remain; delete the room instead".into(),
+            ));
         }
         remove(conn, room_id, user_id, &m.role, "left").await
     })
     .await
 }
 
-async fn remove(conn: &mut AsyncPgConnection, room_id: Uuid, user_id: Uuid, role: &str, reason: &str) -> Result<Vec<RoomEvent>, ApiError> {
+async fn remove(
+    conn: &mut AsyncPgConnection,
+    room_id: Uuid,
+    user_id: Uuid,
+    role: &str,
+    reason: &str,
+) -> Result<Vec<RoomEvent>, ApiError> {
     if !rooms::remove_member(conn, room_id, user_id).await? {
         return Ok(vec![]);
     }
@@ -258,20 +298,33 @@ pub async fn invite(
         if role == "moderator" && !acc.is_owner() {
             return Err(ApiError::Forbidden("only the owner may appoint moderators".into()));
         }
-        let target_user = users::by_id(conn, target).await?.filter(|u| !u.deleted).ok_or(ApiError::NotFound("user"))?;
+        let target_user = users::by_id(conn, target)
+            .await?
+            .filter(|u| !u.deleted)
+            .ok_or(ApiError::NotFound("user"))?;
         match rooms::membership(conn, room_id, target_user.id).await? {
             Some(existing) if existing.role == role => Ok((existing, vec![])),
             Some(existing) => {
                 if existing.role == "owner" || !acc.is_owner() {
-                    return Err(ApiError::Forbidden("only the owner may change roles, and not their own".into()));
+                    return Err(ApiError::Forbidden(
+                        "only the owner may change roles, and not their own".into(),
+                    ));
                 }
                 let updated = rooms::set_role(conn, room_id, target, &role).await?;
-                let event = events::append(conn, room_id, "member.joined", &member_event(target, &role, Some("role_changed"))).await?;
+                let event = events::append(
+                    conn,
+                    room_id,
+                    "member.joined",
+                    &member_event(target, &role, Some("role_changed")),
+                )
+                .await?;
                 Ok((updated, vec![event]))
             }
             None => {
                 let (_, events) = add(conn, acc.room, target, &role).await?;
-                let membership = rooms::membership(conn, room_id, target).await?.ok_or(ApiError::NotFound("member"))?;
+                let membership = rooms::membership(conn, room_id, target)
+                    .await?
+                    .ok_or(ApiError::NotFound("member"))?;
                 Ok((membership, events))
             }
         }
@@ -280,15 +333,24 @@ pub async fn invite(
 }
 
 /// Removes a member (owner or moderator). The owner cannot be kicked; only the owner kicks moderators.
-pub async fn kick(conn: &mut AsyncPgConnection, actor: Uuid, room_id: Uuid, target: Uuid) -> Result<Vec<RoomEvent>, ApiError> {
+pub async fn kick(
+    conn: &mut AsyncPgConnection,
+    actor: Uuid,
+    room_id: Uuid,
+    target: Uuid,
+) -> Result<Vec<RoomEvent>, ApiError> {
     conn.transaction::<_, ApiError, _>(async |conn| {
         let acc = access(conn, room_id, actor).await?;
         acc.require_manager()?;
         acc.refuse_direct()?;
-        let member = rooms::membership(conn, room_id, target).await?.ok_or(ApiError::NotFound("member"))?;
+        let member = rooms::membership(conn, room_id, target)
+            .await?
+            .ok_or(ApiError::NotFound("member"))?;
         match member.role.as_str() {
             "owner" => return Err(ApiError::Forbidden("the owner cannot be kicked".into())),
-            "moderator" if !acc.is_owner() => return Err(ApiError::Forbidden("only the owner may kick a moderator".into())),
+            "moderator" if !acc.is_owner() => {
+                return Err(ApiError::Forbidden("only the owner may kick a moderator".into()))
+            }
             _ => {}
         }
         remove(conn, room_id, target, &member.role, "kicked").await
@@ -298,14 +360,21 @@ pub async fn kick(conn: &mut AsyncPgConnection, actor: Uuid, room_id: Uuid, targ
 
 /// The direct room of two users, created on first call. Race-safe: the unique `dm_key`
 /// makes a concurrent second insert wait for the first and then find its room.
-pub async fn direct(conn: &mut AsyncPgConnection, me: Uuid, other: Uuid) -> Result<(RoomView, Vec<RoomEvent>, bool), ApiError> {
+pub async fn direct(
+    conn: &mut AsyncPgConnection,
+    me: Uuid,
+    other: Uuid,
+) -> Result<(RoomView, Vec<RoomEvent>, bool), ApiError> {
     if me == other {
         return Err(ApiError::invalid("a direct room needs another user"));
     }
     let (a, b) = if me < other { (me, other) } else { (other, me) };
     let key = format!("{a}:{b}");
     conn.transaction::<_, ApiError, _>(async |conn| {
-        let target = users::by_id(conn, other).await?.filter(|u| !u.deleted).ok_or(ApiError::NotFound("user"))?;
+        let target = users::by_id(conn, other)
+            .await?
+            .filter(|u| !u.deleted)
+            .ok_or(ApiError::NotFound("user"))?;
         let new = NewRoom {
             id: Uuid::now_v7(),
             name: "Direct message",

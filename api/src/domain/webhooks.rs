@@ -45,9 +45,13 @@ pub async fn process_one(state: &AppState) -> anyhow::Result<bool> {
     let base = state.settings.webhook_retry_base;
     let outcome = conn
         .transaction::<_, anyhow::Error, _>(async |conn| {
-            let Some(event) = webhooks::claim_due(conn).await? else { return Ok(None) };
+            let Some(event) = webhooks::claim_due(conn).await? else {
+                return Ok(None);
+            };
             // A savepoint: a failed apply rolls back its own writes but keeps our claim.
-            let applied = conn.transaction::<_, anyhow::Error, _>(async |conn| apply(conn, &event).await).await;
+            let applied = conn
+                .transaction::<_, anyhow::Error, _>(async |conn| apply(conn, &event).await)
+                .await;
             match applied {
                 Ok(after) => {
                     webhooks::mark_processed(conn, event.id).await?;
@@ -55,9 +59,8 @@ pub async fn process_one(state: &AppState) -> anyhow::Result<bool> {
                 }
                 Err(e) => {
                     let attempts = event.attempts + 1;
-                    let next = (attempts < MAX_ATTEMPTS).then(|| {
-                        chrono::Utc::now() + base * 2u32.saturating_pow(attempts as u32 - 1)
-                    });
+                    let next = (attempts < MAX_ATTEMPTS)
+                        .then(|| chrono::Utc::now() + base * 2u32.saturating_pow(attempts as u32 - 1));
                     tracing::warn!(svix_id = %event.svix_id, attempts, error = %e, "webhook event failed");
                     webhooks::mark_failed_attempt(conn, event.id, &format!("{e:#}"), next).await?;
                     Ok(Some(AfterCommit::Nothing))
@@ -134,7 +137,14 @@ fn clerk_profile(data: &Value) -> anyhow::Result<ClerkProfile> {
             .or_else(|| email.as_ref().and_then(|e| e.split('@').next().map(str::to_owned)))
             .unwrap_or_else(|| clerk_id.clone()),
     };
-    Ok(ClerkProfile { clerk_id, email, first_name, last_name, image_url: opt(data, "image_url"), display_name })
+    Ok(ClerkProfile {
+        clerk_id,
+        email,
+        first_name,
+        last_name,
+        image_url: opt(data, "image_url"),
+        display_name,
+    })
 }
 
 /// Stores a verified webhook delivery; false when this Svix id was seen before.

@@ -47,9 +47,12 @@ pub async fn dev_jwks(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
 pub async fn dev_token(state: web::Data<AppState>, body: web::Json<DevTokenRequest>) -> ApiResult<HttpResponse> {
     let dev = state.dev.as_ref().ok_or(ApiError::NotFound("route"))?;
     let body = body.into_inner();
-    let valid = |s: &str| (1..=64).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
+    let valid =
+        |s: &str| (1..=64).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
     if !valid(&body.user_id) {
-        return Err(ApiError::invalid("user_id must be 1 to 64 characters of letters, digits, _ - ."));
+        return Err(ApiError::invalid(
+            "user_id must be 1 to 64 characters of letters, digits, _ - .",
+        ));
     }
     let (token, expires_at) = dev.issue(&body.user_id, body.email, body.name)?;
     Ok(HttpResponse::Ok().json(DevTokenResponse { token, expires_at }))

@@ -17,7 +17,10 @@ pub struct Health {
 #[utoipa::path(tag = "health", responses((status = 200, body = Health)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().json(Health { status: "ok", checks: serde_json::json!({}) })
+    HttpResponse::Ok().json(Health {
+        status: "ok",
+        checks: serde_json::json!({}),
+    })
 }
 
 /// Readiness: the database (and Redis, when configured) answer.

@@ -147,7 +147,11 @@ pub async fn edit_message(
 #[utoipa::path(tag = "messages", security(("bearer" = [])),
     responses((status = 200, body = MessageView), (status = "4XX", body = Problem)))]
 #[delete("/messages/{message_id}")]
-pub async fn delete_message(user: AuthUser, message_id: web::Path<Uuid>, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn delete_message(
+    user: AuthUser,
+    message_id: web::Path<Uuid>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     let mut conn = state.db.get().await?;
     let (view, events) = messages::delete(&mut conn, user.id, message_id.into_inner()).await?;
     drop(conn);
@@ -169,7 +173,11 @@ async fn react(user: AuthUser, path: (Uuid, String), state: web::Data<AppState>,
 #[utoipa::path(tag = "messages", security(("bearer" = [])),
     responses((status = 200, body = MessageView), (status = "4XX", body = Problem)))]
 #[put("/messages/{message_id}/reactions/{emoji}")]
-pub async fn add_reaction(user: AuthUser, path: web::Path<(Uuid, String)>, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn add_reaction(
+    user: AuthUser,
+    path: web::Path<(Uuid, String)>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     react(user, path.into_inner(), state, true).await
 }
 
@@ -177,7 +185,11 @@ pub async fn add_reaction(user: AuthUser, path: web::Path<(Uuid, String)>, state
 #[utoipa::path(tag = "messages", security(("bearer" = [])),
     responses((status = 200, body = MessageView), (status = "4XX", body = Problem)))]
 #[delete("/messages/{message_id}/reactions/{emoji}")]
-pub async fn remove_reaction(user: AuthUser, path: web::Path<(Uuid, String)>, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn remove_reaction(
+    user: AuthUser,
+    path: web::Path<(Uuid, String)>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     react(user, path.into_inner(), state, false).await
 }
 
@@ -185,7 +197,11 @@ pub async fn remove_reaction(user: AuthUser, path: web::Path<(Uuid, String)>, st
 #[utoipa::path(tag = "messages", security(("bearer" = [])), params(SearchQuery),
     responses((status = 200, body = SearchPage), (status = "4XX", body = Problem)))]
 #[get("/search/messages")]
-pub async fn search_messages(user: AuthUser, query: web::Query<SearchQuery>, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn search_messages(
+    user: AuthUser,
+    query: web::Query<SearchQuery>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     let q = query.q.trim();
     if q.is_empty() || q.chars().count() > 200 {
         return Err(ApiError::invalid("q must be 1 to 200 characters"));

@@ -12,7 +12,9 @@ pub fn limit(raw: Option<i64>) -> Result<i64, ApiError> {
     match raw {
         None => Ok(DEFAULT_LIMIT),
         Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-        Some(n) => Err(ApiError::invalid(format!("limit must be between 1 and {MAX_LIMIT}, not {n}"))),
+        Some(n) => Err(ApiError::invalid(format!(
+            "limit must be between 1 and {MAX_LIMIT}, not {n}"
+        ))),
     }
 }
 
@@ -22,7 +24,9 @@ pub fn encode_cursor(id: Uuid) -> String {
 }
 
 pub fn decode_cursor(raw: Option<&str>) -> Result<Option<Uuid>, ApiError> {
-    let Some(raw) = raw.filter(|r| !r.is_empty()) else { return Ok(None) };
+    let Some(raw) = raw.filter(|r| !r.is_empty()) else {
+        return Ok(None);
+    };
     URL_SAFE_NO_PAD
         .decode(raw)
         .ok()
@@ -33,5 +37,7 @@ pub fn decode_cursor(raw: Option<&str>) -> Result<Option<Uuid>, ApiError> {
 
 /// The next cursor when the page is full (there may be more), else none.
 pub fn next_cursor<T>(items: &[T], limit: i64, id: impl Fn(&T) -> Uuid) -> Option<String> {
-    (items.len() as i64 == limit).then(|| items.last().map(|t| encode_cursor(id(t)))).flatten()
+    (items.len() as i64 == limit)
+        .then(|| items.last().map(|t| encode_cursor(id(t))))
+        .flatten()
 }

@@ -145,7 +145,11 @@ pub struct ConversationList {
 #[utoipa::path(tag = "rooms", security(("bearer" = [])), params(RoomQuery),
     responses((status = 200, body = RoomPage), (status = "4XX", body = Problem)))]
 #[get("/rooms")]
-pub async fn list_rooms(user: AuthUser, query: web::Query<RoomQuery>, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn list_rooms(
+    user: AuthUser,
+    query: web::Query<RoomQuery>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     let limit = pagination::limit(query.limit)?;
     let after = pagination::decode_cursor(query.cursor.as_deref())?;
     let prefix = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
@@ -160,7 +164,11 @@ pub async fn list_rooms(user: AuthUser, query: web::Query<RoomQuery>, state: web
 #[utoipa::path(tag = "rooms", security(("bearer" = [])), request_body = CreateRoomRequest,
     responses((status = 201, body = RoomView), (status = "4XX", body = Problem)))]
 #[post("/rooms")]
-pub async fn create_room(user: AuthUser, body: web::Json<CreateRoomRequest>, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn create_room(
+    user: AuthUser,
+    body: web::Json<CreateRoomRequest>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     if !matches!(b.kind.as_str(), "public" | "private") {
         return Err(ApiError::invalid("kind must be public or private"));
@@ -220,7 +228,11 @@ pub async fn update_room(
 #[utoipa::path(tag = "rooms", security(("bearer" = [])),
     responses((status = 204, description = "Deleted"), (status = "4XX", body = Problem)))]
 #[delete("/rooms/{room_id}")]
-pub async fn delete_room(user: AuthUser, room_id: web::Path<Uuid>, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn delete_room(
+    user: AuthUser,
+    room_id: web::Path<Uuid>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     let mut conn = state.db.get().await?;
     rooms::delete(&mut conn, user.id, room_id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -230,7 +242,11 @@ pub async fn delete_room(user: AuthUser, room_id: web::Path<Uuid>, state: web::D
 #[utoipa::path(tag = "rooms", security(("bearer" = [])),
     responses((status = 200, body = RoomView), (status = "4XX", body = Problem)))]
 #[post("/rooms/{room_id}/join")]
-pub async fn join_room(user: AuthUser, room_id: web::Path<Uuid>, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn join_room(
+    user: AuthUser,
+    room_id: web::Path<Uuid>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     let mut conn = state.db.get().await?;
     let (room, events) = rooms::join(&mut conn, user.id, room_id.into_inner()).await?;
     drop(conn);
@@ -242,7 +258,11 @@ pub async fn join_room(user: AuthUser, room_id: web::Path<Uuid>, state: web::Dat
 #[utoipa::path(tag = "rooms", security(("bearer" = [])),
     responses((status = 204, description = "Left"), (status = "4XX", body = Problem)))]
 #[post("/rooms/{room_id}/leave")]
-pub async fn leave_room(user: AuthUser, room_id: web::Path<Uuid>, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn leave_room(
+    user: AuthUser,
+    room_id: web::Path<Uuid>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     let mut conn = state.db.get().await?;
     let events = rooms::leave(&mut conn, user.id, room_id.into_inner()).await?;
     drop(conn);
@@ -254,18 +274,31 @@ pub async fn leave_room(user: AuthUser, room_id: web::Path<Uuid>, state: web::Da
 #[utoipa::path(tag = "rooms", security(("bearer" = [])),
     responses((status = 200, body = MemberList), (status = "4XX", body = Problem)))]
 #[get("/rooms/{room_id}/members")]
-pub async fn list_members(user: AuthUser, room_id: web::Path<Uuid>, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn list_members(
+    user: AuthUser,
+    room_id: web::Path<Uuid>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     let room_id = room_id.into_inner();
     let mut conn = state.db.get().await?;
     rooms::access(&mut conn, room_id, user.id).await?;
     let members = room_db::members(&mut conn, room_id).await?;
     let ids: Vec<Uuid> = members.iter().map(|m| m.user_id).collect();
-    let people: std::collections::HashMap<Uuid, _> = users::by_ids(&mut conn, &ids).await?.into_iter().map(|u| (u.id, u)).collect();
+    let people: std::collections::HashMap<Uuid, _> = users::by_ids(&mut conn, &ids)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
     let items = members
         .into_iter()
         .filter_map(|m| {
             let user = people.get(&m.user_id)?.clone();
-            Some(MemberView { user: user.into(), role: m.role, joined_at: m.joined_at, last_read_seq: m.last_read_seq })
+            Some(MemberView {
+                user: user.into(),
+                role: m.role,
+                joined_at: m.joined_at,
+                last_read_seq: m.last_read_seq,
+            })
         })
         .collect();
     Ok(HttpResponse::Ok().json(MemberList { items }))
@@ -284,7 +317,9 @@ pub async fn invite_member(
     let b = body.into_inner();
     let mut conn = state.db.get().await?;
     let (membership, events) = rooms::invite(&mut conn, user.id, room_id.into_inner(), b.user_id, b.role).await?;
-    let invited = users::by_id(&mut conn, membership.user_id).await?.ok_or(ApiError::NotFound("user"))?;
+    let invited = users::by_id(&mut conn, membership.user_id)
+        .await?
+        .ok_or(ApiError::NotFound("user"))?;
     drop(conn);
     state.bus.publish_events(&events).await;
     Ok(HttpResponse::Ok().json(MemberView {
@@ -299,7 +334,11 @@ pub async fn invite_member(
 #[utoipa::path(tag = "rooms", security(("bearer" = [])),
     responses((status = 204, description = "Removed"), (status = "4XX", body = Problem)))]
 #[delete("/rooms/{room_id}/members/{user_id}")]
-pub async fn kick_member(user: AuthUser, path: web::Path<(Uuid, Uuid)>, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn kick_member(
+    user: AuthUser,
+    path: web::Path<(Uuid, Uuid)>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     let (room_id, target) = path.into_inner();
     let mut conn = state.db.get().await?;
     let events = rooms::kick(&mut conn, user.id, room_id, target).await?;
@@ -330,7 +369,10 @@ pub async fn list_events(
     let mut conn = state.db.get().await?;
     let access = rooms::access(&mut conn, room_id.into_inner(), user.id).await?;
     let items = events::after(&mut conn, access.room.id, after, limit).await?;
-    Ok(HttpResponse::Ok().json(EventPage { items, last_seq: access.room.last_seq }))
+    Ok(HttpResponse::Ok().json(EventPage {
+        items,
+        last_seq: access.room.last_seq,
+    }))
 }
 
 /// Move the caller's read marker forward.
@@ -351,7 +393,8 @@ pub async fn mark_read(
     rooms::access(&mut conn, room_id, user.id).await?.require_member()?;
     let last_read_seq = room_db::mark_read(&mut conn, room_id, user.id, body.seq).await?;
     drop(conn);
-    let frame = serde_json::json!({"type": "read", "room_id": room_id, "user_id": user.id, "seq": last_read_seq}).to_string();
+    let frame =
+        serde_json::json!({"type": "read", "room_id": room_id, "user_id": user.id, "seq": last_read_seq}).to_string();
     state.bus.publish_ephemeral(room_id, frame.into()).await;
     Ok(HttpResponse::Ok().json(ReadResponse { room_id, last_read_seq }))
 }
@@ -360,12 +403,20 @@ pub async fn mark_read(
 #[utoipa::path(tag = "rooms", security(("bearer" = [])), request_body = DirectRequest,
     responses((status = 200, body = RoomView), (status = 201, body = RoomView), (status = "4XX", body = Problem)))]
 #[post("/dms")]
-pub async fn open_direct(user: AuthUser, body: web::Json<DirectRequest>, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn open_direct(
+    user: AuthUser,
+    body: web::Json<DirectRequest>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     let mut conn = state.db.get().await?;
     let (room, events, created) = rooms::direct(&mut conn, user.id, body.user_id).await?;
     drop(conn);
     state.bus.publish_events(&events).await;
-    Ok(if created { HttpResponse::Created().json(room) } else { HttpResponse::Ok().json(room) })
+    Ok(if created {
+        HttpResponse::Created().json(room)
+    } else {
+        HttpResponse::Ok().json(room)
+    })
 }
 
 /// The caller's rooms by last activity, with the last message and unread count (up to 200).
@@ -376,12 +427,16 @@ pub async fn list_conversations(user: AuthUser, state: web::Data<AppState>) -> A
     let mut conn = state.db.get().await?;
     let rows = room_db::conversations(&mut conn, user.id, 200).await?;
     let room_ids: Vec<Uuid> = rows.iter().map(|r| r.room_id).collect();
-    let mut rooms_by_id: std::collections::HashMap<Uuid, _> =
-        room_db::by_ids(&mut conn, &room_ids).await?.into_iter().map(|r| (r.id, r)).collect();
+    let mut rooms_by_id: std::collections::HashMap<Uuid, _> = room_db::by_ids(&mut conn, &room_ids)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
     let message_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.last_message_id).collect();
     let last_messages = message_db::by_ids(&mut conn, &message_ids).await?;
     let messages = views(&mut conn, last_messages, user.id).await?;
-    let mut messages_by_id: std::collections::HashMap<Uuid, MessageView> = messages.into_iter().map(|m| (m.id, m)).collect();
+    let mut messages_by_id: std::collections::HashMap<Uuid, MessageView> =
+        messages.into_iter().map(|m| (m.id, m)).collect();
     let items = rows
         .into_iter()
         .filter_map(|row| {

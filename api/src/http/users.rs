@@ -13,7 +13,10 @@ use crate::http::pagination;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(get_me).service(update_me).service(list_users).service(get_user);
+    cfg.service(get_me)
+        .service(update_me)
+        .service(list_users)
+        .service(get_user);
 }
 
 /// A Parley user. Deleted users keep their id (their messages stay) with personal fields blanked.
@@ -143,6 +146,8 @@ pub async fn get_user(
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.db.get().await?;
-    let found = users::by_id(&mut conn, user_id.into_inner()).await?.ok_or(ApiError::NotFound("user"))?;
+    let found = users::by_id(&mut conn, user_id.into_inner())
+        .await?
+        .ok_or(ApiError::NotFound("user"))?;
     Ok(HttpResponse::Ok().json(UserResponse::from(found)))
 }

@@ -29,7 +29,12 @@ pub struct SocketQuery {
 }
 
 fn identity(user: &AuthUser) -> Identity {
-    Identity { user_id: user.id, sub: user.claims.sub.clone(), session_id: user.claims.sid.clone(), exp: user.claims.exp }
+    Identity {
+        user_id: user.id,
+        sub: user.claims.sub.clone(),
+        session_id: user.claims.sid.clone(),
+        exp: user.claims.exp,
+    }
 }
 
 /// Trade the bearer token for a single-use WebSocket ticket.
@@ -72,7 +77,10 @@ pub async fn open_socket(
         actix_ws::handle(&req, payload).map_err(|e| ApiError::invalid(format!("not a WebSocket upgrade: {e}")))?;
     // Oversized frames up to 1 MiB get a `too_large` reply and the socket stays usable;
     // beyond that the protocol layer closes it.
-    let stream = stream.max_frame_size(1024 * 1024).aggregate_continuations().max_continuation_size(1024 * 1024);
+    let stream = stream
+        .max_frame_size(1024 * 1024)
+        .aggregate_continuations()
+        .max_continuation_size(1024 * 1024);
     actix_web::rt::spawn(socket::run(state.get_ref().clone(), identity, session, stream));
     Ok(response)
 }

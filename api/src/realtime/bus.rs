@@ -51,7 +51,13 @@ enum SubCommand {
 
 impl Bus {
     pub fn local(hub: HubHandle, instance: String) -> Self {
-        Self { inner: Arc::new(Inner { hub, instance, redis: None }) }
+        Self {
+            inner: Arc::new(Inner {
+                hub,
+                instance,
+                redis: None,
+            }),
+        }
     }
 
     /// Connects to Redis and starts the subscriber task (which reconnects by itself).
@@ -71,7 +77,11 @@ impl Bus {
             inner: Arc::new(Inner {
                 hub,
                 instance,
-                redis: Some(RedisBus { publisher, prefix, subscriptions: tx }),
+                redis: Some(RedisBus {
+                    publisher,
+                    prefix,
+                    subscriptions: tx,
+                }),
             }),
         })
     }
@@ -95,7 +105,10 @@ impl Bus {
             for f in &frames {
                 let left = f.left_user.map(|u| u.to_string()).unwrap_or_else(|| "-".into());
                 let wire = format!("{}\nE\n{}\n{}\n{}", self.inner.instance, f.seq, left, f.text);
-                pipe.cmd("PUBLISH").arg(room_channel(&redis.prefix, f.room_id)).arg(wire).ignore();
+                pipe.cmd("PUBLISH")
+                    .arg(room_channel(&redis.prefix, f.room_id))
+                    .arg(wire)
+                    .ignore();
             }
             let mut conn = redis.publisher.clone();
             if let Err(e) = pipe.query_async::<()>(&mut conn).await {
@@ -111,8 +124,11 @@ impl Bus {
         if let Some(redis) = &self.inner.redis {
             let wire = format!("{}\nX\n0\n-\n{}", self.inner.instance, frame);
             let mut conn = redis.publisher.clone();
-            let sent: redis::RedisResult<()> =
-                redis::cmd("PUBLISH").arg(room_channel(&redis.prefix, room_id)).arg(wire).query_async(&mut conn).await;
+            let sent: redis::RedisResult<()> = redis::cmd("PUBLISH")
+                .arg(room_channel(&redis.prefix, room_id))
+                .arg(wire)
+                .query_async(&mut conn)
+                .await;
             if let Err(e) = sent {
                 tracing::debug!(error = %e, "publishing an ephemeral frame");
             }
@@ -125,8 +141,11 @@ impl Bus {
             let body = serde_json::to_string(&control).unwrap_or_default();
             let wire = format!("{}\nC\n0\n-\n{}", self.inner.instance, body);
             let mut conn = redis.publisher.clone();
-            let sent: redis::RedisResult<()> =
-                redis::cmd("PUBLISH").arg(control_channel(&redis.prefix)).arg(wire).query_async(&mut conn).await;
+            let sent: redis::RedisResult<()> = redis::cmd("PUBLISH")
+                .arg(control_channel(&redis.prefix))
+                .arg(wire)
+                .query_async(&mut conn)
+                .await;
             if let Err(e) = sent {
                 tracing::warn!(error = %e, "publishing a control message");
             }
@@ -177,7 +196,12 @@ async fn subscriber(
         let connected = async {
             let (mut sink, stream) = client.get_async_pubsub().await?.split();
             sink.subscribe(control_channel(&prefix)).await?;
-            let rooms: Vec<String> = wanted.lock().expect("lock").iter().map(|r| room_channel(&prefix, *r)).collect();
+            let rooms: Vec<String> = wanted
+                .lock()
+                .expect("lock")
+                .iter()
+                .map(|r| room_channel(&prefix, *r))
+                .collect();
             if !rooms.is_empty() {
                 sink.subscribe(rooms).await?;
             }
@@ -267,13 +291,21 @@ fn dispatch(hub: &HubHandle, prefix: &str, instance: &str, channel: &str, payloa
         }
         return;
     }
-    let Some(room_id) = channel.strip_prefix(&format!("{prefix}:room:")).and_then(|r| r.parse::<Uuid>().ok()) else {
+    let Some(room_id) = channel
+        .strip_prefix(&format!("{prefix}:room:"))
+        .and_then(|r| r.parse::<Uuid>().ok())
+    else {
         return;
     };
     match kind {
         "E" => {
             let Ok(seq) = seq.parse() else { return };
-            hub.events(vec![EventFrame { room_id, seq, left_user: left.parse().ok(), text: body.into() }]);
+            hub.events(vec![EventFrame {
+                room_id,
+                seq,
+                left_user: left.parse().ok(),
+                text: body.into(),
+            }]);
         }
         "X" => hub.ephemeral(room_id, body.into()),
         _ => {}

@@ -47,7 +47,12 @@ impl EventFrame {
         let left_user = (e.kind == "member.left")
             .then(|| e.payload["user_id"].as_str().and_then(|u| u.parse().ok()))
             .flatten();
-        Self { room_id: e.room_id, seq: e.seq, left_user, text: e.frame() }
+        Self {
+            room_id: e.room_id,
+            seq: e.seq,
+            left_user,
+            text: e.frame(),
+        }
     }
 }
 
@@ -60,20 +65,48 @@ pub enum Outbound {
 }
 
 enum Command {
-    Register { conn: ConnId, user_id: Uuid, session_id: Option<String>, tx: mpsc::Sender<Outbound>, kill: oneshot::Sender<String> },
-    Unregister { conn: ConnId },
-    Subscribe { conn: ConnId, room_id: Uuid, reply: oneshot::Sender<Result<i64, String>> },
-    Unsubscribe { conn: ConnId, room_id: Uuid },
+    Register {
+        conn: ConnId,
+        user_id: Uuid,
+        session_id: Option<String>,
+        tx: mpsc::Sender<Outbound>,
+        kill: oneshot::Sender<String>,
+    },
+    Unregister {
+        conn: ConnId,
+    },
+    Subscribe {
+        conn: ConnId,
+        room_id: Uuid,
+        reply: oneshot::Sender<Result<i64, String>>,
+    },
+    Unsubscribe {
+        conn: ConnId,
+        room_id: Uuid,
+    },
     Events(Vec<EventFrame>),
-    Ephemeral { room_id: Uuid, frame: Arc<str> },
-    RoomReady { room_id: Uuid, head: Result<i64, String> },
-    Backfilled { room_id: Uuid, events: Option<Vec<EventFrame>> },
-    GapCheck { room_id: Uuid },
+    Ephemeral {
+        room_id: Uuid,
+        frame: Arc<str>,
+    },
+    RoomReady {
+        room_id: Uuid,
+        head: Result<i64, String>,
+    },
+    Backfilled {
+        room_id: Uuid,
+        events: Option<Vec<EventFrame>>,
+    },
+    GapCheck {
+        room_id: Uuid,
+    },
     Heads(Vec<(Uuid, i64)>),
     WatchedRooms(oneshot::Sender<Vec<Uuid>>),
     ResyncAll,
     Control(Control),
-    CloseAll { reason: String },
+    CloseAll {
+        reason: String,
+    },
     Stats(oneshot::Sender<HubStats>),
 }
 
@@ -94,8 +127,21 @@ impl HubHandle {
         let _ = self.tx.send(cmd);
     }
 
-    pub fn register(&self, conn: ConnId, user_id: Uuid, session_id: Option<String>, tx: mpsc::Sender<Outbound>, kill: oneshot::Sender<String>) {
-        self.send(Command::Register { conn, user_id, session_id, tx, kill });
+    pub fn register(
+        &self,
+        conn: ConnId,
+        user_id: Uuid,
+        session_id: Option<String>,
+        tx: mpsc::Sender<Outbound>,
+        kill: oneshot::Sender<String>,
+    ) {
+        self.send(Command::Register {
+            conn,
+            user_id,
+            session_id,
+            tx,
+            kill,
+        });
     }
 
     pub fn unregister(&self, conn: ConnId) {
@@ -131,7 +177,9 @@ impl HubHandle {
     }
 
     pub fn close_all(&self, reason: &str) {
-        self.send(Command::CloseAll { reason: reason.to_owned() });
+        self.send(Command::CloseAll {
+            reason: reason.to_owned(),
+        });
     }
 
     pub async fn stats(&self) -> Option<HubStats> {
@@ -181,7 +229,13 @@ struct Hub {
 
 impl HubTask {
     pub fn spawn(self, db: DbPool, bus: Bus) {
-        let hub = Hub { conns: HashMap::new(), rooms: HashMap::new(), tx: self.tx.clone(), db: db.clone(), bus };
+        let hub = Hub {
+            conns: HashMap::new(),
+            rooms: HashMap::new(),
+            tx: self.tx.clone(),
+            db: db.clone(),
+            bus,
+        };
         tokio::spawn(hub.run(self.rx));
         tokio::spawn(tail_check(HubHandle { tx: self.tx }, db));
     }
@@ -196,8 +250,23 @@ impl Hub {
 
     fn handle(&mut self, cmd: Command) {
         match cmd {
-            Command::Register { conn, user_id, session_id, tx, kill } => {
-                self.conns.insert(conn, ConnEntry { user_id, session_id, tx, kill: Some(kill), rooms: HashSet::new() });
+            Command::Register {
+                conn,
+                user_id,
+                session_id,
+                tx,
+                kill,
+            } => {
+                self.conns.insert(
+                    conn,
+                    ConnEntry {
+                        user_id,
+                        session_id,
+                        tx,
+                        kill: Some(kill),
+                        rooms: HashSet::new(),
+                    },
+                );
             }
             Command::Unregister { conn } => {
                 if let Some(entry) = self.conns.remove(&conn) {
@@ -229,7 +298,9 @@ impl Hub {
             }
             Command::RoomReady { room_id, head } => self.room_ready(room_id, head),
             Command::Backfilled { room_id, events } => {
-                let Some(room) = self.rooms.get_mut(&room_id) else { return };
+                let Some(room) = self.rooms.get_mut(&room_id) else {
+                    return;
+                };
                 room.backfilling = false;
                 match events {
                     Some(events) => {
@@ -241,7 +312,9 @@ impl Hub {
                 }
             }
             Command::GapCheck { room_id } => {
-                let Some(room) = self.rooms.get_mut(&room_id) else { return };
+                let Some(room) = self.rooms.get_mut(&room_id) else {
+                    return;
+                };
                 room.gap_timer = false;
                 if !room.pending.is_empty() {
                     self.backfill(room_id);
@@ -249,14 +322,24 @@ impl Hub {
             }
             Command::Heads(heads) => {
                 for (room_id, head) in heads {
-                    let behind = self.rooms.get(&room_id).and_then(|r| r.cursor).is_some_and(|c| c < head);
+                    let behind = self
+                        .rooms
+                        .get(&room_id)
+                        .and_then(|r| r.cursor)
+                        .is_some_and(|c| c < head);
                     if behind {
                         self.backfill(room_id);
                     }
                 }
             }
             Command::WatchedRooms(reply) => {
-                let _ = reply.send(self.rooms.iter().filter(|(_, r)| r.cursor.is_some()).map(|(id, _)| *id).collect());
+                let _ = reply.send(
+                    self.rooms
+                        .iter()
+                        .filter(|(_, r)| r.cursor.is_some())
+                        .map(|(id, _)| *id)
+                        .collect(),
+                );
             }
             Command::ResyncAll => {
                 let ids: Vec<Uuid> = self.rooms.keys().copied().collect();
@@ -289,7 +372,10 @@ impl Hub {
                 }
             }
             Command::Stats(reply) => {
-                let _ = reply.send(HubStats { connections: self.conns.len(), rooms: self.rooms.len() });
+                let _ = reply.send(HubStats {
+                    connections: self.conns.len(),
+                    rooms: self.rooms.len(),
+                });
             }
         }
     }
@@ -327,7 +413,9 @@ impl Hub {
     }
 
     fn room_ready(&mut self, room_id: Uuid, head: Result<i64, String>) {
-        let Some(room) = self.rooms.get_mut(&room_id) else { return };
+        let Some(room) = self.rooms.get_mut(&room_id) else {
+            return;
+        };
         let waiting = std::mem::take(&mut room.waiting);
         match head {
             Ok(head) => {
@@ -361,7 +449,9 @@ impl Hub {
     /// The ordering gate: drop duplicates, deliver in order, buffer what is early.
     fn accept(&mut self, frame: EventFrame) {
         let room_id = frame.room_id;
-        let Some(room) = self.rooms.get_mut(&room_id) else { return };
+        let Some(room) = self.rooms.get_mut(&room_id) else {
+            return;
+        };
         let Some(cursor) = room.cursor else {
             room.pending.insert(frame.seq, frame);
             return;
@@ -390,7 +480,9 @@ impl Hub {
     }
 
     fn deliver(&mut self, frame: EventFrame) {
-        let Some(room) = self.rooms.get(&frame.room_id) else { return };
+        let Some(room) = self.rooms.get(&frame.room_id) else {
+            return;
+        };
         let subs: Vec<ConnId> = room.subs.iter().copied().collect();
         let room_id = frame.room_id;
         let left = frame.left_user;
@@ -413,7 +505,9 @@ impl Hub {
         let Some(c) = self.conns.get_mut(&conn) else { return };
         match c.tx.try_send(out) {
             Ok(()) => {}
-            Err(mpsc::error::TrySendError::Full(_)) => self.kill(conn, "overflow: the client reads too slowly; reconnect with since"),
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                self.kill(conn, "overflow: the client reads too slowly; reconnect with since")
+            }
             Err(mpsc::error::TrySendError::Closed(_)) => {}
         }
     }
@@ -431,7 +525,9 @@ impl Hub {
     }
 
     fn leave_room(&mut self, conn: ConnId, room_id: Uuid) {
-        let Some(room) = self.rooms.get_mut(&room_id) else { return };
+        let Some(room) = self.rooms.get_mut(&room_id) else {
+            return;
+        };
         room.subs.remove(&conn);
         room.waiting.retain(|(c, _)| *c != conn);
         if room.subs.is_empty() && room.waiting.is_empty() && room.cursor.is_some() {
@@ -445,7 +541,9 @@ impl Hub {
     }
 
     fn arm_gap_timer(&mut self, room_id: Uuid) {
-        let Some(room) = self.rooms.get_mut(&room_id) else { return };
+        let Some(room) = self.rooms.get_mut(&room_id) else {
+            return;
+        };
         if room.gap_timer || room.backfilling {
             return;
         }
@@ -458,7 +556,9 @@ impl Hub {
     }
 
     fn backfill(&mut self, room_id: Uuid) {
-        let Some(room) = self.rooms.get_mut(&room_id) else { return };
+        let Some(room) = self.rooms.get_mut(&room_id) else {
+            return;
+        };
         let Some(cursor) = room.cursor else { return };
         if room.backfilling {
             return;

@@ -17,7 +17,12 @@ pub struct RateLimiter {
 
 impl RateLimiter {
     pub fn new(redis: Option<ConnectionManager>, prefix: String, per_second: u32) -> Self {
-        Self { redis, prefix, per_second, local: Arc::default() }
+        Self {
+            redis,
+            prefix,
+            per_second,
+            local: Arc::default(),
+        }
     }
 
     /// Counts one send; false when the user is over the limit for this second.
@@ -26,8 +31,12 @@ impl RateLimiter {
         if let Some(redis) = &self.redis {
             let key = format!("{}:rate:{user}:{second}", self.prefix);
             let mut c = redis.clone();
-            let counted: redis::RedisResult<(u32,)> =
-                redis::pipe().incr(&key, 1).expire(&key, 2).ignore().query_async(&mut c).await;
+            let counted: redis::RedisResult<(u32,)> = redis::pipe()
+                .incr(&key, 1)
+                .expire(&key, 2)
+                .ignore()
+                .query_async(&mut c)
+                .await;
             match counted {
                 Ok((n,)) => return n <= self.per_second,
                 // Redis down: fall back to this instance's own count rather than refuse all.

@@ -63,7 +63,13 @@ impl Presence {
     }
 
     pub async fn enter(&self, room_id: Uuid, conn: ConnId, user: Uuid) {
-        self.inner.local.lock().expect("lock").entry(room_id).or_default().insert(conn, user);
+        self.inner
+            .local
+            .lock()
+            .expect("lock")
+            .entry(room_id)
+            .or_default()
+            .insert(conn, user);
         if let Some(redis) = &self.inner.redis {
             let mut c = redis.clone();
             let _: redis::RedisResult<()> = redis::pipe()
@@ -89,7 +95,11 @@ impl Presence {
         let Some(user) = user else { return };
         if let Some(redis) = &self.inner.redis {
             let mut c = redis.clone();
-            let _: redis::RedisResult<()> = redis::cmd("ZREM").arg(self.key(room_id)).arg(self.member(conn, user)).query_async(&mut c).await;
+            let _: redis::RedisResult<()> = redis::cmd("ZREM")
+                .arg(self.key(room_id))
+                .arg(self.member(conn, user))
+                .query_async(&mut c)
+                .await;
         }
         self.announce(room_id).await;
     }
@@ -98,7 +108,11 @@ impl Presence {
     pub async fn leave_all(&self, conn: ConnId) {
         let rooms: Vec<Uuid> = {
             let local = self.inner.local.lock().expect("lock");
-            local.iter().filter(|(_, m)| m.contains_key(&conn)).map(|(r, _)| *r).collect()
+            local
+                .iter()
+                .filter(|(_, m)| m.contains_key(&conn))
+                .map(|(r, _)| *r)
+                .collect()
         };
         for room_id in rooms {
             self.leave(room_id, conn).await;
@@ -109,22 +123,36 @@ impl Presence {
         if let Some(redis) = &self.inner.redis {
             let mut c = redis.clone();
             let now = chrono::Utc::now().timestamp_millis();
-            let entries: redis::RedisResult<Vec<String>> =
-                redis::cmd("ZRANGE").arg(self.key(room_id)).arg(now).arg("+inf").arg("BYSCORE").query_async(&mut c).await;
+            let entries: redis::RedisResult<Vec<String>> = redis::cmd("ZRANGE")
+                .arg(self.key(room_id))
+                .arg(now)
+                .arg("+inf")
+                .arg("BYSCORE")
+                .query_async(&mut c)
+                .await;
             if let Ok(entries) = entries {
-                let users: BTreeSet<Uuid> =
-                    entries.iter().filter_map(|e| e.split('|').next().and_then(|u| u.parse().ok())).collect();
+                let users: BTreeSet<Uuid> = entries
+                    .iter()
+                    .filter_map(|e| e.split('|').next().and_then(|u| u.parse().ok()))
+                    .collect();
                 return users.into_iter().collect();
             }
         }
         let local = self.inner.local.lock().expect("lock");
-        let users: BTreeSet<Uuid> = local.get(&room_id).map(|m| m.values().copied().collect()).unwrap_or_default();
+        let users: BTreeSet<Uuid> = local
+            .get(&room_id)
+            .map(|m| m.values().copied().collect())
+            .unwrap_or_default();
         users.into_iter().collect()
     }
 
     async fn announce(&self, room_id: Uuid) {
         let online = self.online(room_id).await;
-        self.inner.announced.lock().expect("lock").insert(room_id, online.clone());
+        self.inner
+            .announced
+            .lock()
+            .expect("lock")
+            .insert(room_id, online.clone());
         let frame = serde_json::json!({"type": "presence", "room_id": room_id, "online": online}).to_string();
         self.inner.bus.publish_ephemeral(room_id, frame.into()).await;
     }
@@ -138,7 +166,10 @@ impl Presence {
             tick.tick().await;
             let snapshot: Vec<(Uuid, Vec<(ConnId, Uuid)>)> = {
                 let local = self.inner.local.lock().expect("lock");
-                local.iter().map(|(r, m)| (*r, m.iter().map(|(c, u)| (*c, *u)).collect())).collect()
+                local
+                    .iter()
+                    .map(|(r, m)| (*r, m.iter().map(|(c, u)| (*c, *u)).collect()))
+                    .collect()
             };
             let now = chrono::Utc::now().timestamp_millis();
             let expiry = self.expiry_ms();

@@ -36,17 +36,68 @@ static NEXT_CONN: AtomicU64 = AtomicU64::new(1);
 #[derive(Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 enum ClientFrame {
-    Subscribe { room_id: Uuid, since: Option<i64>, #[serde(rename = "ref")] _r: Option<Value> },
-    Unsubscribe { room_id: Uuid, #[serde(rename = "ref")] _r: Option<Value> },
-    Send { room_id: Uuid, client_msg_id: String, body: String, reply_to: Option<Uuid>, #[serde(rename = "ref")] _r: Option<Value> },
-    Edit { message_id: Uuid, body: String, #[serde(rename = "ref")] _r: Option<Value> },
-    Delete { message_id: Uuid, #[serde(rename = "ref")] _r: Option<Value> },
-    React { message_id: Uuid, emoji: String, #[serde(rename = "ref")] _r: Option<Value> },
-    Unreact { message_id: Uuid, emoji: String, #[serde(rename = "ref")] _r: Option<Value> },
-    Typing { room_id: Uuid, #[serde(rename = "ref")] _r: Option<Value> },
-    Read { room_id: Uuid, seq: i64, #[serde(rename = "ref")] _r: Option<Value> },
-    Ping { #[serde(rename = "ref")] _r: Option<Value> },
-    Auth { token: String, #[serde(rename = "ref")] _r: Option<Value> },
+    Subscribe {
+        room_id: Uuid,
+        since: Option<i64>,
+        #[serde(rename = "ref")]
+        _r: Option<Value>,
+    },
+    Unsubscribe {
+        room_id: Uuid,
+        #[serde(rename = "ref")]
+        _r: Option<Value>,
+    },
+    Send {
+        room_id: Uuid,
+        client_msg_id: String,
+        body: String,
+        reply_to: Option<Uuid>,
+        #[serde(rename = "ref")]
+        _r: Option<Value>,
+    },
+    Edit {
+        message_id: Uuid,
+        body: String,
+        #[serde(rename = "ref")]
+        _r: Option<Value>,
+    },
+    Delete {
+        message_id: Uuid,
+        #[serde(rename = "ref")]
+        _r: Option<Value>,
+    },
+    React {
+        message_id: Uuid,
+        emoji: String,
+        #[serde(rename = "ref")]
+        _r: Option<Value>,
+    },
+    Unreact {
+        message_id: Uuid,
+        emoji: String,
+        #[serde(rename = "ref")]
+        _r: Option<Value>,
+    },
+    Typing {
+        room_id: Uuid,
+        #[serde(rename = "ref")]
+        _r: Option<Value>,
+    },
+    Read {
+        room_id: Uuid,
+        seq: i64,
+        #[serde(rename = "ref")]
+        _r: Option<Value>,
+    },
+    Ping {
+        #[serde(rename = "ref")]
+        _r: Option<Value>,
+    },
+    Auth {
+        token: String,
+        #[serde(rename = "ref")]
+        _r: Option<Value>,
+    },
 }
 
 fn ws_code(e: &ApiError) -> &'static str {
@@ -88,11 +139,22 @@ pub async fn run(state: AppState, identity: Identity, session: Session, mut stre
     let (tx, mut outbound) = mpsc::channel(state.settings.ws_queue_capacity);
     let (kill_tx, mut kill) = oneshot::channel::<String>();
     let (replies, mut reply_rx) = mpsc::channel::<String>(256);
-    state.hub.register(id, identity.user_id, identity.session_id.clone(), tx, kill_tx);
+    state
+        .hub
+        .register(id, identity.user_id, identity.session_id.clone(), tx, kill_tx);
     let shutdown = state.shutdown.clone();
     let heartbeat_every = state.settings.ws_heartbeat;
     let idle_timeout = state.settings.ws_idle_timeout;
-    let mut conn = Conn { id, state, identity, session, cursors: HashMap::new(), typing: HashMap::new(), replies, tasks: JoinSet::new() };
+    let mut conn = Conn {
+        id,
+        state,
+        identity,
+        session,
+        cursors: HashMap::new(),
+        typing: HashMap::new(),
+        replies,
+        tasks: JoinSet::new(),
+    };
     let hello = json!({"type": "hello", "user_id": conn.identity.user_id, "connection_id": id.to_string(),
         "instance": conn.state.settings.instance_id, "heartbeat_s": heartbeat_every.as_secs()});
     let mut close: Option<CloseReason> = None;
@@ -153,7 +215,10 @@ pub async fn run(state: AppState, identity: Identity, session: Session, mut stre
 }
 
 fn reason(code: CloseCode, description: &str) -> CloseReason {
-    CloseReason { code, description: Some(description.to_owned()) }
+    CloseReason {
+        code,
+        description: Some(description.to_owned()),
+    }
 }
 
 impl Conn {
@@ -164,7 +229,9 @@ impl Conn {
     async fn outbound(&mut self, out: Outbound) {
         match out {
             Outbound::Event(frame) => {
-                let Some(&cursor) = self.cursors.get(&frame.room_id) else { return };
+                let Some(&cursor) = self.cursors.get(&frame.room_id) else {
+                    return;
+                };
                 if frame.seq <= cursor {
                     return;
                 }
@@ -206,16 +273,26 @@ impl Conn {
 
     async fn client_frame(&mut self, text: &str) {
         if text.len() > MAX_FRAME {
-            return self.send(error_frame(&Value::Null, "too_large", "frames are limited to 64 KiB")).await;
+            return self
+                .send(error_frame(&Value::Null, "too_large", "frames are limited to 64 KiB"))
+                .await;
         }
         let value: Value = match serde_json::from_str(text) {
             Ok(v) => v,
-            Err(e) => return self.send(error_frame(&Value::Null, "invalid", &format!("malformed JSON: {e}"))).await,
+            Err(e) => {
+                return self
+                    .send(error_frame(&Value::Null, "invalid", &format!("malformed JSON: {e}")))
+                    .await
+            }
         };
         let reference = value.get("ref").cloned().unwrap_or(Value::Null);
         let frame: ClientFrame = match serde_json::from_value(value) {
             Ok(f) => f,
-            Err(e) => return self.send(error_frame(&reference, "invalid", &format!("bad frame: {e}"))).await,
+            Err(e) => {
+                return self
+                    .send(error_frame(&reference, "invalid", &format!("bad frame: {e}")))
+                    .await
+            }
         };
         match frame {
             ClientFrame::Subscribe { room_id, since, .. } => self.subscribe(&reference, room_id, since).await,
@@ -230,13 +307,19 @@ impl Conn {
             ClientFrame::Auth { token, .. } => self.reauth(&reference, &token).await,
             ClientFrame::Typing { room_id, .. } => {
                 if !self.cursors.contains_key(&room_id) {
-                    return self.send(error_frame(&reference, "forbidden", "subscribe to the room first")).await;
+                    return self
+                        .send(error_frame(&reference, "forbidden", "subscribe to the room first"))
+                        .await;
                 }
                 let now = Instant::now();
-                let due = self.typing.get(&room_id).is_none_or(|at| now.duration_since(*at) >= TYPING_INTERVAL);
+                let due = self
+                    .typing
+                    .get(&room_id)
+                    .is_none_or(|at| now.duration_since(*at) >= TYPING_INTERVAL);
                 if due {
                     self.typing.insert(room_id, now);
-                    let frame = json!({"type": "typing", "room_id": room_id, "user_id": self.identity.user_id}).to_string();
+                    let frame =
+                        json!({"type": "typing", "room_id": room_id, "user_id": self.identity.user_id}).to_string();
                     self.state.bus.publish_ephemeral(room_id, frame.into()).await;
                 }
                 self.send(ok_frame(&reference, json!({"room_id": room_id}))).await;
@@ -249,12 +332,21 @@ impl Conn {
         let user = self.identity.user_id;
         let allowed = async {
             let mut db = self.state.db.get().await?;
-            rooms::access(&mut db, room_id, user).await?.require_member().map(|_| ())
+            rooms::access(&mut db, room_id, user)
+                .await?
+                .require_member()
+                .map(|_| ())
         }
         .await;
         if let Err(e) = allowed {
-            let e = if matches!(e, ApiError::Forbidden(_)) { ApiError::Forbidden("join the room to subscribe".into()) } else { e };
-            return self.send(error_frame(reference, ws_code(&e), &e.public_message())).await;
+            let e = if matches!(e, ApiError::Forbidden(_)) {
+                ApiError::Forbidden("join the room to subscribe".into())
+            } else {
+                e
+            };
+            return self
+                .send(error_frame(reference, ws_code(&e), &e.public_message()))
+                .await;
         }
         let head = match self.state.hub.subscribe(self.id, room_id).await {
             Ok(head) => head,
@@ -268,11 +360,14 @@ impl Conn {
             return self.send(frame.to_string()).await;
         }
         self.cursors.insert(room_id, from.min(head));
-        self.send(ok_frame(reference, json!({"room_id": room_id, "last_seq": head}))).await;
+        self.send(ok_frame(reference, json!({"room_id": room_id, "last_seq": head})))
+            .await;
         if from < head && !self.replay(room_id, from, head).await {
             self.cursors.remove(&room_id);
             self.state.hub.unsubscribe(self.id, room_id);
-            return self.send(error_frame(reference, "internal", "replay failed; subscribe again")).await;
+            return self
+                .send(error_frame(reference, "internal", "replay failed; subscribe again"))
+                .await;
         }
         if from > head {
             self.cursors.insert(room_id, from);
@@ -286,7 +381,14 @@ impl Conn {
                 self.identity.exp = claims.exp;
                 self.send(ok_frame(reference, json!({"expires_at": claims.exp}))).await;
             }
-            _ => self.send(error_frame(reference, "unauthorized", "token refused (it must be valid and for the same user)")).await,
+            _ => {
+                self.send(error_frame(
+                    reference,
+                    "unauthorized",
+                    "token refused (it must be valid and for the same user)",
+                ))
+                .await
+            }
         }
     }
 
@@ -308,13 +410,28 @@ impl Conn {
 async fn write(state: &AppState, user: Uuid, frame: ClientFrame) -> Result<Value, ApiError> {
     let message_json = |v: &message_domain::MessageView| json!({"message": v});
     match frame {
-        ClientFrame::Send { room_id, client_msg_id, body, reply_to, .. } => {
+        ClientFrame::Send {
+            room_id,
+            client_msg_id,
+            body,
+            reply_to,
+            ..
+        } => {
             let body = parse_body(&body)?;
             let client_msg_id = parse_client_msg_id(&client_msg_id)?;
             if !state.limiter.allow(user).await {
                 return Err(ApiError::RateLimited("too many messages; slow down".into()));
             }
-            let posted = state.poster.post(PostRequest { room_id, author_id: user, body, client_msg_id, reply_to }).await?;
+            let posted = state
+                .poster
+                .post(PostRequest {
+                    room_id,
+                    author_id: user,
+                    body,
+                    client_msg_id,
+                    reply_to,
+                })
+                .await?;
             let (view, duplicate) = match posted {
                 Posted::Created(v) => (v, false),
                 Posted::Duplicate(v) => (v, true),

@@ -34,7 +34,11 @@ pub struct Tickets {
 
 impl Tickets {
     pub fn new(redis: Option<ConnectionManager>, prefix: String) -> Self {
-        Self { redis, prefix, local: Arc::default() }
+        Self {
+            redis,
+            prefix,
+            local: Arc::default(),
+        }
     }
 
     pub async fn issue(&self, identity: &Identity) -> anyhow::Result<String> {
@@ -69,13 +73,18 @@ impl Tickets {
         match &self.redis {
             Some(redis) => {
                 let mut c = redis.clone();
-                let raw: Option<String> =
-                    redis::cmd("GETDEL").arg(format!("{}:ticket:{ticket}", self.prefix)).query_async(&mut c).await?;
+                let raw: Option<String> = redis::cmd("GETDEL")
+                    .arg(format!("{}:ticket:{ticket}", self.prefix))
+                    .query_async(&mut c)
+                    .await?;
                 Ok(raw.and_then(|r| serde_json::from_str(&r).ok()))
             }
             None => {
                 let mut local = self.local.lock().expect("lock");
-                Ok(local.remove(ticket).filter(|(at, _)| at.elapsed() < TICKET_TTL).map(|(_, id)| id))
+                Ok(local
+                    .remove(ticket)
+                    .filter(|(at, _)| at.elapsed() < TICKET_TTL)
+                    .map(|(_, id)| id))
             }
         }
     }
