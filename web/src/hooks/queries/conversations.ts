@@ -12,6 +12,8 @@ export function useConversations() {
     queryFn: () => unwrap(api.GET("/v1/conversations")),
     enabled: signedIn,
     staleTime: 15_000,
+    // Rooms others add me to (a new DM, an invite) send nothing to my socket yet.
+    refetchInterval: 30_000,
   });
 }
 

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The benchmarks behind the README's figures. Expects release binaries (make bench builds
+# them) and PG_BASE_URL / REDIS_BASE_URL (make bench finds or starts the services).
+# Starts two Parley instances sharing PostgreSQL and Redis, runs the load generator
+# against them, and prints one JSON line per measurement. BENCH_QUICK=1 shortens runs.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bin=target/release/parley
+gen=target/release/loadgen
+db="parley_bench"
+dur=${BENCH_DURATION:-10}
+[ "${BENCH_QUICK:-0}" = 1 ] && dur=3
+
+psql -w "$PG_BASE_URL/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
+psql -w "$PG_BASE_URL/postgres" -qc "CREATE DATABASE $db" >/dev/null
+export DATABASE_URL="$PG_BASE_URL/$db"
+$bin migrate >/dev/null
+echo "postgres fsync: $(psql -w "$DATABASE_URL" -Atc 'SHOW fsync'), synchronous_commit: $(psql -w "$DATABASE_URL" -Atc 'SHOW synchronous_commit')" >&2
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+start() { # port
+  REDIS_URL="$REDIS_BASE_URL" REDIS_PREFIX="bench$$" BIND_ADDR="127.0.0.1:$1" AUTH_MODE=dev \
+    SEND_RATE_PER_SEC=1000000 WS_QUEUE_CAPACITY=4096 RUST_LOG=warn INSTANCE_ID="bench-$1" \
+    $bin serve >/tmp/parley-bench-$1.log 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$1/healthz" >/dev/null && return; sleep 0.1; done
+  echo "instance on $1 did not start" >&2; exit 1
+}
+start 8081
+start 8082
+urls="urls=http://127.0.0.1:8081,http://127.0.0.1:8082"
+
+echo "# REST: posting and history paging (one instance, 32 concurrent clients)"
+$gen rest url=http://127.0.0.1:8081 urls=http://127.0.0.1:8081 duration=$dur concurrency=32
+echo "# history query plan"
+room=$(psql -w "$DATABASE_URL" -Atc "SELECT room_id FROM messages GROUP BY room_id ORDER BY count(*) DESC LIMIT 1")
+psql -w "$DATABASE_URL" -Atc "EXPLAIN ANALYZE SELECT * FROM messages WHERE room_id = '$room' AND seq < 5000 ORDER BY seq DESC LIMIT 50" | sed 's/^/  /'
+
+echo "# chat 10: 1,000 clients, 100 rooms of 10, one sender per room, over two instances"
+for rate in ${BENCH_RATES:-3600 8000}; do
+  $gen chat $urls clients=1000 rooms=100 rate=$rate duration=$dur
+done
+echo "# chat 10, bursty (bursts of 10)"
+$gen chat $urls clients=1000 rooms=100 rate=${BENCH_BURSTY_RATE:-3600} duration=$dur bursty=true
+if [ "${BENCH_RAMP:-1}" = 1 ]; then
+  echo "# ramp: highest rate with p99 delivery <= 100 ms and nothing lost"
+  $gen ramp $urls clients=1000 rooms=100 duration=$dur start=${BENCH_RAMP_START:-2000} step=${BENCH_RAMP_STEP:-1000} max=20000
+fi
+echo "# idle sockets on one instance"
+$gen connections url=http://127.0.0.1:8082 urls=http://127.0.0.1:8082 count=${BENCH_SOCKETS:-19000} pid="${pids[1]}"

@@ -1,0 +1,449 @@
+//! Parley's load generator. Targets running instances in dev auth mode and prints one JSON
+//! line per run. Modes:
+//!   chat        C clients in R rooms spread over the instances, one sender per room
+//!   ramp        chat at rising rates: the highest with p99 delivery <= 100 ms and no loss
+//!   connections N idle sockets on one instance: the server's memory per socket
+//!   rest        REST posting and history paging
+//! Options are key=value: urls=http://a,http://b clients=1000 rooms=100 rate=3600
+//! duration=10 bursty=false body=100 count=19000 pid=N start=1000 step=1000 max=20000
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use tokio::sync::watch;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::tungstenite::Message;
+
+type Opts = HashMap<String, String>;
+
+fn opt<T: std::str::FromStr>(o: &Opts, k: &str, d: T) -> T {
+    o.get(k).and_then(|v| v.parse().ok()).unwrap_or(d)
+}
+
+fn ws_config() -> WebSocketConfig {
+    // tungstenite's default read buffer is 128 KiB per socket: far too much for thousands.
+    WebSocketConfig::default().read_buffer_size(4096).write_buffer_size(0)
+}
+
+#[tokio::main]
+async fn main() {
+    parley::install_crypto_provider();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mode = args.first().cloned().unwrap_or_else(|| "chat".into());
+    let o: Opts = args.iter().skip(1).filter_map(|a| a.split_once('=')).map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+    let urls: Vec<String> = opt(&o, "urls", "http://127.0.0.1:8081,http://127.0.0.1:8082".to_owned()).split(',').map(str::to_owned).collect();
+    match mode.as_str() {
+        "chat" => {
+            let r = chat(&urls, &o, opt(&o, "rate", 3600.0)).await;
+            println!("{r}");
+        }
+        "ramp" => {
+            let (mut rate, step, max) = (opt(&o, "start", 1000.0), opt(&o, "step", 1000.0), opt(&o, "max", 20000.0));
+            let mut best = Value::Null;
+            while rate <= max {
+                let r = chat(&urls, &o, rate).await;
+                eprintln!("{r}");
+                let good = r["lost"] == 0 && r["duplicated"] == 0 && r["out_of_order"] == 0 && r["delivery_ms"]["p99"].as_f64().unwrap_or(1e9) <= 100.0;
+                if !good {
+                    break;
+                }
+                best = r;
+                rate += step;
+            }
+            println!("{}", json!({"mode": "ramp", "highest_good": best}));
+        }
+        "connections" => println!("{}", connections(&urls[0], &o).await),
+        "rest" => println!("{}", rest(&urls[0], &o).await),
+        other => eprintln!("unknown mode {other}"),
+    }
+}
+
+async fn dev_token(http: &reqwest::Client, url: &str, user: &str) -> String {
+    let res: Value = http.post(format!("{url}/v1/dev/token")).json(&json!({"user_id": user, "name": user})).send().await.unwrap().json().await.unwrap();
+    res["token"].as_str().unwrap().to_owned()
+}
+
+/// CPU seconds used so far by processes with these names (and by this process).
+fn cpu_seconds() -> HashMap<String, f64> {
+    let mut out: HashMap<String, f64> = HashMap::new();
+    let read = |path: &str| std::fs::read_to_string(path).ok();
+    let ticks = |stat: &str| -> f64 {
+        let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+        let f: Vec<&str> = after.split_whitespace().collect();
+        (f.get(11).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0) + f.get(12).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0)) / 100.0
+    };
+    if let Ok(dir) = std::fs::read_dir("/proc") {
+        for entry in dir.flatten() {
+            let pid = entry.file_name().to_string_lossy().to_string();
+            if !pid.chars().all(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            let Some(comm) = read(&format!("/proc/{pid}/comm")) else { continue };
+            let name = match comm.trim() {
+                "parley" => "parley",
+                "postgres" => "postgres",
+                "redis-server" => "redis",
+                _ => continue,
+            };
+            if let Some(stat) = read(&format!("/proc/{pid}/stat")) {
+                *out.entry(name.to_owned()).or_default() += ticks(&stat);
+            }
+        }
+    }
+    if let Some(stat) = read("/proc/self/stat") {
+        out.insert("generator".into(), ticks(&stat));
+    }
+    out
+}
+
+fn percentiles(mut v: Vec<f64>) -> Value {
+    if v.is_empty() {
+        return json!({"p50": null, "p99": null, "max": null});
+    }
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let at = |q: f64| v[((v.len() as f64 - 1.0) * q).round() as usize];
+    json!({"p50": (at(0.5) * 100.0).round() / 100.0, "p99": (at(0.99) * 100.0).round() / 100.0, "max": (v[v.len() - 1] * 100.0).round() / 100.0})
+}
+
+#[derive(Default)]
+struct ClientStats {
+    delivered: u64,
+    duplicated: u64,
+    out_of_order: u64,
+    delivery_ms: Vec<f64>,
+    ack_ms: Vec<f64>,
+    sent: u64,
+    acked: u64,
+    errors: u64,
+    /// The sender's highest acknowledged seq: readers are done when they reach it.
+    max_acked_seq: i64,
+}
+
+async fn chat(urls: &[String], o: &Opts, rate: f64) -> Value {
+    let clients: usize = opt(o, "clients", 1000);
+    let rooms: usize = opt(o, "rooms", 100);
+    let duration = Duration::from_secs_f64(opt(o, "duration", 10.0));
+    let bursty: bool = opt(o, "bursty", false);
+    let body_len: usize = opt(o, "body", 100);
+    let members = clients / rooms;
+    let http = reqwest::Client::builder().pool_max_idle_per_host(64).build().unwrap();
+    let run = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
+
+    // Set-up over REST: users, rooms, memberships.
+    let tokens: Vec<String> = futures_util::stream::iter(0..clients)
+        .map(|i| {
+            let (http, url) = (http.clone(), urls[i % urls.len()].clone());
+            let run = run.clone();
+            async move { dev_token(&http, &url, &format!("lg{run}-{i}")).await }
+        })
+        .buffered(64)
+        .collect()
+        .await;
+    let mut room_ids = Vec::new();
+    for r in 0..rooms {
+        let owner = &tokens[r * members];
+        let room: Value = http.post(format!("{}/v1/rooms", urls[0])).bearer_auth(owner).json(&json!({"name": format!("load {r}"), "kind": "public"})).send().await.unwrap().json().await.unwrap();
+        room_ids.push(room["id"].as_str().unwrap().to_owned());
+    }
+    futures_util::stream::iter(0..clients)
+        .filter(|i| std::future::ready(i % members != 0))
+        .map(|i| {
+            let (http, url, token, room) = (http.clone(), urls[i % urls.len()].clone(), tokens[i].clone(), room_ids[i / members].clone());
+            async move { http.post(format!("{url}/v1/rooms/{room}/join")).bearer_auth(token).send().await.unwrap() }
+        })
+        .buffer_unordered(64)
+        .collect::<Vec<_>>()
+        .await;
+
+    let (go_tx, go_rx) = watch::channel(false);
+    let subscribed = Arc::new(AtomicUsize::new(0));
+    let final_seq: Arc<Vec<AtomicI64>> = Arc::new((0..rooms).map(|_| AtomicI64::new(i64::MAX)).collect());
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for i in 0..clients {
+        let url = urls[i % urls.len()].replace("http://", "ws://") + "/v1/ws";
+        let token = tokens[i].clone();
+        let room_idx = i / members;
+        let room = room_ids[room_idx].clone();
+        let is_sender = i % members == 0;
+        let (mut go, subscribed, final_seq) = (go_rx.clone(), subscribed.clone(), final_seq.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut stats = ClientStats::default();
+            let mut req = url.into_client_request().unwrap();
+            req.headers_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
+            let (ws, _) = tokio_tungstenite::connect_async_with_config(req, Some(ws_config()), true).await.expect("connect");
+            let (mut sink, mut stream) = ws.split();
+            let _hello = stream.next().await;
+            sink.send(Message::Text(json!({"type": "subscribe", "room_id": room, "ref": "s"}).to_string().into())).await.unwrap();
+            let mut last: i64;
+            loop {
+                if let Some(Ok(Message::Text(t))) = stream.next().await {
+                    let v: Value = serde_json::from_str(&t).unwrap();
+                    if v["ref"] == "s" {
+                        last = v["last_seq"].as_i64().unwrap();
+                        break;
+                    }
+                }
+            }
+            subscribed.fetch_add(1, Ordering::SeqCst);
+            while !*go.borrow() {
+                go.changed().await.unwrap();
+            }
+            let t0 = Instant::now();
+            let mut seen: HashSet<i64> = HashSet::new();
+            let mut sent_at: HashMap<u64, Instant> = HashMap::new();
+            let interval = Duration::from_secs_f64(rooms as f64 / rate);
+            // Stagger senders over one interval so rooms do not send in lockstep.
+            let offset = interval.mul_f64((room_idx as f64 * 0.618).fract());
+            let mut next_send = t0 + offset;
+            let mut n: u64 = 0;
+            let mut sending = is_sender;
+            let drain_deadline = t0 + duration + Duration::from_secs(10);
+            loop {
+                let done_sending = !sending;
+                let target = final_seq[room_idx].load(Ordering::SeqCst);
+                if done_sending && last >= target {
+                    break;
+                }
+                if Instant::now() > drain_deadline {
+                    break;
+                }
+                let wake = if sending { next_send } else { drain_deadline };
+                tokio::select! {
+                    _ = tokio::time::sleep_until(wake.into()), if sending => {
+                        if t0.elapsed() >= duration {
+                            sending = false;
+                            // All acks in: publish the room's final seq for the readers.
+                            while stats.acked + stats.errors < stats.sent {
+                                match stream.next().await {
+                                    Some(Ok(Message::Text(t))) => handle(&t, &mut stats, &mut sent_at, &mut seen, &mut last, t0),
+                                    _ => break,
+                                }
+                            }
+                            final_seq[room_idx].store(stats.max_acked_seq, Ordering::SeqCst);
+                            continue;
+                        }
+                        let burst = if bursty { 10 } else { 1 };
+                        for _ in 0..burst {
+                            let ts = t0.elapsed().as_micros();
+                            let mut body = format!("{i}:{n}:{ts}:");
+                            body.extend(std::iter::repeat_n('x', body_len.saturating_sub(body.len())));
+                            sent_at.insert(n, Instant::now());
+                            let frame = json!({"type": "send", "room_id": room, "client_msg_id": format!("{i}-{n}-{ts}"), "body": body, "ref": n});
+                            if sink.send(Message::Text(frame.to_string().into())).await.is_err() {
+                                sending = false;
+                                break;
+                            }
+                            n += 1;
+                            stats.sent += 1;
+                        }
+                        next_send += interval * burst;
+                    }
+                    msg = stream.next() => match msg {
+                        Some(Ok(Message::Text(t))) => handle(&t, &mut stats, &mut sent_at, &mut seen, &mut last, t0),
+                        Some(Ok(_)) => {}
+                        _ => break,
+                    },
+                }
+            }
+            stats
+        }));
+    }
+    while subscribed.load(Ordering::SeqCst) < clients {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let setup_s = started.elapsed().as_secs_f64();
+    let cpu_before = cpu_seconds();
+    let t0 = Instant::now();
+    go_tx.send(true).unwrap();
+    let mut all = ClientStats::default();
+    for t in tasks {
+        let s = t.await.unwrap();
+        all.delivered += s.delivered;
+        all.duplicated += s.duplicated;
+        all.out_of_order += s.out_of_order;
+        all.delivery_ms.extend(s.delivery_ms);
+        all.ack_ms.extend(s.ack_ms);
+        all.sent += s.sent;
+        all.acked += s.acked;
+        all.errors += s.errors;
+    }
+    let wall = t0.elapsed().as_secs_f64();
+    let cpu_after = cpu_seconds();
+    let cpu: HashMap<String, f64> = cpu_after.iter().map(|(k, v)| (k.clone(), ((v - cpu_before.get(k).copied().unwrap_or(0.0)) * 100.0).round() / 100.0)).collect();
+    let expected = all.acked * members as u64;
+    let server_cpu = cpu.get("parley").copied().unwrap_or(0.0) + cpu.get("postgres").copied().unwrap_or(0.0) + cpu.get("redis").copied().unwrap_or(0.0);
+    let secs = duration.as_secs_f64();
+    json!({
+        "mode": "chat", "target_rate": rate, "clients": clients, "rooms": rooms, "members": members, "bursty": bursty,
+        "duration_s": secs, "setup_s": (setup_s * 10.0).round() / 10.0, "wall_s": (wall * 10.0).round() / 10.0,
+        "sent": all.sent, "acknowledged": all.acked, "errors": all.errors, "delivered": all.delivered, "expected": expected,
+        "lost": expected.saturating_sub(all.delivered), "duplicated": all.duplicated, "out_of_order": all.out_of_order,
+        "ack_ms": percentiles(all.ack_ms), "delivery_ms": percentiles(all.delivery_ms),
+        "acked_per_s": (all.acked as f64 / secs).round(), "delivered_per_s": (all.delivered as f64 / secs).round(),
+        "cpu_s": cpu,
+        "server_cpu_ms_per_1000_deliveries": if all.delivered > 0 { (server_cpu * 1000.0 / all.delivered as f64 * 1000.0 * 100.0).round() / 100.0 } else { 0.0 },
+        "generator_cpu_pct_per_1000_deliveries_s": if all.delivered > 0 { (cpu.get("generator").copied().unwrap_or(0.0) / wall * 100.0 / (all.delivered as f64 / wall / 1000.0) * 100.0).round() / 100.0 } else { 0.0 },
+    })
+}
+
+fn handle(t: &str, stats: &mut ClientStats, sent_at: &mut HashMap<u64, Instant>, seen: &mut HashSet<i64>, last: &mut i64, t0: Instant) {
+    let v: Value = match serde_json::from_str(t) {
+        Ok(v) => v,
+        Err(_) => return,
+    };
+    match v["type"].as_str() {
+        Some("event") if v["event"] == "message.created" => {
+            let seq = v["seq"].as_i64().unwrap_or(0);
+            if seq <= *last {
+                if seen.contains(&seq) {
+                    stats.duplicated += 1;
+                } else {
+                    stats.out_of_order += 1;
+                }
+                return;
+            }
+            if seq > *last + 1 {
+                stats.out_of_order += 1;
+            }
+            *last = seq;
+            seen.insert(seq);
+            stats.delivered += 1;
+            if let Some(ts) = v["data"]["body"].as_str().and_then(|b| b.split(':').nth(2)).and_then(|s| s.parse::<u128>().ok()) {
+                let now = t0.elapsed().as_micros();
+                stats.delivery_ms.push(now.saturating_sub(ts) as f64 / 1000.0);
+            }
+        }
+        Some("event") => {
+            let seq = v["seq"].as_i64().unwrap_or(0);
+            if seq > *last {
+                *last = seq;
+            }
+        }
+        Some("ok") | Some("error") => {
+            if let Some(n) = v["ref"].as_u64() {
+                if let Some(at) = sent_at.remove(&n) {
+                    if v["type"] == "ok" {
+                        stats.acked += 1;
+                        stats.ack_ms.push(at.elapsed().as_secs_f64() * 1000.0);
+                        let seq = v["message"]["seq"].as_i64().unwrap_or(0);
+                        stats.max_acked_seq = stats.max_acked_seq.max(seq);
+                    } else {
+                        stats.errors += 1;
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()))
+        .unwrap_or(0)
+}
+
+async fn connections(url: &str, o: &Opts) -> Value {
+    let count: usize = opt(o, "count", 19000);
+    let pid: u32 = opt(o, "pid", 0);
+    let http = reqwest::Client::new();
+    let token = dev_token(&http, url, "lg-idle").await;
+    let ws_url = url.replace("http://", "ws://") + "/v1/ws";
+    // Warm up one socket so one-off allocations are not charged to the measurement.
+    let mut warm = Vec::new();
+    for _ in 0..10 {
+        let mut req = ws_url.clone().into_client_request().unwrap();
+        req.headers_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
+        warm.push(tokio_tungstenite::connect_async_with_config(req, Some(ws_config()), true).await.unwrap().0);
+    }
+    let before = rss_kib(pid);
+    let opened = Arc::new(AtomicUsize::new(0));
+    let sockets: Vec<_> = futures_util::stream::iter(0..count)
+        .map(|_| {
+            let (ws_url, token, opened) = (ws_url.clone(), token.clone(), opened.clone());
+            async move {
+                let mut req = ws_url.into_client_request().unwrap();
+                req.headers_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
+                let r = tokio_tungstenite::connect_async_with_config(req, Some(ws_config()), true).await.ok().map(|(ws, _)| ws);
+                if r.is_some() {
+                    opened.fetch_add(1, Ordering::SeqCst);
+                }
+                r
+            }
+        })
+        .buffer_unordered(128)
+        .collect()
+        .await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let after = rss_kib(pid);
+    let n = opened.load(Ordering::SeqCst);
+    drop(sockets);
+    drop(warm);
+    json!({"mode": "connections", "requested": count, "opened": n, "server_rss_kib_before": before, "server_rss_kib_after": after,
+        "server_kib_per_socket": if n > 0 { ((after.saturating_sub(before)) as f64 / n as f64 * 100.0).round() / 100.0 } else { 0.0 }})
+}
+
+async fn rest(url: &str, o: &Opts) -> Value {
+    let concurrency: usize = opt(o, "concurrency", 32);
+    let duration = Duration::from_secs_f64(opt(o, "duration", 10.0));
+    let http = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build().unwrap();
+    let mut tokens = Vec::new();
+    for i in 0..concurrency {
+        tokens.push(dev_token(&http, url, &format!("lg-rest-{i}")).await);
+    }
+    let room: Value = http.post(format!("{url}/v1/rooms")).bearer_auth(&tokens[0]).json(&json!({"name": "rest bench", "kind": "public"})).send().await.unwrap().json().await.unwrap();
+    let room = room["id"].as_str().unwrap().to_owned();
+    for t in &tokens[1..] {
+        http.post(format!("{url}/v1/rooms/{room}/join")).bearer_auth(t).send().await.unwrap();
+    }
+    let run_phase = |paging: bool| {
+        let (http, tokens, room, url) = (http.clone(), tokens.clone(), room.clone(), url.to_owned());
+        async move {
+            let cpu0 = cpu_seconds();
+            let t0 = Instant::now();
+            let handles: Vec<_> = (0..concurrency)
+                .map(|i| {
+                    let (http, token, room, url) = (http.clone(), tokens[i].clone(), room.clone(), url.clone());
+                    tokio::spawn(async move {
+                        let mut lat = Vec::new();
+                        let mut n = 0u64;
+                        while t0.elapsed() < duration {
+                            let at = Instant::now();
+                            let ok = if paging {
+                                let before = 1 + (n * 7919 + i as u64 * 104729) % 20000;
+                                http.get(format!("{url}/v1/rooms/{room}/messages?before={before}&limit=50")).bearer_auth(&token).send().await.map(|r| r.status().is_success()).unwrap_or(false)
+                            } else {
+                                http.post(format!("{url}/v1/rooms/{room}/messages")).bearer_auth(&token)
+                                    .json(&json!({"body": "x".repeat(100), "client_msg_id": format!("{i}-{n}-{}", uuid::Uuid::new_v4().simple())}))
+                                    .send().await.map(|r| r.status().as_u16() == 201).unwrap_or(false)
+                            };
+                            if ok {
+                                lat.push(at.elapsed().as_secs_f64() * 1000.0);
+                            }
+                            n += 1;
+                        }
+                        lat
+                    })
+                })
+                .collect();
+            let mut lat = Vec::new();
+            for h in handles {
+                lat.extend(h.await.unwrap());
+            }
+            let secs = t0.elapsed().as_secs_f64();
+            let cpu1 = cpu_seconds();
+            let cpu: HashMap<String, f64> = cpu1.iter().map(|(k, v)| (k.clone(), ((v - cpu0.get(k).copied().unwrap_or(0.0)) * 100.0).round() / 100.0)).collect();
+            json!({"requests": lat.len(), "per_s": (lat.len() as f64 / secs).round(), "latency_ms": percentiles(lat), "cpu_s": cpu})
+        }
+    };
+    let post = run_phase(false).await;
+    let page = run_phase(true).await;
+    json!({"mode": "rest", "concurrency": concurrency, "duration_s": duration.as_secs_f64(), "post_messages": post, "page_history": page})
+}
