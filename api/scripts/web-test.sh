@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The web app's checks: type check, lint, unit tests, then the end-to-end test in Debian's
+# Chromium against `next start` and a real API (dev auth mode, its own fresh database).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo=$(pwd)
+export NEXT_TELEMETRY_DISABLED=1 NEXT_IGNORE_INCORRECT_LOCKFILE=1
+eval "$(api/scripts/services.sh)"
+
+(cd web && { [ -d node_modules ] || npm install --no-audit --no-fund; })
+if [ ! -x /usr/bin/chromium ]; then
+  echo "installing Debian's chromium for the browser tests" >&2
+  if [ "$(id -u)" = 0 ]; then sudo_=(); else sudo_=(sudo); fi
+  "${sudo_[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq || true
+  "${sudo_[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
+fi
+(cd web && npm run typecheck && npm run lint && npm run test:unit)
+
+api_port=${E2E_API_PORT:-18080}
+web_port=${E2E_WEB_PORT:-3100}
+db=parley_e2e
+psql -w "$PG_BASE_URL/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
+psql -w "$PG_BASE_URL/postgres" -qc "CREATE DATABASE $db" >/dev/null
+export DATABASE_URL="$PG_BASE_URL/$db"
+target/debug/parley migrate >/dev/null
+AUTH_MODE=dev BIND_ADDR="127.0.0.1:$api_port" CORS_ORIGINS="http://localhost:$web_port" RUST_LOG=warn \
+  target/debug/parley serve >"$repo/target/e2e-api.log" 2>&1 &
+api_pid=$!
+trap 'kill $api_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$api_port/readyz" >/dev/null && break; sleep 0.1; done
+cd web
+API_URL="http://127.0.0.1:$api_port" NEXT_PUBLIC_API_URL="http://127.0.0.1:$api_port" WEB_PORT="$web_port" npm run test:e2e
