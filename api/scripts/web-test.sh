@@ -14,6 +14,9 @@ if [ ! -x /usr/bin/chromium ]; then
   "${sudo_[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq || true
   "${sudo_[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
 fi
+# The typed client must match the committed OpenAPI document.
+(cd web && npm run gen:api >/dev/null && git diff --exit-code -- src/lib/api/schema.d.ts \
+  || { echo "web/src/lib/api/schema.d.ts is stale: run make openapi and commit it" >&2; exit 1; })
 (cd web && npm run typecheck && npm run lint && npm run test:unit)
 
 api_port=${E2E_API_PORT:-18080}

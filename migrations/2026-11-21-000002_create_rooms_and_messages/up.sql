@@ -76,62 +76,77 @@ RETURNS SETOF room_events LANGUAGE sql AS $$
 $$;
 
 -- Group commit of message posts: one call (one round trip, one transaction) for a whole
--- batch, across rooms. Items are taken in room order so that two batches never lock two
--- rooms in opposite orders; within a room, in batch order (idx). Each item's outcome is
--- returned instead of raised so that one bad item does not fail its neighbours.
+-- batch, across rooms, set-based: each room's head moves once by the number of its new
+-- messages. The batch's rooms are locked first, in id order, so two batches never wait on
+-- each other in a cycle; within a room, messages take seqs in batch order (idx). Each
+-- item's outcome is returned instead of raised so that one bad item does not fail its
+-- neighbours.
 -- Outcomes: created, duplicate, client_msg_id_conflict, not_member, no_room, bad_reply.
 -- Item: {idx, id, room_id, author_id, body, client_msg_id, reply_to, created_at, payload}
 -- where payload is the message.created event data without its seq.
 CREATE FUNCTION parley_post_messages(p_items jsonb)
 RETURNS TABLE (idx integer, outcome text, message_id uuid, seq bigint)
 LANGUAGE plpgsql AS $$
-DECLARE
-    it record;
-    found_room uuid;
-    found_id uuid;
-    v_seq bigint;
+#variable_conflict use_column
 BEGIN
-    FOR it IN
+    PERFORM 1 FROM rooms r
+    WHERE r.id IN (SELECT (e->>'room_id')::uuid FROM jsonb_array_elements(p_items) e)
+    ORDER BY r.id
+    FOR NO KEY UPDATE;
+
+    RETURN QUERY
+    WITH items AS (
         SELECT * FROM jsonb_to_recordset(p_items) AS x(
             idx integer, id uuid, room_id uuid, author_id uuid, body text,
             client_msg_id text, reply_to uuid, created_at timestamptz, payload jsonb)
-        ORDER BY x.room_id, x.idx
-    LOOP
-        idx := it.idx;
-        seq := NULL;
-        SELECT m.room_id, m.id INTO found_room, found_id FROM messages m
-        WHERE m.author_id = it.author_id AND m.client_msg_id = it.client_msg_id;
-        IF FOUND THEN
-            outcome := CASE WHEN found_room = it.room_id THEN 'duplicate' ELSE 'client_msg_id_conflict' END;
-            message_id := found_id;
-            RETURN NEXT;
-            CONTINUE;
-        END IF;
-        message_id := NULL;
-        IF NOT EXISTS (SELECT 1 FROM room_members rm
-                       WHERE rm.room_id = it.room_id AND rm.user_id = it.author_id) THEN
-            -- A private room must look exactly like a missing one to outsiders.
-            outcome := CASE WHEN EXISTS (SELECT 1 FROM rooms r WHERE r.id = it.room_id AND r.kind = 'public')
-                            THEN 'not_member' ELSE 'no_room' END;
-            RETURN NEXT;
-            CONTINUE;
-        END IF;
-        IF it.reply_to IS NOT NULL AND NOT EXISTS (
-            SELECT 1 FROM messages m WHERE m.id = it.reply_to AND m.room_id = it.room_id) THEN
-            outcome := 'bad_reply';
-            RETURN NEXT;
-            CONTINUE;
-        END IF;
-        UPDATE rooms SET last_seq = last_seq + 1, last_activity_at = it.created_at
-        WHERE id = it.room_id RETURNING last_seq INTO v_seq;
+    ),
+    checked AS (
+        SELECT i.*, d.id AS existing_id,
+            CASE
+                WHEN d.id IS NOT NULL THEN
+                    CASE WHEN d.room_id = i.room_id THEN 'duplicate' ELSE 'client_msg_id_conflict' END
+                WHEN rm.user_id IS NULL THEN
+                    -- A private room must look exactly like a missing one to outsiders.
+                    CASE WHEN r.kind = 'public' THEN 'not_member' ELSE 'no_room' END
+                WHEN i.reply_to IS NOT NULL AND NOT EXISTS (
+                    SELECT 1 FROM messages p WHERE p.id = i.reply_to AND p.room_id = i.room_id) THEN 'bad_reply'
+                ELSE 'created'
+            END AS outcome
+        FROM items i
+        LEFT JOIN messages d ON d.author_id = i.author_id AND d.client_msg_id = i.client_msg_id
+        LEFT JOIN room_members rm ON rm.room_id = i.room_id AND rm.user_id = i.author_id
+        LEFT JOIN rooms r ON r.id = i.room_id
+    ),
+    counts AS (
+        SELECT c.room_id, count(*) AS n, max(c.created_at) AS at
+        FROM checked c WHERE c.outcome = 'created' GROUP BY c.room_id
+    ),
+    heads AS (
+        UPDATE rooms r SET last_seq = r.last_seq + counts.n, last_activity_at = counts.at
+        FROM counts WHERE r.id = counts.room_id
+        RETURNING r.id, r.last_seq - counts.n AS base
+    ),
+    numbered AS (
+        SELECT c.*, h.base + row_number() OVER (PARTITION BY c.room_id ORDER BY c.idx) AS new_seq
+        FROM checked c JOIN heads h ON h.id = c.room_id
+        WHERE c.outcome = 'created'
+    ),
+    inserted_messages AS (
         INSERT INTO messages (id, room_id, seq, author_id, body, reply_to, client_msg_id, created_at)
-        VALUES (it.id, it.room_id, v_seq, it.author_id, it.body, it.reply_to, it.client_msg_id, it.created_at);
+        SELECT n.id, n.room_id, n.new_seq, n.author_id, n.body, n.reply_to, n.client_msg_id, n.created_at
+        FROM numbered n
+        RETURNING 1
+    ),
+    inserted_events AS (
         INSERT INTO room_events (room_id, seq, kind, payload, created_at)
-        VALUES (it.room_id, v_seq, 'message.created', jsonb_set(it.payload, '{seq}', to_jsonb(v_seq)), it.created_at);
-        outcome := 'created';
-        message_id := it.id;
-        seq := v_seq;
-        RETURN NEXT;
-    END LOOP;
+        SELECT n.room_id, n.new_seq, 'message.created', jsonb_set(n.payload, '{seq}', to_jsonb(n.new_seq)), n.created_at
+        FROM numbered n
+        RETURNING 1
+    )
+    SELECT c.idx, c.outcome,
+           CASE WHEN c.outcome = 'created' THEN c.id ELSE c.existing_id END,
+           n.new_seq
+    FROM checked c LEFT JOIN numbered n ON n.idx = c.idx
+    ORDER BY c.idx;
 END;
 $$;

@@ -1,5 +1,4 @@
-use std::sync::Arc;
-
+use bytestring::ByteString;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Jsonb, Text, Uuid as SqlUuid};
@@ -29,7 +28,7 @@ pub struct RoomEvent {
 
 impl RoomEvent {
     /// The WebSocket frame for this event, serialised once and shared by every subscriber.
-    pub fn frame(&self) -> Arc<str> {
+    pub fn frame(&self) -> ByteString {
         serde_json::json!({
             "type": "event",
             "room_id": self.room_id,

@@ -75,7 +75,14 @@ async fn run_lane(mut rx: mpsc::Receiver<Job>, db: DbPool, bus: Bus, batch_max: 
     let mut jobs = Vec::with_capacity(batch_max);
     while rx.recv_many(&mut jobs, batch_max).await > 0 {
         let batch = std::mem::take(&mut jobs);
-        match commit(&db, &bus, &batch).await {
+        let started = std::time::Instant::now();
+        let result = commit(&db, &bus, &batch).await;
+        tracing::debug!(
+            size = batch.len(),
+            elapsed_us = started.elapsed().as_micros() as u64,
+            "batch committed"
+        );
+        match result {
             Ok(results) => answer(batch, results),
             // The whole statement failed (e.g. two posts racing on one client_msg_id across
             // instances, or a room deleted meanwhile): retry each alone so only the culprit fails.
@@ -135,8 +142,15 @@ async fn commit(db: &DbPool, bus: &Bus, batch: &[Job]) -> Result<Vec<Result<Post
             item
         })
         .collect();
+    let t = std::time::Instant::now();
     let mut conn = db.get().await?;
+    let got = t.elapsed().as_micros() as u64;
     let outcomes = messages::post_batch(&mut conn, &items).await?;
+    tracing::debug!(
+        pool_us = got,
+        sql_us = t.elapsed().as_micros() as u64 - got,
+        "batch sql"
+    );
     let mut results: Vec<Option<Result<Posted, ApiError>>> = (0..batch.len()).map(|_| None).collect();
     let mut events = Vec::new();
     for PostOutcome {

@@ -6,6 +6,7 @@
 //! a publisher dying between commit and publish): the hub notices gaps and tail lag and
 //! back-fills from `room_events`, and after a reconnect it re-reads every watched room.
 
+use bytestring::ByteString;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -120,7 +121,7 @@ impl Bus {
     }
 
     /// Publishes a frame that is not part of the log (typing, presence, read).
-    pub async fn publish_ephemeral(&self, room_id: Uuid, frame: Arc<str>) {
+    pub async fn publish_ephemeral(&self, room_id: Uuid, frame: ByteString) {
         if let Some(redis) = &self.inner.redis {
             let wire = format!("{}\nX\n0\n-\n{}", self.inner.instance, frame);
             let mut conn = redis.publisher.clone();

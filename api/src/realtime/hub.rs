@@ -12,8 +12,8 @@
 //! Each connection has a bounded outbound queue; the hub never waits on it. A connection
 //! whose queue is full is closed with a reason, and its client resumes with `since`.
 
+use bytestring::ByteString;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
@@ -39,7 +39,7 @@ pub struct EventFrame {
     pub seq: i64,
     /// For `member.left`: that user's sockets stop receiving the room after this event.
     pub left_user: Option<Uuid>,
-    pub text: Arc<str>,
+    pub text: ByteString,
 }
 
 impl EventFrame {
@@ -59,7 +59,7 @@ impl EventFrame {
 #[derive(Debug)]
 pub enum Outbound {
     Event(EventFrame),
-    Frame(Arc<str>),
+    Frame(ByteString),
     /// The hub stopped delivering this room to the connection (it left or was kicked).
     Dropped(Uuid),
 }
@@ -87,7 +87,7 @@ enum Command {
     Events(Vec<EventFrame>),
     Ephemeral {
         room_id: Uuid,
-        frame: Arc<str>,
+        frame: ByteString,
     },
     RoomReady {
         room_id: Uuid,
@@ -164,7 +164,7 @@ impl HubHandle {
         self.send(Command::Events(frames));
     }
 
-    pub fn ephemeral(&self, room_id: Uuid, frame: Arc<str>) {
+    pub fn ephemeral(&self, room_id: Uuid, frame: ByteString) {
         self.send(Command::Ephemeral { room_id, frame });
     }
 

@@ -242,10 +242,10 @@ impl Conn {
                     }
                 }
                 self.cursors.insert(frame.room_id, frame.seq);
-                let _ = self.session.text(frame.text.to_string()).await;
+                let _ = self.session.text(frame.text).await;
             }
             Outbound::Frame(text) => {
-                let _ = self.session.text(text.to_string()).await;
+                let _ = self.session.text(text).await;
             }
             Outbound::Dropped(room_id) => {
                 self.cursors.remove(&room_id);
@@ -265,7 +265,7 @@ impl Conn {
         for e in list {
             if e.seq > self.cursors.get(&room_id).copied().unwrap_or(i64::MIN) {
                 self.cursors.insert(room_id, e.seq);
-                let _ = self.session.text(e.frame().to_string()).await;
+                let _ = self.session.text(e.frame()).await;
             }
         }
         true

@@ -35,20 +35,35 @@ async fn main() {
     parley::install_crypto_provider();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mode = args.first().cloned().unwrap_or_else(|| "chat".into());
-    let o: Opts = args.iter().skip(1).filter_map(|a| a.split_once('=')).map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
-    let urls: Vec<String> = opt(&o, "urls", "http://127.0.0.1:8081,http://127.0.0.1:8082".to_owned()).split(',').map(str::to_owned).collect();
+    let o: Opts = args
+        .iter()
+        .skip(1)
+        .filter_map(|a| a.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    let urls: Vec<String> = opt(&o, "urls", "http://127.0.0.1:8081,http://127.0.0.1:8082".to_owned())
+        .split(',')
+        .map(str::to_owned)
+        .collect();
     match mode.as_str() {
         "chat" => {
             let r = chat(&urls, &o, opt(&o, "rate", 3600.0)).await;
             println!("{r}");
         }
         "ramp" => {
-            let (mut rate, step, max) = (opt(&o, "start", 1000.0), opt(&o, "step", 1000.0), opt(&o, "max", 20000.0));
+            let (mut rate, step, max) = (
+                opt(&o, "start", 1000.0),
+                opt(&o, "step", 1000.0),
+                opt(&o, "max", 20000.0),
+            );
             let mut best = Value::Null;
             while rate <= max {
                 let r = chat(&urls, &o, rate).await;
                 eprintln!("{r}");
-                let good = r["lost"] == 0 && r["duplicated"] == 0 && r["out_of_order"] == 0 && r["delivery_ms"]["p99"].as_f64().unwrap_or(1e9) <= 100.0;
+                let good = r["lost"] == 0
+                    && r["duplicated"] == 0
+                    && r["out_of_order"] == 0
+                    && r["delivery_ms"]["p99"].as_f64().unwrap_or(1e9) <= 100.0;
                 if !good {
                     break;
                 }
@@ -64,7 +79,15 @@ async fn main() {
 }
 
 async fn dev_token(http: &reqwest::Client, url: &str, user: &str) -> String {
-    let res: Value = http.post(format!("{url}/v1/dev/token")).json(&json!({"user_id": user, "name": user})).send().await.unwrap().json().await.unwrap();
+    let res: Value = http
+        .post(format!("{url}/v1/dev/token"))
+        .json(&json!({"user_id": user, "name": user}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     res["token"].as_str().unwrap().to_owned()
 }
 
@@ -75,7 +98,9 @@ fn cpu_seconds() -> HashMap<String, f64> {
     let ticks = |stat: &str| -> f64 {
         let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
         let f: Vec<&str> = after.split_whitespace().collect();
-        (f.get(11).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0) + f.get(12).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0)) / 100.0
+        (f.get(11).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0)
+            + f.get(12).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0))
+            / 100.0
     };
     if let Ok(dir) = std::fs::read_dir("/proc") {
         for entry in dir.flatten() {
@@ -83,7 +108,9 @@ fn cpu_seconds() -> HashMap<String, f64> {
             if !pid.chars().all(|c| c.is_ascii_digit()) {
                 continue;
             }
-            let Some(comm) = read(&format!("/proc/{pid}/comm")) else { continue };
+            let Some(comm) = read(&format!("/proc/{pid}/comm")) else {
+                continue;
+            };
             let name = match comm.trim() {
                 "parley" => "parley",
                 "postgres" => "postgres",
@@ -147,14 +174,34 @@ async fn chat(urls: &[String], o: &Opts, rate: f64) -> Value {
     let mut room_ids = Vec::new();
     for r in 0..rooms {
         let owner = &tokens[r * members];
-        let room: Value = http.post(format!("{}/v1/rooms", urls[0])).bearer_auth(owner).json(&json!({"name": format!("load {r}"), "kind": "public"})).send().await.unwrap().json().await.unwrap();
+        let room: Value = http
+            .post(format!("{}/v1/rooms", urls[0]))
+            .bearer_auth(owner)
+            .json(&json!({"name": format!("load {r}"), "kind": "public"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         room_ids.push(room["id"].as_str().unwrap().to_owned());
     }
     futures_util::stream::iter(0..clients)
         .filter(|i| std::future::ready(i % members != 0))
         .map(|i| {
-            let (http, url, token, room) = (http.clone(), urls[i % urls.len()].clone(), tokens[i].clone(), room_ids[i / members].clone());
-            async move { http.post(format!("{url}/v1/rooms/{room}/join")).bearer_auth(token).send().await.unwrap() }
+            let (http, url, token, room) = (
+                http.clone(),
+                urls[i % urls.len()].clone(),
+                tokens[i].clone(),
+                room_ids[i / members].clone(),
+            );
+            async move {
+                http.post(format!("{url}/v1/rooms/{room}/join"))
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                    .unwrap()
+            }
         })
         .buffer_unordered(64)
         .collect::<Vec<_>>()
@@ -275,9 +322,19 @@ async fn chat(urls: &[String], o: &Opts, rate: f64) -> Value {
     }
     let wall = t0.elapsed().as_secs_f64();
     let cpu_after = cpu_seconds();
-    let cpu: HashMap<String, f64> = cpu_after.iter().map(|(k, v)| (k.clone(), ((v - cpu_before.get(k).copied().unwrap_or(0.0)) * 100.0).round() / 100.0)).collect();
+    let cpu: HashMap<String, f64> = cpu_after
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                ((v - cpu_before.get(k).copied().unwrap_or(0.0)) * 100.0).round() / 100.0,
+            )
+        })
+        .collect();
     let expected = all.acked * members as u64;
-    let server_cpu = cpu.get("parley").copied().unwrap_or(0.0) + cpu.get("postgres").copied().unwrap_or(0.0) + cpu.get("redis").copied().unwrap_or(0.0);
+    let server_cpu = cpu.get("parley").copied().unwrap_or(0.0)
+        + cpu.get("postgres").copied().unwrap_or(0.0)
+        + cpu.get("redis").copied().unwrap_or(0.0);
     let secs = duration.as_secs_f64();
     json!({
         "mode": "chat", "target_rate": rate, "clients": clients, "rooms": rooms, "members": members, "bursty": bursty,
@@ -292,7 +349,14 @@ async fn chat(urls: &[String], o: &Opts, rate: f64) -> Value {
     })
 }
 
-fn handle(t: &str, stats: &mut ClientStats, sent_at: &mut HashMap<u64, Instant>, seen: &mut HashSet<i64>, last: &mut i64, t0: Instant) {
+fn handle(
+    t: &str,
+    stats: &mut ClientStats,
+    sent_at: &mut HashMap<u64, Instant>,
+    seen: &mut HashSet<i64>,
+    last: &mut i64,
+    t0: Instant,
+) {
     let v: Value = match serde_json::from_str(t) {
         Ok(v) => v,
         Err(_) => return,
@@ -314,7 +378,11 @@ fn handle(t: &str, stats: &mut ClientStats, sent_at: &mut HashMap<u64, Instant>,
             *last = seq;
             seen.insert(seq);
             stats.delivered += 1;
-            if let Some(ts) = v["data"]["body"].as_str().and_then(|b| b.split(':').nth(2)).and_then(|s| s.parse::<u128>().ok()) {
+            if let Some(ts) = v["data"]["body"]
+                .as_str()
+                .and_then(|b| b.split(':').nth(2))
+                .and_then(|s| s.parse::<u128>().ok())
+            {
                 let now = t0.elapsed().as_micros();
                 stats.delivery_ms.push(now.saturating_sub(ts) as f64 / 1000.0);
             }
@@ -346,7 +414,12 @@ fn handle(t: &str, stats: &mut ClientStats, sent_at: &mut HashMap<u64, Instant>,
 fn rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
         .unwrap_or(0)
 }
 
@@ -360,8 +433,14 @@ async fn connections(url: &str, o: &Opts) -> Value {
     let mut warm = Vec::new();
     for _ in 0..10 {
         let mut req = ws_url.clone().into_client_request().unwrap();
-        req.headers_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
-        warm.push(tokio_tungstenite::connect_async_with_config(req, Some(ws_config()), true).await.unwrap().0);
+        req.headers_mut()
+            .insert("authorization", format!("Bearer {token}").parse().unwrap());
+        warm.push(
+            tokio_tungstenite::connect_async_with_config(req, Some(ws_config()), true)
+                .await
+                .unwrap()
+                .0,
+        );
     }
     let before = rss_kib(pid);
     let opened = Arc::new(AtomicUsize::new(0));
@@ -370,8 +449,12 @@ async fn connections(url: &str, o: &Opts) -> Value {
             let (ws_url, token, opened) = (ws_url.clone(), token.clone(), opened.clone());
             async move {
                 let mut req = ws_url.into_client_request().unwrap();
-                req.headers_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
-                let r = tokio_tungstenite::connect_async_with_config(req, Some(ws_config()), true).await.ok().map(|(ws, _)| ws);
+                req.headers_mut()
+                    .insert("authorization", format!("Bearer {token}").parse().unwrap());
+                let r = tokio_tungstenite::connect_async_with_config(req, Some(ws_config()), true)
+                    .await
+                    .ok()
+                    .map(|(ws, _)| ws);
                 if r.is_some() {
                     opened.fetch_add(1, Ordering::SeqCst);
                 }
@@ -393,15 +476,31 @@ async fn connections(url: &str, o: &Opts) -> Value {
 async fn rest(url: &str, o: &Opts) -> Value {
     let concurrency: usize = opt(o, "concurrency", 32);
     let duration = Duration::from_secs_f64(opt(o, "duration", 10.0));
-    let http = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build().unwrap();
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(concurrency)
+        .build()
+        .unwrap();
     let mut tokens = Vec::new();
     for i in 0..concurrency {
         tokens.push(dev_token(&http, url, &format!("lg-rest-{i}")).await);
     }
-    let room: Value = http.post(format!("{url}/v1/rooms")).bearer_auth(&tokens[0]).json(&json!({"name": "rest bench", "kind": "public"})).send().await.unwrap().json().await.unwrap();
+    let room: Value = http
+        .post(format!("{url}/v1/rooms"))
+        .bearer_auth(&tokens[0])
+        .json(&json!({"name": "rest bench", "kind": "public"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let room = room["id"].as_str().unwrap().to_owned();
     for t in &tokens[1..] {
-        http.post(format!("{url}/v1/rooms/{room}/join")).bearer_auth(t).send().await.unwrap();
+        http.post(format!("{url}/v1/rooms/{room}/join"))
+            .bearer_auth(t)
+            .send()
+            .await
+            .unwrap();
     }
     let run_phase = |paging: bool| {
         let (http, tokens, room, url) = (http.clone(), tokens.clone(), room.clone(), url.to_owned());
@@ -439,7 +538,15 @@ async fn rest(url: &str, o: &Opts) -> Value {
             }
             let secs = t0.elapsed().as_secs_f64();
             let cpu1 = cpu_seconds();
-            let cpu: HashMap<String, f64> = cpu1.iter().map(|(k, v)| (k.clone(), ((v - cpu0.get(k).copied().unwrap_or(0.0)) * 100.0).round() / 100.0)).collect();
+            let cpu: HashMap<String, f64> = cpu1
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        ((v - cpu0.get(k).copied().unwrap_or(0.0)) * 100.0).round() / 100.0,
+                    )
+                })
+                .collect();
             json!({"requests": lat.len(), "per_s": (lat.len() as f64 / secs).round(), "latency_ms": percentiles(lat), "cpu_s": cpu})
         }
     };

@@ -10,10 +10,10 @@ import { RealtimeProvider } from "@/lib/realtime/provider";
 import { ThemeProvider } from "@/lib/theme";
 
 function TokenBridge({ children }: { children: ReactNode }) {
-  const { getToken } = useAuth();
+  const { getToken, refreshToken } = useAuth();
   // Set during render so queries fired by children in the same commit carry the token.
-  setTokenProvider(getToken);
-  useEffect(() => setTokenProvider(getToken), [getToken]);
+  setTokenProvider(getToken, refreshToken);
+  useEffect(() => setTokenProvider(getToken, refreshToken), [getToken, refreshToken]);
   return <>{children}</>;
 }
 

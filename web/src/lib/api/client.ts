@@ -17,21 +17,43 @@ export class ApiError extends Error {
 
 type TokenProvider = () => Promise<string | null>;
 let tokenProvider: TokenProvider = async () => null;
+let tokenRefresher: TokenProvider | null = null;
 
-/** The auth layer registers how to get a bearer token; the client stays auth-agnostic. */
-export function setTokenProvider(fn: TokenProvider) {
+/**
+ * The auth layer registers how to get a bearer token, and optionally how to get a fresh
+ * one when the API answers 401 (a dev API restarted with a new signing key, a revoked
+ * session); the client stays auth-agnostic.
+ */
+export function setTokenProvider(fn: TokenProvider, refresh?: TokenProvider) {
   tokenProvider = fn;
+  tokenRefresher = refresh ?? null;
 }
 
 export function getToken(): Promise<string | null> {
   return tokenProvider();
 }
 
+// Copies of in-flight requests, so a 401 can be retried once with a fresh token.
+const retryCopies = new Map<string, Request>();
+
 const auth: Middleware = {
-  async onRequest({ request }) {
+  async onRequest({ request, id }) {
     const token = await tokenProvider();
     if (token) request.headers.set("Authorization", `Bearer ${token}`);
+    if (token && tokenRefresher) retryCopies.set(id, request.clone());
     return request;
+  },
+  async onResponse({ response, id }) {
+    const copy = retryCopies.get(id);
+    retryCopies.delete(id);
+    if (response.status !== 401 || !copy || !tokenRefresher) return response;
+    const fresh = await tokenRefresher();
+    if (!fresh) return response;
+    copy.headers.set("Authorization", `Bearer ${fresh}`);
+    return fetch(copy);
+  },
+  onError({ id }) {
+    retryCopies.delete(id);
   },
 };
 

@@ -19,6 +19,7 @@ function ClerkBridge({ children }: { children: ReactNode }) {
           }
         : null,
       getToken: () => getToken(),
+      refreshToken: () => getToken({ skipCache: true }),
       signOut: () => signOut({ redirectUrl: "/" }),
     }),
     [isLoaded, isSignedIn, user, getToken, signOut],

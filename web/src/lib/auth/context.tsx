@@ -16,6 +16,8 @@ export interface Auth {
   signedIn: boolean;
   user: AuthUser | null;
   getToken(): Promise<string | null>;
+  /** A new token after the API refused the current one (401); null if none can be had. */
+  refreshToken(): Promise<string | null>;
   signOut(): Promise<void>;
 }
 

@@ -2,7 +2,7 @@
 // Dev sign-in: the API (AUTH_MODE=dev) mints a short-lived JWT for any user id.
 // The token is kept in localStorage and re-minted shortly before it expires.
 import createClient from "openapi-fetch";
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import type { paths } from "../api/schema";
 import { API_URL } from "../env";
 import { unwrap } from "../api/client";
@@ -90,6 +90,28 @@ export function DevAuthProvider({ children }: { children: ReactNode }) {
     }
   }, [save]);
 
+  // The dev API signs with a key made at start-up: after a restart every token is refused.
+  // Minting again is free in dev mode; concurrent 401s share one request.
+  const refreshing = useRef<Promise<string | null> | null>(null);
+  const refreshToken = useCallback(() => {
+    if (!refreshing.current) {
+      refreshing.current = (async () => {
+        const s = load();
+        if (!s) return null;
+        try {
+          const fresh = await mint(s.userId, s.name, s.email);
+          save(fresh);
+          return fresh.token;
+        } catch {
+          return null;
+        } finally {
+          setTimeout(() => (refreshing.current = null), 1000);
+        }
+      })();
+    }
+    return refreshing.current;
+  }, [save]);
+
   const auth = useMemo<Auth>(
     () => ({
       mode: "dev",
@@ -97,9 +119,10 @@ export function DevAuthProvider({ children }: { children: ReactNode }) {
       signedIn: Boolean(stored),
       user: stored ? { id: stored.userId, name: stored.name ?? null, email: stored.email ?? null } : null,
       getToken,
+      refreshToken,
       signOut: async () => save(null),
     }),
-    [ready, stored, getToken, save],
+    [ready, stored, getToken, refreshToken, save],
   );
 
   const actions = useMemo<DevAuthActions>(
