@@ -39,6 +39,8 @@ pub struct Settings {
     pub presence_ttl: Duration,
     pub send_rate_per_sec: u32,
     pub batch_max: usize,
+    /// actix-web worker threads (each a single-threaded runtime).
+    pub http_workers: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -163,6 +165,11 @@ impl Settings {
             presence_ttl: secs("PRESENCE_TTL_S", 30)?,
             send_rate_per_sec: parsed(env, "SEND_RATE_PER_SEC", 50)?,
             batch_max: parsed(env, "BATCH_MAX", 256)?,
+            http_workers: parsed(
+                env,
+                "HTTP_WORKERS",
+                std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+            )?,
         })
     }
 

@@ -130,6 +130,7 @@ impl Application {
 
         let app_state = state.clone();
         let server = HttpServer::new(move || build_app(app_state.clone()))
+            .workers(state.settings.http_workers.max(1))
             .listen(listener)?
             .disable_signals()
             .shutdown_timeout(5)

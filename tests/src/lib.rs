@@ -82,6 +82,7 @@ pub fn base_settings(database_url: &str, clerk: &FakeClerk) -> Settings {
         presence_ttl: Duration::from_secs(30),
         send_rate_per_sec: 1000,
         batch_max: 256,
+        http_workers: 2,
     }
 }
 
