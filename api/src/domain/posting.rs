@@ -142,15 +142,8 @@ async fn commit(db: &DbPool, bus: &Bus, batch: &[Job]) -> Result<Vec<Result<Post
             item
         })
         .collect();
-    let t = std::time::Instant::now();
     let mut conn = db.get().await?;
-    let got = t.elapsed().as_micros() as u64;
     let outcomes = messages::post_batch(&mut conn, &items).await?;
-    tracing::debug!(
-        pool_us = got,
-        sql_us = t.elapsed().as_micros() as u64 - got,
-        "batch sql"
-    );
     let mut results: Vec<Option<Result<Posted, ApiError>>> = (0..batch.len()).map(|_| None).collect();
     let mut events = Vec::new();
     for PostOutcome {
