@@ -21,7 +21,8 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 start() { # port
-  REDIS_URL="$REDIS_BASE_URL" REDIS_PREFIX="bench$$" BIND_ADDR="127.0.0.1:$1" AUTH_MODE=dev \
+  # Two instances share two cores: one HTTP worker and one runtime thread each.
+  REDIS_URL="$REDIS_BASE_URL" REDIS_PREFIX="bench$$" BIND_ADDR="127.0.0.1:$1" AUTH_MODE=dev HTTP_WORKERS=1 TOKIO_WORKER_THREADS=1 \
     SEND_RATE_PER_SEC=1000000 WS_QUEUE_CAPACITY=4096 RUST_LOG=warn INSTANCE_ID="bench-$1" \
     $bin serve >/tmp/parley-bench-$1.log 2>&1 &
   pids+=($!)
