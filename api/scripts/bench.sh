@@ -36,6 +36,7 @@ urls="urls=http://127.0.0.1:8081,http://127.0.0.1:8082"
 echo "# REST: posting and history paging (one instance, 32 concurrent clients)"
 $gen rest url=http://127.0.0.1:8081 urls=http://127.0.0.1:8081 duration=$dur concurrency=32
 echo "# history query plan"
+psql -w "$DATABASE_URL" -qc "ANALYZE"
 room=$(psql -w "$DATABASE_URL" -Atc "SELECT room_id FROM messages GROUP BY room_id ORDER BY count(*) DESC LIMIT 1")
 psql -w "$DATABASE_URL" -Atc "EXPLAIN ANALYZE SELECT * FROM messages WHERE room_id = '$room' AND seq < 5000 ORDER BY seq DESC LIMIT 50" | sed 's/^/  /'
 

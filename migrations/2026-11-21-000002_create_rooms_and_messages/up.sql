@@ -100,12 +100,14 @@ BEGIN
             idx integer, id uuid, room_id uuid, author_id uuid, body text,
             client_msg_id text, reply_to uuid, created_at timestamptz, payload jsonb)
     ),
+    -- LATERAL ... LIMIT 1 keeps every check an index lookup: as plain joins the planner
+    -- may hash-join whole tables, which costs a scan of all messages per batch.
     checked AS (
         SELECT i.*, d.id AS existing_id,
             CASE
                 WHEN d.id IS NOT NULL THEN
                     CASE WHEN d.room_id = i.room_id THEN 'duplicate' ELSE 'client_msg_id_conflict' END
-                WHEN rm.user_id IS NULL THEN
+                WHEN mem.ok IS NULL THEN
                     -- A private room must look exactly like a missing one to outsiders.
                     CASE WHEN r.kind = 'public' THEN 'not_member' ELSE 'no_room' END
                 WHEN i.reply_to IS NOT NULL AND NOT EXISTS (
@@ -113,9 +115,15 @@ BEGIN
                 ELSE 'created'
             END AS outcome
         FROM items i
-        LEFT JOIN messages d ON d.author_id = i.author_id AND d.client_msg_id = i.client_msg_id
-        LEFT JOIN room_members rm ON rm.room_id = i.room_id AND rm.user_id = i.author_id
-        LEFT JOIN rooms r ON r.id = i.room_id
+        LEFT JOIN LATERAL (
+            SELECT m.id, m.room_id FROM messages m
+            WHERE m.author_id = i.author_id AND m.client_msg_id = i.client_msg_id LIMIT 1
+        ) d ON true
+        LEFT JOIN LATERAL (
+            SELECT true AS ok FROM room_members rm
+            WHERE rm.room_id = i.room_id AND rm.user_id = i.author_id LIMIT 1
+        ) mem ON true
+        LEFT JOIN LATERAL (SELECT rr.kind FROM rooms rr WHERE rr.id = i.room_id LIMIT 1) r ON true
     ),
     counts AS (
         SELECT c.room_id, count(*) AS n, max(c.created_at) AS at
