@@ -14,6 +14,7 @@
 
 use bytestring::ByteString;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
@@ -58,7 +59,8 @@ impl EventFrame {
 
 #[derive(Debug)]
 pub enum Outbound {
-    Event(EventFrame),
+    /// Shared by every subscriber: one small pointer per queued delivery.
+    Event(Arc<EventFrame>),
     Frame(ByteString),
     /// The hub stopped delivering this room to the connection (it left or was kicked).
     Dropped(Uuid),
@@ -483,6 +485,7 @@ impl Hub {
         let Some(room) = self.rooms.get(&frame.room_id) else {
             return;
         };
+        let frame = Arc::new(frame);
         let subs: Vec<ConnId> = room.subs.iter().copied().collect();
         let room_id = frame.room_id;
         let left = frame.left_user;

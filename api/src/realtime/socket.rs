@@ -168,7 +168,9 @@ pub async fn run(state: AppState, identity: Identity, session: Session, mut stre
                     last_seen = Instant::now();
                     match msg {
                         None => break None,
-                        Some(Ok(AggregatedMessage::Text(text))) => conn.client_frame(&text).await,
+                        // Boxed: its database futures are large, and an idle socket should not carry
+                        // their space in its own state machine.
+                        Some(Ok(AggregatedMessage::Text(text))) => Box::pin(conn.client_frame(&text)).await,
                         Some(Ok(AggregatedMessage::Binary(_))) => conn.send(error_frame(&Value::Null, "invalid", "frames are JSON text")).await,
                         Some(Ok(AggregatedMessage::Ping(p))) => { let _ = conn.session.pong(&p).await; }
                         Some(Ok(AggregatedMessage::Pong(_))) => {}
@@ -237,12 +239,12 @@ impl Conn {
                 }
                 if frame.seq > cursor + 1 {
                     // Defensive: the hub delivers gap-free, but never show a hole to a client.
-                    if !self.replay(frame.room_id, cursor, frame.seq - 1).await {
+                    if !Box::pin(self.replay(frame.room_id, cursor, frame.seq - 1)).await {
                         return;
                     }
                 }
                 self.cursors.insert(frame.room_id, frame.seq);
-                let _ = self.session.text(frame.text).await;
+                let _ = self.session.text(frame.text.clone()).await;
             }
             Outbound::Frame(text) => {
                 let _ = self.session.text(text).await;
