@@ -39,6 +39,10 @@ pub struct Settings {
     pub presence_ttl: Duration,
     pub send_rate_per_sec: u32,
     pub batch_max: usize,
+    /// Group-commit lanes (posts are spread over them by room).
+    pub batch_lanes: usize,
+    /// How long a lane waits for more posts before committing a batch.
+    pub batch_window: Duration,
     /// actix-web worker threads (each a single-threaded runtime).
     pub http_workers: usize,
 }
@@ -165,6 +169,8 @@ impl Settings {
             presence_ttl: secs("PRESENCE_TTL_S", 30)?,
             send_rate_per_sec: parsed(env, "SEND_RATE_PER_SEC", 50)?,
             batch_max: parsed(env, "BATCH_MAX", 256)?,
+            batch_lanes: parsed(env, "BATCH_LANES", 1)?,
+            batch_window: Duration::from_millis(parsed(env, "BATCH_WINDOW_MS", 2)?),
             http_workers: parsed(
                 env,
                 "HTTP_WORKERS",

@@ -32,9 +32,6 @@ use crate::realtime::presence::Presence;
 use crate::realtime::tickets::Tickets;
 use crate::state::AppState;
 
-/// Group-commit lanes: enough to overlap commits, few enough to batch well on 2 cores.
-const POST_LANES: usize = 4;
-
 pub struct Application {
     server: Server,
     addr: SocketAddr,
@@ -107,7 +104,13 @@ impl Application {
         let presence = Presence::new(bus.clone(), settings.redis_prefix.clone(), settings.presence_ttl);
         let tickets = Tickets::new(redis.clone(), settings.redis_prefix.clone());
         let limiter = RateLimiter::new(redis.clone(), settings.redis_prefix.clone(), settings.send_rate_per_sec);
-        let poster = Poster::start(db.clone(), bus.clone(), POST_LANES, settings.batch_max);
+        let poster = Poster::start(
+            db.clone(),
+            bus.clone(),
+            settings.batch_lanes,
+            settings.batch_max,
+            settings.batch_window,
+        );
 
         let state = AppState {
             settings: Arc::new(settings),

@@ -83,6 +83,8 @@ pub fn base_settings(database_url: &str, clerk: &FakeClerk) -> Settings {
         send_rate_per_sec: 1000,
         batch_max: 256,
         http_workers: 2,
+        batch_lanes: 2,
+        batch_window: Duration::from_millis(2),
     }
 }
 

@@ -2,13 +2,14 @@
 //!
 //! One transaction per message tops out at a few thousand commits a second; batching
 //! concurrent posts into one call of `parley_post_messages` (one statement, one round trip,
-//! one commit) multiplies that. There is no batching window: a lane takes whatever has
-//! queued while its previous batch was committing, so an idle server adds no latency.
+//! one commit) multiplies that. A lane takes whatever queued while its previous batch was
+//! committing, plus what arrives within a short window (BATCH_WINDOW_MS, default 2 ms).
 //! Posts are spread over lanes by room, so one room's posts are committed in the order
 //! they arrived. Each post is acknowledged only after its batch commits, and the committed
 //! events are what gets published.
 
 use std::hash::{Hash, Hasher};
+use std::time::Duration;
 
 use chrono::SubsecRound;
 use tokio::sync::{mpsc, oneshot};
@@ -46,11 +47,11 @@ pub struct Poster {
 }
 
 impl Poster {
-    pub fn start(db: DbPool, bus: Bus, lanes: usize, batch_max: usize) -> Self {
+    pub fn start(db: DbPool, bus: Bus, lanes: usize, batch_max: usize, window: Duration) -> Self {
         let lanes = (0..lanes.max(1))
             .map(|_| {
                 let (tx, rx) = mpsc::channel(batch_max * 4);
-                tokio::spawn(run_lane(rx, db.clone(), bus.clone(), batch_max));
+                tokio::spawn(run_lane(rx, db.clone(), bus.clone(), batch_max, window));
                 tx
             })
             .collect();
@@ -71,9 +72,19 @@ impl Poster {
     }
 }
 
-async fn run_lane(mut rx: mpsc::Receiver<Job>, db: DbPool, bus: Bus, batch_max: usize) {
+async fn run_lane(mut rx: mpsc::Receiver<Job>, db: DbPool, bus: Bus, batch_max: usize, window: Duration) {
     let mut jobs = Vec::with_capacity(batch_max);
     while rx.recv_many(&mut jobs, batch_max).await > 0 {
+        // A short window lets a moderate load form batches too: a commit per message costs
+        // far more database CPU than the few milliseconds of waiting.
+        let deadline = tokio::time::Instant::now() + window;
+        while !window.is_zero() && jobs.len() < batch_max {
+            let room = batch_max - jobs.len();
+            match tokio::time::timeout_at(deadline, rx.recv_many(&mut jobs, room)).await {
+                Ok(n) if n > 0 => continue,
+                _ => break,
+            }
+        }
         let batch = std::mem::take(&mut jobs);
         let started = std::time::Instant::now();
         let result = commit(&db, &bus, &batch).await;

@@ -217,7 +217,8 @@ async fn chat(urls: &[String], o: &Opts, rate: f64) -> Value {
         let token = tokens[i].clone();
         let room_idx = i / members;
         let room = room_ids[room_idx].clone();
-        let is_sender = i % members == 0;
+        // One sender per room, alternating between instances room by room.
+        let is_sender = i % members == room_idx % 2 % members;
         let (mut go, subscribed, final_seq) = (go_rx.clone(), subscribed.clone(), final_seq.clone());
         tasks.push(tokio::spawn(async move {
             let mut stats = ClientStats::default();
