@@ -34,7 +34,7 @@ start 8082
 urls="urls=http://127.0.0.1:8081,http://127.0.0.1:8082"
 
 echo "# REST: posting and history paging (one instance, 32 concurrent clients)"
-$gen rest url=http://127.0.0.1:8081 urls=http://127.0.0.1:8081 duration=$dur concurrency=32
+$gen rest urls=http://127.0.0.1:8081 duration=$dur concurrency=32
 echo "# history query plan"
 psql -w "$DATABASE_URL" -qc "ANALYZE"
 room=$(psql -w "$DATABASE_URL" -Atc "SELECT room_id FROM messages GROUP BY room_id ORDER BY count(*) DESC LIMIT 1")
@@ -51,4 +51,4 @@ if [ "${BENCH_RAMP:-1}" = 1 ]; then
   $gen ramp $urls clients=1000 rooms=100 duration=$dur start=${BENCH_RAMP_START:-2000} step=${BENCH_RAMP_STEP:-1000} max=20000
 fi
 echo "# idle sockets on one instance"
-$gen connections url=http://127.0.0.1:8082 urls=http://127.0.0.1:8082 count=${BENCH_SOCKETS:-19000} pid="${pids[1]}"
+$gen connections urls=http://127.0.0.1:8082 count=${BENCH_SOCKETS:-19000} pid="${pids[1]}"
