@@ -227,12 +227,7 @@ async fn authors_edit_and_moderators_delete() {
     let history = app.get_json(&ann.token, &format!("/v1/rooms/{room}/messages")).await;
     assert_eq!(history["items"][0]["seq"], m["seq"], "the seq stays in history");
     assert_eq!(history["items"][0]["deleted"], true);
-    let kinds: Vec<String> = app.get_json(&ann.token, &format!("/v1/rooms/{room}/events")).await["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap().to_owned())
-        .collect();
+    let kinds = app.event_kinds(&ann, room).await;
     assert_eq!(
         &kinds[kinds.len() - 3..],
         ["message.created", "message.updated", "message.deleted"]
@@ -306,12 +301,7 @@ async fn reactions_are_validated_counted_and_idempotent() {
             "{bad}"
         );
     }
-    let kinds: Vec<String> = app.get_json(&ann.token, &format!("/v1/rooms/{room}/events")).await["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap().to_owned())
-        .collect();
+    let kinds = app.event_kinds(&ann, room).await;
     assert_eq!(
         kinds.iter().filter(|k| *k == "reaction.added").count(),
         3,

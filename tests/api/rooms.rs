@@ -253,12 +253,7 @@ async fn only_owners_and_moderators_manage_a_room() {
             .status(),
         204
     );
-    let kinds: Vec<String> = app.get_json(&owner.token, &format!("/v1/rooms/{room}/events")).await["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap().to_owned())
-        .collect();
+    let kinds = app.event_kinds(&owner, room).await;
     assert_eq!(
         kinds,
         [

@@ -216,6 +216,17 @@ impl TestApp {
         res.json().await.unwrap()
     }
 
+    /// The kinds of a room's log entries, oldest first (first page of 100).
+    pub async fn event_kinds(&self, user: &TestUser, room: Uuid) -> Vec<String> {
+        let page = self.get_json(&user.token, &format!("/v1/rooms/{room}/events")).await;
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
     pub async fn connect(&self, user: &TestUser) -> WsClient {
         WsClient::connect(&self.ws_url, &user.token).await
     }
