@@ -8,15 +8,7 @@ async fn health_readiness_and_metrics_answer() {
     assert_eq!(health.status(), 200);
     assert!(health.headers().contains_key("x-request-id"));
     assert_eq!(health.headers()["x-content-type-options"], "nosniff");
-    let ready: Value = app
-        .http
-        .get(format!("{}/readyz", app.url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ready = app.public_json("/readyz").await;
     assert_eq!(ready["checks"]["database"], "ok");
     assert_eq!(ready["checks"]["redis"], "not configured");
     let metrics = app
@@ -38,15 +30,7 @@ async fn health_readiness_and_metrics_answer() {
 #[tokio::test]
 async fn readiness_checks_redis_when_configured() {
     let apps = spawn_cluster(1).await;
-    let ready: Value = apps[0]
-        .http
-        .get(format!("{}/readyz", apps[0].url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ready = apps[0].public_json("/readyz").await;
     assert_eq!(ready["checks"]["redis"], "ok");
 }
 
@@ -90,15 +74,7 @@ async fn cors_allows_the_configured_origin_only() {
 #[tokio::test]
 async fn the_docs_and_the_document_are_served_offline() {
     let app = spawn_app().await;
-    let doc: Value = app
-        .http
-        .get(format!("{}/openapi.json", app.url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = app.public_json("/openapi.json").await;
     assert!(doc["paths"]["/v1/me"]["get"].is_object());
     let docs = app.http.get(format!("{}/docs/", app.url)).send().await.unwrap();
     assert_eq!(docs.status(), 200);

@@ -40,6 +40,24 @@ async fn read_messages(ws: &mut WsClient, room: Uuid, count: usize) -> (Vec<i64>
     (seqs, bodies)
 }
 
+/// Reads presence frames until one lists exactly these users (in any order).
+async fn wait_for_online(ws: &mut WsClient, mut expected: Vec<Uuid>) {
+    expected.sort();
+    loop {
+        let p = ws.next_of("presence").await;
+        let mut online: Vec<Uuid> = p["online"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().parse().unwrap())
+            .collect();
+        online.sort();
+        if online == expected {
+            return;
+        }
+    }
+}
+
 fn assert_contiguous(seqs: &[i64]) {
     assert!(seqs.windows(2).all(|w| w[1] == w[0] + 1), "gap or disorder: {seqs:?}");
 }
@@ -372,24 +390,7 @@ async fn presence_is_shared_across_instances_and_cleared_when_one_stops() {
     subscribe(&mut ann_ws, room, None).await;
     let mut bob_ws = apps[1].connect(&bob).await;
     subscribe(&mut bob_ws, room, None).await;
-    let both = {
-        let mut expected = vec![ann.id.to_string(), bob.id.to_string()];
-        expected.sort();
-        expected
-    };
-    loop {
-        let p = ann_ws.next_of("presence").await;
-        let mut online: Vec<String> = p["online"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_str().unwrap().to_owned())
-            .collect();
-        online.sort();
-        if online == both {
-            break;
-        }
-    }
+    wait_for_online(&mut ann_ws, vec![ann.id, bob.id]).await;
     // Typing crosses instances too.
     bob_ws.call(json!({"type": "typing", "room_id": room})).await;
     let t = ann_ws.next_of("typing").await;
@@ -397,12 +398,7 @@ async fn presence_is_shared_across_instances_and_cleared_when_one_stops() {
     // Stopping bob's instance closes his socket with "reconnect" and takes him offline.
     apps[1].stop().await;
     assert_eq!(bob_ws.closed_reason().await, "reconnect");
-    loop {
-        let p = ann_ws.next_of("presence").await;
-        if p["online"] == json!([ann.id.to_string()]) {
-            break;
-        }
-    }
+    wait_for_online(&mut ann_ws, vec![ann.id]).await;
 }
 
 #[tokio::test]
@@ -427,19 +423,8 @@ async fn presence_of_a_dead_instance_expires() {
         .query_async(&mut redis)
         .await
         .unwrap();
-    loop {
-        let p = ann_ws.next_of("presence").await;
-        if p["online"].as_array().unwrap().len() == 2 {
-            break;
-        }
-        // ann's own entry alone: the refresh will see bob's entry next.
-    }
-    loop {
-        let p = ann_ws.next_of("presence").await;
-        if p["online"] == json!([ann.id.to_string()]) {
-            break;
-        }
-    }
+    wait_for_online(&mut ann_ws, vec![ann.id, bob.id]).await;
+    wait_for_online(&mut ann_ws, vec![ann.id]).await;
 }
 
 #[tokio::test]

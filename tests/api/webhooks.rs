@@ -17,6 +17,11 @@ async fn deliver(app: &TestApp, id: &str, timestamp: i64, body: &Value) -> reqwe
     req.send().await.unwrap()
 }
 
+/// Whether the API stored a delivery (false for a replayed svix-id).
+async fn stored(app: &TestApp, id: &str, timestamp: i64, body: &Value) -> Value {
+    deliver(app, id, timestamp, body).await.json::<Value>().await.unwrap()["stored"].clone()
+}
+
 fn user_event(kind: &str, clerk_id: &str, first: &str) -> Value {
     json!({"type": kind, "object": "event", "data": {"id": clerk_id, "object": "user", "first_name": first, "last_name": "Lovelace",
         "primary_email_address_id": "idn_2", "image_url": "https://img.clerk.com/x.png",
@@ -111,22 +116,8 @@ async fn a_replayed_delivery_is_not_applied_twice() {
     let app = spawn_app().await;
     let now = chrono::Utc::now().timestamp();
     let event = user_event("user.created", "user_rep", "Rep");
-    assert_eq!(
-        deliver(&app, "msg_rep", now, &event)
-            .await
-            .json::<Value>()
-            .await
-            .unwrap()["stored"],
-        true
-    );
-    assert_eq!(
-        deliver(&app, "msg_rep", now, &event)
-            .await
-            .json::<Value>()
-            .await
-            .unwrap()["stored"],
-        false
-    );
+    assert_eq!(stored(&app, "msg_rep", now, &event).await, true);
+    assert_eq!(stored(&app, "msg_rep", now, &event).await, false);
     eventually(Duration::from_secs(10), "processed", || async {
         status_of(&app, "msg_rep").await.0 == "processed"
     })

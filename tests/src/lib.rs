@@ -146,6 +146,18 @@ impl TestApp {
             .bearer_auth(token)
     }
 
+    /// A public route's JSON (no token).
+    pub async fn public_json(&self, path: &str) -> Value {
+        self.http
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     pub async fn get_json(&self, token: &str, path: &str) -> Value {
         let res = self.request(reqwest::Method::GET, token, path).send().await.unwrap();
         assert!(res.status().is_success(), "GET {path}: {}", res.status());

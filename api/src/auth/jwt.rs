@@ -92,10 +92,6 @@ impl Verifier {
         })
     }
 
-    pub fn issuer(&self) -> &str {
-        &self.issuer
-    }
-
     pub async fn verify(&self, token: &str) -> Result<Claims, TokenError> {
         let header = jsonwebtoken::decode_header(token).map_err(|e| TokenError::Malformed(e.to_string()))?;
         // Pinning the algorithm defeats `alg: none` and HS256-with-the-public-key tricks.

@@ -10,7 +10,7 @@ pub mod webhooks;
 use anyhow::Context;
 use diesel_async::pooled_connection::deadpool::{Object, Pool};
 use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod};
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 pub type DbPool = Pool<AsyncPgConnection>;
@@ -64,11 +64,4 @@ pub async fn ping(pool: &DbPool) -> anyhow::Result<()> {
     let mut conn = pool.get().await.context("pool")?;
     diesel::sql_query("SELECT 1").execute(&mut conn).await?;
     Ok(())
-}
-
-/// One connection outside the pool, for `migrate`'s callers that need to check the server.
-pub async fn connect(database_url: &str) -> anyhow::Result<AsyncPgConnection> {
-    AsyncPgConnection::establish(database_url)
-        .await
-        .context("connecting to the database")
 }

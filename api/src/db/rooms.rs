@@ -132,9 +132,9 @@ pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<usize
 }
 
 /// Takes a seat under the room's row lock, so concurrent joins cannot exceed `max_members`.
-/// False when the room is full.
-pub async fn take_seat(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
-    let taken = diesel::update(
+/// The new member count, or None when the room is full.
+pub async fn take_seat(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<i32>> {
+    diesel::update(
         rooms::table.find(id).filter(
             rooms::max_members
                 .is_null()
@@ -142,9 +142,10 @@ pub async fn take_seat(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bo
         ),
     )
     .set(rooms::member_count.eq(rooms::member_count + 1))
-    .execute(conn)
-    .await?;
-    Ok(taken == 1)
+    .returning(rooms::member_count)
+    .get_result(conn)
+    .await
+    .optional()
 }
 
 pub async fn free_seat(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {

@@ -11,6 +11,7 @@ use crate::db::events::{self, RoomEvent};
 use crate::db::rooms::{self, Membership, NewRoom, Room, RoomChanges};
 use crate::db::users;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// A room as clients see it.
 #[derive(Serialize, Deserialize, ToSchema, Clone, Debug)]
@@ -229,7 +230,9 @@ pub async fn join(
         if acc.room.kind != "public" {
             return Err(ApiError::NotFound("room"));
         }
-        add(conn, acc.room, user_id, "member").await
+        add(conn, acc.room, user_id, "member")
+            .await
+            .map(|(view, _, events)| (view, events))
     })
     .await
 }
@@ -239,14 +242,19 @@ async fn add(
     room: Room,
     user_id: Uuid,
     role: &str,
-) -> Result<(RoomView, Vec<RoomEvent>), ApiError> {
-    if !rooms::take_seat(conn, room.id).await? {
-        return Err(ApiError::Conflict("the room is full".into()));
-    }
+) -> Result<(RoomView, Membership, Vec<RoomEvent>), ApiError> {
+    let member_count = rooms::take_seat(conn, room.id)
+        .await?
+        .ok_or_else(|| ApiError::Conflict("the room is full".into()))?;
     let membership = rooms::add_member(conn, room.id, user_id, role).await?;
     let event = events::append(conn, room.id, "member.joined", &member_event(user_id, role, None)).await?;
-    let fresh = rooms::by_id(conn, room.id).await?.ok_or(ApiError::NotFound("room"))?;
-    Ok((RoomView::new(fresh, Some(&membership)), vec![event]))
+    let room = Room {
+        member_count,
+        last_seq: event.seq,
+        last_activity_at: event.created_at,
+        ..room
+    };
+    Ok((RoomView::new(room, Some(&membership)), membership, vec![event]))
 }
 
 pub async fn leave(conn: &mut AsyncPgConnection, user_id: Uuid, room_id: Uuid) -> Result<Vec<RoomEvent>, ApiError> {
@@ -321,10 +329,7 @@ pub async fn invite(
                 Ok((updated, vec![event]))
             }
             None => {
-                let (_, events) = add(conn, acc.room, target, &role).await?;
-                let membership = rooms::membership(conn, room_id, target)
-                    .await?
-                    .ok_or(ApiError::NotFound("member"))?;
+                let (_, membership, events) = add(conn, acc.room, target, &role).await?;
                 Ok((membership, events))
             }
         }
@@ -398,4 +403,18 @@ pub async fn direct(
         Ok((RoomView::new(room, Some(&mine)), events, true))
     })
     .await
+}
+
+/// Moves the caller's read marker forward (members only) and tells the room's sockets.
+pub async fn mark_read(state: &AppState, user_id: Uuid, room_id: Uuid, seq: i64) -> Result<i64, ApiError> {
+    if seq < 0 {
+        return Err(ApiError::invalid("seq must be 0 or more"));
+    }
+    let mut conn = state.db.get().await?;
+    access(&mut conn, room_id, user_id).await?.require_member()?;
+    let last_read_seq = rooms::mark_read(&mut conn, room_id, user_id, seq).await?;
+    drop(conn);
+    let frame = serde_json::json!({"type": "read", "room_id": room_id, "user_id": user_id, "seq": last_read_seq});
+    state.bus.publish_ephemeral(room_id, frame.to_string().into()).await;
+    Ok(last_read_seq)
 }

@@ -386,16 +386,7 @@ pub async fn mark_read(
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let room_id = room_id.into_inner();
-    if body.seq < 0 {
-        return Err(ApiError::invalid("seq must be 0 or more"));
-    }
-    let mut conn = state.db.get().await?;
-    rooms::access(&mut conn, room_id, user.id).await?.require_member()?;
-    let last_read_seq = room_db::mark_read(&mut conn, room_id, user.id, body.seq).await?;
-    drop(conn);
-    let frame =
-        serde_json::json!({"type": "read", "room_id": room_id, "user_id": user.id, "seq": last_read_seq}).to_string();
-    state.bus.publish_ephemeral(room_id, frame.into()).await;
+    let last_read_seq = rooms::mark_read(&state, user.id, room_id, body.seq).await?;
     Ok(HttpResponse::Ok().json(ReadResponse { room_id, last_read_seq }))
 }
 

@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use super::hub::{ConnId, Outbound};
 use super::tickets::Identity;
-use crate::db::{events, rooms as room_db};
+use crate::db::events;
 use crate::domain::messages::{self as message_domain, parse_body, parse_client_msg_id, parse_emoji};
 use crate::domain::posting::{PostRequest, Posted};
 use crate::domain::rooms;
@@ -100,15 +100,12 @@ enum ClientFrame {
     },
 }
 
+/// The WebSocket protocol's smaller set of codes, from the REST ones.
 fn ws_code(e: &ApiError) -> &'static str {
-    match e {
-        ApiError::Invalid(_) | ApiError::Conflict(_) | ApiError::UnsupportedMediaType(_) => "invalid",
-        ApiError::Unauthenticated => "unauthorized",
-        ApiError::Forbidden(_) => "forbidden",
-        ApiError::NotFound(_) | ApiError::NotFoundDetail(_) => "not_found",
-        ApiError::TooLarge(_) => "too_large",
-        ApiError::RateLimited(_) => "rate_limited",
-        ApiError::Unavailable(_) | ApiError::Internal(_) => "internal",
+    match e.code() {
+        "conflict" | "unsupported_media_type" => "invalid",
+        "unavailable" => "internal",
+        code => code,
     }
 }
 
@@ -460,13 +457,7 @@ async fn write(state: &AppState, user: Uuid, frame: ClientFrame) -> Result<Value
         ClientFrame::React { message_id, emoji, .. } => react(state, user, message_id, &emoji, true).await,
         ClientFrame::Unreact { message_id, emoji, .. } => react(state, user, message_id, &emoji, false).await,
         ClientFrame::Read { room_id, seq, .. } => {
-            let mut db = state.db.get().await?;
-            let access = rooms::access(&mut db, room_id, user).await?;
-            access.require_member()?;
-            let last_read_seq = room_db::mark_read(&mut db, room_id, user, seq).await?;
-            drop(db);
-            let frame = json!({"type": "read", "room_id": room_id, "user_id": user, "seq": last_read_seq}).to_string();
-            state.bus.publish_ephemeral(room_id, frame.into()).await;
+            let last_read_seq = rooms::mark_read(state, user, room_id, seq).await?;
             Ok(json!({"room_id": room_id, "last_read_seq": last_read_seq}))
         }
         _ => Err(ApiError::invalid("not a write")),

@@ -128,6 +128,19 @@ fn cpu_seconds() -> HashMap<String, f64> {
     out
 }
 
+/// CPU seconds spent per process name between two `cpu_seconds` readings.
+fn cpu_delta(before: &HashMap<String, f64>, after: &HashMap<String, f64>) -> HashMap<String, f64> {
+    after
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                ((v - before.get(k).copied().unwrap_or(0.0)) * 100.0).round() / 100.0,
+            )
+        })
+        .collect()
+}
+
 fn percentiles(mut v: Vec<f64>) -> Value {
     if v.is_empty() {
         return json!({"p50": null, "p99": null, "max": null});
@@ -323,15 +336,7 @@ async fn chat(urls: &[String], o: &Opts, rate: f64) -> Value {
     }
     let wall = t0.elapsed().as_secs_f64();
     let cpu_after = cpu_seconds();
-    let cpu: HashMap<String, f64> = cpu_after
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.clone(),
-                ((v - cpu_before.get(k).copied().unwrap_or(0.0)) * 100.0).round() / 100.0,
-            )
-        })
-        .collect();
+    let cpu = cpu_delta(&cpu_before, &cpu_after);
     let expected = all.acked * members as u64;
     let server_cpu = cpu.get("parley").copied().unwrap_or(0.0)
         + cpu.get("postgres").copied().unwrap_or(0.0)
@@ -539,15 +544,7 @@ async fn rest(url: &str, o: &Opts) -> Value {
             }
             let secs = t0.elapsed().as_secs_f64();
             let cpu1 = cpu_seconds();
-            let cpu: HashMap<String, f64> = cpu1
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.clone(),
-                        ((v - cpu0.get(k).copied().unwrap_or(0.0)) * 100.0).round() / 100.0,
-                    )
-                })
-                .collect();
+            let cpu = cpu_delta(&cpu0, &cpu1);
             json!({"requests": lat.len(), "per_s": (lat.len() as f64 / secs).round(), "latency_ms": percentiles(lat), "cpu_s": cpu})
         }
     };
