@@ -481,7 +481,9 @@ async fn a_revoked_session_is_closed_on_every_instance() {
 
 #[tokio::test]
 async fn a_slow_consumer_is_cut_off_without_delaying_others_and_resumes() {
-    let app = spawn_app_with(|s| s.ws_queue_capacity = 8).await;
+    // 40 frames of queue: what the fast reader had before frames went straight from the
+    // queue to the socket (8 queued plus 32 in actix-ws's channel).
+    let app = spawn_app_with(|s| s.ws_queue_capacity = 40).await;
     let ann = app.user("ann").await;
     let slow = app.user("slow").await;
     let fast = app.user("fast").await;

@@ -7,6 +7,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::auth::extractor::{authenticate, bearer};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::realtime::outbox::{Outbox, OutboxBody};
 use crate::realtime::socket;
 use crate::realtime::tickets::{Identity, TICKET_TTL};
 use crate::state::AppState;
@@ -73,7 +74,7 @@ pub async fn open_socket(
     } else {
         return Err(ApiError::Unauthenticated);
     };
-    let (response, session, stream) =
+    let (response, _session, stream) =
         actix_ws::handle(&req, payload).map_err(|e| ApiError::invalid(format!("not a WebSocket upgrade: {e}")))?;
     // Oversized frames up to 1 MiB get a `too_large` reply and the socket stays usable;
     // beyond that the protocol layer closes it.
@@ -81,6 +82,12 @@ pub async fn open_socket(
         .max_frame_size(1024 * 1024)
         .aggregate_continuations()
         .max_continuation_size(1024 * 1024);
-    actix_web::rt::spawn(socket::run(state.get_ref().clone(), identity, session, stream));
+    // Frames go out through the connection's outbox, written by its own response body;
+    // actix-ws still reads the client's frames.
+    let outbox = Outbox::new(state.settings.ws_queue_capacity);
+    let response = response
+        .map_body(|_, upgrade| OutboxBody::new(outbox.clone(), upgrade))
+        .map_into_boxed_body();
+    actix_web::rt::spawn(socket::run(state.get_ref().clone(), identity, outbox, stream));
     Ok(response)
 }

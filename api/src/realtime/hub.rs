@@ -9,8 +9,9 @@
 //! is committed every seq below N is committed too. A periodic tail check catches a lost
 //! last event (nothing after it to reveal the hole).
 //!
-//! Each connection has a bounded outbound queue; the hub never waits on it. A connection
-//! whose queue is full is closed with a reason, and its client resumes with `since`.
+//! Each connection has a bounded outbox (see `outbox`); the hub never waits on it. A
+//! connection whose outbox is full is closed with a reason, and its client resumes with
+//! `since`.
 
 use bytestring::ByteString;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -21,6 +22,7 @@ use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 use super::bus::{Bus, Control};
+use super::outbox::{Out, Outbox, PushError};
 use crate::db::events::{self, RoomEvent};
 use crate::db::{rooms, DbPool};
 
@@ -57,22 +59,12 @@ impl EventFrame {
     }
 }
 
-#[derive(Debug)]
-pub enum Outbound {
-    /// Shared by every subscriber: one small pointer per queued delivery.
-    Event(Arc<EventFrame>),
-    Frame(ByteString),
-    /// The hub stopped delivering this room to the connection (it left or was kicked).
-    Dropped(Uuid),
-}
-
 enum Command {
     Register {
         conn: ConnId,
         user_id: Uuid,
         session_id: Option<String>,
-        tx: mpsc::Sender<Outbound>,
-        kill: oneshot::Sender<String>,
+        outbox: Arc<Outbox>,
     },
     Unregister {
         conn: ConnId,
@@ -129,20 +121,12 @@ impl HubHandle {
         let _ = self.tx.send(cmd);
     }
 
-    pub fn register(
-        &self,
-        conn: ConnId,
-        user_id: Uuid,
-        session_id: Option<String>,
-        tx: mpsc::Sender<Outbound>,
-        kill: oneshot::Sender<String>,
-    ) {
+    pub fn register(&self, conn: ConnId, user_id: Uuid, session_id: Option<String>, outbox: Arc<Outbox>) {
         self.send(Command::Register {
             conn,
             user_id,
             session_id,
-            tx,
-            kill,
+            outbox,
         });
     }
 
@@ -150,8 +134,9 @@ impl HubHandle {
         self.send(Command::Unregister { conn });
     }
 
-    /// Subscribes a connection; answers the room's cursor C. From then on the connection
-    /// receives every event with seq > C, in order; the caller replays up to C itself.
+    /// Subscribes a connection; answers the room's cursor C. The connection's outbox gets
+    /// `Hold` first, then every event with seq > C in order; the caller replays up to C
+    /// and then queues `Release`.
     pub async fn subscribe(&self, conn: ConnId, room_id: Uuid) -> Result<i64, String> {
         let (reply, answer) = oneshot::channel();
         self.send(Command::Subscribe { conn, room_id, reply });
@@ -205,8 +190,7 @@ pub struct HubTask {
 struct ConnEntry {
     user_id: Uuid,
     session_id: Option<String>,
-    tx: mpsc::Sender<Outbound>,
-    kill: Option<oneshot::Sender<String>>,
+    outbox: Arc<Outbox>,
     rooms: HashSet<Uuid>,
 }
 
@@ -256,16 +240,14 @@ impl Hub {
                 conn,
                 user_id,
                 session_id,
-                tx,
-                kill,
+                outbox,
             } => {
                 self.conns.insert(
                     conn,
                     ConnEntry {
                         user_id,
                         session_id,
-                        tx,
-                        kill: Some(kill),
+                        outbox,
                         rooms: HashSet::new(),
                     },
                 );
@@ -295,7 +277,7 @@ impl Hub {
                     None => return,
                 };
                 for conn in subs {
-                    self.push(conn, Outbound::Frame(frame.clone()));
+                    self.push(conn, Out::Ephemeral(room_id, frame.clone()));
                 }
             }
             Command::RoomReady { room_id, head } => self.room_ready(room_id, head),
@@ -388,6 +370,7 @@ impl Hub {
             return;
         };
         c.rooms.insert(room_id);
+        c.outbox.push(Out::Hold(room_id));
         let fresh = !self.rooms.contains_key(&room_id);
         let room = self.rooms.entry(room_id).or_default();
         match room.cursor {
@@ -490,37 +473,31 @@ impl Hub {
         let room_id = frame.room_id;
         let left = frame.left_user;
         for conn in subs {
-            self.push(conn, Outbound::Event(frame.clone()));
+            self.push(conn, Out::Event(frame.clone()));
             // A member who left (or was kicked) sees that event, then nothing more of the room.
             if let Some(left) = left {
-                if self.conns.get(&conn).is_some_and(|c| c.user_id == left) {
-                    if let Some(c) = self.conns.get_mut(&conn) {
-                        c.rooms.remove(&room_id);
-                    }
-                    self.push(conn, Outbound::Dropped(room_id));
+                if let Some(c) = self.conns.get_mut(&conn).filter(|c| c.user_id == left) {
+                    c.rooms.remove(&room_id);
+                    c.outbox.push(Out::Forget(room_id));
+                    c.outbox.notify_dropped(room_id);
                     self.leave_room(conn, room_id);
                 }
             }
         }
     }
 
-    fn push(&mut self, conn: ConnId, out: Outbound) {
-        let Some(c) = self.conns.get_mut(&conn) else { return };
-        match c.tx.try_send(out) {
-            Ok(()) => {}
-            Err(mpsc::error::TrySendError::Full(_)) => {
-                self.kill(conn, "overflow: the client reads too slowly; reconnect with since")
-            }
-            Err(mpsc::error::TrySendError::Closed(_)) => {}
+    fn push(&mut self, conn: ConnId, out: Out) {
+        let Some(c) = self.conns.get(&conn) else { return };
+        match c.outbox.offer(out) {
+            Ok(()) | Err(PushError::Closed) => {}
+            Err(PushError::Full) => self.kill(conn, "overflow: the client reads too slowly; reconnect with since"),
         }
     }
 
     /// Stops delivering to a connection and asks its session to close with a reason.
     fn kill(&mut self, conn: ConnId, reason: &str) {
         let Some(c) = self.conns.get_mut(&conn) else { return };
-        if let Some(kill) = c.kill.take() {
-            let _ = kill.send(reason.to_owned());
-        }
+        c.outbox.notify_kill(reason);
         let rooms: Vec<Uuid> = c.rooms.drain().collect();
         for room_id in rooms {
             self.leave_room(conn, room_id);

@@ -4,6 +4,7 @@
 pub mod bus;
 pub mod hub;
 pub mod limits;
+pub mod outbox;
 pub mod presence;
 pub mod socket;
 pub mod tickets;

@@ -1,23 +1,25 @@
-//! One WebSocket session: a single `select!` loop over client frames, hub deliveries,
-//! replies of in-flight commands, the heartbeat, a kill signal and server shutdown.
-//! It tells the hub when it leaves, on every path.
+//! One WebSocket session: a single `select!` loop over client frames, notices from the hub
+//! (a room dropped, the connection killed), in-flight commands, the heartbeat and server
+//! shutdown. It tells the hub when it leaves, on every path.
 //!
-//! Per subscribed room the session keeps the last seq it sent; the hub delivers in order
-//! after the cursor it answered at subscribe time, and the session replays from the
-//! database up to that cursor, so the client sees every event after `since` exactly once.
+//! Everything the client receives goes through the connection's outbox (see `outbox`): the
+//! hub delivers events there directly, and the session queues replies, replays and control
+//! frames. At subscribe time the hub answers its cursor for the room and the session
+//! replays the log up to it, so the client sees every event after `since` exactly once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use actix_ws::{AggregatedMessage, AggregatedMessageStream, CloseCode, CloseReason, Session};
+use actix_ws::{AggregatedMessage, AggregatedMessageStream, CloseCode, CloseReason};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinSet;
 use uuid::Uuid;
 
-use super::hub::{ConnId, Outbound};
+use super::hub::ConnId;
+use super::outbox::{Notice, Out, Outbox};
 use super::tickets::Identity;
 use crate::db::events;
 use crate::domain::messages::{self as message_domain, parse_body, parse_client_msg_id, parse_emoji};
@@ -123,22 +125,17 @@ struct Conn {
     id: ConnId,
     state: AppState,
     identity: Identity,
-    session: Session,
-    /// Last seq sent per subscribed room.
-    cursors: HashMap<Uuid, i64>,
+    outbox: Arc<Outbox>,
+    subscribed: HashSet<Uuid>,
     typing: HashMap<Uuid, Instant>,
-    replies: mpsc::Sender<String>,
     tasks: JoinSet<()>,
 }
 
-pub async fn run(state: AppState, identity: Identity, session: Session, mut stream: AggregatedMessageStream) {
+pub async fn run(state: AppState, identity: Identity, outbox: Arc<Outbox>, mut stream: AggregatedMessageStream) {
     let id = NEXT_CONN.fetch_add(1, Ordering::Relaxed);
-    let (tx, mut outbound) = mpsc::channel(state.settings.ws_queue_capacity);
-    let (kill_tx, mut kill) = oneshot::channel::<String>();
-    let (replies, mut reply_rx) = mpsc::channel::<String>(256);
     state
         .hub
-        .register(id, identity.user_id, identity.session_id.clone(), tx, kill_tx);
+        .register(id, identity.user_id, identity.session_id.clone(), outbox.clone());
     let shutdown = state.shutdown.clone();
     let heartbeat_every = state.settings.ws_heartbeat;
     let idle_timeout = state.settings.ws_idle_timeout;
@@ -146,71 +143,80 @@ pub async fn run(state: AppState, identity: Identity, session: Session, mut stre
         id,
         state,
         identity,
-        session,
-        cursors: HashMap::new(),
+        outbox,
+        subscribed: HashSet::new(),
         typing: HashMap::new(),
-        replies,
         tasks: JoinSet::new(),
     };
-    let hello = json!({"type": "hello", "user_id": conn.identity.user_id, "connection_id": id.to_string(),
-        "instance": conn.state.settings.instance_id, "heartbeat_s": heartbeat_every.as_secs()});
-    let mut close: Option<CloseReason> = None;
-    if conn.session.text(hello.to_string()).await.is_ok() {
-        let mut heartbeat = tokio::time::interval(heartbeat_every);
-        heartbeat.tick().await;
-        let mut last_seen = Instant::now();
-        close = loop {
-            tokio::select! {
-                msg = stream.recv() => {
-                    last_seen = Instant::now();
-                    match msg {
-                        None => break None,
-                        // Boxed: its database futures are large, and an idle socket should not carry
-                        // their space in its own state machine.
-                        Some(Ok(AggregatedMessage::Text(text))) => Box::pin(conn.client_frame(&text)).await,
-                        Some(Ok(AggregatedMessage::Binary(_))) => conn.send(error_frame(&Value::Null, "invalid", "frames are JSON text")).await,
-                        Some(Ok(AggregatedMessage::Ping(p))) => { let _ = conn.session.pong(&p).await; }
-                        Some(Ok(AggregatedMessage::Pong(_))) => {}
-                        Some(Ok(AggregatedMessage::Close(_))) => break Some(reason(CloseCode::Normal, "bye")),
-                        Some(Err(e)) => {
-                            tracing::debug!(error = %e, "websocket protocol error");
-                            break Some(reason(CloseCode::Size, "protocol error or frame too large"));
-                        }
+    conn.send(
+        json!({"type": "hello", "user_id": conn.identity.user_id, "connection_id": id.to_string(),
+        "instance": conn.state.settings.instance_id, "heartbeat_s": heartbeat_every.as_secs()})
+        .to_string(),
+    );
+    let mut heartbeat = tokio::time::interval(heartbeat_every);
+    heartbeat.tick().await;
+    let mut last_seen = Instant::now();
+    let shutting_down = shutdown.cancelled();
+    tokio::pin!(shutting_down);
+    let close = loop {
+        tokio::select! {
+            msg = stream.recv() => {
+                last_seen = Instant::now();
+                match msg {
+                    None => break None,
+                    // Boxed: its database futures are large, and an idle socket should not carry
+                    // their space in its own state machine.
+                    Some(Ok(AggregatedMessage::Text(text))) => Box::pin(conn.client_frame(&text)).await,
+                    Some(Ok(AggregatedMessage::Binary(_))) => conn.send(error_frame(&Value::Null, "invalid", "frames are JSON text")),
+                    Some(Ok(AggregatedMessage::Ping(p))) => conn.outbox.push(Out::Pong(p)),
+                    Some(Ok(AggregatedMessage::Pong(_))) => {}
+                    Some(Ok(AggregatedMessage::Close(_))) => break Some(reason(CloseCode::Normal, "bye")),
+                    Some(Err(e)) => {
+                        tracing::debug!(error = %e, "websocket protocol error");
+                        break Some(reason(CloseCode::Size, "protocol error or frame too large"));
                     }
-                }
-                out = outbound.recv() => match out {
-                    Some(out) => conn.outbound(out).await,
-                    None => break Some(reason(CloseCode::Again, "reconnect")),
-                },
-                Some(reply) = reply_rx.recv() => conn.send(reply).await,
-                Some(_) = conn.tasks.join_next(), if !conn.tasks.is_empty() => {}
-                why = &mut kill => break Some(reason(CloseCode::Policy, why.as_deref().unwrap_or("closed"))),
-                _ = heartbeat.tick() => {
-                    if last_seen.elapsed() > idle_timeout {
-                        break Some(reason(CloseCode::Policy, "idle timeout"));
-                    }
-                    let grace = conn.state.settings.ws_auth_grace.as_secs() as i64;
-                    if chrono::Utc::now().timestamp() > conn.identity.exp + grace {
-                        break Some(reason(CloseCode::Policy, "credential expired: send an auth frame before it does"));
-                    }
-                    if conn.session.ping(b"").await.is_err() {
-                        break None;
-                    }
-                }
-                _ = shutdown.cancelled() => {
-                    // Let in-flight writes commit and their acks reach the client first.
-                    while conn.tasks.join_next().await.is_some() {}
-                    while let Ok(reply) = reply_rx.try_recv() {
-                        conn.send(reply).await;
-                    }
-                    break Some(reason(CloseCode::Again, "reconnect"));
                 }
             }
-        };
-    }
+            notice = conn.outbox.notice() => match notice {
+                Notice::Kill(why) => break Some(reason(CloseCode::Policy, &why)),
+                Notice::Dropped(room_id) => {
+                    conn.subscribed.remove(&room_id);
+                    conn.state.presence.leave(room_id, conn.id).await;
+                }
+            },
+            Some(_) = conn.tasks.join_next(), if !conn.tasks.is_empty() => {}
+            _ = heartbeat.tick() => {
+                if last_seen.elapsed() > idle_timeout {
+                    break Some(reason(CloseCode::Policy, "idle timeout"));
+                }
+                let grace = conn.state.settings.ws_auth_grace.as_secs() as i64;
+                if chrono::Utc::now().timestamp() > conn.identity.exp + grace {
+                    break Some(reason(CloseCode::Policy, "credential expired: send an auth frame before it does"));
+                }
+                if conn.outbox.is_closed() {
+                    break None;
+                }
+                conn.outbox.push(Out::Ping);
+            }
+            _ = &mut shutting_down => {
+                // Let in-flight writes commit and their acks reach the client first.
+                while conn.tasks.join_next().await.is_some() {}
+                break Some(reason(CloseCode::Again, "reconnect"));
+            }
+        }
+    };
     conn.state.hub.unregister(id);
     conn.state.presence.leave_all(id).await;
-    let _ = conn.session.close(close).await;
+    if let Some(close) = close {
+        if matches!(close.code, CloseCode::Again) {
+            // Queued frames (acks of in-flight writes) go out before the close frame.
+            conn.outbox.push(Out::Close(close));
+        } else {
+            conn.outbox.close(close);
+        }
+    } else {
+        conn.outbox.close(reason(CloseCode::Normal, "closed"));
+    }
 }
 
 fn reason(code: CloseCode, description: &str) -> CloseReason {
@@ -221,39 +227,11 @@ fn reason(code: CloseCode, description: &str) -> CloseReason {
 }
 
 impl Conn {
-    async fn send(&mut self, text: String) {
-        let _ = self.session.text(text).await;
+    fn send(&self, text: String) {
+        self.outbox.text(text);
     }
 
-    async fn outbound(&mut self, out: Outbound) {
-        match out {
-            Outbound::Event(frame) => {
-                let Some(&cursor) = self.cursors.get(&frame.room_id) else {
-                    return;
-                };
-                if frame.seq <= cursor {
-                    return;
-                }
-                if frame.seq > cursor + 1 {
-                    // Defensive: the hub delivers gap-free, but never show a hole to a client.
-                    if !Box::pin(self.replay(frame.room_id, cursor, frame.seq - 1)).await {
-                        return;
-                    }
-                }
-                self.cursors.insert(frame.room_id, frame.seq);
-                let _ = self.session.text(frame.text.clone()).await;
-            }
-            Outbound::Frame(text) => {
-                let _ = self.session.text(text).await;
-            }
-            Outbound::Dropped(room_id) => {
-                self.cursors.remove(&room_id);
-                self.state.presence.leave(room_id, self.id).await;
-            }
-        }
-    }
-
-    /// Sends the log's events in (after, upto] and moves the cursor; false on failure.
+    /// Queues the log's events in (after, upto]; false on failure.
     async fn replay(&mut self, room_id: Uuid, after: i64, upto: i64) -> bool {
         let fetched = async {
             let mut db = self.state.db.get().await.ok()?;
@@ -262,53 +240,39 @@ impl Conn {
         .await;
         let Some(list) = fetched else { return false };
         for e in list {
-            if e.seq > self.cursors.get(&room_id).copied().unwrap_or(i64::MIN) {
-                self.cursors.insert(room_id, e.seq);
-                let _ = self.session.text(e.frame()).await;
-            }
+            self.outbox.text(e.frame());
         }
         true
     }
 
     async fn client_frame(&mut self, text: &str) {
         if text.len() > MAX_FRAME {
-            return self
-                .send(error_frame(&Value::Null, "too_large", "frames are limited to 64 KiB"))
-                .await;
+            return self.send(error_frame(&Value::Null, "too_large", "frames are limited to 64 KiB"));
         }
         let value: Value = match serde_json::from_str(text) {
             Ok(v) => v,
-            Err(e) => {
-                return self
-                    .send(error_frame(&Value::Null, "invalid", &format!("malformed JSON: {e}")))
-                    .await
-            }
+            Err(e) => return self.send(error_frame(&Value::Null, "invalid", &format!("malformed JSON: {e}"))),
         };
         let reference = value.get("ref").cloned().unwrap_or(Value::Null);
         let frame: ClientFrame = match serde_json::from_value(value) {
             Ok(f) => f,
-            Err(e) => {
-                return self
-                    .send(error_frame(&reference, "invalid", &format!("bad frame: {e}")))
-                    .await
-            }
+            Err(e) => return self.send(error_frame(&reference, "invalid", &format!("bad frame: {e}"))),
         };
         match frame {
             ClientFrame::Subscribe { room_id, since, .. } => self.subscribe(&reference, room_id, since).await,
             ClientFrame::Unsubscribe { room_id, .. } => {
-                if self.cursors.remove(&room_id).is_some() {
+                if self.subscribed.remove(&room_id) {
                     self.state.hub.unsubscribe(self.id, room_id);
+                    self.outbox.push(Out::Forget(room_id));
                     self.state.presence.leave(room_id, self.id).await;
                 }
-                self.send(ok_frame(&reference, json!({"room_id": room_id}))).await;
+                self.send(ok_frame(&reference, json!({"room_id": room_id})));
             }
-            ClientFrame::Ping { .. } => self.send(json!({"type": "pong", "ref": reference}).to_string()).await,
+            ClientFrame::Ping { .. } => self.send(json!({"type": "pong", "ref": reference}).to_string()),
             ClientFrame::Auth { token, .. } => self.reauth(&reference, &token).await,
             ClientFrame::Typing { room_id, .. } => {
-                if !self.cursors.contains_key(&room_id) {
-                    return self
-                        .send(error_frame(&reference, "forbidden", "subscribe to the room first"))
-                        .await;
+                if !self.subscribed.contains(&room_id) {
+                    return self.send(error_frame(&reference, "forbidden", "subscribe to the room first"));
                 }
                 let now = Instant::now();
                 let due = self
@@ -321,7 +285,7 @@ impl Conn {
                         json!({"type": "typing", "room_id": room_id, "user_id": self.identity.user_id}).to_string();
                     self.state.bus.publish_ephemeral(room_id, frame.into()).await;
                 }
-                self.send(ok_frame(&reference, json!({"room_id": room_id}))).await;
+                self.send(ok_frame(&reference, json!({"room_id": room_id})));
             }
             other => self.spawn_write(reference, other),
         }
@@ -343,51 +307,53 @@ impl Conn {
             } else {
                 e
             };
-            return self
-                .send(error_frame(reference, ws_code(&e), &e.public_message()))
-                .await;
+            return self.send(error_frame(reference, ws_code(&e), &e.public_message()));
         }
         let head = match self.state.hub.subscribe(self.id, room_id).await {
             Ok(head) => head,
-            Err(e) => return self.send(error_frame(reference, "internal", &e)).await,
+            Err(e) => {
+                self.outbox.push(Out::Forget(room_id));
+                return self.send(error_frame(reference, "internal", &e));
+            }
         };
         let from = since.unwrap_or(head).max(0);
         if head - from > self.state.settings.ws_replay_cap {
-            self.state.hub.unsubscribe(self.id, room_id);
+            self.forget(room_id);
             let frame = json!({"type": "error", "ref": reference, "code": "resync_required", "room_id": room_id,
                 "last_seq": head, "message": format!("more than {} events missed: page GET /v1/rooms/{room_id}/events?after={from}, then subscribe again", self.state.settings.ws_replay_cap)});
-            return self.send(frame.to_string()).await;
+            return self.send(frame.to_string());
         }
-        self.cursors.insert(room_id, from.min(head));
-        self.send(ok_frame(reference, json!({"room_id": room_id, "last_seq": head})))
-            .await;
+        self.send(ok_frame(reference, json!({"room_id": room_id, "last_seq": head})));
         if from < head && !self.replay(room_id, from, head).await {
-            self.cursors.remove(&room_id);
-            self.state.hub.unsubscribe(self.id, room_id);
-            return self
-                .send(error_frame(reference, "internal", "replay failed; subscribe again"))
-                .await;
+            self.forget(room_id);
+            return self.send(error_frame(reference, "internal", "replay failed; subscribe again"));
         }
-        if from > head {
-            self.cursors.insert(room_id, from);
-        }
+        // The hub has been holding the room's live events (seq > head) since it answered.
+        self.outbox.push(Out::Release {
+            room_id,
+            cursor: from.max(head),
+        });
+        self.subscribed.insert(room_id);
         self.state.presence.enter(room_id, self.id, user).await;
+    }
+
+    fn forget(&mut self, room_id: Uuid) {
+        self.subscribed.remove(&room_id);
+        self.state.hub.unsubscribe(self.id, room_id);
+        self.outbox.push(Out::Forget(room_id));
     }
 
     async fn reauth(&mut self, reference: &Value, token: &str) {
         match self.state.verifier.verify(token).await {
             Ok(claims) if claims.sub == self.identity.sub => {
                 self.identity.exp = claims.exp;
-                self.send(ok_frame(reference, json!({"expires_at": claims.exp}))).await;
+                self.send(ok_frame(reference, json!({"expires_at": claims.exp})));
             }
-            _ => {
-                self.send(error_frame(
-                    reference,
-                    "unauthorized",
-                    "token refused (it must be valid and for the same user)",
-                ))
-                .await
-            }
+            _ => self.send(error_frame(
+                reference,
+                "unauthorized",
+                "token refused (it must be valid and for the same user)",
+            )),
         }
     }
 
@@ -395,13 +361,13 @@ impl Conn {
     fn spawn_write(&mut self, reference: Value, frame: ClientFrame) {
         let state = self.state.clone();
         let user = self.identity.user_id;
-        let replies = self.replies.clone();
+        let outbox = self.outbox.clone();
         self.tasks.spawn(async move {
             let reply = match write(&state, user, frame).await {
                 Ok(fields) => ok_frame(&reference, fields),
                 Err(e) => error_frame(&reference, ws_code(&e), &e.public_message()),
             };
-            let _ = replies.send(reply).await;
+            outbox.text(reply);
         });
     }
 }

@@ -1,0 +1,497 @@
+//! A connection's outbound side: one queue, read directly by the HTTP response body that
+//! actix-http writes to the socket.
+//!
+//! The hub pushes events and ephemeral frames; the session pushes replies, replays and
+//! control frames. Nothing sits between the queue and the socket: a delivery costs one
+//! push and one wake of the connection's dispatcher, and whatever queued meanwhile goes out
+//! in one write. The body keeps each room's gate (the last seq written), so every
+//! subscriber gets a room's events once each, in order, after `since`:
+//! - at subscribe time the hub pushes `Hold` before answering its cursor C and then
+//!   delivers every event after C; the body holds those while the session replays the log
+//!   up to C, and `Release` (queued after the replay) lets them through the gate;
+//! - a hole in the sequence would mean the hub broke its promise: the body closes the
+//!   socket so that the client resumes with `since` rather than missing an event.
+//!
+//! The session side gets the rare notices (a room was dropped, the connection was killed)
+//! through the same shared struct, so an idle socket carries no channels.
+
+use std::collections::{HashMap, VecDeque};
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
+
+use actix_http::ws::{CloseCode, CloseReason, OpCode, Parser};
+use actix_web::body::{BodySize, BoxBody, MessageBody};
+use actix_web::web::{Bytes, BytesMut};
+use bytestring::ByteString;
+use futures_util::task::AtomicWaker;
+use uuid::Uuid;
+
+use super::hub::EventFrame;
+
+/// Most frames one poll of the body turns into bytes, so one socket cannot hog the worker.
+const FRAMES_PER_POLL: usize = 256;
+/// Most events held for one room while its replay runs (the replay itself is capped).
+const MAX_HELD: usize = 4096;
+
+#[derive(Debug)]
+pub enum Out {
+    /// A log event, shared by every subscriber.
+    Event(Arc<EventFrame>),
+    /// A frame outside the log (typing, presence, read) for a subscribed room.
+    Ephemeral(Uuid, ByteString),
+    /// A reply or a replayed event from the session.
+    Text(ByteString),
+    Ping,
+    Pong(Bytes),
+    /// The connection subscribed: hold the room's events until `Release`.
+    Hold(Uuid),
+    /// The replay is written: deliver the room's events after `cursor`.
+    Release {
+        room_id: Uuid,
+        cursor: i64,
+    },
+    /// Stop delivering the room.
+    Forget(Uuid),
+    Close(CloseReason),
+}
+
+/// Something the session must act on.
+#[derive(Debug, PartialEq)]
+pub enum Notice {
+    /// The hub stopped delivering this room (the member left or was kicked).
+    Dropped(Uuid),
+    /// Close the connection with this reason.
+    Kill(String),
+}
+
+#[derive(Debug, PartialEq)]
+pub enum PushError {
+    Full,
+    Closed,
+}
+
+#[derive(Default)]
+struct SessionInbox {
+    dropped: Vec<Uuid>,
+    kill: Option<String>,
+}
+
+#[derive(Default)]
+struct Queue {
+    items: VecDeque<Out>,
+    /// Queued items offered by the hub (events and ephemeral frames): what the capacity
+    /// bounds. Replies and replays are bounded by the session itself.
+    offered: usize,
+}
+
+fn offered(out: &Out) -> bool {
+    matches!(out, Out::Event(_) | Out::Ephemeral(..))
+}
+
+pub struct Outbox {
+    queue: Mutex<Queue>,
+    body_waker: AtomicWaker,
+    inbox: Mutex<SessionInbox>,
+    session_waker: AtomicWaker,
+    /// The body is gone (the socket closed): pushes are pointless.
+    closed: AtomicBool,
+    capacity: usize,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding one of these locks leaves plain data behind: keep going.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Outbox {
+    pub fn new(capacity: usize) -> Arc<Self> {
+        Arc::new(Self {
+            queue: Mutex::new(Queue::default()),
+            body_waker: AtomicWaker::new(),
+            inbox: Mutex::new(SessionInbox::default()),
+            session_waker: AtomicWaker::new(),
+            closed: AtomicBool::new(false),
+            capacity,
+        })
+    }
+
+    /// For the hub's events and ephemeral frames: refuses when the client has fallen
+    /// `capacity` of them behind.
+    pub fn offer(&self, out: Out) -> Result<(), PushError> {
+        if self.closed.load(Ordering::Relaxed) {
+            return Err(PushError::Closed);
+        }
+        {
+            let mut queue = lock(&self.queue);
+            if queue.offered >= self.capacity {
+                return Err(PushError::Full);
+            }
+            queue.offered += usize::from(offered(&out));
+            queue.items.push_back(out);
+        }
+        self.body_waker.wake();
+        Ok(())
+    }
+
+    /// For the session and for control frames: never refused for being full.
+    pub fn push(&self, out: Out) {
+        if self.closed.load(Ordering::Relaxed) {
+            return;
+        }
+        {
+            let mut queue = lock(&self.queue);
+            queue.offered += usize::from(offered(&out));
+            queue.items.push_back(out);
+        }
+        self.body_waker.wake();
+    }
+
+    pub fn text(&self, text: impl Into<ByteString>) {
+        self.push(Out::Text(text.into()));
+    }
+
+    /// Drops what is still queued and sends a close frame next.
+    pub fn close(&self, reason: CloseReason) {
+        {
+            let mut queue = lock(&self.queue);
+            *queue = Queue::default();
+            queue.items.push_back(Out::Close(reason));
+        }
+        self.body_waker.wake();
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Relaxed)
+    }
+
+    pub fn notify_dropped(&self, room_id: Uuid) {
+        lock(&self.inbox).dropped.push(room_id);
+        self.session_waker.wake();
+    }
+
+    pub fn notify_kill(&self, reason: &str) {
+        lock(&self.inbox).kill.get_or_insert_with(|| reason.to_owned());
+        self.session_waker.wake();
+    }
+
+    pub fn poll_notice(&self, cx: &mut Context<'_>) -> Poll<Notice> {
+        self.session_waker.register(cx.waker());
+        let mut inbox = lock(&self.inbox);
+        if let Some(reason) = inbox.kill.take() {
+            return Poll::Ready(Notice::Kill(reason));
+        }
+        match inbox.dropped.pop() {
+            Some(room_id) => Poll::Ready(Notice::Dropped(room_id)),
+            None => Poll::Pending,
+        }
+    }
+
+    pub async fn notice(&self) -> Notice {
+        std::future::poll_fn(|cx| self.poll_notice(cx)).await
+    }
+}
+
+enum Gate {
+    /// Subscribed, replay running: events wait here.
+    Holding(Vec<Arc<EventFrame>>),
+    /// The last seq written.
+    Live(i64),
+}
+
+/// The WebSocket response body: frames from the outbox, encoded for the wire.
+pub struct OutboxBody {
+    outbox: Arc<Outbox>,
+    gates: HashMap<Uuid, Gate>,
+    batch: Vec<Out>,
+    buf: BytesMut,
+    done: bool,
+    /// actix-ws's own body, never polled: dropping it is how its message stream learns
+    /// that the connection closed, so it lives exactly as long as this one.
+    _upgrade: BoxBody,
+}
+
+impl OutboxBody {
+    pub fn new(outbox: Arc<Outbox>, upgrade: BoxBody) -> Self {
+        Self {
+            outbox,
+            gates: HashMap::new(),
+            batch: Vec::new(),
+            buf: BytesMut::new(),
+            done: false,
+            _upgrade: upgrade,
+        }
+    }
+
+    fn write_text(&mut self, text: &[u8]) {
+        Parser::write_message(&mut self.buf, text, OpCode::Text, true, false);
+    }
+
+    /// Writes an event if it is the room's next; false when the socket must close.
+    fn deliver(&mut self, frame: &EventFrame) -> bool {
+        let Some(Gate::Live(last)) = self.gates.get_mut(&frame.room_id) else {
+            return true;
+        };
+        if frame.seq <= *last {
+            return true;
+        }
+        if frame.seq > *last + 1 {
+            return false;
+        }
+        *last = frame.seq;
+        Parser::write_message(&mut self.buf, frame.text.as_bytes(), OpCode::Text, true, false);
+        true
+    }
+
+    fn apply(&mut self, out: Out) -> bool {
+        match out {
+            Out::Event(frame) => {
+                if let Some(Gate::Holding(held)) = self.gates.get_mut(&frame.room_id) {
+                    if held.len() >= MAX_HELD {
+                        return false;
+                    }
+                    held.push(frame);
+                    return true;
+                }
+                self.deliver(&frame)
+            }
+            Out::Ephemeral(room_id, text) => {
+                if self.gates.contains_key(&room_id) {
+                    self.write_text(text.as_bytes());
+                }
+                true
+            }
+            Out::Text(text) => {
+                self.write_text(text.as_bytes());
+                true
+            }
+            Out::Ping => {
+                Parser::write_message(&mut self.buf, b"", OpCode::Ping, true, false);
+                true
+            }
+            Out::Pong(payload) => {
+                Parser::write_message(&mut self.buf, payload, OpCode::Pong, true, false);
+                true
+            }
+            Out::Hold(room_id) => {
+                self.gates.insert(room_id, Gate::Holding(Vec::new()));
+                true
+            }
+            Out::Release { room_id, cursor } => {
+                let held = match self.gates.insert(room_id, Gate::Live(cursor)) {
+                    Some(Gate::Holding(held)) => held,
+                    _ => Vec::new(),
+                };
+                held.iter().all(|frame| self.deliver(frame))
+            }
+            Out::Forget(room_id) => {
+                self.gates.remove(&room_id);
+                true
+            }
+            Out::Close(reason) => {
+                Parser::write_close(&mut self.buf, Some(reason), false);
+                self.done = true;
+                true
+            }
+        }
+    }
+}
+
+impl MessageBody for OutboxBody {
+    type Error = Infallible;
+
+    fn size(&self) -> BodySize {
+        BodySize::Stream
+    }
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, Self::Error>>> {
+        let this = &mut *self;
+        if !this.done {
+            this.outbox.body_waker.register(cx.waker());
+            {
+                let mut queue = lock(&this.outbox.queue);
+                let n = queue.items.len().min(FRAMES_PER_POLL);
+                this.batch.extend(queue.items.drain(..n));
+                queue.offered -= this.batch.iter().filter(|out| offered(out)).count();
+                if !queue.items.is_empty() {
+                    cx.waker().wake_by_ref();
+                }
+            }
+            let mut batch = std::mem::take(&mut this.batch);
+            for out in batch.drain(..) {
+                if this.done {
+                    break;
+                }
+                if !this.apply(out) {
+                    // The socket would show a hole or hold too much: close it, the client
+                    // resumes with `since`.
+                    Parser::write_close(
+                        &mut this.buf,
+                        Some(CloseReason {
+                            code: CloseCode::Again,
+                            description: Some("resync: reconnect with since".into()),
+                        }),
+                        false,
+                    );
+                    this.done = true;
+                }
+            }
+            this.batch = batch;
+        }
+        if !this.buf.is_empty() {
+            return Poll::Ready(Some(Ok(this.buf.split().freeze())));
+        }
+        if this.done {
+            this.outbox.closed.store(true, Ordering::Relaxed);
+            return Poll::Ready(None);
+        }
+        Poll::Pending
+    }
+}
+
+impl Drop for OutboxBody {
+    fn drop(&mut self) {
+        self.outbox.closed.store(true, Ordering::Relaxed);
+        *lock(&self.outbox.queue) = Queue::default();
+        // The session may be waiting on a notice: let it see the socket is gone.
+        self.outbox.session_waker.wake();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(room_id: Uuid, seq: i64) -> Out {
+        Out::Event(Arc::new(EventFrame {
+            room_id,
+            seq,
+            left_user: None,
+            text: format!("e{seq}").into(),
+        }))
+    }
+
+    /// The text payloads of the (unmasked, short) frames in `bytes`.
+    fn texts(mut bytes: &[u8]) -> Vec<String> {
+        let mut out = Vec::new();
+        while bytes.len() >= 2 {
+            let len = (bytes[1] & 0x7f) as usize;
+            if bytes[0] & 0x0f == 0x1 {
+                out.push(String::from_utf8(bytes[2..2 + len].to_vec()).unwrap());
+            } else {
+                out.push(format!("op{}", bytes[0] & 0x0f));
+            }
+            bytes = &bytes[2 + len..];
+        }
+        out
+    }
+
+    fn drain(body: &mut OutboxBody) -> Vec<String> {
+        let waker = futures_util::task::noop_waker();
+        let mut cx = Context::from_waker(&waker);
+        let mut all = Vec::new();
+        while let Poll::Ready(Some(Ok(bytes))) = Pin::new(&mut *body).poll_next(&mut cx) {
+            all.extend(texts(&bytes));
+        }
+        all
+    }
+
+    #[test]
+    fn held_events_follow_the_replay_once_each_in_order() {
+        let room = Uuid::now_v7();
+        let outbox = Outbox::new(100);
+        let mut body = OutboxBody::new(outbox.clone(), BoxBody::new(()));
+        // The hub answered cursor 3 and then delivered 4 and 5 while the session replayed 2..=3.
+        outbox.push(Out::Hold(room));
+        outbox.offer(event(room, 4)).unwrap();
+        outbox.offer(event(room, 5)).unwrap();
+        outbox.text("e2");
+        outbox.text("e3");
+        outbox.push(Out::Release {
+            room_id: room,
+            cursor: 3,
+        });
+        outbox.offer(event(room, 5)).unwrap();
+        outbox.offer(event(room, 6)).unwrap();
+        assert_eq!(drain(&mut body), ["e2", "e3", "e4", "e5", "e6"]);
+    }
+
+    #[test]
+    fn a_hole_closes_the_socket_instead_of_skipping() {
+        let room = Uuid::now_v7();
+        let outbox = Outbox::new(100);
+        let mut body = OutboxBody::new(outbox.clone(), BoxBody::new(()));
+        outbox.push(Out::Hold(room));
+        outbox.push(Out::Release {
+            room_id: room,
+            cursor: 1,
+        });
+        outbox.offer(event(room, 2)).unwrap();
+        outbox.offer(event(room, 4)).unwrap();
+        outbox.offer(event(room, 3)).unwrap();
+        let frames = drain(&mut body);
+        assert_eq!(frames, ["e2", "op8"], "event 4 must not be shown before 3");
+        assert!(outbox.is_closed());
+        assert_eq!(outbox.offer(event(room, 5)), Err(PushError::Closed));
+    }
+
+    #[test]
+    fn a_full_queue_refuses_the_hub_and_close_jumps_the_queue() {
+        let room = Uuid::now_v7();
+        let outbox = Outbox::new(2);
+        let mut body = OutboxBody::new(outbox.clone(), BoxBody::new(()));
+        outbox.push(Out::Hold(room));
+        outbox.push(Out::Release {
+            room_id: room,
+            cursor: 0,
+        });
+        outbox.offer(event(room, 1)).unwrap();
+        outbox.offer(event(room, 2)).unwrap();
+        assert_eq!(outbox.offer(event(room, 3)), Err(PushError::Full));
+        outbox.close(CloseReason {
+            code: CloseCode::Policy,
+            description: Some("overflow".into()),
+        });
+        assert_eq!(drain(&mut body), ["op8"]);
+    }
+
+    #[test]
+    fn a_long_replay_does_not_count_against_the_hubs_capacity() {
+        let room = Uuid::now_v7();
+        let outbox = Outbox::new(2);
+        let mut body = OutboxBody::new(outbox.clone(), BoxBody::new(()));
+        outbox.push(Out::Hold(room));
+        for seq in 1..=10 {
+            outbox.text(format!("e{seq}"));
+        }
+        outbox.push(Out::Release { room_id: room, cursor: 10 });
+        outbox.offer(Out::Ephemeral(room, "presence".into())).unwrap();
+        outbox.offer(event(room, 11)).unwrap();
+        assert_eq!(outbox.offer(event(room, 12)), Err(PushError::Full));
+        let frames = drain(&mut body);
+        assert_eq!(frames.len(), 12);
+        assert_eq!(frames[10..], ["presence", "e11"]);
+        outbox.offer(event(room, 12)).unwrap();
+        assert_eq!(drain(&mut body), ["e12"]);
+    }
+
+    #[test]
+    fn forgotten_rooms_and_unsubscribed_ephemerals_are_not_written() {
+        let room = Uuid::now_v7();
+        let outbox = Outbox::new(100);
+        let mut body = OutboxBody::new(outbox.clone(), BoxBody::new(()));
+        outbox.push(Out::Ephemeral(room, "typing".into()));
+        outbox.push(Out::Hold(room));
+        outbox.push(Out::Release {
+            room_id: room,
+            cursor: 0,
+        });
+        outbox.push(Out::Ephemeral(room, "typing".into()));
+        outbox.offer(event(room, 1)).unwrap();
+        outbox.push(Out::Forget(room));
+        outbox.offer(event(room, 2)).unwrap();
+        assert_eq!(drain(&mut body), ["typing", "e1"]);
+    }
+}
