@@ -41,14 +41,15 @@ room=$(psql -w "$DATABASE_URL" -Atc "SELECT room_id FROM messages GROUP BY room_
 psql -w "$DATABASE_URL" -Atc "EXPLAIN ANALYZE SELECT * FROM messages WHERE room_id = '$room' AND seq < 5000 ORDER BY seq DESC LIMIT 50" | sed 's/^/  /'
 
 echo "# chat 10: 1,000 clients, 100 rooms of 10, one sender per room, over two instances"
-for rate in ${BENCH_RATES:-3600 8000}; do
+# 10,000 offered is above what this machine sustains: the acked rate is the ceiling.
+for rate in ${BENCH_RATES:-3600 10000}; do
   $gen chat $urls clients=1000 rooms=100 rate=$rate duration=$dur
 done
 echo "# chat 10, bursty (bursts of 10)"
 $gen chat $urls clients=1000 rooms=100 rate=${BENCH_BURSTY_RATE:-3600} duration=$dur bursty=true
 if [ "${BENCH_RAMP:-1}" = 1 ]; then
   echo "# ramp: highest rate with p99 delivery <= 100 ms and nothing lost"
-  $gen ramp $urls clients=1000 rooms=100 duration=$dur start=${BENCH_RAMP_START:-2000} step=${BENCH_RAMP_STEP:-1000} max=20000
+  $gen ramp $urls clients=1000 rooms=100 duration=$dur start=${BENCH_RAMP_START:-3000} step=${BENCH_RAMP_STEP:-300} max=20000
 fi
 echo "# idle sockets on one instance"
 $gen connections urls=http://127.0.0.1:8082 count=${BENCH_SOCKETS:-19000} pid="${pids[1]}"

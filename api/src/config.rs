@@ -170,7 +170,7 @@ impl Settings {
             send_rate_per_sec: parsed(env, "SEND_RATE_PER_SEC", 50)?,
             batch_max: parsed(env, "BATCH_MAX", 256)?,
             batch_lanes: parsed(env, "BATCH_LANES", 1)?,
-            batch_window: Duration::from_millis(parsed(env, "BATCH_WINDOW_MS", 2)?),
+            batch_window: Duration::from_millis(parsed(env, "BATCH_WINDOW_MS", 5)?),
             http_workers: parsed(
                 env,
                 "HTTP_WORKERS",

@@ -466,7 +466,10 @@ mod tests {
         for seq in 1..=10 {
             outbox.text(format!("e{seq}"));
         }
-        outbox.push(Out::Release { room_id: room, cursor: 10 });
+        outbox.push(Out::Release {
+            room_id: room,
+            cursor: 10,
+        });
         outbox.offer(Out::Ephemeral(room, "presence".into())).unwrap();
         outbox.offer(event(room, 11)).unwrap();
         assert_eq!(outbox.offer(event(room, 12)), Err(PushError::Full));
