@@ -290,11 +290,12 @@ async function chatScenario(base) {
   });
 
   await step("alice sees bob typing", async () => {
-    // The API forwards at most one typing frame per 2 s per connection: start clear of the
-    // frame bob's last message sent, and type for long enough to send another.
-    await b.waitForTimeout(2100);
-    await tid(b, "composer-input").pressSequentially("I am typing a long reply", { delay: 110 });
+    // The API forwards at most one typing frame per 2 s per connection and the composer sends
+    // one per 2.5 s: typing for ~4 s sends a frame the API forwards, whenever bob's last
+    // one was. Wait for the indicator while the keys are still being pressed.
+    const typing = tid(b, "composer-input").pressSequentially("I am typing a rather long reply", { delay: 130 });
     await a.locator('[data-testid="typing-indicator"]', { hasText: "typing" }).waitFor();
+    await typing;
     await tid(b, "composer-input").fill("");
     await shot(a, "04-room-alice");
     await shot(b, "05-room-bob");
@@ -331,7 +332,11 @@ async function chatScenario(base) {
       await waitLive(b);
     }
     for (const text of missed) await messageByText(b, text).waitFor();
-    await b.waitForTimeout(1500); // let any duplicate show up before counting
+    // A room's events reach a socket in order: once a later message is shown, any duplicate
+    // of the missed ones from the resume would already be on the page.
+    const marker = `after resume ${run}`;
+    await send(a, marker);
+    await messageByText(b, marker).waitFor();
     for (const text of missed) {
       const n = await countExact(b, text);
       if (n !== 1) throw new Error(`"${text}" shown ${n} times on the reconnected page`);

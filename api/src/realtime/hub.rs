@@ -98,9 +98,6 @@ enum Command {
     WatchedRooms(oneshot::Sender<Vec<Uuid>>),
     ResyncAll,
     Control(Control),
-    CloseAll {
-        reason: String,
-    },
     Stats(oneshot::Sender<HubStats>),
 }
 
@@ -161,12 +158,6 @@ impl HubHandle {
 
     pub fn resync_all(&self) {
         self.send(Command::ResyncAll);
-    }
-
-    pub fn close_all(&self, reason: &str) {
-        self.send(Command::CloseAll {
-            reason: reason.to_owned(),
-        });
     }
 
     pub async fn stats(&self) -> Option<HubStats> {
@@ -347,12 +338,6 @@ impl Hub {
                 };
                 for conn in victims {
                     self.kill(conn, reason);
-                }
-            }
-            Command::CloseAll { reason } => {
-                let all: Vec<ConnId> = self.conns.keys().copied().collect();
-                for conn in all {
-                    self.kill(conn, &reason);
                 }
             }
             Command::Stats(reply) => {

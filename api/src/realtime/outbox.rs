@@ -119,7 +119,9 @@ impl Outbox {
     }
 
     /// For the hub's events and ephemeral frames: refuses when the client has fallen
-    /// `capacity` of them behind.
+    /// `capacity` of them behind, and then drops the backlog too: the hub closes such a
+    /// connection and its client resumes with `since`, so the close frame should not wait
+    /// behind frames the client will get again anyway.
     pub fn offer(&self, out: Out) -> Result<(), PushError> {
         if self.closed.load(Ordering::Relaxed) {
             return Err(PushError::Closed);
@@ -127,6 +129,7 @@ impl Outbox {
         {
             let mut queue = lock(&self.queue);
             if queue.offered >= self.capacity {
+                *queue = Queue::default();
                 return Err(PushError::Full);
             }
             queue.offered += usize::from(offered(&out));
@@ -151,16 +154,6 @@ impl Outbox {
 
     pub fn text(&self, text: impl Into<ByteString>) {
         self.push(Out::Text(text.into()));
-    }
-
-    /// Drops what is still queued and sends a close frame next.
-    pub fn close(&self, reason: CloseReason) {
-        {
-            let mut queue = lock(&self.queue);
-            *queue = Queue::default();
-            queue.items.push_back(Out::Close(reason));
-        }
-        self.body_waker.wake();
     }
 
     pub fn is_closed(&self) -> bool {
@@ -229,34 +222,19 @@ impl OutboxBody {
         Parser::write_message(&mut self.buf, text, OpCode::Text, true, false);
     }
 
-    /// Writes an event if it is the room's next; false when the socket must close.
-    fn deliver(&mut self, frame: &EventFrame) -> bool {
-        let Some(Gate::Live(last)) = self.gates.get_mut(&frame.room_id) else {
-            return true;
-        };
-        if frame.seq <= *last {
-            return true;
-        }
-        if frame.seq > *last + 1 {
-            return false;
-        }
-        *last = frame.seq;
-        Parser::write_message(&mut self.buf, frame.text.as_bytes(), OpCode::Text, true, false);
-        true
-    }
-
+    /// Applies one queued item; false when the socket must close (it would show a hole in
+    /// a room's sequence, or hold too much during a replay).
     fn apply(&mut self, out: Out) -> bool {
         match out {
-            Out::Event(frame) => {
-                if let Some(Gate::Holding(held)) = self.gates.get_mut(&frame.room_id) {
-                    if held.len() >= MAX_HELD {
-                        return false;
-                    }
+            Out::Event(frame) => match self.gates.get_mut(&frame.room_id) {
+                Some(Gate::Live(last)) => pass_gate(&mut self.buf, last, &frame),
+                Some(Gate::Holding(held)) if held.len() < MAX_HELD => {
                     held.push(frame);
-                    return true;
+                    true
                 }
-                self.deliver(&frame)
-            }
+                Some(Gate::Holding(_)) => false,
+                None => true,
+            },
             Out::Ephemeral(room_id, text) => {
                 if self.gates.contains_key(&room_id) {
                     self.write_text(text.as_bytes());
@@ -280,11 +258,14 @@ impl OutboxBody {
                 true
             }
             Out::Release { room_id, cursor } => {
-                let held = match self.gates.insert(room_id, Gate::Live(cursor)) {
-                    Some(Gate::Holding(held)) => held,
-                    _ => Vec::new(),
-                };
-                held.iter().all(|frame| self.deliver(frame))
+                let mut last = cursor;
+                if let Some(Gate::Holding(held)) = self.gates.remove(&room_id) {
+                    if !held.iter().all(|frame| pass_gate(&mut self.buf, &mut last, frame)) {
+                        return false;
+                    }
+                }
+                self.gates.insert(room_id, Gate::Live(last));
+                true
             }
             Out::Forget(room_id) => {
                 self.gates.remove(&room_id);
@@ -297,6 +278,20 @@ impl OutboxBody {
             }
         }
     }
+}
+
+/// Writes the event if it is the room's next after `last`; skips one already written;
+/// false on a hole.
+fn pass_gate(buf: &mut BytesMut, last: &mut i64, frame: &EventFrame) -> bool {
+    if frame.seq <= *last {
+        return true;
+    }
+    if frame.seq > *last + 1 {
+        return false;
+    }
+    *last = frame.seq;
+    Parser::write_message(buf, frame.text.as_bytes(), OpCode::Text, true, false);
+    true
 }
 
 impl MessageBody for OutboxBody {
@@ -325,17 +320,10 @@ impl MessageBody for OutboxBody {
                     break;
                 }
                 if !this.apply(out) {
-                    // The socket would show a hole or hold too much: close it, the client
-                    // resumes with `since`.
-                    Parser::write_close(
-                        &mut this.buf,
-                        Some(CloseReason {
-                            code: CloseCode::Again,
-                            description: Some("resync: reconnect with since".into()),
-                        }),
-                        false,
-                    );
-                    this.done = true;
+                    this.apply(Out::Close(CloseReason {
+                        code: CloseCode::Again,
+                        description: Some("resync: reconnect with since".into()),
+                    }));
                 }
             }
             this.batch = batch;
@@ -388,6 +376,12 @@ mod tests {
         out
     }
 
+    fn fixture(capacity: usize) -> (Uuid, Arc<Outbox>, OutboxBody) {
+        let outbox = Outbox::new(capacity);
+        let body = OutboxBody::new(outbox.clone(), BoxBody::new(()));
+        (Uuid::now_v7(), outbox, body)
+    }
+
     fn drain(body: &mut OutboxBody) -> Vec<String> {
         let waker = futures_util::task::noop_waker();
         let mut cx = Context::from_waker(&waker);
@@ -400,9 +394,7 @@ mod tests {
 
     #[test]
     fn held_events_follow_the_replay_once_each_in_order() {
-        let room = Uuid::now_v7();
-        let outbox = Outbox::new(100);
-        let mut body = OutboxBody::new(outbox.clone(), BoxBody::new(()));
+        let (room, outbox, mut body) = fixture(100);
         // The hub answered cursor 3 and then delivered 4 and 5 while the session replayed 2..=3.
         outbox.push(Out::Hold(room));
         outbox.offer(event(room, 4)).unwrap();
@@ -420,9 +412,7 @@ mod tests {
 
     #[test]
     fn a_hole_closes_the_socket_instead_of_skipping() {
-        let room = Uuid::now_v7();
-        let outbox = Outbox::new(100);
-        let mut body = OutboxBody::new(outbox.clone(), BoxBody::new(()));
+        let (room, outbox, mut body) = fixture(100);
         outbox.push(Out::Hold(room));
         outbox.push(Out::Release {
             room_id: room,
@@ -438,10 +428,8 @@ mod tests {
     }
 
     #[test]
-    fn a_full_queue_refuses_the_hub_and_close_jumps_the_queue() {
-        let room = Uuid::now_v7();
-        let outbox = Outbox::new(2);
-        let mut body = OutboxBody::new(outbox.clone(), BoxBody::new(()));
+    fn a_full_queue_refuses_the_hub_and_drops_the_backlog_before_the_close() {
+        let (room, outbox, mut body) = fixture(2);
         outbox.push(Out::Hold(room));
         outbox.push(Out::Release {
             room_id: room,
@@ -450,18 +438,16 @@ mod tests {
         outbox.offer(event(room, 1)).unwrap();
         outbox.offer(event(room, 2)).unwrap();
         assert_eq!(outbox.offer(event(room, 3)), Err(PushError::Full));
-        outbox.close(CloseReason {
+        outbox.push(Out::Close(CloseReason {
             code: CloseCode::Policy,
             description: Some("overflow".into()),
-        });
+        }));
         assert_eq!(drain(&mut body), ["op8"]);
     }
 
     #[test]
     fn a_long_replay_does_not_count_against_the_hubs_capacity() {
-        let room = Uuid::now_v7();
-        let outbox = Outbox::new(2);
-        let mut body = OutboxBody::new(outbox.clone(), BoxBody::new(()));
+        let (room, outbox, mut body) = fixture(2);
         outbox.push(Out::Hold(room));
         for seq in 1..=10 {
             outbox.text(format!("e{seq}"));
@@ -472,19 +458,20 @@ mod tests {
         });
         outbox.offer(Out::Ephemeral(room, "presence".into())).unwrap();
         outbox.offer(event(room, 11)).unwrap();
-        assert_eq!(outbox.offer(event(room, 12)), Err(PushError::Full));
         let frames = drain(&mut body);
         assert_eq!(frames.len(), 12);
         assert_eq!(frames[10..], ["presence", "e11"]);
         outbox.offer(event(room, 12)).unwrap();
         assert_eq!(drain(&mut body), ["e12"]);
+        // The hub's own frames are still bounded.
+        outbox.offer(event(room, 13)).unwrap();
+        outbox.offer(event(room, 14)).unwrap();
+        assert_eq!(outbox.offer(event(room, 15)), Err(PushError::Full));
     }
 
     #[test]
     fn forgotten_rooms_and_unsubscribed_ephemerals_are_not_written() {
-        let room = Uuid::now_v7();
-        let outbox = Outbox::new(100);
-        let mut body = OutboxBody::new(outbox.clone(), BoxBody::new(()));
+        let (room, outbox, mut body) = fixture(100);
         outbox.push(Out::Ephemeral(room, "typing".into()));
         outbox.push(Out::Hold(room));
         outbox.push(Out::Release {

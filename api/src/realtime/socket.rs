@@ -207,16 +207,10 @@ pub async fn run(state: AppState, identity: Identity, outbox: Arc<Outbox>, mut s
     };
     conn.state.hub.unregister(id);
     conn.state.presence.leave_all(id).await;
-    if let Some(close) = close {
-        if matches!(close.code, CloseCode::Again) {
-            // Queued frames (acks of in-flight writes) go out before the close frame.
-            conn.outbox.push(Out::Close(close));
-        } else {
-            conn.outbox.close(close);
-        }
-    } else {
-        conn.outbox.close(reason(CloseCode::Normal, "closed"));
-    }
+    // Queued frames (acks of in-flight writes) go out before the close frame; an overflow
+    // has already dropped its backlog.
+    let close = close.unwrap_or_else(|| reason(CloseCode::Normal, "closed"));
+    conn.outbox.push(Out::Close(close));
 }
 
 fn reason(code: CloseCode, description: &str) -> CloseReason {

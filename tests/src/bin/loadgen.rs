@@ -91,6 +91,31 @@ async fn dev_token(http: &reqwest::Client, url: &str, user: &str) -> String {
     res["token"].as_str().unwrap().to_owned()
 }
 
+/// Creates a public room and answers its id.
+async fn create_room(http: &reqwest::Client, url: &str, token: &str, name: &str) -> String {
+    let room: Value = http
+        .post(format!("{url}/v1/rooms"))
+        .bearer_auth(token)
+        .json(&json!({"name": name, "kind": "public"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    room["id"].as_str().unwrap().to_owned()
+}
+
+async fn join(http: &reqwest::Client, url: &str, room: &str, token: &str) {
+    let res = http
+        .post(format!("{url}/v1/rooms/{room}/join"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "join: {}", res.status());
+}
+
 /// CPU seconds used so far by processes with these names (and by this process).
 fn cpu_seconds() -> HashMap<String, f64> {
     let mut out: HashMap<String, f64> = HashMap::new();
@@ -189,18 +214,7 @@ async fn chat(urls: &[String], o: &Opts, rate: f64) -> Value {
         .await;
     let mut room_ids = Vec::new();
     for r in 0..rooms {
-        let owner = &tokens[r * members];
-        let room: Value = http
-            .post(format!("{}/v1/rooms", urls[0]))
-            .bearer_auth(owner)
-            .json(&json!({"name": format!("load {r}"), "kind": "public"}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        room_ids.push(room["id"].as_str().unwrap().to_owned());
+        room_ids.push(create_room(&http, &urls[0], &tokens[r * members], &format!("load {r}")).await);
     }
     futures_util::stream::iter(0..clients)
         .filter(|i| std::future::ready(i % members != 0))
@@ -211,13 +225,7 @@ async fn chat(urls: &[String], o: &Opts, rate: f64) -> Value {
                 tokens[i].clone(),
                 room_ids[i / members].clone(),
             );
-            async move {
-                http.post(format!("{url}/v1/rooms/{room}/join"))
-                    .bearer_auth(token)
-                    .send()
-                    .await
-                    .unwrap()
-            }
+            async move { join(&http, &url, &room, &token).await }
         })
         .buffer_unordered(64)
         .collect::<Vec<_>>()
@@ -531,23 +539,9 @@ async fn rest(url: &str, o: &Opts) -> Value {
     for i in 0..concurrency {
         tokens.push(dev_token(&http, url, &format!("lg-rest-{i}")).await);
     }
-    let room: Value = http
-        .post(format!("{url}/v1/rooms"))
-        .bearer_auth(&tokens[0])
-        .json(&json!({"name": "rest bench", "kind": "public"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let room = room["id"].as_str().unwrap().to_owned();
+    let room = create_room(&http, url, &tokens[0], "rest bench").await;
     for t in &tokens[1..] {
-        http.post(format!("{url}/v1/rooms/{room}/join"))
-            .bearer_auth(t)
-            .send()
-            .await
-            .unwrap();
+        join(&http, url, &room, t).await;
     }
     let run_phase = |paging: bool| {
         let (http, tokens, room, url) = (http.clone(), tokens.clone(), room.clone(), url.to_owned());
