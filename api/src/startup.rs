@@ -107,6 +107,7 @@ impl Application {
         let poster = Poster::start(
             db.clone(),
             bus.clone(),
+            limiter,
             settings.batch_lanes,
             settings.batch_max,
             settings.batch_window,
@@ -125,7 +126,6 @@ impl Application {
             poster,
             presence,
             tickets,
-            limiter,
             metrics: Arc::new(Metrics::default()),
             shutdown: CancellationToken::new(),
         };

@@ -12,7 +12,6 @@ use crate::domain::posting::Poster;
 use crate::metrics::Metrics;
 use crate::realtime::bus::Bus;
 use crate::realtime::hub::HubHandle;
-use crate::realtime::limits::RateLimiter;
 use crate::realtime::presence::Presence;
 use crate::realtime::tickets::Tickets;
 
@@ -31,7 +30,6 @@ pub struct AppState {
     pub poster: Poster,
     pub presence: Presence,
     pub tickets: Tickets,
-    pub limiter: RateLimiter,
     pub metrics: Arc<Metrics>,
     /// Cancelled on SIGTERM/SIGINT: sockets finish in-flight writes and close with "reconnect".
     pub shutdown: CancellationToken,

@@ -493,3 +493,60 @@ async fn the_room_directory_searches_and_pages() {
     assert_eq!(next["items"].as_array().unwrap().len(), 1);
     assert!(next["next_cursor"].is_null());
 }
+
+#[tokio::test]
+async fn deleting_a_room_removes_its_messages_reactions_and_log_only() {
+    let app = spawn_app().await;
+    let owner = app.user("owner").await;
+    let doomed = app.create_room(&owner, "doomed", "public").await;
+    let kept = app.create_room(&owner, "kept", "public").await;
+    for room in [doomed, kept] {
+        let first = app.post_message(&owner, room, "first").await;
+        let reply = app
+            .post(
+                &owner.token,
+                &format!("/v1/rooms/{room}/messages"),
+                json!({"body": "reply", "client_msg_id": Uuid::new_v4().to_string(), "reply_to": first["id"]}),
+            )
+            .await;
+        assert_eq!(reply.status(), 201);
+        let id = first["id"].as_str().unwrap();
+        assert_eq!(
+            app.put(&owner.token, &format!("/v1/messages/{id}/reactions/%F0%9F%91%8D"))
+                .await
+                .status(),
+            200
+        );
+    }
+    let count = |table: &str, room: Uuid| {
+        let sql = match table {
+            "reactions" => format!(
+                "SELECT count(*) AS n FROM reactions r JOIN messages m ON m.id = r.message_id WHERE m.room_id = '{room}'"
+            ),
+            t => format!("SELECT count(*) AS n FROM {t} WHERE room_id = '{room}'"),
+        };
+        let app = &app;
+        async move { app.db_query_i64(&sql).await }
+    };
+    assert_eq!(count("messages", doomed).await, 2);
+    assert_eq!(
+        app.delete(&owner.token, &format!("/v1/rooms/{doomed}")).await.status(),
+        204
+    );
+    for table in ["messages", "room_events", "reactions", "room_members"] {
+        assert_eq!(count(table, doomed).await, 0, "{table} of the deleted room");
+    }
+    assert_eq!(count("messages", kept).await, 2);
+    assert_eq!(count("reactions", kept).await, 1);
+    // The kept room keeps its whole log.
+    assert_eq!(
+        count("room_events", kept).await,
+        app.event_kinds(&owner, kept).await.len() as i64
+    );
+    assert_eq!(
+        app.get_json(&owner.token, &format!("/v1/rooms/{kept}/messages")).await["items"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+}

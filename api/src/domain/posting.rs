@@ -6,7 +6,8 @@
 //! committing, plus what arrives within a short window (BATCH_WINDOW_MS, default 5 ms).
 //! Posts are spread over lanes by room, so one room's posts are committed in the order
 //! they arrived. Each post is acknowledged only after its batch commits, and the committed
-//! events are what gets published.
+//! events are what gets published. The send rate limit is counted here too, a batch at a
+//! time (one Redis round trip per batch, not per message).
 
 use std::hash::{Hash, Hasher};
 use std::time::Duration;
@@ -21,6 +22,7 @@ use crate::db::DbPool;
 use crate::domain::messages::{views, MessageView};
 use crate::error::ApiError;
 use crate::realtime::bus::Bus;
+use crate::realtime::limits::RateLimiter;
 
 pub struct PostRequest {
     pub room_id: Uuid,
@@ -38,6 +40,7 @@ pub enum Posted {
 
 struct Job {
     request: PostRequest,
+    queued_at: tokio::time::Instant,
     reply: oneshot::Sender<Result<Posted, ApiError>>,
 }
 
@@ -47,11 +50,18 @@ pub struct Poster {
 }
 
 impl Poster {
-    pub fn start(db: DbPool, bus: Bus, lanes: usize, batch_max: usize, window: Duration) -> Self {
+    pub fn start(db: DbPool, bus: Bus, limiter: RateLimiter, lanes: usize, batch_max: usize, window: Duration) -> Self {
         let lanes = (0..lanes.max(1))
             .map(|_| {
                 let (tx, rx) = mpsc::channel(batch_max * 4);
-                tokio::spawn(run_lane(rx, db.clone(), bus.clone(), batch_max, window));
+                let lane = Lane {
+                    db: db.clone(),
+                    bus: bus.clone(),
+                    limiter: limiter.clone(),
+                    batch_max,
+                    window,
+                };
+                tokio::spawn(lane.run(rx));
                 tx
             })
             .collect();
@@ -63,49 +73,83 @@ impl Poster {
         request.room_id.hash(&mut hasher);
         let lane = &self.lanes[(hasher.finish() % self.lanes.len() as u64) as usize];
         let (reply, answer) = oneshot::channel();
-        lane.send(Job { request, reply })
-            .await
-            .map_err(|_| ApiError::Unavailable("shutting down".into()))?;
+        let queued_at = tokio::time::Instant::now();
+        lane.send(Job {
+            request,
+            queued_at,
+            reply,
+        })
+        .await
+        .map_err(|_| ApiError::Unavailable("shutting down".into()))?;
         answer
             .await
             .map_err(|_| ApiError::Unavailable("shutting down".into()))?
     }
 }
 
-async fn run_lane(mut rx: mpsc::Receiver<Job>, db: DbPool, bus: Bus, batch_max: usize, window: Duration) {
-    let mut jobs = Vec::with_capacity(batch_max);
-    while rx.recv_many(&mut jobs, batch_max).await > 0 {
-        // A short window lets a moderate load form batches too: a commit per message costs
-        // far more database CPU than the few milliseconds of waiting.
-        let deadline = tokio::time::Instant::now() + window;
-        while !window.is_zero() && jobs.len() < batch_max {
-            let room = batch_max - jobs.len();
-            match tokio::time::timeout_at(deadline, rx.recv_many(&mut jobs, room)).await {
-                Ok(n) if n > 0 => continue,
-                _ => break,
-            }
-        }
-        let batch = std::mem::take(&mut jobs);
-        let started = std::time::Instant::now();
-        let result = commit(&db, &bus, &batch).await;
-        tracing::debug!(
-            size = batch.len(),
-            elapsed_us = started.elapsed().as_micros() as u64,
-            "batch committed"
-        );
-        match result {
-            Ok(results) => answer(batch, results),
-            // The whole statement failed (e.g. two posts racing on one client_msg_id across
-            // instances, or a room deleted meanwhile): retry each alone so only the culprit fails.
-            Err(e) if batch.len() > 1 => {
-                tracing::debug!(error = ?e, size = batch.len(), "batch failed; retrying one by one");
-                for job in batch {
-                    let result = commit(&db, &bus, std::slice::from_ref(&job)).await;
-                    answer(vec![job], result.unwrap_or_else(|e| vec![Err(e)]));
+struct Lane {
+    db: DbPool,
+    bus: Bus,
+    limiter: RateLimiter,
+    batch_max: usize,
+    window: Duration,
+}
+
+impl Lane {
+    async fn run(self, mut rx: mpsc::Receiver<Job>) {
+        let mut jobs = Vec::with_capacity(self.batch_max);
+        while rx.recv_many(&mut jobs, self.batch_max).await > 0 {
+            // A short window lets a moderate load form batches too: a commit per message costs
+            // far more database CPU than the few milliseconds of waiting. It runs from the
+            // oldest post's arrival, so posts that queued during the previous commit do not
+            // wait a second window.
+            let deadline = jobs[0].queued_at + self.window;
+            while jobs.len() < self.batch_max {
+                let room = self.batch_max - jobs.len();
+                match tokio::time::timeout_at(deadline, rx.recv_many(&mut jobs, room)).await {
+                    Ok(n) if n > 0 => continue,
+                    _ => break,
                 }
             }
-            Err(e) => answer(batch, vec![Err(e)]),
+            let batch = self.over_the_limit_answered(std::mem::take(&mut jobs)).await;
+            if batch.is_empty() {
+                continue;
+            }
+            let started = std::time::Instant::now();
+            let result = commit(&self.db, &self.bus, &batch).await;
+            tracing::debug!(
+                size = batch.len(),
+                elapsed_us = started.elapsed().as_micros() as u64,
+                "batch committed"
+            );
+            match result {
+                Ok(results) => answer(batch, results),
+                // The whole statement failed (e.g. two posts racing on one client_msg_id across
+                // instances, or a room deleted meanwhile): retry each alone so only the culprit fails.
+                Err(e) if batch.len() > 1 => {
+                    tracing::debug!(error = ?e, size = batch.len(), "batch failed; retrying one by one");
+                    for job in batch {
+                        let result = commit(&self.db, &self.bus, std::slice::from_ref(&job)).await;
+                        answer(vec![job], result.unwrap_or_else(|e| vec![Err(e)]));
+                    }
+                }
+                Err(e) => answer(batch, vec![Err(e)]),
+            }
         }
+    }
+
+    /// Counts the batch against its authors' send limits; refuses the posts over them and
+    /// returns the rest.
+    async fn over_the_limit_answered(&self, batch: Vec<Job>) -> Vec<Job> {
+        let authors: Vec<Uuid> = batch.iter().map(|job| job.request.author_id).collect();
+        let allowed = self.limiter.allow_batch(&authors).await;
+        let (kept, refused): (Vec<_>, Vec<_>) = batch.into_iter().zip(allowed).partition(|(_, ok)| *ok);
+        for (job, _) in refused {
+            let _ = job
+                .reply
+                .send(Err(ApiError::RateLimited("too many messages; slow down".into())));
+        }
+        kept.into_iter().map(|(job, _)| job).collect()
     }
 }
 

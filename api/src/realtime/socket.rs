@@ -378,9 +378,6 @@ async fn write(state: &AppState, user: Uuid, frame: ClientFrame) -> Result<Value
         } => {
             let body = parse_body(&body)?;
             let client_msg_id = parse_client_msg_id(&client_msg_id)?;
-            if !state.limiter.allow(user).await {
-                return Err(ApiError::RateLimited("too many messages; slow down".into()));
-            }
             let posted = state
                 .poster
                 .post(PostRequest {
