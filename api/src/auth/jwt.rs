@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use tokio::sync::Mutex;
 
 /// Leeway on `exp` and `nbf` for clock skew between Clerk and us.
@@ -51,7 +52,16 @@ pub struct Verifier {
     authorized_parties: Vec<String>,
     keys: Keys,
     http: reqwest::Client,
+    /// Tokens that passed full verification, by SHA-256 of their bytes. An RS256 check
+    /// costs more than most requests it guards (a third of an instance's CPU when paging
+    /// history), and a client sends the same session token for its whole lifetime. Only
+    /// the time claims can turn a verified token invalid without changing its bytes, and
+    /// they are checked again on every use.
+    verified: std::sync::Mutex<HashMap<[u8; 32], Claims>>,
 }
+
+/// Most tokens remembered as verified; past it, expired ones are forgotten first.
+const VERIFIED_CAPACITY: usize = 10_000;
 
 /// Why a token was refused. Logged at debug level; clients only ever see a plain 401.
 #[derive(Debug, thiserror::Error)]
@@ -80,6 +90,7 @@ impl Verifier {
                 cache: Mutex::new(JwksCache::default()),
             },
             http: http_client(),
+            verified: Default::default(),
         }
     }
 
@@ -89,10 +100,31 @@ impl Verifier {
             authorized_parties,
             keys: Keys::Pem(DecodingKey::from_rsa_pem(pem.as_bytes())?),
             http: http_client(),
+            verified: Default::default(),
         })
     }
 
     pub async fn verify(&self, token: &str) -> Result<Claims, TokenError> {
+        let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        let now = chrono::Utc::now().timestamp();
+        if let Some(claims) = self.verified.lock().expect("lock").get(&digest) {
+            if within_time(claims, now) {
+                return Ok(claims.clone());
+            }
+        }
+        let claims = self.verify_fully(token).await?;
+        let mut verified = self.verified.lock().expect("lock");
+        if verified.len() >= VERIFIED_CAPACITY {
+            verified.retain(|_, c| within_time(c, now));
+            if verified.len() >= VERIFIED_CAPACITY {
+                verified.clear();
+            }
+        }
+        verified.insert(digest, claims.clone());
+        Ok(claims)
+    }
+
+    async fn verify_fully(&self, token: &str) -> Result<Claims, TokenError> {
         let header = jsonwebtoken::decode_header(token).map_err(|e| TokenError::Malformed(e.to_string()))?;
         // Pinning the algorithm defeats `alg: none` and HS256-with-the-public-key tricks.
         if header.alg != Algorithm::RS256 {
@@ -125,6 +157,11 @@ impl Verifier {
             return Err(TokenError::Malformed("bad sub".into()));
         }
         Ok(claims)
+    }
+
+    #[cfg(test)]
+    fn remembered(&self) -> usize {
+        self.verified.lock().expect("lock").len()
     }
 
     async fn key_for(&self, url: &str, cache: &Mutex<JwksCache>, kid: &str) -> Result<DecodingKey, TokenError> {
@@ -161,4 +198,67 @@ pub fn http_client() -> reqwest::Client {
         .build()
         // unwrap: building a client without custom TLS roots cannot fail once a provider is installed
         .expect("http client")
+}
+
+/// `exp` and `nbf` against `now`, with the same leeway as full verification.
+fn within_time(claims: &Claims, now: i64) -> bool {
+    let leeway = LEEWAY_SECS as i64;
+    now <= claims.exp + leeway && claims.nbf.is_none_or(|nbf| now + leeway >= nbf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jsonwebtoken::{EncodingKey, Header};
+    use rsa::pkcs1::{EncodeRsaPrivateKey, EncodeRsaPublicKey};
+
+    fn claims(exp: i64, nbf: Option<i64>) -> Claims {
+        Claims {
+            sub: "user_a".into(),
+            iss: "https://issuer.test".into(),
+            exp,
+            nbf,
+            iat: None,
+            azp: None,
+            sid: None,
+            email: None,
+            name: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn only_the_exact_bytes_of_a_verified_token_are_remembered() {
+        let private = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048).unwrap();
+        let private_pem = private.to_pkcs1_pem(rsa::pkcs8::LineEnding::LF).unwrap();
+        let public_pem = private
+            .to_public_key()
+            .to_pkcs1_pem(rsa::pkcs8::LineEnding::LF)
+            .unwrap();
+        let verifier = Verifier::with_pem("https://issuer.test".into(), &public_pem, vec![]).unwrap();
+        let key = EncodingKey::from_rsa_pem(private_pem.as_bytes()).unwrap();
+        let now = chrono::Utc::now().timestamp();
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims(now + 60, Some(now)), &key).unwrap();
+
+        assert_eq!(verifier.verify(&token).await.unwrap().sub, "user_a");
+        assert_eq!(verifier.verify(&token).await.unwrap().sub, "user_a");
+        assert_eq!(verifier.remembered(), 1);
+        // A forged signature on the same claims is checked in full, refused, not remembered.
+        let (head, _) = token.rsplit_once('.').unwrap();
+        let forged = format!("{head}.{}", "A".repeat(342));
+        assert!(matches!(verifier.verify(&forged).await, Err(TokenError::Rejected(_))));
+        assert_eq!(verifier.remembered(), 1);
+        // An expired token is refused even though an earlier token of its user was remembered.
+        let expired = jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims(now - 60, None), &key).unwrap();
+        assert!(verifier.verify(&expired).await.is_err());
+    }
+
+    #[test]
+    fn remembered_tokens_still_expire_and_wait_for_nbf() {
+        let now = 1_000_000;
+        assert!(within_time(&claims(now + 1, None), now));
+        assert!(within_time(&claims(now - 5, None), now), "inside the leeway");
+        assert!(!within_time(&claims(now - 6, None), now), "expired past the leeway");
+        assert!(within_time(&claims(now + 60, Some(now + 5)), now), "inside the leeway");
+        assert!(!within_time(&claims(now + 60, Some(now + 6)), now), "not valid yet");
+    }
 }
