@@ -232,6 +232,14 @@ async fn authors_edit_and_moderators_delete() {
         &kinds[kinds.len() - 3..],
         ["message.created", "message.updated", "message.deleted"]
     );
+    let log = app
+        .get_json(&ann.token, &format!("/v1/rooms/{room}/events"))
+        .await
+        .to_string();
+    assert!(
+        !log.contains("typo") && !log.contains("fixed"),
+        "a deleted message's text must leave the log too: {log}"
+    );
     assert_eq!(
         app.patch(
             &ann.token,

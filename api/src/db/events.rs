@@ -1,7 +1,7 @@
 use bytestring::ByteString;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Jsonb, Text, Uuid as SqlUuid};
+use diesel::sql_types::{BigInt, Jsonb, Text, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -54,6 +54,26 @@ pub async fn append(
         .bind::<Jsonb, _>(payload)
         .get_result(conn)
         .await
+}
+
+/// Empties a deleted message's text in the log entries that carried it (its creation and
+/// its edits, all at or after its own seq), so replays and the events endpoint lose it too.
+pub async fn scrub_message_text(
+    conn: &mut AsyncPgConnection,
+    room_id: Uuid,
+    message_seq: i64,
+    message_id: Uuid,
+) -> QueryResult<usize> {
+    diesel::sql_query(
+        "UPDATE room_events SET payload = jsonb_set(payload, '{body}', '\"\"') \
+         WHERE room_id = $1 AND seq >= $2 AND kind IN ('message.created', 'message.updated') \
+           AND payload->>'id' = $3",
+    )
+    .bind::<SqlUuid, _>(room_id)
+    .bind::<BigInt, _>(message_seq)
+    .bind::<Text, _>(message_id.to_string())
+    .execute(conn)
+    .await
 }
 
 /// Events with seq > `after`, oldest first.

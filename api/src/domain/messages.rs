@@ -194,6 +194,7 @@ pub async fn delete(
             return Ok((MessageView::new(message, None, true), vec![]));
         }
         let deleted = messages::soft_delete(conn, id).await?;
+        events::scrub_message_text(conn, deleted.room_id, deleted.seq, id).await?;
         let view = MessageView::new(deleted, None, true);
         let event = events::append(conn, view.room_id, "message.deleted", &view.event_data()?).await?;
         Ok((view, vec![event]))
