@@ -3,7 +3,7 @@
 //! One transaction per message tops out at a few thousand commits a second; batching
 //! concurrent posts into one call of `parley_post_messages` (one statement, one round trip,
 //! one commit) multiplies that. A lane takes whatever queued while its previous batch was
-//! committing, plus what arrives within a short window (BATCH_WINDOW_MS, default 5 ms).
+//! committing, plus what arrives until its oldest post has waited BATCH_WINDOW_MS (5 ms).
 //! Posts are spread over lanes by room, so one room's posts are committed in the order
 //! they arrived. Each post is acknowledged only after its batch commits, and the committed
 //! events are what gets published. The send rate limit is counted here too, a batch at a
