@@ -163,7 +163,7 @@ fn answer(batch: Vec<Job>, results: Vec<Result<Posted, ApiError>>) {
 async fn commit(db: &DbPool, bus: &Bus, batch: &[Job]) -> Result<Vec<Result<Posted, ApiError>>, ApiError> {
     let now = chrono::Utc::now().trunc_subsecs(6);
     let mut views_by_idx = Vec::with_capacity(batch.len());
-    let items: Vec<PostItem> = batch
+    let mut items: Vec<PostItem> = batch
         .iter()
         .enumerate()
         .map(|(idx, job)| {
@@ -213,11 +213,14 @@ async fn commit(db: &DbPool, bus: &Bus, batch: &[Job]) -> Result<Vec<Result<Post
             ("created", Some(seq), _) => {
                 let mut view = views_by_idx[i].clone();
                 view.seq = seq;
+                // The data sent to the function, with its seq: what the function stored.
+                let mut payload = std::mem::take(&mut items[i].payload);
+                payload["seq"] = seq.into();
                 events.push(RoomEvent {
                     room_id: view.room_id,
                     seq,
                     kind: "message.created".into(),
-                    payload: serde_json::to_value(&view).map_err(anyhow::Error::from)?,
+                    payload,
                     created_at: now,
                 });
                 view.my_reactions = Some(vec![]);

@@ -78,32 +78,26 @@ async fn main() {
     }
 }
 
+/// Sends a setup request and answers one string field of its JSON reply.
+async fn field_of(req: reqwest::RequestBuilder, field: &str) -> String {
+    let reply: Value = req.send().await.unwrap().json().await.unwrap();
+    reply[field].as_str().unwrap().to_owned()
+}
+
 async fn dev_token(http: &reqwest::Client, url: &str, user: &str) -> String {
-    let res: Value = http
+    let req = http
         .post(format!("{url}/v1/dev/token"))
-        .json(&json!({"user_id": user, "name": user}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    res["token"].as_str().unwrap().to_owned()
+        .json(&json!({"user_id": user, "name": user}));
+    field_of(req, "token").await
 }
 
 /// Creates a public room and answers its id.
 async fn create_room(http: &reqwest::Client, url: &str, token: &str, name: &str) -> String {
-    let room: Value = http
+    let req = http
         .post(format!("{url}/v1/rooms"))
         .bearer_auth(token)
-        .json(&json!({"name": name, "kind": "public"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    room["id"].as_str().unwrap().to_owned()
+        .json(&json!({"name": name, "kind": "public"}));
+    field_of(req, "id").await
 }
 
 async fn join(http: &reqwest::Client, url: &str, room: &str, token: &str) {
