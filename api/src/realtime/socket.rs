@@ -8,14 +8,16 @@
 //! replays the log up to it, so the client sees every event after `since` exactly once.
 
 use std::collections::{HashMap, HashSet};
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use actix_ws::{AggregatedMessage, AggregatedMessageStream, CloseCode, CloseReason};
+use actix_ws::{AggregatedMessage, AggregatedMessageStream, CloseCode, CloseReason, ProtocolError};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tokio::task::JoinSet;
+use tokio::time::Interval;
 use uuid::Uuid;
 
 use super::hub::ConnId;
@@ -121,6 +123,17 @@ fn ok_frame(reference: &Value, mut fields: Value) -> String {
     fields.to_string()
 }
 
+/// What woke a session.
+enum Wake {
+    Frame(Option<Result<AggregatedMessage, ProtocolError>>),
+    Notice(Notice),
+    Heartbeat,
+    Shutdown,
+}
+
+/// `Some(close)` ends the session: `Some(None)` closes without a reason of ours.
+type Ended = Option<Option<CloseReason>>;
+
 struct Conn {
     id: ConnId,
     state: AppState,
@@ -131,15 +144,29 @@ struct Conn {
     tasks: JoinSet<()>,
 }
 
-pub async fn run(state: AppState, identity: Identity, outbox: Arc<Outbox>, mut stream: AggregatedMessageStream) {
+/// A session's state, on the heap as one piece: the session future then holds a pointer and
+/// its wait, not a copy of its arguments (rustc keeps an async fn's arguments beside the
+/// locals they are moved into), which matters at 19,000 idle sockets per instance.
+struct Session {
+    conn: Conn,
+    stream: AggregatedMessageStream,
+    heartbeat: Interval,
+    last_seen: Instant,
+}
+
+/// Registers the connection, queues `hello`, and answers the session to spawn.
+pub fn run(
+    state: AppState,
+    identity: Identity,
+    outbox: Arc<Outbox>,
+    stream: AggregatedMessageStream,
+) -> impl Future<Output = ()> + 'static {
     let id = NEXT_CONN.fetch_add(1, Ordering::Relaxed);
     state
         .hub
         .register(id, identity.user_id, identity.session_id.clone(), outbox.clone());
-    let shutdown = state.shutdown.clone();
     let heartbeat_every = state.settings.ws_heartbeat;
-    let idle_timeout = state.settings.ws_idle_timeout;
-    let mut conn = Conn {
+    let conn = Conn {
         id,
         state,
         identity,
@@ -153,60 +180,39 @@ pub async fn run(state: AppState, identity: Identity, outbox: Arc<Outbox>, mut s
         "instance": conn.state.settings.instance_id, "heartbeat_s": heartbeat_every.as_secs()})
         .to_string(),
     );
-    let mut heartbeat = tokio::time::interval(heartbeat_every);
-    heartbeat.tick().await;
-    let mut last_seen = Instant::now();
-    let shutting_down = shutdown.cancelled();
+    let heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + heartbeat_every, heartbeat_every);
+    session(Box::new(Session {
+        conn,
+        stream,
+        heartbeat,
+        last_seen: Instant::now(),
+    }))
+}
+
+async fn session(mut session: Box<Session>) {
+    let s = &mut *session;
+    let shutting_down = s.conn.state.shutdown.clone().cancelled_owned();
     tokio::pin!(shutting_down);
     let close = loop {
-        tokio::select! {
-            msg = stream.recv() => {
-                last_seen = Instant::now();
-                match msg {
-                    None => break None,
-                    // Boxed: its database futures are large, and an idle socket should not carry
-                    // their space in its own state machine.
-                    Some(Ok(AggregatedMessage::Text(text))) => Box::pin(conn.client_frame(&text)).await,
-                    Some(Ok(AggregatedMessage::Binary(_))) => conn.send(error_frame(&Value::Null, "invalid", "frames are JSON text")),
-                    Some(Ok(AggregatedMessage::Ping(p))) => conn.outbox.push(Out::Pong(p)),
-                    Some(Ok(AggregatedMessage::Pong(_))) => {}
-                    Some(Ok(AggregatedMessage::Close(_))) => break Some(reason(CloseCode::Normal, "bye")),
-                    Some(Err(e)) => {
-                        tracing::debug!(error = %e, "websocket protocol error");
-                        break Some(reason(CloseCode::Size, "protocol error or frame too large"));
-                    }
-                }
-            }
-            notice = conn.outbox.notice() => match notice {
-                Notice::Kill(why) => break Some(reason(CloseCode::Policy, &why)),
-                Notice::Dropped(room_id) => {
-                    conn.subscribed.remove(&room_id);
-                    conn.state.presence.leave(room_id, conn.id).await;
-                }
-            },
-            Some(_) = conn.tasks.join_next(), if !conn.tasks.is_empty() => {}
-            _ = heartbeat.tick() => {
-                if last_seen.elapsed() > idle_timeout {
-                    break Some(reason(CloseCode::Policy, "idle timeout"));
-                }
-                let grace = conn.state.settings.ws_auth_grace.as_secs() as i64;
-                if chrono::Utc::now().timestamp() > conn.identity.exp + grace {
-                    break Some(reason(CloseCode::Policy, "credential expired: send an auth frame before it does"));
-                }
-                if conn.outbox.is_closed() {
-                    break None;
-                }
-                conn.outbox.push(Out::Ping);
-            }
-            _ = &mut shutting_down => {
-                // Let in-flight writes commit and their acks reach the client first.
-                while conn.tasks.join_next().await.is_some() {}
-                break Some(reason(CloseCode::Again, "reconnect"));
-            }
+        let wake = tokio::select! {
+            msg = s.stream.recv() => Wake::Frame(msg),
+            notice = s.conn.outbox.notice() => Wake::Notice(notice),
+            Some(_) = s.conn.tasks.join_next(), if !s.conn.tasks.is_empty() => continue,
+            _ = s.heartbeat.tick() => Wake::Heartbeat,
+            _ = &mut shutting_down => Wake::Shutdown,
+        };
+        if matches!(wake, Wake::Frame(_)) {
+            s.last_seen = Instant::now();
+        }
+        // Boxed: handling may await the database or Redis, and an idle socket should carry
+        // only its wait, not the space of those futures.
+        if let Some(close) = Box::pin(s.conn.on_wake(wake, s.last_seen)).await {
+            break close;
         }
     };
-    conn.state.hub.unregister(id);
-    conn.state.presence.leave_all(id).await;
+    let conn = &mut s.conn;
+    conn.state.hub.unregister(conn.id);
+    Box::pin(conn.state.presence.leave_all(conn.id)).await;
     // Queued frames (acks of in-flight writes) go out before the close frame; an overflow
     // has already dropped its backlog.
     let close = close.unwrap_or_else(|| reason(CloseCode::Normal, "closed"));
@@ -223,6 +229,50 @@ fn reason(code: CloseCode, description: &str) -> CloseReason {
 impl Conn {
     fn send(&self, text: String) {
         self.outbox.text(text);
+    }
+
+    async fn on_wake(&mut self, wake: Wake, last_seen: Instant) -> Ended {
+        match wake {
+            Wake::Frame(None) => return Some(None),
+            Wake::Frame(Some(Ok(frame))) => match frame {
+                AggregatedMessage::Text(text) => self.client_frame(&text).await,
+                AggregatedMessage::Binary(_) => self.send(error_frame(&Value::Null, "invalid", "frames are JSON text")),
+                AggregatedMessage::Ping(p) => self.outbox.push(Out::Pong(p)),
+                AggregatedMessage::Pong(_) => {}
+                AggregatedMessage::Close(_) => return Some(Some(reason(CloseCode::Normal, "bye"))),
+            },
+            Wake::Frame(Some(Err(e))) => {
+                tracing::debug!(error = %e, "websocket protocol error");
+                return Some(Some(reason(CloseCode::Size, "protocol error or frame too large")));
+            }
+            Wake::Notice(Notice::Kill(why)) => return Some(Some(reason(CloseCode::Policy, &why))),
+            Wake::Notice(Notice::Dropped(room_id)) => {
+                self.subscribed.remove(&room_id);
+                self.state.presence.leave(room_id, self.id).await;
+            }
+            Wake::Heartbeat => {
+                if last_seen.elapsed() > self.state.settings.ws_idle_timeout {
+                    return Some(Some(reason(CloseCode::Policy, "idle timeout")));
+                }
+                let grace = self.state.settings.ws_auth_grace.as_secs() as i64;
+                if chrono::Utc::now().timestamp() > self.identity.exp + grace {
+                    return Some(Some(reason(
+                        CloseCode::Policy,
+                        "credential expired: send an auth frame before it does",
+                    )));
+                }
+                if self.outbox.is_closed() {
+                    return Some(None);
+                }
+                self.outbox.push(Out::Ping);
+            }
+            Wake::Shutdown => {
+                // Let in-flight writes commit and their acks reach the client first.
+                while self.tasks.join_next().await.is_some() {}
+                return Some(Some(reason(CloseCode::Again, "reconnect")));
+            }
+        }
+        None
     }
 
     /// Queues the log's events in (after, upto]; false on failure.
