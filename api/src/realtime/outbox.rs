@@ -198,7 +198,6 @@ enum Gate {
 pub struct OutboxBody {
     outbox: Arc<Outbox>,
     gates: HashMap<Uuid, Gate>,
-    batch: Vec<Out>,
     buf: BytesMut,
     done: bool,
     /// actix-ws's own body, never polled: dropping it is how its message stream learns
@@ -211,7 +210,6 @@ impl OutboxBody {
         Self {
             outbox,
             gates: HashMap::new(),
-            batch: Vec::new(),
             buf: BytesMut::new(),
             done: false,
             _upgrade: upgrade,
@@ -305,17 +303,22 @@ impl MessageBody for OutboxBody {
         let this = &mut *self;
         if !this.done {
             this.outbox.body_waker.register(cx.waker());
-            {
+            // Taken, not copied, and dropped after use, as is the frame buffer below: an
+            // idle socket keeps no queue or buffer memory between deliveries.
+            let batch = {
                 let mut queue = lock(&this.outbox.queue);
-                let n = queue.items.len().min(FRAMES_PER_POLL);
-                this.batch.extend(queue.items.drain(..n));
-                queue.offered -= this.batch.iter().filter(|out| offered(out)).count();
+                let batch = if queue.items.len() <= FRAMES_PER_POLL {
+                    std::mem::take(&mut queue.items)
+                } else {
+                    queue.items.drain(..FRAMES_PER_POLL).collect()
+                };
+                queue.offered -= batch.iter().filter(|out| offered(out)).count();
                 if !queue.items.is_empty() {
                     cx.waker().wake_by_ref();
                 }
-            }
-            let mut batch = std::mem::take(&mut this.batch);
-            for out in batch.drain(..) {
+                batch
+            };
+            for out in batch {
                 if this.done {
                     break;
                 }
@@ -326,10 +329,9 @@ impl MessageBody for OutboxBody {
                     }));
                 }
             }
-            this.batch = batch;
         }
         if !this.buf.is_empty() {
-            return Poll::Ready(Some(Ok(this.buf.split().freeze())));
+            return Poll::Ready(Some(Ok(std::mem::take(&mut this.buf).freeze())));
         }
         if this.done {
             this.outbox.closed.store(true, Ordering::Relaxed);
