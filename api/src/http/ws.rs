@@ -88,6 +88,6 @@ pub async fn open_socket(
     let response = response
         .map_body(|_, upgrade| OutboxBody::new(outbox.clone(), upgrade))
         .map_into_boxed_body();
-    actix_web::rt::spawn(socket::run(state.get_ref().clone(), identity, outbox, stream));
+    actix_web::rt::spawn(socket::run(state.into_inner(), identity, outbox, stream));
     Ok(response)
 }

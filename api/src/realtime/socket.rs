@@ -136,7 +136,7 @@ type Ended = Option<Option<CloseReason>>;
 
 struct Conn {
     id: ConnId,
-    state: AppState,
+    state: Arc<AppState>,
     identity: Identity,
     outbox: Arc<Outbox>,
     subscribed: HashSet<Uuid>,
@@ -156,7 +156,7 @@ struct Session {
 
 /// Registers the connection, queues `hello`, and answers the session to spawn.
 pub fn run(
-    state: AppState,
+    state: Arc<AppState>,
     identity: Identity,
     outbox: Arc<Outbox>,
     stream: AggregatedMessageStream,
