@@ -53,8 +53,15 @@ if [ "${BENCH_RAMP:-1}" = 1 ]; then
 fi
 echo "# idle sockets on one instance"
 $gen connections urls=http://127.0.0.1:8082 count=${BENCH_SOCKETS:-19000} pid="${pids[1]}"
-echo "# idle sockets on a bare actix-web + actix-ws server (the framework's own share)"
-target/release/ws_floor 127.0.0.1:8083 >/dev/null 2>&1 &
-pids+=($!)
-for _ in $(seq 1 100); do curl -sf -X POST http://127.0.0.1:8083/v1/dev/token >/dev/null && break; sleep 0.1; done
-$gen connections urls=http://127.0.0.1:8083 count=${BENCH_SOCKETS:-19000} pid="${pids[2]}"
+# The framework's own cost per idle socket (tests/src/bin/ws_floor.rs), on a server whose
+# sockets do nothing: through actix-ws as Parley, and through actix-http's upgrade service.
+port=8083
+for mode in actix-ws upgrade; do
+  echo "# idle sockets on a bare server, $mode"
+  target/release/ws_floor 127.0.0.1:$port $mode >/dev/null 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 100); do curl -sf -X POST http://127.0.0.1:$port/v1/dev/token >/dev/null && break; sleep 0.1; done
+  $gen connections urls=http://127.0.0.1:$port count=${BENCH_SOCKETS:-19000} pid="${pids[-1]}"
+  kill "${pids[-1]}"
+  port=$((port + 1))
+done
