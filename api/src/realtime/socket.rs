@@ -44,12 +44,12 @@ enum ClientFrame {
         room_id: Uuid,
         since: Option<i64>,
         #[serde(rename = "ref")]
-        _r: Option<Value>,
+        reference: Option<Value>,
     },
     Unsubscribe {
         room_id: Uuid,
         #[serde(rename = "ref")]
-        _r: Option<Value>,
+        reference: Option<Value>,
     },
     Send {
         room_id: Uuid,
@@ -57,51 +57,69 @@ enum ClientFrame {
         body: String,
         reply_to: Option<Uuid>,
         #[serde(rename = "ref")]
-        _r: Option<Value>,
+        reference: Option<Value>,
     },
     Edit {
         message_id: Uuid,
         body: String,
         #[serde(rename = "ref")]
-        _r: Option<Value>,
+        reference: Option<Value>,
     },
     Delete {
         message_id: Uuid,
         #[serde(rename = "ref")]
-        _r: Option<Value>,
+        reference: Option<Value>,
     },
     React {
         message_id: Uuid,
         emoji: String,
         #[serde(rename = "ref")]
-        _r: Option<Value>,
+        reference: Option<Value>,
     },
     Unreact {
         message_id: Uuid,
         emoji: String,
         #[serde(rename = "ref")]
-        _r: Option<Value>,
+        reference: Option<Value>,
     },
     Typing {
         room_id: Uuid,
         #[serde(rename = "ref")]
-        _r: Option<Value>,
+        reference: Option<Value>,
     },
     Read {
         room_id: Uuid,
         seq: i64,
         #[serde(rename = "ref")]
-        _r: Option<Value>,
+        reference: Option<Value>,
     },
     Ping {
         #[serde(rename = "ref")]
-        _r: Option<Value>,
+        reference: Option<Value>,
     },
     Auth {
         token: String,
         #[serde(rename = "ref")]
-        _r: Option<Value>,
+        reference: Option<Value>,
     },
+}
+
+impl ClientFrame {
+    /// The client's `ref`, echoed in the reply (null when absent).
+    fn take_reference(&mut self) -> Value {
+        let (ClientFrame::Subscribe { reference, .. }
+        | ClientFrame::Unsubscribe { reference, .. }
+        | ClientFrame::Send { reference, .. }
+        | ClientFrame::Edit { reference, .. }
+        | ClientFrame::Delete { reference, .. }
+        | ClientFrame::React { reference, .. }
+        | ClientFrame::Unreact { reference, .. }
+        | ClientFrame::Typing { reference, .. }
+        | ClientFrame::Read { reference, .. }
+        | ClientFrame::Ping { reference, .. }
+        | ClientFrame::Auth { reference, .. }) = self;
+        reference.take().unwrap_or(Value::Null)
+    }
 }
 
 /// The WebSocket protocol's smaller set of codes, from the REST ones.
@@ -293,15 +311,22 @@ impl Conn {
         if text.len() > MAX_FRAME {
             return self.send(error_frame(&Value::Null, "too_large", "frames are limited to 64 KiB"));
         }
-        let value: Value = match serde_json::from_str(text) {
-            Ok(v) => v,
-            Err(e) => return self.send(error_frame(&Value::Null, "invalid", &format!("malformed JSON: {e}"))),
-        };
-        let reference = value.get("ref").cloned().unwrap_or(Value::Null);
-        let frame: ClientFrame = match serde_json::from_value(value) {
+        let mut frame: ClientFrame = match serde_json::from_str(text) {
             Ok(f) => f,
-            Err(e) => return self.send(error_frame(&reference, "invalid", &format!("bad frame: {e}"))),
+            // Parsed a second time only to say what is wrong and echo `ref` if there is one.
+            Err(e) => {
+                let frame = match serde_json::from_str::<Value>(text) {
+                    Ok(value) => error_frame(
+                        value.get("ref").unwrap_or(&Value::Null),
+                        "invalid",
+                        &format!("bad frame: {e}"),
+                    ),
+                    Err(e) => error_frame(&Value::Null, "invalid", &format!("malformed JSON: {e}")),
+                };
+                return self.send(frame);
+            }
         };
+        let reference = frame.take_reference();
         match frame {
             ClientFrame::Subscribe { room_id, since, .. } => self.subscribe(&reference, room_id, since).await,
             ClientFrame::Unsubscribe { room_id, .. } => {
