@@ -463,7 +463,7 @@ impl Hub {
             if let Some(left) = left {
                 if let Some(c) = self.conns.get_mut(&conn).filter(|c| c.user_id == left) {
                     c.rooms.remove(&room_id);
-                    c.outbox.push(Out::Forget(room_id));
+                    c.outbox.push(Out::Leave(room_id));
                     c.outbox.notify_dropped(room_id);
                     self.leave_room(conn, room_id);
                 }

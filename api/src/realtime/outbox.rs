@@ -55,6 +55,9 @@ pub enum Out {
     },
     /// Stop delivering the room.
     Forget(Uuid),
+    /// The member left the room with the event just queued: that event and any held with it
+    /// still go out (after the replay, if one is running), then the room stops.
+    Leave(Uuid),
     Close(CloseReason),
 }
 
@@ -188,8 +191,9 @@ impl Outbox {
 }
 
 enum Gate {
-    /// Subscribed, replay running: events wait here.
-    Holding(Vec<Arc<EventFrame>>),
+    /// Subscribed, replay running: events wait here. `leaving`: the member left meanwhile,
+    /// so the room stops once they are written.
+    Holding { held: Vec<Arc<EventFrame>>, leaving: bool },
     /// The last seq written.
     Live(i64),
 }
@@ -226,11 +230,11 @@ impl OutboxBody {
         match out {
             Out::Event(frame) => match self.gates.get_mut(&frame.room_id) {
                 Some(Gate::Live(last)) => pass_gate(&mut self.buf, last, &frame),
-                Some(Gate::Holding(held)) if held.len() < MAX_HELD => {
+                Some(Gate::Holding { held, .. }) if held.len() < MAX_HELD => {
                     held.push(frame);
                     true
                 }
-                Some(Gate::Holding(_)) => false,
+                Some(Gate::Holding { .. }) => false,
                 None => true,
             },
             Out::Ephemeral(room_id, text) => {
@@ -252,21 +256,38 @@ impl OutboxBody {
                 true
             }
             Out::Hold(room_id) => {
-                self.gates.insert(room_id, Gate::Holding(Vec::new()));
+                let gate = Gate::Holding {
+                    held: Vec::new(),
+                    leaving: false,
+                };
+                self.gates.insert(room_id, gate);
                 true
             }
             Out::Release { room_id, cursor } => {
+                // No gate: the room was forgotten or left during the replay, and stays so.
+                let Some(Gate::Holding { held, leaving }) = self.gates.remove(&room_id) else {
+                    return true;
+                };
                 let mut last = cursor;
-                if let Some(Gate::Holding(held)) = self.gates.remove(&room_id) {
-                    if !held.iter().all(|frame| pass_gate(&mut self.buf, &mut last, frame)) {
-                        return false;
-                    }
+                if !held.iter().all(|frame| pass_gate(&mut self.buf, &mut last, frame)) {
+                    return false;
                 }
-                self.gates.insert(room_id, Gate::Live(last));
+                if !leaving {
+                    self.gates.insert(room_id, Gate::Live(last));
+                }
                 true
             }
             Out::Forget(room_id) => {
                 self.gates.remove(&room_id);
+                true
+            }
+            Out::Leave(room_id) => {
+                match self.gates.get_mut(&room_id) {
+                    Some(Gate::Holding { leaving, .. }) => *leaving = true,
+                    _ => {
+                        self.gates.remove(&room_id);
+                    }
+                }
                 true
             }
             Out::Close(reason) => {
@@ -469,6 +490,35 @@ mod tests {
         outbox.offer(event(room, 13)).unwrap();
         outbox.offer(event(room, 14)).unwrap();
         assert_eq!(outbox.offer(event(room, 15)), Err(PushError::Full));
+    }
+
+    #[test]
+    fn a_member_removed_during_the_replay_still_sees_the_replay_then_their_removal_then_nothing() {
+        let (room, outbox, mut body) = fixture(100);
+        // The hub answered cursor 3; while the session replayed 2..=3, event 4 removed the
+        // member and the hub stopped the room for them.
+        outbox.push(Out::Hold(room));
+        outbox.offer(event(room, 4)).unwrap();
+        outbox.push(Out::Leave(room));
+        outbox.text("e2");
+        outbox.text("e3");
+        outbox.push(Out::Release {
+            room_id: room,
+            cursor: 3,
+        });
+        outbox.offer(event(room, 5)).unwrap();
+        outbox.offer(Out::Ephemeral(room, "typing".into())).unwrap();
+        assert_eq!(drain(&mut body), ["e2", "e3", "e4"]);
+        // Removed while live: the removal is the last frame of the room.
+        outbox.push(Out::Hold(room));
+        outbox.push(Out::Release {
+            room_id: room,
+            cursor: 7,
+        });
+        outbox.offer(event(room, 8)).unwrap();
+        outbox.push(Out::Leave(room));
+        outbox.offer(event(room, 9)).unwrap();
+        assert_eq!(drain(&mut body), ["e8"]);
     }
 
     #[test]
