@@ -399,6 +399,17 @@ mod tests {
         out
     }
 
+    /// The session's end of a subscribe: the replay up to `cursor` is queued.
+    fn release(outbox: &Outbox, room_id: Uuid, cursor: i64) {
+        outbox.push(Out::Release { room_id, cursor });
+    }
+
+    /// Subscribed with nothing to replay: live after `cursor`.
+    fn live(outbox: &Outbox, room_id: Uuid, cursor: i64) {
+        outbox.push(Out::Hold(room_id));
+        release(outbox, room_id, cursor);
+    }
+
     fn fixture(capacity: usize) -> (Uuid, Arc<Outbox>, OutboxBody) {
         let outbox = Outbox::new(capacity);
         let body = OutboxBody::new(outbox.clone(), BoxBody::new(()));
@@ -424,10 +435,7 @@ mod tests {
         outbox.offer(event(room, 5)).unwrap();
         outbox.text("e2");
         outbox.text("e3");
-        outbox.push(Out::Release {
-            room_id: room,
-            cursor: 3,
-        });
+        release(&outbox, room, 3);
         outbox.offer(event(room, 5)).unwrap();
         outbox.offer(event(room, 6)).unwrap();
         assert_eq!(drain(&mut body), ["e2", "e3", "e4", "e5", "e6"]);
@@ -436,11 +444,7 @@ mod tests {
     #[test]
     fn a_hole_closes_the_socket_instead_of_skipping() {
         let (room, outbox, mut body) = fixture(100);
-        outbox.push(Out::Hold(room));
-        outbox.push(Out::Release {
-            room_id: room,
-            cursor: 1,
-        });
+        live(&outbox, room, 1);
         outbox.offer(event(room, 2)).unwrap();
         outbox.offer(event(room, 4)).unwrap();
         outbox.offer(event(room, 3)).unwrap();
@@ -453,11 +457,7 @@ mod tests {
     #[test]
     fn a_full_queue_refuses_the_hub_and_drops_the_backlog_before_the_close() {
         let (room, outbox, mut body) = fixture(2);
-        outbox.push(Out::Hold(room));
-        outbox.push(Out::Release {
-            room_id: room,
-            cursor: 0,
-        });
+        live(&outbox, room, 0);
         outbox.offer(event(room, 1)).unwrap();
         outbox.offer(event(room, 2)).unwrap();
         assert_eq!(outbox.offer(event(room, 3)), Err(PushError::Full));
@@ -475,10 +475,7 @@ mod tests {
         for seq in 1..=10 {
             outbox.text(format!("e{seq}"));
         }
-        outbox.push(Out::Release {
-            room_id: room,
-            cursor: 10,
-        });
+        release(&outbox, room, 10);
         outbox.offer(Out::Ephemeral(room, "presence".into())).unwrap();
         outbox.offer(event(room, 11)).unwrap();
         let frames = drain(&mut body);
@@ -502,19 +499,12 @@ mod tests {
         outbox.push(Out::Leave(room));
         outbox.text("e2");
         outbox.text("e3");
-        outbox.push(Out::Release {
-            room_id: room,
-            cursor: 3,
-        });
+        release(&outbox, room, 3);
         outbox.offer(event(room, 5)).unwrap();
         outbox.offer(Out::Ephemeral(room, "typing".into())).unwrap();
         assert_eq!(drain(&mut body), ["e2", "e3", "e4"]);
         // Removed while live: the removal is the last frame of the room.
-        outbox.push(Out::Hold(room));
-        outbox.push(Out::Release {
-            room_id: room,
-            cursor: 7,
-        });
+        live(&outbox, room, 7);
         outbox.offer(event(room, 8)).unwrap();
         outbox.push(Out::Leave(room));
         outbox.offer(event(room, 9)).unwrap();
@@ -525,11 +515,7 @@ mod tests {
     fn forgotten_rooms_and_unsubscribed_ephemerals_are_not_written() {
         let (room, outbox, mut body) = fixture(100);
         outbox.push(Out::Ephemeral(room, "typing".into()));
-        outbox.push(Out::Hold(room));
-        outbox.push(Out::Release {
-            room_id: room,
-            cursor: 0,
-        });
+        live(&outbox, room, 0);
         outbox.push(Out::Ephemeral(room, "typing".into()));
         outbox.offer(event(room, 1)).unwrap();
         outbox.push(Out::Forget(room));

@@ -9,6 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
+use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -149,8 +150,8 @@ enum Wake {
     Shutdown,
 }
 
-/// `Some(close)` ends the session: `Some(None)` closes without a reason of ours.
-type Ended = Option<Option<CloseReason>>;
+/// `Break(close)` ends the session; `Break(None)` closes without a reason of ours.
+type Ended = ControlFlow<Option<CloseReason>>;
 
 struct Conn {
     id: ConnId,
@@ -160,6 +161,8 @@ struct Conn {
     subscribed: HashSet<Uuid>,
     typing: HashMap<Uuid, Instant>,
     tasks: JoinSet<()>,
+    /// When the client last sent a frame (for the idle timeout).
+    last_seen: Instant,
 }
 
 /// A session's state, on the heap as one piece: the session future then holds a pointer and
@@ -169,7 +172,6 @@ struct Session {
     conn: Conn,
     stream: AggregatedMessageStream,
     heartbeat: Interval,
-    last_seen: Instant,
 }
 
 /// Registers the connection, queues `hello`, and answers the session to spawn.
@@ -192,6 +194,7 @@ pub fn run(
         subscribed: HashSet::new(),
         typing: HashMap::new(),
         tasks: JoinSet::new(),
+        last_seen: Instant::now(),
     };
     conn.send(
         json!({"type": "hello", "user_id": conn.identity.user_id, "connection_id": id.to_string(),
@@ -203,7 +206,6 @@ pub fn run(
         conn,
         stream,
         heartbeat,
-        last_seen: Instant::now(),
     }))
 }
 
@@ -219,12 +221,9 @@ async fn session(mut session: Box<Session>) {
             _ = s.heartbeat.tick() => Wake::Heartbeat,
             _ = &mut shutting_down => Wake::Shutdown,
         };
-        if matches!(wake, Wake::Frame(_)) {
-            s.last_seen = Instant::now();
-        }
         // Boxed: handling may await the database or Redis, and an idle socket should carry
         // only its wait, not the space of those futures.
-        if let Some(close) = Box::pin(s.conn.on_wake(wake, s.last_seen)).await {
+        if let ControlFlow::Break(close) = Box::pin(s.conn.on_wake(wake)).await {
             break close;
         }
     };
@@ -249,48 +248,51 @@ impl Conn {
         self.outbox.text(text);
     }
 
-    async fn on_wake(&mut self, wake: Wake, last_seen: Instant) -> Ended {
+    async fn on_wake(&mut self, wake: Wake) -> Ended {
+        if matches!(wake, Wake::Frame(_)) {
+            self.last_seen = Instant::now();
+        }
         match wake {
-            Wake::Frame(None) => return Some(None),
+            Wake::Frame(None) => return ControlFlow::Break(None),
             Wake::Frame(Some(Ok(frame))) => match frame {
                 AggregatedMessage::Text(text) => self.client_frame(&text).await,
                 AggregatedMessage::Binary(_) => self.send(error_frame(&Value::Null, "invalid", "frames are JSON text")),
                 AggregatedMessage::Ping(p) => self.outbox.push(Out::Pong(p)),
                 AggregatedMessage::Pong(_) => {}
-                AggregatedMessage::Close(_) => return Some(Some(reason(CloseCode::Normal, "bye"))),
+                AggregatedMessage::Close(_) => return ControlFlow::Break(Some(reason(CloseCode::Normal, "bye"))),
             },
             Wake::Frame(Some(Err(e))) => {
                 tracing::debug!(error = %e, "websocket protocol error");
-                return Some(Some(reason(CloseCode::Size, "protocol error or frame too large")));
+                return ControlFlow::Break(Some(reason(CloseCode::Size, "protocol error or frame too large")));
             }
-            Wake::Notice(Notice::Kill(why)) => return Some(Some(reason(CloseCode::Policy, &why))),
+            Wake::Notice(Notice::Kill(why)) => return ControlFlow::Break(Some(reason(CloseCode::Policy, &why))),
             Wake::Notice(Notice::Dropped(room_id)) => {
                 self.subscribed.remove(&room_id);
                 self.state.presence.leave(room_id, self.id).await;
             }
             Wake::Heartbeat => {
-                if last_seen.elapsed() > self.state.settings.ws_idle_timeout {
-                    return Some(Some(reason(CloseCode::Policy, "idle timeout")));
+                if self.last_seen.elapsed() > self.state.settings.ws_idle_timeout {
+                    return ControlFlow::Break(Some(reason(CloseCode::Policy, "idle timeout")));
                 }
                 let grace = self.state.settings.ws_auth_grace.as_secs() as i64;
                 if chrono::Utc::now().timestamp() > self.identity.exp + grace {
-                    return Some(Some(reason(
+                    return ControlFlow::Break(Some(reason(
                         CloseCode::Policy,
                         "credential expired: send an auth frame before it does",
                     )));
                 }
                 if self.outbox.is_closed() {
-                    return Some(None);
+                    return ControlFlow::Break(None);
                 }
                 self.outbox.push(Out::Ping);
             }
             Wake::Shutdown => {
                 // Let in-flight writes commit and their acks reach the client first.
                 while self.tasks.join_next().await.is_some() {}
-                return Some(Some(reason(CloseCode::Again, "reconnect")));
+                return ControlFlow::Break(Some(reason(CloseCode::Again, "reconnect")));
             }
         }
-        None
+        ControlFlow::Continue(())
     }
 
     /// Queues the log's events in (after, upto]; false on failure.
