@@ -7,7 +7,8 @@ repo=$(pwd)
 export NEXT_TELEMETRY_DISABLED=1 NEXT_IGNORE_INCORRECT_LOCKFILE=1
 eval "$(api/scripts/services.sh)"
 
-(cd web && { [ -d node_modules ] || npm install --no-audit --no-fund; })
+# The committed lockfile is complete (every platform's optional packages): install exactly it.
+(cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund; })
 if [ ! -x /usr/bin/chromium ]; then
   echo "installing Debian's chromium for the browser tests" >&2
   if [ "$(id -u)" = 0 ]; then sudo_=(); else sudo_=(sudo); fi

@@ -1,16 +1,15 @@
 //! Parley: an open chat backend. REST + WebSocket over PostgreSQL, fanned out with Redis.
+//!
+//! Layout: `platform` (settings, errors, database, jobs, metrics; depends on nothing above
+//! it), `features/<name>` (routes, services, repos, views per feature), `auth`, `realtime`
+//! (hub, bus, outbox, socket session and protocol), and `app` (building and stopping the
+//! server, every route's configuration, middleware, the OpenAPI and AsyncAPI documents).
 
+pub mod app;
 pub mod auth;
-pub mod config;
-pub mod db;
-pub mod domain;
-pub mod error;
-pub mod http;
-pub mod metrics;
-pub mod openapi;
+pub mod features;
+pub mod platform;
 pub mod realtime;
-pub mod startup;
-pub mod state;
 
 /// reqwest is built without a default TLS provider (it would pull aws-lc's C build):
 /// install ring's once per process before the first client.

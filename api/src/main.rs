@@ -4,11 +4,11 @@
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 use anyhow::Context;
-use parley::config::Settings;
-use parley::startup::{self, Application};
+use parley::app::{self, Application};
+use parley::platform::config::{AuthMode, Settings};
 use tracing_subscriber::EnvFilter;
 
-const USAGE: &str = "usage: parley [serve [--migrate] | migrate | openapi]";
+const USAGE: &str = "usage: parley [serve [--migrate] | migrate | openapi | asyncapi]";
 
 #[tokio::main]
 async fn main() {
@@ -23,7 +23,11 @@ async fn run() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let command = args.first().map(String::as_str).unwrap_or("serve");
     if command == "openapi" {
-        print!("{}", parley::openapi::to_pretty_json());
+        print!("{}", parley::app::openapi::to_pretty_json());
+        return Ok(());
+    }
+    if command == "asyncapi" {
+        print!("{}", parley::app::asyncapi::to_yaml());
         return Ok(());
     }
     tracing_subscriber::fmt()
@@ -32,7 +36,7 @@ async fn run() -> anyhow::Result<()> {
     match command {
         "migrate" => {
             let url = std::env::var("DATABASE_URL").context("DATABASE_URL is required")?;
-            let applied = parley::db::migrate(&url).await?;
+            let applied = parley::platform::db::migrate(&url).await?;
             println!(
                 "migrations applied: {}",
                 if applied.is_empty() {
@@ -46,9 +50,9 @@ async fn run() -> anyhow::Result<()> {
         "serve" => {
             let settings = Settings::from_env().map_err(|e| anyhow::anyhow!("{e}"))?;
             if args.iter().any(|a| a == "--migrate") {
-                parley::db::migrate(&settings.database_url).await?;
+                parley::platform::db::migrate(&settings.db.url).await?;
             }
-            let dev = settings.auth_mode == parley::config::AuthMode::Dev;
+            let dev = settings.auth.mode == AuthMode::Dev;
             let app = Application::build(settings).await?;
             if dev {
                 let addr = app.addr();
@@ -56,12 +60,15 @@ async fn run() -> anyhow::Result<()> {
                 println!("Get a token:  curl -s -X POST http://{addr}/v1/dev/token -H 'content-type: application/json' -d '{{\"user_id\":\"user_alice\",\"name\":\"Alice\"}}'");
                 println!("Then:         curl -s http://{addr}/v1/me -H \"authorization: Bearer $TOKEN\"");
             }
+            if let Some(metrics) = app.metrics_addr() {
+                println!("Metrics:      http://{metrics}/metrics");
+            }
             let state = app.state().clone();
-            let handle = app.handle();
+            let handles = app.handle();
             tokio::spawn(async move {
                 wait_for_signal().await;
                 tracing::info!("shutting down: closing sockets with 'reconnect'");
-                startup::stop(&state, &handle).await;
+                app::stop(&state, &handles).await;
             });
             app.run().await?;
             Ok(())

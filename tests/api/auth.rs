@@ -137,8 +137,8 @@ async fn a_rotated_key_is_picked_up_on_first_sight() {
 #[tokio::test]
 async fn pem_mode_verifies_without_any_network() {
     let app = spawn_app_with(|s| {
-        s.clerk_jwt_key = Some(main_key().public_pem.clone());
-        s.clerk_jwks_url = Some("http://127.0.0.1:9/unreachable".into());
+        s.auth.clerk_jwt_key = Some(main_key().public_pem.clone());
+        s.auth.clerk_jwks_url = Some("http://127.0.0.1:9/unreachable".into());
     })
     .await;
     let (status, _) = me_status(&app, Some(format!("Bearer {}", app.clerk.token("user_pem", json!({}))))).await;
@@ -182,9 +182,9 @@ async fn concurrent_first_requests_create_exactly_one_user() {
 #[tokio::test]
 async fn dev_mode_issues_tokens_its_own_verifier_accepts() {
     let app = spawn_app_with(|s| {
-        s.auth_mode = parley::config::AuthMode::Dev;
-        s.clerk_issuer = String::new();
-        s.clerk_jwks_url = None;
+        s.auth.mode = parley::platform::config::AuthMode::Dev;
+        s.auth.clerk_issuer = String::new();
+        s.auth.clerk_jwks_url = None;
     })
     .await;
     let res = app
@@ -237,9 +237,9 @@ fn dev_mode_refuses_a_public_address_unless_forced() {
             _ => None,
         }
     };
-    let err = parley::config::Settings::from_lookup(&env(false)).unwrap_err();
+    let err = parley::platform::config::Settings::from_lookup(&env(false)).unwrap_err();
     assert_eq!(err.name, "AUTH_MODE");
-    assert!(parley::config::Settings::from_lookup(&env(true)).is_ok());
+    assert!(parley::platform::config::Settings::from_lookup(&env(true)).is_ok());
 }
 
 #[test]
@@ -247,18 +247,18 @@ fn a_bad_or_missing_setting_names_the_variable() {
     let only = |pairs: &'static [(&'static str, &'static str)]| {
         move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
     };
-    let err = parley::config::Settings::from_lookup(&only(&[])).unwrap_err();
+    let err = parley::platform::config::Settings::from_lookup(&only(&[])).unwrap_err();
     assert_eq!(err.name, "DATABASE_URL");
-    let err = parley::config::Settings::from_lookup(&only(&[("DATABASE_URL", "postgres://x/y")])).unwrap_err();
+    let err = parley::platform::config::Settings::from_lookup(&only(&[("DATABASE_URL", "postgres://x/y")])).unwrap_err();
     assert_eq!(err.name, "CLERK_ISSUER");
-    let err = parley::config::Settings::from_lookup(&only(&[
+    let err = parley::platform::config::Settings::from_lookup(&only(&[
         ("DATABASE_URL", "postgres://x/y"),
         ("AUTH_MODE", "dev"),
         ("BIND_ADDR", "nowhere"),
     ]))
     .unwrap_err();
     assert_eq!(err.name, "BIND_ADDR");
-    let err = parley::config::Settings::from_lookup(&only(&[
+    let err = parley::platform::config::Settings::from_lookup(&only(&[
         ("DATABASE_URL", "postgres://x/y"),
         ("CLERK_ISSUER", "https://c.example.com"),
         ("CLERK_WEBHOOK_SECRET", "whsec_***"),

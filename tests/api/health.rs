@@ -94,7 +94,7 @@ async fn the_docs_and_the_document_are_served_offline() {
 
 #[test]
 fn the_committed_openapi_document_is_current() {
-    let generated = parley::openapi::to_pretty_json();
+    let generated = parley::app::openapi::to_pretty_json();
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/openapi.json");
     let committed = std::fs::read_to_string(path).unwrap_or_default();
     assert!(
@@ -105,7 +105,7 @@ fn the_committed_openapi_document_is_current() {
 
 #[test]
 fn every_route_is_documented_with_errors() {
-    let doc: Value = serde_json::from_str(&parley::openapi::to_pretty_json()).unwrap();
+    let doc: Value = serde_json::from_str(&parley::app::openapi::to_pretty_json()).unwrap();
     let paths = doc["paths"].as_object().unwrap();
     for route in [
         "/v1/me",

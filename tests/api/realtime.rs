@@ -230,7 +230,7 @@ async fn a_reconnecting_client_gets_exactly_what_it_missed_then_live_events() {
 
 #[tokio::test]
 async fn too_much_missed_history_asks_for_a_resync() {
-    let app = spawn_app_with(|s| s.ws_replay_cap = 10).await;
+    let app = spawn_app_with(|s| s.ws.replay_cap = 10).await;
     let ann = app.user("ann").await;
     let room = app.create_room(&ann, "r", "public").await;
     for i in 0..15 {
@@ -403,7 +403,7 @@ async fn presence_is_shared_across_instances_and_cleared_when_one_stops() {
 
 #[tokio::test]
 async fn presence_of_a_dead_instance_expires() {
-    let apps = spawn_cluster_with(2, |s| s.presence_ttl = Duration::from_millis(900)).await;
+    let apps = spawn_cluster_with(2, |s| s.ws.presence_ttl = Duration::from_millis(900)).await;
     let ann = apps[0].user("ann").await;
     let bob = apps[1].user("bob").await;
     let room = member_of(&apps[0], &ann, &[&bob], "public").await;
@@ -417,7 +417,7 @@ async fn presence_of_a_dead_instance_expires() {
         .unwrap();
     let expiry = chrono::Utc::now().timestamp_millis() + 900;
     let _: () = redis::cmd("ZADD")
-        .arg(format!("{}:presence:{room}", apps[0].settings.redis_prefix))
+        .arg(format!("{}:presence:{room}", apps[0].settings.redis.prefix))
         .arg(expiry)
         .arg(format!("{}|dead-instance|1", bob.id))
         .query_async(&mut redis)
@@ -430,8 +430,8 @@ async fn presence_of_a_dead_instance_expires() {
 #[tokio::test]
 async fn a_token_refreshed_in_band_keeps_the_socket_and_an_expired_one_closes_it() {
     let app = spawn_app_with(|s| {
-        s.ws_auth_grace = Duration::ZERO;
-        s.ws_heartbeat = Duration::from_millis(300);
+        s.ws.auth_grace = Duration::ZERO;
+        s.ws.heartbeat = Duration::from_millis(300);
     })
     .await;
     let ann = app.user("ann").await;
@@ -483,7 +483,7 @@ async fn a_revoked_session_is_closed_on_every_instance() {
 async fn a_slow_consumer_is_cut_off_without_delaying_others_and_resumes() {
     // 40 frames of queue: what the fast reader had before frames went straight from the
     // queue to the socket (8 queued plus 32 in actix-ws's channel).
-    let app = spawn_app_with(|s| s.ws_queue_capacity = 40).await;
+    let app = spawn_app_with(|s| s.ws.queue_capacity = 40).await;
     let ann = app.user("ann").await;
     let slow = app.user("slow").await;
     let fast = app.user("fast").await;
@@ -586,7 +586,7 @@ async fn subscribers_lose_nothing_when_redis_restarts() {
     };
     let mut server = start_redis();
     parley_tests::eventually(Duration::from_secs(10), "private Redis up", ping).await;
-    let apps = spawn_cluster_with(2, |s| s.redis_url = Some(url.clone())).await;
+    let apps = spawn_cluster_with(2, |s| s.redis.url = Some(url.clone())).await;
     let ann = apps[0].user("ann").await;
     let bob = apps[1].user("bob").await;
     let room = member_of(&apps[0], &ann, &[&bob], "public").await;
@@ -623,7 +623,7 @@ async fn subscribers_lose_nothing_when_redis_restarts() {
 
 #[tokio::test]
 async fn sends_over_the_rate_limit_are_refused_with_a_code() {
-    let apps = spawn_cluster_with(1, |s| s.send_rate_per_sec = 3).await;
+    let apps = spawn_cluster_with(1, |s| s.posting.send_rate_per_sec = 3).await;
     let app = &apps[0];
     let ann = app.user("ann").await;
     let room = app.create_room(&ann, "r", "public").await;

@@ -134,8 +134,8 @@ async fn bad_input_gets_a_clear_4xx_problem_never_a_5xx() {
                 .json(&json!([1, 2])),
             422,
         ),
-        // Routes are matched per method: an unsupported method is an unknown route.
-        (app.request(reqwest::Method::DELETE, &ann.token, "/v1/me"), 404),
+        // A known path with a method it does not have is 405 (with Allow, below).
+        (app.request(reqwest::Method::DELETE, &ann.token, "/v1/me"), 405),
         (app.request(reqwest::Method::GET, &ann.token, "/v1/nowhere"), 404),
     ];
     for (req, status) in cases {
@@ -143,6 +143,9 @@ async fn bad_input_gets_a_clear_4xx_problem_never_a_5xx() {
         let url = res.url().to_string();
         assert_eq!(res.status().as_u16(), status, "{url}");
         assert_eq!(res.headers()["content-type"], "application/problem+json", "{url}");
+        if status == 405 {
+            assert_eq!(res.headers()["allow"], "GET, HEAD, PATCH", "{url}");
+        }
         let problem: Value = res.json().await.unwrap();
         assert_eq!(problem["status"], status, "{url}");
         assert!(problem["detail"].as_str().is_some_and(|d| !d.is_empty()), "{url}");

@@ -7,8 +7,10 @@ pub mod ws;
 
 use std::time::Duration;
 
-use parley::config::{AuthMode, Settings};
-use parley::startup::{self, Application};
+use parley::app::{self, Application, Handles};
+use parley::platform::config::{
+    AuthMode, AuthSettings, DbSettings, JobSettings, PostingSettings, RedisSettings, Settings, WsSettings,
+};
 use serde_json::{json, Value};
 use tokio::sync::OnceCell;
 use uuid::Uuid;
@@ -41,7 +43,7 @@ async fn template() -> &'static str {
             let name = format!("parley_tpl_{}", std::process::id());
             admin_exec(&format!("DROP DATABASE IF EXISTS {name}")).await;
             admin_exec(&format!("CREATE DATABASE {name}")).await;
-            parley::db::migrate(&format!("{}/{name}", pg_base()))
+            parley::platform::db::migrate(&format!("{}/{name}", pg_base()))
                 .await
                 .expect("migrations apply");
             name
@@ -59,32 +61,45 @@ pub async fn fresh_database() -> String {
 
 pub fn base_settings(database_url: &str, clerk: &FakeClerk) -> Settings {
     Settings {
-        database_url: database_url.to_owned(),
-        redis_url: None,
         bind_addr: "127.0.0.1:0".parse().unwrap(),
+        metrics_addr: None,
         instance_id: format!("test-{}", &Uuid::new_v4().simple().to_string()[..8]),
-        auth_mode: AuthMode::Clerk,
-        clerk_issuer: clerk.issuer(),
-        clerk_jwks_url: Some(clerk.jwks_url()),
-        clerk_jwt_key: None,
-        clerk_authorized_parties: vec!["http://localhost:3000".into()],
-        clerk_webhook_secret: Some(clerk::WEBHOOK_SECRET.into()),
         cors_origins: vec!["http://localhost:3000".into()],
-        dev_auth_force: false,
-        redis_prefix: format!("t{}", Uuid::new_v4().simple()),
-        db_pool_size: 8,
-        webhook_retry_base: Duration::from_millis(50),
-        ws_auth_grace: Duration::from_secs(300),
-        ws_heartbeat: Duration::from_secs(20),
-        ws_idle_timeout: Duration::from_secs(60),
-        ws_queue_capacity: 1024,
-        ws_replay_cap: 1000,
-        presence_ttl: Duration::from_secs(30),
-        send_rate_per_sec: 1000,
-        batch_max: 256,
         http_workers: 2,
-        batch_lanes: 2,
-        batch_window: Duration::from_millis(2),
+        db: DbSettings {
+            url: database_url.to_owned(),
+            pool_size: 8,
+        },
+        redis: RedisSettings {
+            url: None,
+            prefix: format!("t{}", Uuid::new_v4().simple()),
+        },
+        auth: AuthSettings {
+            mode: AuthMode::Clerk,
+            clerk_issuer: clerk.issuer(),
+            clerk_jwks_url: Some(clerk.jwks_url()),
+            clerk_jwt_key: None,
+            clerk_authorized_parties: vec!["http://localhost:3000".into()],
+            clerk_webhook_secret: Some(clerk::WEBHOOK_SECRET.into()),
+            dev_auth_force: false,
+        },
+        ws: WsSettings {
+            auth_grace: Duration::from_secs(300),
+            heartbeat: Duration::from_secs(20),
+            idle_timeout: Duration::from_secs(60),
+            queue_capacity: 1024,
+            replay_cap: 1000,
+            presence_ttl: Duration::from_secs(30),
+        },
+        posting: PostingSettings {
+            send_rate_per_sec: 1000,
+            batch_max: 256,
+            batch_lanes: 2,
+            batch_window: Duration::from_millis(2),
+        },
+        jobs: JobSettings {
+            retry_base: Duration::from_millis(50),
+        },
     }
 }
 
@@ -96,14 +111,14 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub database_url: String,
     pub settings: Settings,
-    handle: actix_web::dev::ServerHandle,
-    state: parley::state::AppState,
+    handle: Handles,
+    state: parley::app::state::AppState,
 }
 
 impl TestApp {
     pub async fn start(settings: Settings, clerk: FakeClerk) -> TestApp {
         parley::install_crypto_provider();
-        let database_url = settings.database_url.clone();
+        let database_url = settings.db.url.clone();
         let app = Application::build(settings.clone()).await.expect("the app starts");
         let addr = app.addr();
         let handle = app.handle();
@@ -123,7 +138,7 @@ impl TestApp {
 
     /// Graceful stop, as on SIGTERM.
     pub async fn stop(&self) {
-        startup::stop(&self.state, &self.handle).await;
+        app::stop(&self.state, &self.handle).await;
     }
 
     /// A signed-up user: a token from the fake Clerk and the local profile created by `/v1/me`.
@@ -289,7 +304,7 @@ pub async fn spawn_cluster_with(n: usize, tweak: impl Fn(&mut Settings)) -> Vec<
     let clerk = FakeClerk::start().await;
     let db = fresh_database().await;
     let mut settings = base_settings(&db, &clerk);
-    settings.redis_url = Some(redis_url());
+    settings.redis.url = Some(redis_url());
     tweak(&mut settings);
     let mut apps = Vec::new();
     for i in 0..n {

@@ -1,14 +1,19 @@
+//! The signed-in caller, as a handler parameter: verifies the bearer token and finds (or
+//! creates, on first sight) the local user.
+
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use actix_web::{web, FromRequest, HttpRequest};
 use uuid::Uuid;
 
-use crate::db::users::{self, NewUser, User};
-use crate::error::ApiError;
-use crate::state::AppState;
-
 use super::Claims;
+use super::Verifier;
+use crate::features::users::service::User;
+use crate::features::users::service as users;
+use crate::platform::db::DbPool;
+use crate::platform::error::ApiError;
 
 /// The signed-in caller. Taking it as a handler parameter is what makes a route private.
 #[derive(Debug, Clone)]
@@ -16,6 +21,13 @@ pub struct AuthUser {
     pub id: Uuid,
     pub user: User,
     pub claims: Claims,
+}
+
+/// What authenticating a request needs; registered as app data.
+#[derive(Clone)]
+pub struct Authenticator {
+    pub verifier: Arc<Verifier>,
+    pub db: DbPool,
 }
 
 /// The bearer token of a request, if its Authorization header is well formed.
@@ -29,35 +41,25 @@ pub fn bearer(req: &HttpRequest) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()).then(|| token.trim())
 }
 
-/// Verifies a token and finds (or creates, on first sight) the local user.
-pub async fn authenticate(state: &AppState, token: &str) -> Result<AuthUser, ApiError> {
-    let claims = state.verifier.verify(token).await.map_err(|e| {
-        tracing::debug!(reason = %e, "token refused");
-        ApiError::Unauthenticated
-    })?;
-    let mut conn = state.db.get().await?;
-    let fallback_name = claims.name.clone().unwrap_or_else(|| claims.sub.clone());
-    let user = users::get_or_create(
-        &mut conn,
-        NewUser {
-            id: Uuid::now_v7(),
-            clerk_id: &claims.sub,
-            email: claims.email.as_deref(),
-            first_name: None,
-            last_name: None,
-            display_name: &fallback_name,
-            image_url: None,
-        },
-    )
-    .await?;
-    if user.deleted {
-        return Err(ApiError::Unauthenticated);
+impl Authenticator {
+    /// Verifies a token and finds (or creates, on first sight) the local user.
+    pub async fn authenticate(&self, token: &str) -> Result<AuthUser, ApiError> {
+        let claims = self.verifier.verify(token).await.map_err(|e| {
+            tracing::debug!(reason = %e, "token refused");
+            ApiError::Unauthenticated
+        })?;
+        let mut conn = self.db.get().await?;
+        let fallback_name = claims.name.clone().unwrap_or_else(|| claims.sub.clone());
+        let user = users::signed_in(&mut conn, &claims.sub, claims.email.as_deref(), &fallback_name).await?;
+        if user.deleted {
+            return Err(ApiError::Unauthenticated);
+        }
+        Ok(AuthUser {
+            id: user.id,
+            user,
+            claims,
+        })
     }
-    Ok(AuthUser {
-        id: user.id,
-        user,
-        claims,
-    })
 }
 
 impl FromRequest for AuthUser {
@@ -67,11 +69,11 @@ impl FromRequest for AuthUser {
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let state = req
-                .app_data::<web::Data<AppState>>()
-                .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("app state missing")))?;
+            let auth = req
+                .app_data::<web::Data<Authenticator>>()
+                .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("authenticator missing")))?;
             let token = bearer(&req).ok_or(ApiError::Unauthenticated)?;
-            authenticate(state, token).await
+            auth.authenticate(token).await
         })
     }
 }

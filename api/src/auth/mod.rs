@@ -1,10 +1,11 @@
-//! Authentication: Clerk session tokens (RS256 JWTs), the dev issuer, the request extractor,
-//! and the Svix webhook signature check.
+//! Authentication: Clerk session tokens (RS256 JWTs), the dev issuer and its routes, the
+//! request extractor, and webhook signatures.
 
-pub mod dev;
+pub mod dev_issuer;
 pub mod extractor;
-pub mod jwt;
-pub mod svix;
+pub mod routes;
+pub mod signatures;
+pub mod verifier;
 
-pub use extractor::AuthUser;
-pub use jwt::{Claims, Verifier};
+pub use extractor::{AuthUser, Authenticator};
+pub use verifier::{Claims, Verifier};

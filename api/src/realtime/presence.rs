@@ -12,8 +12,12 @@ use std::time::Duration;
 use redis::aio::ConnectionManager;
 use uuid::Uuid;
 
+use tokio_util::sync::CancellationToken;
+
 use super::bus::Bus;
-use super::hub::ConnId;
+use super::frame::ConnId;
+use crate::features::events::Ephemeral;
+use crate::platform::tasks::Tasks;
 
 #[derive(Clone)]
 pub struct Presence {
@@ -33,7 +37,7 @@ struct Inner {
 }
 
 impl Presence {
-    pub fn new(bus: Bus, prefix: String, ttl: Duration) -> Self {
+    pub fn new(bus: Bus, prefix: String, ttl: Duration, tasks: &Tasks) -> Self {
         let inner = Arc::new(Inner {
             redis: bus.redis_connection(),
             prefix,
@@ -45,7 +49,7 @@ impl Presence {
         });
         let presence = Self { inner };
         if presence.inner.redis.is_some() {
-            tokio::spawn(presence.clone().refresh_loop());
+            tasks.spawn(presence.clone().refresh_loop(tasks.stopping().clone()));
         }
         presence
     }
@@ -153,17 +157,22 @@ impl Presence {
             .lock()
             .expect("lock")
             .insert(room_id, online.clone());
-        let frame = serde_json::json!({"type": "presence", "room_id": room_id, "online": online}).to_string();
-        self.inner.bus.publish_ephemeral(room_id, frame.into()).await;
+        self.inner
+            .bus
+            .publish_ephemeral(&Ephemeral::Presence { room_id, online })
+            .await;
     }
 
     /// Re-asserts this instance's entries, drops expired ones, and announces any change
     /// (such as another instance's entries expiring after it died).
-    async fn refresh_loop(self) {
+    async fn refresh_loop(self, stop: CancellationToken) {
         let Some(redis) = self.inner.redis.clone() else { return };
         let mut tick = tokio::time::interval((self.inner.ttl / 3).max(Duration::from_millis(200)));
         loop {
-            tick.tick().await;
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stop.cancelled() => return,
+            }
             let snapshot: Vec<(Uuid, Vec<(ConnId, Uuid)>)> = {
                 let local = self.inner.local.lock().expect("lock");
                 local

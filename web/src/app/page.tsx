@@ -1,12 +1,13 @@
+import { House, RefreshCw, SunMoon, Zap } from "lucide-react";
 import Link from "next/link";
 import { LandingCta } from "@/components/landing-cta";
 import { ThemeToggle } from "@/components/theme-toggle";
 
 const features = [
-  { icon: "⚡", title: "Live", text: "Messages, reactions, edits and typing arrive instantly over one WebSocket." },
-  { icon: "🔁", title: "Never miss a beat", text: "Drop offline and come back: missed messages replay in order, exactly once." },
-  { icon: "🏠", title: "Rooms & DMs", text: "Public rooms anyone can join, private rooms by invite, and direct messages." },
-  { icon: "🌓", title: "Made for you", text: "Dark mode, a phone-sized layout, and full keyboard use." },
+  { icon: Zap, title: "Live", text: "Messages, reactions, edits and typing arrive instantly over one WebSocket." },
+  { icon: RefreshCw, title: "Never miss a beat", text: "Drop offline and come back: missed messages replay in order, exactly once." },
+  { icon: House, title: "Rooms & DMs", text: "Public rooms anyone can join, private rooms by invite, and direct messages." },
+  { icon: SunMoon, title: "Made for you", text: "Dark mode, a phone-sized layout, and full keyboard use." },
 ];
 
 export default function Landing() {
@@ -37,9 +38,7 @@ export default function Landing() {
         <div className="mt-16 grid w-full gap-4 text-left sm:grid-cols-2">
           {features.map((f) => (
             <div key={f.title} className="rounded-xl border border-border bg-card p-5">
-              <div className="text-2xl" aria-hidden>
-                {f.icon}
-              </div>
+              <f.icon className="size-6 text-primary" aria-hidden />
               <h2 className="mt-2 font-semibold">{f.title}</h2>
               <p className="mt-1 text-sm text-muted-foreground">{f.text}</p>
             </div>

@@ -1,4 +1,5 @@
 "use client";
+import { Compass, House, LogOut, Menu, User, type LucideIcon } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState, type ReactNode } from "react";
@@ -11,10 +12,10 @@ import { ThemeToggle } from "./theme-toggle";
 import { Avatar } from "./ui/avatar";
 import { Button } from "./ui/button";
 
-const nav = [
-  { href: "/dashboard", label: "Home", icon: "🏠", testId: "nav-dashboard" },
-  { href: "/rooms", label: "Browse rooms", icon: "🧭", testId: "nav-rooms" },
-  { href: "/profile", label: "Profile", icon: "👤", testId: "nav-profile" },
+const nav: { href: string; label: string; icon: LucideIcon; testId: string }[] = [
+  { href: "/dashboard", label: "Home", icon: House, testId: "nav-dashboard" },
+  { href: "/rooms", label: "Browse rooms", icon: Compass, testId: "nav-rooms" },
+  { href: "/profile", label: "Profile", icon: User, testId: "nav-profile" },
 ];
 
 function Sidebar({ onNavigate }: { onNavigate?: () => void }) {
@@ -46,7 +47,7 @@ function Sidebar({ onNavigate }: { onNavigate?: () => void }) {
               path === n.href && "bg-muted",
             )}
           >
-            <span aria-hidden>{n.icon}</span>
+            <n.icon className="size-4 shrink-0" aria-hidden />
             {n.label}
           </Link>
         ))}
@@ -65,7 +66,7 @@ function Sidebar({ onNavigate }: { onNavigate?: () => void }) {
         </div>
         <ThemeToggle />
         <Button variant="ghost" size="icon" onClick={() => auth.signOut()} aria-label="Sign out" data-testid="sign-out" title="Sign out">
-          ⎋
+          <LogOut className="size-4" aria-hidden />
         </Button>
       </div>
     </div>
@@ -90,7 +91,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex h-12 shrink-0 items-center gap-2 border-b border-border px-2 md:hidden">
           <Button variant="ghost" size="icon" onClick={() => setOpen(true)} aria-label="Open menu" data-testid="open-menu">
-            ☰
+            <Menu className="size-5" aria-hidden />
           </Button>
           <span className="font-semibold">Parley</span>
           <ConnectionStatus className="ml-auto mr-2" />

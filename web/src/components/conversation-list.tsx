@@ -1,4 +1,5 @@
 "use client";
+import { Sprout } from "lucide-react";
 import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useConversations } from "@/hooks/queries/conversations";
@@ -33,7 +34,7 @@ export function ConversationList({ compact = false, onNavigate }: { compact?: bo
   const items = q.data.items;
   if (items.length === 0)
     return (
-      <EmptyState icon="🌱" title="No conversations yet" className={compact ? "p-4" : undefined}>
+      <EmptyState icon={<Sprout />} title="No conversations yet" className={compact ? "p-4" : undefined}>
         <Link href="/rooms" className="text-primary underline-offset-4 hover:underline" onClick={onNavigate}>
           Browse rooms
         </Link>{" "}

@@ -1,4 +1,5 @@
 "use client";
+import { ArrowRight } from "lucide-react";
 import { Show } from "@clerk/nextjs";
 import Link from "next/link";
 import { useAuth } from "@/lib/auth/context";
@@ -9,7 +10,7 @@ function Cta({ signedIn }: { signedIn: boolean }) {
   return signedIn ? (
     <Link href="/dashboard">
       <Button size="lg" data-testid="cta-dashboard">
-        Open Parley →
+        Open Parley <ArrowRight className="size-4" aria-hidden />
       </Button>
     </Link>
   ) : (

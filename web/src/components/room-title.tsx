@@ -1,4 +1,5 @@
 "use client";
+import { Hash, Lock } from "lucide-react";
 import type { Room } from "@/lib/api/types";
 import { useMembers } from "@/hooks/queries/rooms";
 import { useMe } from "@/hooks/queries/me";
@@ -26,7 +27,7 @@ export function RoomIcon({ room, size = "sm" }: { room: Room; size?: "sm" | "md"
         (size === "md" ? "h-10 w-10" : "h-8 w-8 text-sm")
       }
     >
-      {room.kind === "private" ? "🔒" : "#"}
+      {room.kind === "private" ? <Lock className="size-4" /> : <Hash className="size-4" />}
     </span>
   );
 }

@@ -1,12 +1,14 @@
 "use client";
+import { Monitor, Moon, Sun, type LucideIcon } from "lucide-react";
 import { useTheme, type ThemePref } from "@/lib/theme";
 import { Button } from "./ui/button";
 
 const next: Record<ThemePref, ThemePref> = { system: "light", light: "dark", dark: "system" };
-const icon: Record<ThemePref, string> = { system: "🖥️", light: "☀️", dark: "🌙" };
+const icon: Record<ThemePref, LucideIcon> = { system: Monitor, light: Sun, dark: Moon };
 
 export function ThemeToggle() {
   const { pref, setPref } = useTheme();
+  const Icon = icon[pref];
   return (
     <Button
       variant="ghost"
@@ -16,7 +18,7 @@ export function ThemeToggle() {
       aria-label={`Theme: ${pref}. Switch to ${next[pref]}`}
       title={`Theme: ${pref}`}
     >
-      <span aria-hidden>{icon[pref]}</span>
+      <Icon className="size-4" aria-hidden />
     </Button>
   );
 }

@@ -26,8 +26,8 @@ export function useRoomLive(roomId: string, myUserId: string | undefined) {
     // A message from someone ends their typing indicator.
     const offM = rt.client.on("event", (ev) => {
       if (ev.room_id !== roomId || ev.event !== "message.created") return;
-      const author = (ev.data as { author_id?: string })?.author_id;
-      if (author) setTyping((t) => (author in t ? Object.fromEntries(Object.entries(t).filter(([k]) => k !== author)) : t));
+      const author = ev.data.author_id;
+      setTyping((t) => (author in t ? Object.fromEntries(Object.entries(t).filter(([k]) => k !== author)) : t));
     });
     return () => {
       offE();

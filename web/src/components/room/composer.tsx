@@ -1,4 +1,5 @@
 "use client";
+import { X } from "lucide-react";
 import { forwardRef, useImperativeHandle, useRef, useState, type KeyboardEvent } from "react";
 import type { Message } from "@/lib/api/types";
 import { Button } from "../ui/button";
@@ -55,7 +56,7 @@ export const Composer = forwardRef<
             <p className="truncate text-muted-foreground">{replyTo.deleted ? "Message deleted" : replyTo.body}</p>
           </div>
           <Button size="sm" variant="ghost" onClick={onCancelReply} aria-label="Cancel reply">
-            ✕
+            <X className="size-4" aria-hidden />
           </Button>
         </div>
       )}

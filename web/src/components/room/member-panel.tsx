@@ -1,4 +1,5 @@
 "use client";
+import { X } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
 import { useInvite, useKick, useMembers } from "@/hooks/queries/rooms";
@@ -58,7 +59,7 @@ export function MemberPanel({ room, myUserId, online, onClose }: { room: Room; m
       <div className="flex h-14 items-center justify-between border-b border-border px-4">
         <h2 className="font-semibold">Members {members.data ? `· ${members.data.items.length}` : ""}</h2>
         <Button variant="ghost" size="icon" onClick={onClose} aria-label="Close members">
-          ✕
+          <X className="size-4" aria-hidden />
         </Button>
       </div>
       {canManage && <InviteBox room={room} memberIds={new Set(items.map((m) => m.user.id))} />}

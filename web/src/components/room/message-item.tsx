@@ -1,21 +1,13 @@
 "use client";
+import { Pencil, Reply, SmilePlus, Trash2, X } from "lucide-react";
 import Link from "next/link";
 import { memo, useEffect, useRef, useState, type KeyboardEvent } from "react";
+import type { PendingMessage } from "@/hooks/use-pending-sends";
 import type { Message, User } from "@/lib/api/types";
 import { cn, formatTime } from "@/lib/utils";
 import { Avatar } from "../ui/avatar";
 
 export const QUICK_EMOJIS = ["👍", "❤️", "😂", "🎉", "😮", "😢"];
-
-export interface PendingMessage {
-  client_msg_id: string;
-  body: string;
-  reply_to: string | null;
-  status: "sending" | "failed";
-  error?: string;
-  created_at: string;
-  baselineSeq: number;
-}
 
 interface Props {
   message: Message;
@@ -121,7 +113,8 @@ export const MessageItem = memo(function MessageItem(p: Props) {
         )}
         {m.reply_to && (
           <div className="mb-0.5 flex items-center gap-1 border-l-2 border-primary/50 pl-2 text-xs text-muted-foreground" data-testid="message-reply-quote">
-            <span className="font-medium">↪ {p.replyTarget?.author ?? "Reply"}</span>
+            <Reply className="size-3 shrink-0" aria-hidden />
+            <span className="font-medium">{p.replyTarget?.author ?? "Reply"}</span>
             <span className="truncate">
               {p.replyTarget?.message ? (p.replyTarget.message.deleted ? "Message deleted" : p.replyTarget.message.body) : "an earlier message"}
             </span>
@@ -202,25 +195,25 @@ export const MessageItem = memo(function MessageItem(p: Props) {
                 </ActionButton>
               ))}
               <ActionButton label="Close" onClick={() => setPicker(false)}>
-                ✕
+                <X className="size-4" aria-hidden />
               </ActionButton>
             </div>
           ) : (
             <>
               <ActionButton label="Add reaction" testId="message-react" onClick={() => setPicker(true)}>
-                😊
+                <SmilePlus className="size-4" aria-hidden />
               </ActionButton>
               <ActionButton label="Reply" testId="message-reply" onClick={() => p.onReply(m)}>
-                ↩
+                <Reply className="size-4" aria-hidden />
               </ActionButton>
               {mine && (
                 <ActionButton label="Edit" testId="message-edit" onClick={() => p.onStartEdit(m)}>
-                  ✎
+                  <Pencil className="size-4" aria-hidden />
                 </ActionButton>
               )}
               {(mine || p.canModerate) && (
                 <ActionButton label="Delete" testId="message-delete" onClick={() => p.onDelete(m)}>
-                  🗑
+                  <Trash2 className="size-4" aria-hidden />
                 </ActionButton>
               )}
             </>

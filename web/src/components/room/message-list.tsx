@@ -1,9 +1,10 @@
 "use client";
+import { ArrowDown } from "lucide-react";
 import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
 import type { Message } from "@/lib/api/types";
 import { formatDay } from "@/lib/utils";
 import { Button } from "../ui/button";
-import { Spinner } from "../ui/states";
+import { Skeleton, Spinner } from "../ui/states";
 
 /**
  * Scroll container for a chat: starts at the bottom, loads older history near the top
@@ -132,9 +133,27 @@ export function MessageList({
       </div>
       {showJump && (
         <Button size="sm" className="absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full shadow-lg" onClick={scrollToBottom} data-testid="jump-to-latest">
-          ↓ New messages
+          <ArrowDown className="size-3.5" aria-hidden />
+          New messages
         </Button>
       )}
+    </div>
+  );
+}
+
+/** Placeholder rows while the first page of messages loads. */
+export function MessagesSkeleton() {
+  return (
+    <div className="flex flex-1 flex-col justify-end gap-4 p-4">
+      {[0, 1, 2, 3].map((i) => (
+        <div key={i} className="flex gap-3">
+          <Skeleton className="h-8 w-8 rounded-full" />
+          <div className="flex flex-1 flex-col gap-1.5">
+            <Skeleton className="h-3 w-24" />
+            <Skeleton className="h-4" style={{ width: `${40 + i * 12}%` }} />
+          </div>
+        </div>
+      ))}
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import { MessageCircle } from "lucide-react";
 import type { ReactNode } from "react";
 import { cn } from "@/lib/utils";
 import { Button } from "./button";
@@ -25,19 +26,20 @@ export function Skeleton({ className, style }: { className?: string; style?: Rea
 }
 
 export function EmptyState({
-  icon = "💬",
+  icon = <MessageCircle />,
   title,
   children,
   className,
 }: {
-  icon?: string;
+  /** An icon element (lucide-react), drawn large and muted. */
+  icon?: ReactNode;
   title: string;
   children?: ReactNode;
   className?: string;
 }) {
   return (
     <div data-testid="empty-state" className={cn("flex flex-col items-center justify-center gap-2 p-10 text-center", className)}>
-      <div className="text-4xl" aria-hidden>
+      <div className="text-muted-foreground [&_svg]:size-10" aria-hidden>
         {icon}
       </div>
       <p className="font-medium">{title}</p>

@@ -2,6 +2,7 @@
 // query data: pages newest-first). All are idempotent, so replays and the overlap between
 // a history fetch and the live stream are harmless.
 import type { Message } from "../api/types";
+import type { ReactionEventData } from "./frames";
 
 export interface MessagePages {
   pages: { items: Message[] }[];
@@ -51,12 +52,8 @@ export function markDeleted(data: MessagePages | undefined, id: string): Message
   return mapMessages(data, (m) => (m.id === id && !m.deleted ? { ...m, deleted: true, body: "" } : m));
 }
 
-export interface ReactionChange {
-  message_id: string;
-  emoji: string;
-  user_id: string;
-  count?: number;
-}
+/** A reaction event's data; without `count` (an older payload) the total is inferred. */
+export type ReactionChange = Omit<ReactionEventData, "count"> & { count?: number };
 
 /** The event carries the new total, so setting (not adding) keeps it idempotent. */
 export function applyReaction(

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { RealtimeClient, type SocketLike } from "./client";
-import type { SeqEvent } from "./ordering";
+import type { SeqEvent } from "./frames";
 
 class FakeSocket implements SocketLike {
   readyState = 0;

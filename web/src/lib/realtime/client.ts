@@ -1,6 +1,16 @@
 // One WebSocket per tab: ticket auth, per-room subscriptions with resume, reconnect with
-// backoff, gap filling from the event log. Ordering decisions live in ./ordering.ts.
-import { RoomSequencer, backoffDelay, parseServerFrame, reauthDelay, type SeqEvent, type ServerFrame } from "./ordering";
+// backoff, gap filling from the event log. Ordering decisions live in ./ordering.ts, frame
+// types and parsing in ./frames.ts.
+import {
+  parseServerFrame,
+  toRoomEvent,
+  type ClientFrame,
+  type EphemeralFrame,
+  type HelloFrame,
+  type RoomEvent,
+  type SeqEvent,
+} from "./frames";
+import { RoomSequencer, backoffDelay, reauthDelay } from "./ordering";
 
 export type ConnectionStatus = "idle" | "connecting" | "open" | "reconnecting" | "offline";
 
@@ -27,16 +37,12 @@ export interface RealtimeDeps {
   random?: () => number;
 }
 
-type Ephemeral =
-  | { type: "typing"; room_id: string; user_id: string }
-  | { type: "presence"; room_id: string; online: string[] }
-  | { type: "read"; room_id: string; user_id: string; seq: number };
-
 interface Listeners {
-  event: (ev: SeqEvent) => void;
-  ephemeral: (frame: Ephemeral) => void;
+  /** Room events in seq order, once each; kinds this client does not know are counted but not emitted. */
+  event: (ev: RoomEvent) => void;
+  ephemeral: (frame: EphemeralFrame) => void;
   status: (status: ConnectionStatus) => void;
-  hello: (frame: Extract<ServerFrame, { type: "hello" }>) => void;
+  hello: (frame: HelloFrame) => void;
 }
 
 interface RoomState {
@@ -153,7 +159,7 @@ export class RealtimeClient {
   }
 
   /** Fire-and-forget frame (typing, read). Returns false when not connected. */
-  sendFrame(frame: Record<string, unknown>): boolean {
+  sendFrame(frame: ClientFrame): boolean {
     if (!this.isOpen() || !this.ws) return false;
     try {
       this.ws.send(JSON.stringify(frame));
@@ -345,14 +351,21 @@ export class RealtimeClient {
   private sendSubscribe(roomId: string) {
     const r = this.rooms.get(roomId);
     if (!r) return;
-    const frame: Record<string, unknown> = { type: "subscribe", room_id: roomId, ref: `s${++this.refCounter}` };
+    const frame: ClientFrame = { type: "subscribe", room_id: roomId, ref: `s${++this.refCounter}` };
     if (r.seq.lastSeq !== null) frame.since = r.seq.lastSeq;
     if (this.sendFrame(frame)) r.live = true;
   }
 
   private deliver(roomId: string, result: { apply: SeqEvent[]; gapAfter: number | null }) {
-    for (const ev of result.apply) for (const fn of this.listeners.event) fn(ev);
+    this.emitEvents(result.apply);
     if (result.gapAfter !== null) void this.catchUp(roomId, false);
+  }
+
+  private emitEvents(events: SeqEvent[]) {
+    for (const raw of events) {
+      const ev = toRoomEvent(raw);
+      if (ev) for (const fn of this.listeners.event) fn(ev);
+    }
   }
 
   /** Page the event log after our position; optionally subscribe again afterwards. */
@@ -370,7 +383,7 @@ export class RealtimeClient {
         if (this.rooms.get(roomId) !== r) return;
         const complete = events.length < LOG_PAGE;
         const res = r.seq.acceptLog(events, complete);
-        for (const ev of res.apply) for (const fn of this.listeners.event) fn(ev);
+        this.emitEvents(res.apply);
         if (complete) break;
       }
     } catch {

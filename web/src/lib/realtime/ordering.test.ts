@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { RoomSequencer, backoffDelay, parseServerFrame, reauthDelay, type SeqEvent } from "./ordering";
+import type { SeqEvent } from "./frames";
+import { RoomSequencer, backoffDelay, reauthDelay } from "./ordering";
 
 const ev = (seq: number, event = "message.created"): SeqEvent => ({ room_id: "r", seq, event, data: { seq } });
 const seqs = (evs: SeqEvent[]) => evs.map((e) => e.seq);
@@ -165,22 +166,6 @@ describe("backoffDelay", () => {
 
   it("never returns zero", () => {
     expect(backoffDelay(5, { random: () => 0 })).toBeGreaterThan(0);
-  });
-});
-
-describe("parseServerFrame", () => {
-  it("parses known frames", () => {
-    expect(parseServerFrame('{"type":"hello","user_id":"u","heartbeat_s":20}')).toMatchObject({ type: "hello" });
-    expect(parseServerFrame('{"type":"event","room_id":"r","seq":3,"event":"message.created","data":{}}')).toMatchObject({ seq: 3 });
-    expect(parseServerFrame('{"type":"presence","room_id":"r","online":["a"]}')).toMatchObject({ online: ["a"] });
-  });
-
-  it("rejects malformed frames", () => {
-    expect(parseServerFrame("not json")).toBeNull();
-    expect(parseServerFrame("42")).toBeNull();
-    expect(parseServerFrame('{"type":"event","room_id":"r","seq":"3","event":"x"}')).toBeNull();
-    expect(parseServerFrame('{"type":"mystery"}')).toBeNull();
-    expect(parseServerFrame('{"type":"error"}')).toBeNull();
   });
 });
 

@@ -8,12 +8,7 @@
 // - The event log is authoritative: a hole that the log also has is skipped, so a
 //   seq the server never used cannot stall the stream.
 
-export interface SeqEvent {
-  room_id: string;
-  seq: number;
-  event: string;
-  data: unknown;
-}
+import type { SeqEvent } from "./frames";
 
 export interface PushResult {
   /** Events now ready to apply, in seq order. */
@@ -160,46 +155,5 @@ function jwtExp(token: string): number | null {
     return typeof exp === "number" ? exp : null;
   } catch {
     return null;
-  }
-}
-
-/** Frames the server sends; anything unrecognised parses to null and is ignored. */
-export type ServerFrame =
-  | { type: "hello"; user_id: string; connection_id?: string; instance?: string; heartbeat_s?: number }
-  | { type: "ok"; ref?: string; room_id?: string; last_seq?: number; message?: unknown }
-  | { type: "error"; ref?: string; code: string; message?: string; room_id?: string }
-  | { type: "pong"; ref?: string }
-  | ({ type: "event" } & SeqEvent)
-  | { type: "typing"; room_id: string; user_id: string }
-  | { type: "presence"; room_id: string; online: string[] }
-  | { type: "read"; room_id: string; user_id: string; seq: number };
-
-export function parseServerFrame(text: string): ServerFrame | null {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (!v || typeof v !== "object") return null;
-  const f = v as Record<string, unknown>;
-  switch (f.type) {
-    case "hello":
-    case "ok":
-    case "pong":
-      return f as ServerFrame;
-    case "error":
-      return typeof f.code === "string" ? (f as ServerFrame) : null;
-    case "event":
-      if (typeof f.room_id !== "string" || typeof f.seq !== "number" || typeof f.event !== "string") return null;
-      return f as ServerFrame;
-    case "typing":
-      return typeof f.room_id === "string" && typeof f.user_id === "string" ? (f as ServerFrame) : null;
-    case "presence":
-      return typeof f.room_id === "string" && Array.isArray(f.online) ? (f as ServerFrame) : null;
-    case "read":
-      return typeof f.room_id === "string" && typeof f.seq === "number" ? (f as ServerFrame) : null;
-    default:
-      return null;
   }
 }

@@ -2,12 +2,11 @@
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { api, getToken, unwrap } from "../api/client";
-import type { Message, Room } from "../api/types";
 import { useAuth } from "../auth/context";
 import { WS_URL } from "../env";
-import { applyReaction, markDeleted, upsertMessage, type MessagePages, type ReactionChange } from "./apply";
+import { applyReaction, markDeleted, upsertMessage, type MessagePages } from "./apply";
 import { RealtimeClient, type ConnectionStatus } from "./client";
-import type { SeqEvent } from "./ordering";
+import type { RoomEvent } from "./frames";
 import { useConversations, conversationsKey } from "@/hooks/queries/conversations";
 import { useMe } from "@/hooks/queries/me";
 import { messagesKey } from "@/hooks/queries/messages";
@@ -46,34 +45,33 @@ function makeClient() {
 }
 
 /** Apply one ordered room event to the query cache. */
-function applyEvent(qc: QueryClient, ev: SeqEvent, myUserId: string | undefined, bumpConversations: () => void) {
+function applyEvent(qc: QueryClient, ev: RoomEvent, myUserId: string | undefined, bumpConversations: () => void) {
   const key = messagesKey(ev.room_id);
   const patch = (fn: (d: MessagePages | undefined) => MessagePages | undefined) => qc.setQueryData<MessagePages>(key, fn);
-  const data = (ev.data ?? {}) as Record<string, unknown>;
   switch (ev.event) {
     case "message.created":
-      patch((d) => upsertMessage(d, data as unknown as Message));
+      patch((d) => upsertMessage(d, ev.data));
       bumpConversations();
       break;
     case "message.updated":
-      patch((d) => upsertMessage(d, data as unknown as Message));
+      patch((d) => upsertMessage(d, ev.data));
       break;
     case "message.deleted":
-      if (typeof data.id === "string") patch((d) => markDeleted(d, data.id as string));
+      patch((d) => markDeleted(d, ev.data.id));
       bumpConversations();
       break;
     case "reaction.added":
     case "reaction.removed":
-      patch((d) => applyReaction(d, data as unknown as ReactionChange, ev.event === "reaction.added", myUserId));
+      patch((d) => applyReaction(d, ev.data, ev.event === "reaction.added", myUserId));
       break;
     case "member.joined":
     case "member.left":
       void qc.invalidateQueries({ queryKey: membersKey(ev.room_id) });
       void qc.invalidateQueries({ queryKey: roomKey(ev.room_id), exact: true });
-      if (data.user_id === myUserId) bumpConversations();
+      if (ev.data.user_id === myUserId) bumpConversations();
       break;
     case "room.updated":
-      qc.setQueryData(roomKey(ev.room_id), data as unknown as Room);
+      qc.setQueryData(roomKey(ev.room_id), ev.data);
       bumpConversations();
       break;
   }
@@ -109,7 +107,6 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     window.addEventListener("online", online);
     if (typeof navigator !== "undefined" && navigator.onLine === false) c.goOffline();
     c.start();
-    (window as unknown as { __parleyRealtime?: RealtimeClient }).__parleyRealtime = c;
     return () => {
       offStatus();
       offEvent();

@@ -1,4 +1,5 @@
 "use client";
+import { Hand } from "lucide-react";
 import Link from "next/link";
 import { ConversationList } from "@/components/conversation-list";
 import { CreateRoomButton } from "@/components/create-room-dialog";
@@ -11,8 +12,9 @@ export default function DashboardPage() {
     <div className="mx-auto flex w-full max-w-3xl flex-col gap-6 p-4 sm:p-8" data-testid="dashboard">
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
-          <h1 className="text-2xl font-bold">
-            {me.data ? `Hi, ${me.data.display_name || "there"}` : "Welcome"} 👋
+          <h1 className="flex items-center gap-2 text-2xl font-bold">
+            {me.data ? `Hi, ${me.data.display_name || "there"}` : "Welcome"}
+            <Hand className="size-6 shrink-0 text-amber-500" aria-hidden />
           </h1>
           <p className="text-sm text-muted-foreground">Your rooms and direct messages, most recent first.</p>
         </div>

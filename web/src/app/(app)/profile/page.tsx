@@ -1,4 +1,5 @@
 "use client";
+import { Check } from "lucide-react";
 import { useEffect, useState, type FormEvent } from "react";
 import { Avatar } from "@/components/ui/avatar";
 import { Button } from "@/components/ui/button";
@@ -106,8 +107,8 @@ export default function ProfilePage() {
             )}
             <div className="flex items-center justify-end gap-3">
               {saved && (
-                <span className="text-sm text-emerald-600" data-testid="profile-saved">
-                  Saved ✓
+                <span className="inline-flex items-center gap-1 text-sm text-emerald-600" data-testid="profile-saved">
+                  Saved <Check className="size-4" aria-hidden />
                 </span>
               )}
               <Button type="submit" disabled={update.isPending} data-testid="profile-save">

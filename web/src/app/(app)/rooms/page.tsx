@@ -1,4 +1,5 @@
 "use client";
+import { Hash, Lock, Search } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -45,7 +46,7 @@ export default function RoomDirectoryPage() {
       ) : rooms.isError ? (
         <ErrorState error={errorMessage(rooms.error)} onRetry={() => rooms.refetch()} />
       ) : items.length === 0 ? (
-        <EmptyState icon="🔍" title={query ? `No rooms match “${query}”` : "No rooms yet"}>
+        <EmptyState icon={<Search />} title={query ? `No rooms match “${query}”` : "No rooms yet"}>
           Create the first one.
         </EmptyState>
       ) : (
@@ -60,7 +61,7 @@ export default function RoomDirectoryPage() {
                 className="flex items-center gap-4 rounded-xl border border-border bg-card p-4"
               >
                 <span className="inline-flex h-10 w-10 shrink-0 items-center justify-center rounded-lg bg-primary/10 font-semibold text-primary" aria-hidden>
-                  {room.kind === "private" ? "🔒" : "#"}
+                  {room.kind === "private" ? <Lock className="size-4" /> : <Hash className="size-4" />}
                 </span>
                 <div className="min-w-0 flex-1">
                   <div className="flex items-center gap-2">

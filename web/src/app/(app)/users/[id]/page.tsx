@@ -1,4 +1,5 @@
 "use client";
+import { MessageCircle } from "lucide-react";
 import { useParams, useRouter } from "next/navigation";
 import { Avatar } from "@/components/ui/avatar";
 import { Badge } from "@/components/ui/badge";
@@ -46,7 +47,13 @@ export default function UserPage() {
                 disabled={dm.isPending}
                 onClick={() => dm.mutate(u.id, { onSuccess: (room) => router.push(`/rooms/${room.id}`) })}
               >
-                {dm.isPending ? "Opening…" : "💬 Send a message"}
+                {dm.isPending ? (
+                  "Opening…"
+                ) : (
+                  <>
+                    <MessageCircle className="size-4" aria-hidden /> Send a message
+                  </>
+                )}
               </Button>
             )
           )}

@@ -1,0 +1,301 @@
+//! Builds the application: settings → pool, bus, hub, workers → HTTP server; and stops it.
+
+pub mod asyncapi;
+pub mod middleware;
+pub mod openapi;
+pub mod routes;
+pub mod state;
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+
+use actix_cors::Cors;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServerHandle, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::{from_fn, DefaultHeaders, ErrorHandlers};
+use actix_web::{web, App, HttpServer};
+use anyhow::Context;
+use tokio_util::sync::CancellationToken;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use self::middleware::KnownPaths;
+use self::openapi::ApiDoc;
+use self::state::AppState;
+use crate::auth::dev_issuer::DevIssuer;
+use crate::auth::{Authenticator, Verifier};
+use crate::features::messages::limits::RateLimiter;
+use crate::features::messages::posting::{Poster, PosterConfig};
+use crate::features::webhooks::service::{ClerkWebhooks, JOB_KIND as CLERK_WEBHOOK_JOB};
+use crate::platform::config::{decode_webhook_secret, AuthMode, Settings};
+use crate::platform::jobs::Jobs;
+use crate::platform::tasks::Tasks;
+use crate::realtime::bus::Bus;
+use crate::realtime::hub;
+use crate::realtime::presence::Presence;
+use crate::realtime::tickets::Tickets;
+
+pub struct Application {
+    server: Server,
+    metrics_server: Option<Server>,
+    addr: SocketAddr,
+    metrics_addr: Option<SocketAddr>,
+    state: AppState,
+}
+
+/// The verifier for the configured mode, and the dev issuer in dev mode.
+fn auth_from_settings(settings: &mut Settings, self_url: &str) -> anyhow::Result<(Verifier, Option<Arc<DevIssuer>>)> {
+    let auth = &mut settings.auth;
+    Ok(match auth.mode {
+        AuthMode::Dev => {
+            if auth.clerk_issuer.is_empty() {
+                auth.clerk_issuer = self_url.to_owned();
+            }
+            let issuer = DevIssuer::generate(auth.clerk_issuer.clone())?;
+            // Dev mode verifies its own tokens with the issuer's key: no HTTP to itself.
+            let verifier = Verifier::with_pem(auth.clerk_issuer.clone(), issuer.public_pem(), vec![])?;
+            (verifier, Some(Arc::new(issuer)))
+        }
+        AuthMode::Clerk => {
+            let parties = auth.clerk_authorized_parties.clone();
+            let verifier = match &auth.clerk_jwt_key {
+                Some(pem) => Verifier::with_pem(auth.clerk_issuer.clone(), pem, parties)?,
+                None => Verifier::with_jwks(auth.clerk_issuer.clone(), auth.jwks_url(), parties),
+            };
+            (verifier, None)
+        }
+    })
+}
+
+impl Application {
+    pub async fn build(mut settings: Settings) -> anyhow::Result<Self> {
+        crate::install_crypto_provider();
+        crate::platform::metrics::handle();
+        let listener =
+            TcpListener::bind(settings.bind_addr).with_context(|| format!("binding {}", settings.bind_addr))?;
+        let addr = listener.local_addr()?;
+        let host = if addr.ip().is_unspecified() {
+            "127.0.0.1".into()
+        } else {
+            addr.ip().to_string()
+        };
+        let self_url = format!("http://{host}:{}", addr.port());
+        let (verifier, dev) = auth_from_settings(&mut settings, &self_url)?;
+        let webhook_secret = match &settings.auth.clerk_webhook_secret {
+            Some(s) => Some(Arc::new(decode_webhook_secret(s).map_err(anyhow::Error::msg)?)),
+            None => None,
+        };
+
+        let db = crate::platform::db::pool(&settings.db.url, settings.db.pool_size)?;
+        crate::platform::db::ping(&db)
+            .await
+            .context("the database does not answer (DATABASE_URL)")?;
+
+        let tasks = Tasks::new();
+        let (hub_handle, hub_task) = hub::channel();
+        let bus = match &settings.redis.url {
+            Some(url) => Bus::redis(
+                hub_handle.clone(),
+                settings.instance_id.clone(),
+                url,
+                settings.redis.prefix.clone(),
+                &tasks,
+            )
+            .await
+            .context("connecting to Redis (REDIS_URL)")?,
+            None => Bus::local(hub_handle.clone(), settings.instance_id.clone()),
+        };
+        hub_task.spawn(db.clone(), Arc::new(bus.clone()), &tasks);
+        let redis = bus.redis_connection();
+        let prefix = settings.redis.prefix.clone();
+        let presence = Presence::new(bus.clone(), prefix.clone(), settings.ws.presence_ttl, &tasks);
+        let tickets = Tickets::new(redis.clone(), prefix.clone());
+        let posting = &settings.posting;
+        let poster = Poster::start(
+            PosterConfig {
+                db: db.clone(),
+                publish: Arc::new(bus.clone()),
+                limiter: RateLimiter::new(redis.clone(), prefix, posting.send_rate_per_sec),
+                lanes: posting.batch_lanes,
+                batch_max: posting.batch_max,
+                window: posting.batch_window,
+            },
+            &tasks,
+        );
+        let jobs = Jobs::new(db.clone(), settings.jobs.retry_base).with_handler(
+            CLERK_WEBHOOK_JOB,
+            Arc::new(ClerkWebhooks {
+                publish: Arc::new(bus.clone()),
+            }),
+        );
+        tasks.spawn(jobs.clone().run(tasks.stopping().clone()));
+
+        let verifier = Arc::new(verifier);
+        let state = AppState {
+            settings: Arc::new(settings),
+            db: db.clone(),
+            redis,
+            verifier: verifier.clone(),
+            dev,
+            webhook_secret,
+            hub: hub_handle,
+            bus,
+            poster,
+            presence,
+            tickets,
+            jobs,
+            tasks,
+            shutdown: CancellationToken::new(),
+        };
+        let authenticator = Authenticator { verifier, db };
+        let known = web::Data::new(KnownPaths::from_document(&openapi::document()));
+
+        let app_state = state.clone();
+        let server = HttpServer::new(move || build_app(app_state.clone(), authenticator.clone(), known.clone()))
+            .workers(state.settings.http_workers.max(1))
+            .listen(listener)?
+            .disable_signals()
+            .shutdown_timeout(5)
+            .run();
+        let (metrics_server, metrics_addr) = match state.settings.metrics_addr {
+            Some(bind) => {
+                let (server, bound) = metrics_server(state.clone(), bind)?;
+                (Some(server), Some(bound))
+            }
+            None => (None, None),
+        };
+        tracing::info!(%addr, instance = %state.settings.instance_id, "listening");
+        Ok(Self {
+            server,
+            metrics_server,
+            addr,
+            metrics_addr,
+            state,
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Where `/metrics` is served when METRICS_ADDR is set.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_addr
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub fn handle(&self) -> Handles {
+        Handles {
+            api: self.server.handle(),
+            metrics: self.metrics_server.as_ref().map(Server::handle),
+        }
+    }
+
+    /// Runs until `stop` (or the server fails).
+    pub async fn run(self) -> std::io::Result<()> {
+        if let Some(metrics) = self.metrics_server {
+            actix_web::rt::spawn(metrics);
+        }
+        self.server.await
+    }
+}
+
+/// The running servers, to stop them.
+#[derive(Clone)]
+pub struct Handles {
+    api: ServerHandle,
+    metrics: Option<ServerHandle>,
+}
+
+/// Graceful stop: sockets let their in-flight writes commit and close with "reconnect",
+/// presence entries are withdrawn, the HTTP server drains, then the background tasks
+/// (hub, bus, group commit, jobs) stop and are awaited.
+pub async fn stop(state: &AppState, handles: &Handles) {
+    state.shutdown.cancel();
+    state.presence.clear_local().await;
+    handles.api.stop(true).await;
+    if let Some(metrics) = &handles.metrics {
+        metrics.stop(true).await;
+    }
+    state.tasks.stop().await;
+}
+
+fn metrics_server(state: AppState, bind: SocketAddr) -> anyhow::Result<(Server, SocketAddr)> {
+    let listener = TcpListener::bind(bind).with_context(|| format!("binding METRICS_ADDR {bind}"))?;
+    let bound = listener.local_addr()?;
+    let server = HttpServer::new(move || {
+        App::new().app_data(web::Data::new(state.clone())).route(
+            "/metrics",
+            web::get().to(|state: web::Data<AppState>| async move {
+                crate::features::health::routes::render_metrics(&state).await
+            }),
+        )
+    })
+    .workers(1)
+    .listen(listener)?
+    .disable_signals()
+    .shutdown_timeout(1)
+    .run();
+    Ok((server, bound))
+}
+
+fn build_app(
+    state: AppState,
+    authenticator: Authenticator,
+    known: web::Data<KnownPaths>,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let mut cors = Cors::default()
+        .allowed_methods(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::HeaderName::from_static("x-request-id"),
+        ])
+        .expose_headers([header::HeaderName::from_static("x-request-id")])
+        .max_age(600);
+    for origin in &state.settings.cors_origins {
+        cors = cors.allowed_origin(origin);
+    }
+    App::new()
+        .wrap(ErrorHandlers::new().default_handler(middleware::problem_for_bare_errors))
+        .wrap(
+            DefaultHeaders::new()
+                .add(("X-Content-Type-Options", "nosniff"))
+                .add(("X-Frame-Options", "DENY"))
+                .add(("Referrer-Policy", "no-referrer"))
+                .add(("Cross-Origin-Opener-Policy", "same-origin")),
+        )
+        .wrap(cors)
+        .wrap(from_fn(middleware::observe))
+        .app_data(web::Data::new(state))
+        .app_data(web::Data::new(authenticator))
+        .app_data(known)
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes::configure)
+        .openapi_service(|api| SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi::finish(api)))
+        .into_app()
+        .service(web::redirect("/docs", "/docs/"))
+        .route(
+            "/asyncapi.yaml",
+            web::get().to(|| async {
+                actix_web::HttpResponse::Ok()
+                    .content_type("application/yaml")
+                    .body(asyncapi::to_yaml())
+            }),
+        )
+        .default_service(web::to(middleware::unmatched))
+}

@@ -1,0 +1,3 @@
+//! Liveness, readiness and metrics.
+
+pub mod routes;

@@ -1,0 +1,74 @@
+use actix_web::{get, web, HttpResponse};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::app::state::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    /// `ok` or `unavailable`.
+    pub status: &'static str,
+    /// Per dependency: `ok`, `down`, or `not configured`.
+    #[schema(value_type = Object)]
+    pub checks: serde_json::Value,
+}
+
+/// Liveness: the process answers.
+#[utoipa::path(tag = "health", responses((status = 200, body = Health)))]
+#[get("/healthz")]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(Health {
+        status: "ok",
+        checks: serde_json::json!({}),
+    })
+}
+
+/// Readiness: the database (and Redis, when configured) answer.
+#[utoipa::path(tag = "health", responses((status = 200, body = Health), (status = 503, body = Health)))]
+#[get("/readyz")]
+pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let db_ok = crate::platform::db::ping(&state.db).await.is_ok();
+    let redis = match &state.redis {
+        None => "not configured",
+        Some(conn) => {
+            let mut conn = conn.clone();
+            match redis::cmd("PING").query_async::<String>(&mut conn).await {
+                Ok(_) => "ok",
+                Err(_) => "down",
+            }
+        }
+    };
+    let ready = db_ok && redis != "down";
+    let body = Health {
+        status: if ready { "ok" } else { "unavailable" },
+        checks: serde_json::json!({"database": if db_ok { "ok" } else { "down" }, "redis": redis}),
+    };
+    if ready {
+        HttpResponse::Ok().json(body)
+    } else {
+        HttpResponse::ServiceUnavailable().json(body)
+    }
+}
+
+/// Prometheus metrics: request counts and latency by route, pool usage, open sockets.
+/// Served here unless METRICS_ADDR puts them on a separate address (then this is 404).
+#[utoipa::path(tag = "health", responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
+#[get("/metrics")]
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    if state.settings.metrics_addr.is_some() {
+        return crate::app::routes::no_such_route();
+    }
+    render_metrics(&state).await
+}
+
+/// The Prometheus text, for either address.
+pub async fn render_metrics(state: &AppState) -> HttpResponse {
+    let sockets = state.hub.stats().await.map(|s| s.connections).unwrap_or(0);
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(crate::platform::metrics::render(state.db.status(), sockets))
+}
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(healthz).service(readyz).service(metrics);
+}

@@ -1,0 +1,9 @@
+//! Messages: posting (group commit), history, edits, deletes, reactions and search.
+
+pub mod limits;
+pub mod posting;
+pub mod repo;
+pub mod routes;
+pub mod service;
+pub mod validate;
+pub mod views;

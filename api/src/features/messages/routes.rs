@@ -1,0 +1,201 @@
+use actix_web::{delete, get, patch, post, put, web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use super::posting::{PostRequest, Posted};
+use super::service::{self, HistoryPage};
+use super::validate::{parse_body, parse_client_msg_id, parse_emoji};
+use super::views::MessageView;
+use crate::app::state::AppState;
+use crate::auth::AuthUser;
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::pagination::{self, Page};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_messages)
+        .service(post_message)
+        .service(edit_message)
+        .service(delete_message)
+        .service(add_reaction)
+        .service(remove_reaction)
+        .service(search_messages);
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct HistoryQuery {
+    /// Messages with seq below this, newest first.
+    pub before: Option<i64>,
+    /// Messages with seq above this, oldest first.
+    pub after: Option<i64>,
+    /// 1 to 100, default 50.
+    pub limit: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MessagePage {
+    pub items: Vec<MessageView>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PostMessageRequest {
+    /// 1 to 4,000 characters after trimming.
+    pub body: String,
+    /// The client's idempotency key (a UUID is ideal): a retry returns the first message.
+    pub client_msg_id: String,
+    /// A message of the same room.
+    pub reply_to: Option<Uuid>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EditMessageRequest {
+    pub body: String,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct SearchQuery {
+    /// Words to find (all of them).
+    pub q: String,
+    /// Only this room.
+    pub room_id: Option<Uuid>,
+    pub cursor: Option<String>,
+    /// 1 to 100, default 50.
+    pub limit: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SearchPage {
+    pub items: Vec<MessageView>,
+    pub next_cursor: Option<String>,
+}
+
+/// A page of a room's history.
+#[utoipa::path(tag = "messages", security(("bearer" = [])), params(HistoryQuery),
+    responses((status = 200, body = MessagePage)))]
+#[get("/rooms/{room_id}/messages")]
+pub async fn list_messages(
+    user: AuthUser,
+    room_id: web::Path<Uuid>,
+    query: web::Query<HistoryQuery>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let page = HistoryPage::parse(query.before, query.after)?;
+    let limit = pagination::limit(query.limit)?;
+    let room_id = room_id.into_inner();
+    let items = state
+        .read(async |conn| service::history(conn, user.id, room_id, page, limit).await)
+        .await?;
+    Ok(HttpResponse::Ok().json(MessagePage { items }))
+}
+
+/// Post a message (members only). Idempotent on `client_msg_id`: a retry answers 200 with
+/// the first message and publishes nothing new.
+#[utoipa::path(tag = "messages", security(("bearer" = [])), request_body = PostMessageRequest,
+    responses((status = 201, body = MessageView), (status = 200, body = MessageView, description = "A retry")))]
+#[post("/rooms/{room_id}/messages")]
+pub async fn post_message(
+    user: AuthUser,
+    room_id: web::Path<Uuid>,
+    body: web::Json<PostMessageRequest>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let b = body.into_inner();
+    let request = PostRequest {
+        room_id: room_id.into_inner(),
+        author_id: user.id,
+        body: parse_body(&b.body)?,
+        client_msg_id: parse_client_msg_id(&b.client_msg_id)?,
+        reply_to: b.reply_to,
+    };
+    Ok(match state.poster.post(request).await? {
+        Posted::Created(view) => HttpResponse::Created().json(view),
+        Posted::Duplicate(view) => HttpResponse::Ok().json(view),
+    })
+}
+
+/// Edit one's own message.
+#[utoipa::path(tag = "messages", security(("bearer" = [])), request_body = EditMessageRequest,
+    responses((status = 200, body = MessageView)))]
+#[patch("/messages/{message_id}")]
+pub async fn edit_message(
+    user: AuthUser,
+    message_id: web::Path<Uuid>,
+    body: web::Json<EditMessageRequest>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let text = parse_body(&body.body)?;
+    let id = message_id.into_inner();
+    let view = state.write(async |conn| service::edit(conn, user.id, id, text).await).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Delete a message (author, moderator or owner): the body goes, the seq stays.
+#[utoipa::path(tag = "messages", security(("bearer" = [])),
+    responses((status = 200, body = MessageView)))]
+#[delete("/messages/{message_id}")]
+pub async fn delete_message(
+    user: AuthUser,
+    message_id: web::Path<Uuid>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let id = message_id.into_inner();
+    let view = state.write(async |conn| service::delete(conn, user.id, id).await).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+async fn react(user: AuthUser, path: (Uuid, String), state: web::Data<AppState>, add: bool) -> ApiResult<HttpResponse> {
+    let (message_id, emoji) = path;
+    let emoji = parse_emoji(&emoji)?;
+    let view = state
+        .write(async |conn| service::react(conn, user.id, message_id, emoji, add).await)
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// React to a message (members; idempotent). The emoji is URL-encoded in the path.
+#[utoipa::path(tag = "messages", security(("bearer" = [])),
+    responses((status = 200, body = MessageView)))]
+#[put("/messages/{message_id}/reactions/{emoji}")]
+pub async fn add_reaction(
+    user: AuthUser,
+    path: web::Path<(Uuid, String)>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    react(user, path.into_inner(), state, true).await
+}
+
+/// Take back a reaction (idempotent).
+#[utoipa::path(tag = "messages", security(("bearer" = [])),
+    responses((status = 200, body = MessageView)))]
+#[delete("/messages/{message_id}/reactions/{emoji}")]
+pub async fn remove_reaction(
+    user: AuthUser,
+    path: web::Path<(Uuid, String)>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    react(user, path.into_inner(), state, false).await
+}
+
+/// Full-text search over the rooms the caller belongs to, newest first.
+#[utoipa::path(tag = "messages", security(("bearer" = [])), params(SearchQuery),
+    responses((status = 200, body = SearchPage)))]
+#[get("/search/messages")]
+pub async fn search_messages(
+    user: AuthUser,
+    query: web::Query<SearchQuery>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    let q = query.q.trim();
+    if q.is_empty() || q.chars().count() > 200 {
+        return Err(ApiError::invalid("q must be 1 to 200 characters"));
+    }
+    let page = Page::parse(query.limit, query.cursor.as_deref())?;
+    let room_id = query.room_id;
+    let (items, next_cursor) = state
+        .read(async |conn| service::search(conn, user.id, q, room_id, page).await)
+        .await?;
+    Ok(HttpResponse::Ok().json(SearchPage { items, next_cursor }))
+}

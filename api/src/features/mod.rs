@@ -1,0 +1,12 @@
+//! One folder per feature: `routes.rs` (handlers, DTOs, OpenAPI), `service.rs` (transactions
+//! and authorisation, shared by REST and the WebSocket), `repo.rs` (diesel), `views.rs`
+//! (what clients see) and `validate.rs` (input newtypes). A feature may call another
+//! feature's service, never its repo or routes (`tests/api/architecture.rs` checks it).
+
+pub mod conversations;
+pub mod events;
+pub mod health;
+pub mod messages;
+pub mod rooms;
+pub mod users;
+pub mod webhooks;

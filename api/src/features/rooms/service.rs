@@ -1,0 +1,189 @@
+//! Rooms: create, update, delete, join, leave. Every change that members must not miss
+//! appends an event to the room's log in the same transaction and is returned in
+//! `Committed` for the caller to publish after commit.
+
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use uuid::Uuid;
+
+use super::access::{access, Role, RoomKind};
+use super::repo::{self, Membership, NewRoom, Room};
+use super::validate::{NewRoomInput, RoomUpdate};
+use super::views::{MemberEvent, MemberReason, RoomView};
+use crate::features::events::log;
+use crate::features::events::{Committed, EventKind};
+use crate::platform::error::ApiError;
+
+
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    owner: Uuid,
+    input: NewRoomInput,
+) -> Result<Committed<RoomView>, ApiError> {
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        let room = repo::insert(
+            conn,
+            &NewRoom {
+                id: Uuid::now_v7(),
+                name: &input.name,
+                description: input.description.as_deref(),
+                kind: input.kind,
+                max_members: input.max_members,
+                created_by: owner,
+                member_count: 1,
+                dm_key: None,
+            },
+        )
+        .await?;
+        let membership = repo::add_member(conn, room.id, owner, Role::Owner).await?;
+        let data = MemberEvent::json(owner, Role::Owner, None);
+        let event = log::append(conn, room.id, EventKind::MemberJoined, &data).await?;
+        let room = Room {
+            last_seq: event.seq,
+            ..room
+        };
+        Ok(Committed::new(RoomView::new(room, Some(&membership)), vec![event]))
+    })
+    .await
+}
+
+pub async fn get(conn: &mut AsyncPgConnection, user_id: Uuid, room_id: Uuid) -> Result<RoomView, ApiError> {
+    let acc = access(conn, room_id, user_id).await?;
+    Ok(RoomView::new(acc.room, acc.membership.as_ref()))
+}
+
+/// Public rooms and the caller's own, by name prefix, a page at a time.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    prefix: Option<&str>,
+    page: crate::platform::pagination::Page,
+) -> Result<(Vec<RoomView>, Option<String>), ApiError> {
+    let rows = repo::list_visible(conn, user_id, prefix, page.after, page.limit).await?;
+    let next_cursor = page.next_cursor(&rows, |(r, _)| r.id);
+    let items = rows.into_iter().map(|(r, m)| RoomView::new(r, m.as_ref())).collect();
+    Ok((items, next_cursor))
+}
+
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    room_id: Uuid,
+    update: RoomUpdate,
+) -> Result<Committed<RoomView>, ApiError> {
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        let acc = access(conn, room_id, user_id).await?;
+        acc.require_manager()?;
+        acc.refuse_direct()?;
+        let room = repo::update(conn, room_id, &update.0).await?;
+        let shared = RoomView::new(room.clone(), None);
+        let data = serde_json::to_value(&shared).expect("a room view serialises");
+        let event = log::append(conn, room_id, EventKind::RoomUpdated, &data).await?;
+        let room = Room {
+            last_seq: event.seq,
+            ..room
+        };
+        Ok(Committed::new(RoomView::new(room, acc.membership.as_ref()), vec![event]))
+    })
+    .await
+}
+
+/// Deletes the room with its history (its messages, reactions and log go by trigger).
+pub async fn delete(conn: &mut AsyncPgConnection, user_id: Uuid, room_id: Uuid) -> Result<(), ApiError> {
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        let acc = access(conn, room_id, user_id).await?;
+        acc.require_manager()?;
+        acc.refuse_direct()?;
+        repo::delete(conn, room_id).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Joins a public room; joining twice is a no-op (no event).
+pub async fn join(conn: &mut AsyncPgConnection, user_id: Uuid, room_id: Uuid) -> Result<Committed<RoomView>, ApiError> {
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        let acc = access(conn, room_id, user_id).await?;
+        if let Some(m) = &acc.membership {
+            return Ok(Committed::quiet(RoomView::new(acc.room.clone(), Some(m))));
+        }
+        if acc.room.kind != RoomKind::Public {
+            return Err(ApiError::NotFound("room"));
+        }
+        Ok(add(conn, acc.room, user_id, Role::Member).await?.map(|(view, _)| view))
+    })
+    .await
+}
+
+/// Takes a seat (409 when full), adds the member and logs `member.joined`.
+pub(super) async fn add(
+    conn: &mut AsyncPgConnection,
+    room: Room,
+    user_id: Uuid,
+    role: Role,
+) -> Result<Committed<(RoomView, Membership)>, ApiError> {
+    let member_count = repo::take_seat(conn, room.id)
+        .await?
+        .ok_or_else(|| ApiError::Conflict("the room is full".into()))?;
+    let membership = repo::add_member(conn, room.id, user_id, role).await?;
+    let data = MemberEvent::json(user_id, role, None);
+    let event = log::append(conn, room.id, EventKind::MemberJoined, &data).await?;
+    let room = Room {
+        member_count,
+        last_seq: event.seq,
+        last_activity_at: event.created_at,
+        ..room
+    };
+    Ok(Committed::new(
+        (RoomView::new(room, Some(&membership)), membership),
+        vec![event],
+    ))
+}
+
+/// Leaves a room (idempotent). The owner cannot leave while others remain.
+pub async fn leave(conn: &mut AsyncPgConnection, user_id: Uuid, room_id: Uuid) -> Result<Committed<()>, ApiError> {
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        let acc = access(conn, room_id, user_id).await?;
+        let Some(m) = &acc.membership else {
+            return Ok(Committed::quiet(()));
+        };
+        acc.refuse_direct()?;
+        if m.role == Role::Owner && acc.room.member_count > 1 {
+            return Err(ApiError::Conflict(
+                "the owner cannot leave while others remain; delete the room instead".into(),
+            ));
+        }
+        remove(conn, room_id, user_id, m.role, MemberReason::Left).await
+    })
+    .await
+}
+
+/// Removes a member, frees their seat and logs `member.left`.
+pub(super) async fn remove(
+    conn: &mut AsyncPgConnection,
+    room_id: Uuid,
+    user_id: Uuid,
+    role: Role,
+    reason: MemberReason,
+) -> Result<Committed<()>, ApiError> {
+    if !repo::remove_member(conn, room_id, user_id).await? {
+        return Ok(Committed::quiet(()));
+    }
+    repo::free_seat(conn, room_id).await?;
+    let data = MemberEvent::json(user_id, role, Some(reason));
+    let event = log::append(conn, room_id, EventKind::MemberLeft, &data).await?;
+    Ok(Committed::new((), vec![event]))
+}
+
+/// The room's log after `after`, oldest first, with the head when read (members of
+/// private rooms only, like everything else).
+pub async fn events(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    room_id: Uuid,
+    after: i64,
+    limit: i64,
+) -> Result<(Vec<log::RoomEvent>, i64), ApiError> {
+    let acc = access(conn, room_id, user_id).await?;
+    let items = log::after(conn, acc.room.id, after, limit).await?;
+    Ok((items, acc.room.last_seq))
+}

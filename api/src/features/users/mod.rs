@@ -1,0 +1,7 @@
+//! Users and their profiles.
+
+pub mod repo;
+pub mod routes;
+pub mod service;
+pub mod validate;
+pub mod views;

@@ -1,0 +1,197 @@
+//! The `users` table.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::views::UserRole;
+use crate::platform::schema::users;
+
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: Uuid,
+    pub clerk_id: String,
+    pub email: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub display_name: String,
+    pub image_url: Option<String>,
+    pub bio: Option<String>,
+    pub color: Option<String>,
+    pub profile_complete: bool,
+    pub role: UserRole,
+    pub deleted: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Insertable, Debug)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> {
+    pub id: Uuid,
+    pub clerk_id: &'a str,
+    pub email: Option<&'a str>,
+    pub first_name: Option<&'a str>,
+    pub last_name: Option<&'a str>,
+    pub display_name: &'a str,
+    pub image_url: Option<&'a str>,
+}
+
+#[derive(AsChangeset, Default, Debug)]
+#[diesel(table_name = users)]
+pub struct ProfileChanges {
+    pub display_name: Option<String>,
+    pub bio: Option<Option<String>>,
+    pub color: Option<Option<String>>,
+    pub image_url: Option<Option<String>>,
+    pub profile_complete: Option<bool>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+pub async fn by_clerk_id(conn: &mut AsyncPgConnection, clerk_id: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::clerk_id.eq(clerk_id))
+        .select(User::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<User>> {
+    users::table
+        .find(id)
+        .select(User::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<User>> {
+    users::table
+        .filter(users::id.eq_any(ids))
+        .select(User::as_select())
+        .load(conn)
+        .await
+}
+
+/// The local user for a Clerk id, created on first sight. Concurrent first requests
+/// race on the unique `clerk_id`: the loser's insert does nothing and it reads the winner's row.
+pub async fn get_or_create(conn: &mut AsyncPgConnection, new: NewUser<'_>) -> QueryResult<User> {
+    if let Some(user) = by_clerk_id(conn, new.clerk_id).await? {
+        return Ok(user);
+    }
+    let clerk_id = new.clerk_id.to_owned();
+    let inserted = diesel::insert_into(users::table)
+        .values(&new)
+        .on_conflict(users::clerk_id)
+        .do_nothing()
+        .returning(User::as_returning())
+        .get_result(conn)
+        .await
+        .optional()?;
+    match inserted {
+        Some(user) => Ok(user),
+        None => by_clerk_id(conn, &clerk_id)
+            .await?
+            .ok_or(diesel::result::Error::NotFound),
+    }
+}
+
+pub async fn update_profile(conn: &mut AsyncPgConnection, id: Uuid, changes: &ProfileChanges) -> QueryResult<User> {
+    diesel::update(users::table.find(id))
+        .set(changes)
+        .returning(User::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Prefix search on display name or e-mail, keyset-paginated by id.
+pub async fn search(
+    conn: &mut AsyncPgConnection,
+    prefix: Option<&str>,
+    after: Option<Uuid>,
+    limit: i64,
+) -> QueryResult<Vec<User>> {
+    let mut query = users::table
+        .filter(users::deleted.eq(false))
+        .select(User::as_select())
+        .order(users::id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(prefix) = prefix {
+        let pattern = format!("{}%", crate::platform::db::escape_like(&prefix.to_lowercase()));
+        query = query.filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("(lower(display_name) LIKE ")
+                .bind::<diesel::sql_types::Text, _>(pattern.clone())
+                .sql(" OR lower(email) LIKE ")
+                .bind::<diesel::sql_types::Text, _>(pattern)
+                .sql(")"),
+        );
+    }
+    if let Some(after) = after {
+        query = query.filter(users::id.gt(after));
+    }
+    query.load(conn).await
+}
+
+/// Fields Clerk owns, from a `user.created` / `user.updated` webhook.
+pub struct ClerkProfile {
+    pub clerk_id: String,
+    pub email: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub image_url: Option<String>,
+    pub display_name: String,
+}
+
+pub async fn upsert_from_clerk(conn: &mut AsyncPgConnection, p: &ClerkProfile) -> QueryResult<User> {
+    let new = NewUser {
+        id: Uuid::now_v7(),
+        clerk_id: &p.clerk_id,
+        email: p.email.as_deref(),
+        first_name: p.first_name.as_deref(),
+        last_name: p.last_name.as_deref(),
+        display_name: &p.display_name,
+        image_url: p.image_url.as_deref(),
+    };
+    diesel::insert_into(users::table)
+        .values(&new)
+        .on_conflict(users::clerk_id)
+        .do_update()
+        .set((
+            users::email.eq(p.email.as_deref()),
+            users::first_name.eq(p.first_name.as_deref()),
+            users::last_name.eq(p.last_name.as_deref()),
+            users::image_url.eq(p.image_url.as_deref()),
+            // A name the user chose in Parley wins over Clerk's.
+            users::display_name.eq(diesel::dsl::sql::<diesel::sql_types::Text>(
+                "CASE WHEN users.profile_complete THEN users.display_name ELSE excluded.display_name END",
+            )),
+            users::updated_at.eq(Utc::now()),
+        ))
+        .returning(User::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Clerk deleted the user: keep the row (their messages stay, attributed to a tombstone)
+/// but drop everything personal.
+pub async fn mark_deleted(conn: &mut AsyncPgConnection, clerk_id: &str) -> QueryResult<Option<User>> {
+    diesel::update(users::table.filter(users::clerk_id.eq(clerk_id)))
+        .set((
+            users::deleted.eq(true),
+            users::display_name.eq("Deleted user"),
+            users::email.eq(None::<String>),
+            users::first_name.eq(None::<String>),
+            users::last_name.eq(None::<String>),
+            users::image_url.eq(None::<String>),
+            users::bio.eq(None::<String>),
+            users::updated_at.eq(Utc::now()),
+        ))
+        .returning(User::as_returning())
+        .get_result(conn)
+        .await
+        .optional()
+}

@@ -1,0 +1,85 @@
+//! Users: profiles, search, and the local row behind a token subject.
+
+use diesel_async::AsyncPgConnection;
+use uuid::Uuid;
+
+use super::repo::{self, NewUser};
+use super::validate::ProfileUpdate;
+use super::views::UserResponse;
+use crate::platform::error::ApiError;
+use crate::platform::pagination::Page;
+
+/// The local user for a token subject, created on first sight.
+pub async fn signed_in(
+    conn: &mut AsyncPgConnection,
+    clerk_id: &str,
+    email: Option<&str>,
+    fallback_name: &str,
+) -> Result<User, ApiError> {
+    let user = repo::get_or_create(
+        conn,
+        NewUser {
+            id: Uuid::now_v7(),
+            clerk_id,
+            email,
+            first_name: None,
+            last_name: None,
+            display_name: fallback_name,
+            image_url: None,
+        },
+    )
+    .await?;
+    Ok(user)
+}
+
+pub async fn update_profile(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    update: ProfileUpdate,
+) -> Result<UserResponse, ApiError> {
+    Ok(repo::update_profile(conn, user_id, &update.0).await?.into())
+}
+
+/// Live users by display-name or e-mail prefix, a page at a time.
+pub async fn search(
+    conn: &mut AsyncPgConnection,
+    prefix: Option<&str>,
+    page: Page,
+) -> Result<(Vec<UserResponse>, Option<String>), ApiError> {
+    let found = repo::search(conn, prefix, page.after, page.limit).await?;
+    let next_cursor = page.next_cursor(&found, |u| u.id);
+    Ok((found.into_iter().map(UserResponse::from).collect(), next_cursor))
+}
+
+pub async fn profile(conn: &mut AsyncPgConnection, id: Uuid) -> Result<UserResponse, ApiError> {
+    repo::by_id(conn, id)
+        .await?
+        .map(UserResponse::from)
+        .ok_or(ApiError::NotFound("user"))
+}
+
+/// A user who can be invited or messaged (exists and is not deleted).
+pub async fn live(conn: &mut AsyncPgConnection, id: Uuid) -> Result<User, ApiError> {
+    repo::by_id(conn, id)
+        .await?
+        .filter(|u| !u.deleted)
+        .ok_or(ApiError::NotFound("user"))
+}
+
+/// Users by id, for views that show people (members lists).
+pub async fn by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> Result<Vec<UserResponse>, ApiError> {
+    Ok(repo::by_ids(conn, ids).await?.into_iter().map(UserResponse::from).collect())
+}
+
+pub use repo::{ClerkProfile, User};
+
+/// Clerk created or changed the user.
+pub async fn upsert_from_clerk(conn: &mut AsyncPgConnection, profile: &ClerkProfile) -> anyhow::Result<()> {
+    repo::upsert_from_clerk(conn, profile).await?;
+    Ok(())
+}
+
+/// Clerk deleted the user: the row stays (their messages stay) with personal fields blanked.
+pub async fn mark_deleted(conn: &mut AsyncPgConnection, clerk_id: &str) -> anyhow::Result<Option<Uuid>> {
+    Ok(repo::mark_deleted(conn, clerk_id).await?.map(|u| u.id))
+}

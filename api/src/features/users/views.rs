@@ -1,0 +1,60 @@
+//! What clients see of a user.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::repo::User;
+
+crate::text_enum! {
+    /// A user's platform role.
+    pub enum UserRole {
+        User = "user",
+        Admin = "admin",
+    }
+}
+
+/// A Parley user. Deleted users keep their id (their messages stay) with personal fields blanked.
+#[derive(Serialize, Deserialize, ToSchema, Clone, Debug)]
+pub struct UserResponse {
+    pub id: Uuid,
+    /// The Clerk user id (`sub` of their tokens).
+    pub clerk_id: String,
+    pub email: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub display_name: String,
+    pub image_url: Option<String>,
+    pub bio: Option<String>,
+    /// `#rrggbb`.
+    pub color: Option<String>,
+    /// True once the user has set their profile in Parley.
+    pub profile_complete: bool,
+    pub role: UserRole,
+    pub deleted: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<User> for UserResponse {
+    fn from(u: User) -> Self {
+        Self {
+            id: u.id,
+            clerk_id: u.clerk_id,
+            email: u.email,
+            first_name: u.first_name,
+            last_name: u.last_name,
+            display_name: u.display_name,
+            image_url: u.image_url,
+            bio: u.bio,
+            color: u.color,
+            profile_complete: u.profile_complete,
+            role: u.role,
+            deleted: u.deleted,
+            created_at: u.created_at,
+            updated_at: u.updated_at,
+        }
+    }
+}
+

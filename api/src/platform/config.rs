@@ -1,0 +1,267 @@
+//! Settings from the environment, one nested struct per area. Names and defaults are the
+//! README's configuration table.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuthMode {
+    /// Tokens issued by Clerk, verified against its JWKS or a PEM key.
+    Clerk,
+    /// A built-in issuer for local use: the service signs its own tokens.
+    Dev,
+}
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub bind_addr: SocketAddr,
+    /// Where `/metrics` is served; None = on the API port.
+    pub metrics_addr: Option<SocketAddr>,
+    pub instance_id: String,
+    pub cors_origins: Vec<String>,
+    /// actix-web worker threads (each a single-threaded runtime).
+    pub http_workers: usize,
+    pub db: DbSettings,
+    pub redis: RedisSettings,
+    pub auth: AuthSettings,
+    pub ws: WsSettings,
+    pub posting: PostingSettings,
+    pub jobs: JobSettings,
+}
+
+#[derive(Clone, Debug)]
+pub struct DbSettings {
+    pub url: String,
+    pub pool_size: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct RedisSettings {
+    /// None: in-process bus, single instance.
+    pub url: Option<String>,
+    /// Prefix of every Redis key and channel, so several deployments (or tests) can share one Redis.
+    pub prefix: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct AuthSettings {
+    pub mode: AuthMode,
+    /// Expected `iss`. In dev mode, the service's own base URL.
+    pub clerk_issuer: String,
+    pub clerk_jwks_url: Option<String>,
+    pub clerk_jwt_key: Option<String>,
+    pub clerk_authorized_parties: Vec<String>,
+    pub clerk_webhook_secret: Option<String>,
+    /// Allows dev auth on a non-loopback address (never in production).
+    pub dev_auth_force: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct WsSettings {
+    pub auth_grace: Duration,
+    pub heartbeat: Duration,
+    pub idle_timeout: Duration,
+    pub queue_capacity: usize,
+    pub replay_cap: i64,
+    pub presence_ttl: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub struct PostingSettings {
+    pub send_rate_per_sec: u32,
+    pub batch_max: usize,
+    /// Group-commit lanes (posts are spread over them by room).
+    pub batch_lanes: usize,
+    /// How long a lane waits for more posts before committing a batch.
+    pub batch_window: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub struct JobSettings {
+    /// First retry delay of a failing job (doubles each time).
+    pub retry_base: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {name}: {problem}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub problem: String,
+}
+
+type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+fn var(env: Lookup, name: &'static str) -> Option<String> {
+    env(name).filter(|v| !v.trim().is_empty())
+}
+
+fn parsed<T: std::str::FromStr>(env: Lookup, name: &'static str, default: T) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    match var(env, name) {
+        None => Ok(default),
+        Some(raw) => raw.trim().parse().map_err(|e| ConfigError {
+            name,
+            problem: format!("cannot parse {raw:?}: {e}"),
+        }),
+    }
+}
+
+fn list(env: Lookup, name: &'static str, default: &str) -> Vec<String> {
+    var(env, name)
+        .unwrap_or_else(|| default.to_owned())
+        .split(',')
+        .map(|s| s.trim().trim_end_matches('/').to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// The webhook secret of dev mode when none is configured (public: dev mode only), so the
+/// Clerk webhook route can be tried offline with the same signature checks.
+pub const DEV_WEBHOOK_SECRET: &str = "whsec_cGFybGV5LWRldi13ZWJob29rLXNlY3JldA==";
+
+/// A Svix secret is `whsec_` + base64; the raw key bytes.
+pub fn decode_webhook_secret(secret: &str) -> Result<Vec<u8>, String> {
+    use base64::Engine;
+    let raw = secret.strip_prefix("whsec_").unwrap_or(secret);
+    base64::engine::general_purpose::STANDARD
+        .decode(raw)
+        .map_err(|e| format!("not base64 after whsec_: {e}"))
+}
+
+impl Settings {
+    /// Reads the environment (after `.env`, when present). One clear error per bad value.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(&|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `env` (the process environment, or a map in tests).
+    pub fn from_lookup(env: Lookup) -> Result<Self, ConfigError> {
+        let database_url = var(env, "DATABASE_URL").ok_or(ConfigError {
+            name: "DATABASE_URL",
+            problem: "required (make run sets it for you)".into(),
+        })?;
+        let bind_addr: SocketAddr = parsed(env, "BIND_ADDR", "127.0.0.1:8080".parse().expect("literal"))?;
+        let metrics_addr = match var(env, "METRICS_ADDR") {
+            None => None,
+            Some(raw) => Some(raw.trim().parse().map_err(|e| ConfigError {
+                name: "METRICS_ADDR",
+                problem: format!("cannot parse {raw:?}: {e}"),
+            })?),
+        };
+        let instance_id = var(env, "INSTANCE_ID").unwrap_or_else(|| {
+            let host = std::fs::read_to_string("/etc/hostname")
+                .map(|h| h.trim().to_owned())
+                .unwrap_or_else(|_| "parley".into());
+            format!("{host}-{}", std::process::id())
+        });
+        let secs = |name, default| parsed(env, name, default).map(Duration::from_secs);
+        Ok(Self {
+            bind_addr,
+            metrics_addr,
+            instance_id,
+            cors_origins: list(env, "CORS_ORIGINS", "http://localhost:3000"),
+            http_workers: parsed(
+                env,
+                "HTTP_WORKERS",
+                std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+            )?,
+            db: DbSettings {
+                url: database_url,
+                pool_size: parsed(env, "DB_POOL_SIZE", 16)?,
+            },
+            redis: RedisSettings {
+                url: var(env, "REDIS_URL"),
+                prefix: var(env, "REDIS_PREFIX").unwrap_or_else(|| "parley".into()),
+            },
+            auth: auth_settings(env, bind_addr)?,
+            ws: WsSettings {
+                auth_grace: secs("WS_AUTH_GRACE_S", 300)?,
+                heartbeat: secs("WS_HEARTBEAT_S", 20)?,
+                idle_timeout: secs("WS_IDLE_TIMEOUT_S", 60)?,
+                queue_capacity: parsed(env, "WS_QUEUE_CAPACITY", 1024)?,
+                replay_cap: parsed(env, "WS_REPLAY_CAP", 1000)?,
+                presence_ttl: secs("PRESENCE_TTL_S", 30)?,
+            },
+            posting: PostingSettings {
+                send_rate_per_sec: parsed(env, "SEND_RATE_PER_SEC", 50)?,
+                batch_max: parsed(env, "BATCH_MAX", 256)?,
+                batch_lanes: parsed(env, "BATCH_LANES", 1)?,
+                batch_window: Duration::from_millis(parsed(env, "BATCH_WINDOW_MS", 5)?),
+            },
+            jobs: JobSettings {
+                retry_base: Duration::from_millis(parsed(
+                    env,
+                    "JOB_RETRY_BASE_MS",
+                    parsed(env, "WEBHOOK_RETRY_BASE_MS", 1000)?,
+                )?),
+            },
+        })
+    }
+}
+
+fn auth_settings(env: Lookup, bind_addr: SocketAddr) -> Result<AuthSettings, ConfigError> {
+    let mode = match var(env, "AUTH_MODE").as_deref().unwrap_or("clerk") {
+        "clerk" => AuthMode::Clerk,
+        "dev" => AuthMode::Dev,
+        other => {
+            return Err(ConfigError {
+                name: "AUTH_MODE",
+                problem: format!("must be clerk or dev, not {other:?}"),
+            })
+        }
+    };
+    let dev_auth_force = parsed(env, "DEV_AUTH_FORCE", false)?;
+    if mode == AuthMode::Dev && !bind_addr.ip().is_loopback() && !dev_auth_force {
+        return Err(ConfigError {
+            name: "AUTH_MODE",
+            problem: format!(
+                "dev sign-in on the non-loopback address {bind_addr} would let anyone mint tokens; set DEV_AUTH_FORCE=true to do it anyway"
+            ),
+        });
+    }
+    let clerk_issuer = match (&mode, var(env, "CLERK_ISSUER")) {
+        (_, Some(iss)) => iss.trim_end_matches('/').to_owned(),
+        (AuthMode::Dev, None) => String::new(), // filled in at start-up with the bound address
+        (AuthMode::Clerk, None) => {
+            return Err(ConfigError {
+                name: "CLERK_ISSUER",
+                problem: "required unless AUTH_MODE=dev (your Clerk Frontend API URL)".into(),
+            })
+        }
+    };
+    let clerk_jwt_key = var(env, "CLERK_JWT_KEY").map(|k| k.replace("\\n", "\n"));
+    if let Some(key) = &clerk_jwt_key {
+        jsonwebtoken::DecodingKey::from_rsa_pem(key.as_bytes()).map_err(|e| ConfigError {
+            name: "CLERK_JWT_KEY",
+            problem: format!("not a PEM RSA public key: {e}"),
+        })?;
+    }
+    let clerk_webhook_secret = var(env, "CLERK_WEBHOOK_SECRET")
+        .or_else(|| (mode == AuthMode::Dev).then(|| DEV_WEBHOOK_SECRET.to_owned()));
+    if let Some(secret) = &clerk_webhook_secret {
+        decode_webhook_secret(secret).map_err(|problem| ConfigError {
+            name: "CLERK_WEBHOOK_SECRET",
+            problem,
+        })?;
+    }
+    Ok(AuthSettings {
+        mode,
+        clerk_issuer,
+        clerk_jwks_url: var(env, "CLERK_JWKS_URL"),
+        clerk_jwt_key,
+        clerk_authorized_parties: list(env, "CLERK_AUTHORIZED_PARTIES", ""),
+        clerk_webhook_secret,
+        dev_auth_force,
+    })
+}
+
+impl AuthSettings {
+    /// The JWKS the verifier reads: explicit, else the issuer's well-known path.
+    pub fn jwks_url(&self) -> String {
+        self.clerk_jwks_url
+            .clone()
+            .unwrap_or_else(|| format!("{}/.well-known/jwks.json", self.clerk_issuer))
+    }
+}

@@ -1,0 +1,220 @@
+//! One error type at the HTTP edge, rendered as RFC 9457 problem details.
+//!
+//! Every failure a client can cause maps to a 4xx with a stable `code`; a dependency that is
+//! down (the database, Redis) is a 503 `unavailable` with `Retry-After`, so a client can
+//! tell "retry shortly" from a bug; only faults of ours become 500 `internal`, and those
+//! never carry internal text (it goes to the log instead).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Seconds a client should wait before retrying after `unavailable`.
+pub const RETRY_AFTER_SECS: u32 = 2;
+
+/// Stable machine-readable error codes, shared by REST problems and WebSocket error frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Invalid,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    Conflict,
+    TooLarge,
+    UnsupportedMediaType,
+    RateLimited,
+    /// A dependency is down: retry after a short wait.
+    Unavailable,
+    /// WebSocket only: more events were missed than a subscribe replays.
+    ResyncRequired,
+    /// A defect of ours.
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Invalid => "invalid",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::Conflict => "conflict",
+            Self::TooLarge => "too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::RateLimited => "rate_limited",
+            Self::Unavailable => "unavailable",
+            Self::ResyncRequired => "resync_required",
+            Self::Internal => "internal",
+        }
+    }
+}
+
+/// RFC 9457 problem details, plus a stable machine-readable `code`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"type": "https://parley.dev/problems/not_found", "title": "Not Found",
+    "status": 404, "detail": "room not found", "code": "not_found"}))]
+pub struct Problem {
+    /// A URI naming the problem type.
+    #[serde(rename = "type")]
+    pub type_url: String,
+    /// The HTTP reason phrase.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong, for a human.
+    pub detail: String,
+    pub code: ErrorCode,
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, code: ErrorCode, detail: impl Into<String>) -> Self {
+        Self {
+            type_url: format!("https://parley.dev/problems/{}", code.as_str()),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            code,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    Invalid(String),
+    /// Deliberately says nothing about which check failed.
+    #[error("authentication required: missing, invalid or expired token")]
+    Unauthenticated,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    NotFoundDetail(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    TooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("{0}")]
+    RateLimited(String),
+    #[error("{0}")]
+    Unavailable(String),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    pub fn invalid(detail: impl Into<String>) -> Self {
+        Self::Invalid(detail.into())
+    }
+
+    /// The database did not answer (down, restarting, pool exhausted): retry shortly.
+    pub fn database_unavailable() -> Self {
+        Self::Unavailable("database unavailable, retry shortly".into())
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::Invalid(_) => ErrorCode::Invalid,
+            Self::Unauthenticated => ErrorCode::Unauthorized,
+            Self::Forbidden(_) => ErrorCode::Forbidden,
+            Self::NotFound(_) | Self::NotFoundDetail(_) => ErrorCode::NotFound,
+            Self::Conflict(_) => ErrorCode::Conflict,
+            Self::TooLarge(_) => ErrorCode::TooLarge,
+            Self::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
+            Self::RateLimited(_) => ErrorCode::RateLimited,
+            Self::Unavailable(_) => ErrorCode::Unavailable,
+            Self::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// The text a client may see: an internal error's cause goes to the log, never out.
+    pub fn public_message(&self) -> String {
+        match self {
+            Self::Internal(_) => "internal error".to_owned(),
+            other => other.to_string(),
+        }
+    }
+
+    /// Logs an internal error's cause (call where the error leaves the process).
+    pub fn log_if_internal(&self) {
+        if let Self::Internal(e) = self {
+            tracing::error!(error = ?e, "request failed");
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) | Self::NotFoundDetail(_) => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        self.log_if_internal();
+        let status = self.status_code();
+        let mut response = HttpResponse::build(status);
+        match self {
+            Self::Unauthenticated => {
+                response.insert_header(("WWW-Authenticate", "Bearer"));
+            }
+            Self::Unavailable(_) | Self::RateLimited(_) => {
+                response.insert_header(("Retry-After", RETRY_AFTER_SECS.to_string()));
+            }
+            _ => {}
+        }
+        response
+            .content_type("application/problem+json")
+            .json(Problem::new(status, self.code(), self.public_message()))
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::NotFound => Self::NotFound("resource"),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => Self::Conflict(format!(
+                "already exists ({})",
+                info.constraint_name().unwrap_or("unique")
+            )),
+            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
+                Self::invalid("refers to something that does not exist")
+            }
+            Error::DatabaseError(DatabaseErrorKind::CheckViolation, info) => Self::invalid(format!(
+                "value not allowed ({})",
+                info.constraint_name().unwrap_or("check")
+            )),
+            other if crate::platform::db::is_outage(&other) => {
+                tracing::warn!(error = %other, "database connection lost");
+                Self::database_unavailable()
+            }
+            other => Self::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
+
+impl From<crate::platform::db::PoolError> for ApiError {
+    fn from(e: crate::platform::db::PoolError) -> Self {
+        tracing::warn!(error = %e, "database pool");
+        Self::database_unavailable()
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,12 @@
+//! What every feature stands on and that depends on nothing above it: settings, the one
+//! error type, the database pool and schema, pagination, metrics and the durable jobs queue.
+
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod jobs;
+pub mod metrics;
+pub mod pagination;
+pub mod schema;
+pub mod tasks;
+pub mod text_enum;

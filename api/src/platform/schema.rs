@@ -1,0 +1,126 @@
+// Kept by hand to match migrations/ (diesel_cli is optional). `messages.search` is a
+// generated tsvector column used only from SQL text, so it is not declared here.
+
+diesel::table! {
+    users (id) {
+        id -> Uuid,
+        clerk_id -> Text,
+        email -> Nullable<Text>,
+        first_name -> Nullable<Text>,
+        last_name -> Nullable<Text>,
+        display_name -> Text,
+        image_url -> Nullable<Text>,
+        bio -> Nullable<Text>,
+        color -> Nullable<Text>,
+        profile_complete -> Bool,
+        role -> Text,
+        deleted -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    webhook_events (id) {
+        id -> Int8,
+        svix_id -> Text,
+        event_type -> Text,
+        payload -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    jobs (id) {
+        id -> Int8,
+        kind -> Text,
+        payload -> Jsonb,
+        dedupe_key -> Nullable<Text>,
+        status -> Text,
+        attempts -> Int4,
+        max_attempts -> Int4,
+        last_error -> Nullable<Text>,
+        run_at -> Timestamptz,
+        finished_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    rooms (id) {
+        id -> Uuid,
+        name -> Text,
+        description -> Nullable<Text>,
+        kind -> Text,
+        max_members -> Nullable<Int4>,
+        created_by -> Uuid,
+        last_seq -> Int8,
+        member_count -> Int4,
+        dm_key -> Nullable<Text>,
+        last_activity_at -> Timestamptz,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    room_members (room_id, user_id) {
+        room_id -> Uuid,
+        user_id -> Uuid,
+        role -> Text,
+        joined_at -> Timestamptz,
+        last_read_seq -> Int8,
+    }
+}
+
+diesel::table! {
+    messages (id) {
+        id -> Uuid,
+        room_id -> Uuid,
+        seq -> Int8,
+        author_id -> Uuid,
+        body -> Text,
+        reply_to -> Nullable<Uuid>,
+        client_msg_id -> Text,
+        created_at -> Timestamptz,
+        edited_at -> Nullable<Timestamptz>,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    reactions (message_id, emoji, user_id) {
+        message_id -> Uuid,
+        user_id -> Uuid,
+        emoji -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    room_events (room_id, seq) {
+        room_id -> Uuid,
+        seq -> Int8,
+        kind -> Text,
+        payload -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(room_members -> rooms (room_id));
+diesel::joinable!(room_members -> users (user_id));
+diesel::joinable!(messages -> rooms (room_id));
+diesel::joinable!(reactions -> messages (message_id));
+diesel::joinable!(room_events -> rooms (room_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    webhook_events,
+    jobs,
+    rooms,
+    room_members,
+    messages,
+    reactions,
+    room_events
+);

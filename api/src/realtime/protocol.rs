@@ -1,0 +1,319 @@
+//! The WebSocket protocol's frames, typed: what a client may send and what the server
+//! sends. These types are the contract: the AsyncAPI document (`openapi/asyncapi.yaml`)
+//! is generated from their schemas, and a test fails when a frame is missing from it.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::features::events::EventKind;
+use crate::features::messages::views::MessageView;
+use crate::platform::error::{ApiError, ErrorCode};
+
+/// Largest client frame acted on; larger ones get a `too_large` error.
+pub const MAX_FRAME: usize = 64 * 1024;
+
+/// A frame from the client. Any frame may carry `ref` (any JSON value), echoed in its reply.
+/// Replies to one socket's `send` frames to one room are committed in the order the frames
+/// were sent, even when the client does not wait for each `ok` (pipelining).
+#[derive(Deserialize, ToSchema, Debug)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ClientFrame {
+    /// Start receiving a room's events (members only): replies `ok {room_id, last_seq}`,
+    /// then every event after `since` in order, then live events.
+    Subscribe {
+        room_id: Uuid,
+        /// The last seq the client has; absent = from now on.
+        #[schema(minimum = 0)]
+        since: Option<i64>,
+        #[serde(rename = "ref")]
+        #[schema(value_type = Option<Object>)]
+        reference: Option<Value>,
+    },
+    Unsubscribe {
+        room_id: Uuid,
+        #[serde(rename = "ref")]
+        #[schema(value_type = Option<Object>)]
+        reference: Option<Value>,
+    },
+    /// Post a message: replies `ok {message, duplicate}` after the commit.
+    Send {
+        room_id: Uuid,
+        /// Idempotency key: a retry returns the first message with `duplicate: true`.
+        #[schema(min_length = 1, max_length = 64)]
+        client_msg_id: String,
+        #[schema(min_length = 1, max_length = 4000)]
+        body: String,
+        reply_to: Option<Uuid>,
+        #[serde(rename = "ref")]
+        #[schema(value_type = Option<Object>)]
+        reference: Option<Value>,
+    },
+    Edit {
+        message_id: Uuid,
+        #[schema(min_length = 1, max_length = 4000)]
+        body: String,
+        #[serde(rename = "ref")]
+        #[schema(value_type = Option<Object>)]
+        reference: Option<Value>,
+    },
+    Delete {
+        message_id: Uuid,
+        #[serde(rename = "ref")]
+        #[schema(value_type = Option<Object>)]
+        reference: Option<Value>,
+    },
+    React {
+        message_id: Uuid,
+        emoji: String,
+        #[serde(rename = "ref")]
+        #[schema(value_type = Option<Object>)]
+        reference: Option<Value>,
+    },
+    Unreact {
+        message_id: Uuid,
+        emoji: String,
+        #[serde(rename = "ref")]
+        #[schema(value_type = Option<Object>)]
+        reference: Option<Value>,
+    },
+    /// Tell the room's subscribers the caller is typing (at most once per 2 s per room).
+    Typing {
+        room_id: Uuid,
+        #[serde(rename = "ref")]
+        #[schema(value_type = Option<Object>)]
+        reference: Option<Value>,
+    },
+    /// Move the read marker: replies `ok {room_id, last_read_seq}`.
+    Read {
+        room_id: Uuid,
+        #[schema(minimum = 0)]
+        seq: i64,
+        #[serde(rename = "ref")]
+        #[schema(value_type = Option<Object>)]
+        reference: Option<Value>,
+    },
+    Ping {
+        #[serde(rename = "ref")]
+        #[schema(value_type = Option<Object>)]
+        reference: Option<Value>,
+    },
+    /// Refresh the socket's credential in-band (same user): replies `ok {expires_at}`.
+    Auth {
+        token: String,
+        #[serde(rename = "ref")]
+        #[schema(value_type = Option<Object>)]
+        reference: Option<Value>,
+    },
+}
+
+impl ClientFrame {
+    /// The client's `ref`, echoed in the reply (null when absent).
+    pub fn take_reference(&mut self) -> Value {
+        let (ClientFrame::Subscribe { reference, .. }
+        | ClientFrame::Unsubscribe { reference, .. }
+        | ClientFrame::Send { reference, .. }
+        | ClientFrame::Edit { reference, .. }
+        | ClientFrame::Delete { reference, .. }
+        | ClientFrame::React { reference, .. }
+        | ClientFrame::Unreact { reference, .. }
+        | ClientFrame::Typing { reference, .. }
+        | ClientFrame::Read { reference, .. }
+        | ClientFrame::Ping { reference, .. }
+        | ClientFrame::Auth { reference, .. }) = self;
+        reference.take().unwrap_or(Value::Null)
+    }
+}
+
+/// A successful reply; which fields are present depends on the command answered.
+#[derive(Serialize, Deserialize, ToSchema, Debug, Default, Clone)]
+pub struct OkReply {
+    /// The client's `ref`, or null.
+    #[serde(rename = "ref")]
+    #[schema(value_type = Object)]
+    pub reference: Value,
+    /// subscribe, unsubscribe, typing, read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<Uuid>,
+    /// subscribe: the room's log head; events after `since` up to it are replayed next.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seq: Option<i64>,
+    /// send, edit, delete, react, unreact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<MessageView>,
+    /// send: true when `client_msg_id` had been used (the first message is returned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate: Option<bool>,
+    /// read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_read_seq: Option<i64>,
+    /// auth: the new credential's expiry (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<i64>,
+}
+
+/// A refused command or a bad frame. A bad frame never closes the socket.
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone)]
+pub struct ErrorReply {
+    #[serde(rename = "ref")]
+    #[schema(value_type = Object)]
+    pub reference: Value,
+    /// `unauthorized`, `forbidden`, `not_found`, `invalid`, `rate_limited`, `too_large`,
+    /// `resync_required`, `unavailable` (a dependency is down: retry shortly) or `internal`.
+    pub code: ErrorCode,
+    pub message: String,
+    /// resync_required: the room to page with `GET /v1/rooms/{id}/events`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<Uuid>,
+    /// resync_required: the room's log head.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seq: Option<i64>,
+}
+
+/// Every frame the server sends.
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerFrame {
+    /// The first frame on every socket.
+    Hello {
+        user_id: Uuid,
+        /// Unique across the deployment: the instance's id, `:`, a per-instance counter.
+        connection_id: String,
+        instance: String,
+        heartbeat_s: u64,
+    },
+    Ok(OkReply),
+    Error(ErrorReply),
+    Pong {
+        #[serde(rename = "ref")]
+        #[schema(value_type = Object)]
+        reference: Value,
+    },
+    /// A room log event, delivered in seq order with no gap. `data` by `event`:
+    /// message.* → Message; room.updated → Room; reaction.* → ReactionEvent;
+    /// member.* → MemberEvent.
+    Event {
+        room_id: Uuid,
+        seq: i64,
+        event: EventKind,
+        #[schema(value_type = Object)]
+        data: Value,
+    },
+    /// Someone is typing (ephemeral).
+    Typing { room_id: Uuid, user_id: Uuid },
+    /// Who is online in the room, on any instance (ephemeral).
+    Presence { room_id: Uuid, online: Vec<Uuid> },
+    /// A member's read marker moved (ephemeral).
+    Read { room_id: Uuid, user_id: Uuid, seq: i64 },
+}
+
+impl ServerFrame {
+    pub fn text(&self) -> String {
+        serde_json::to_string(self).expect("a server frame serialises")
+    }
+
+    pub fn ok(reference: &Value, reply: OkReply) -> String {
+        Self::Ok(OkReply {
+            reference: reference.clone(),
+            ..reply
+        })
+        .text()
+    }
+
+    pub fn error(reference: &Value, code: ErrorCode, message: impl Into<String>) -> String {
+        Self::Error(ErrorReply {
+            reference: reference.clone(),
+            code,
+            message: message.into(),
+            room_id: None,
+            last_seq: None,
+        })
+        .text()
+    }
+
+    /// A failed command: the REST error's code where the socket has it.
+    pub fn api_error(reference: &Value, e: &ApiError) -> String {
+        e.log_if_internal();
+        Self::error(reference, ws_code(e), e.public_message())
+    }
+}
+
+/// The WebSocket protocol's smaller set of codes, from the REST ones.
+pub fn ws_code(e: &ApiError) -> ErrorCode {
+    match e.code() {
+        ErrorCode::Conflict | ErrorCode::UnsupportedMediaType | ErrorCode::MethodNotAllowed => ErrorCode::Invalid,
+        code => code,
+    }
+}
+
+/// The close reasons the server uses, so clients can act on them.
+pub mod close {
+    pub const RECONNECT: &str = "reconnect";
+    pub const IDLE: &str = "idle timeout";
+    pub const EXPIRED: &str = "credential expired: send an auth frame before it does";
+    pub const SESSION_ENDED: &str = "session ended";
+    pub const USER_DELETED: &str = "user deleted";
+    pub const OVERFLOW: &str = "overflow: the client reads too slowly; reconnect with since";
+    pub const RESYNC: &str = "resync: reconnect with since";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::events::Ephemeral;
+
+    #[test]
+    fn ephemeral_frames_serialise_exactly_as_their_server_frames() {
+        let (room_id, user_id) = (Uuid::new_v4(), Uuid::new_v4());
+        let pairs = [
+            (
+                Ephemeral::Typing { room_id, user_id },
+                ServerFrame::Typing { room_id, user_id },
+            ),
+            (
+                Ephemeral::Presence {
+                    room_id,
+                    online: vec![user_id],
+                },
+                ServerFrame::Presence {
+                    room_id,
+                    online: vec![user_id],
+                },
+            ),
+            (
+                Ephemeral::Read { room_id, user_id, seq: 7 },
+                ServerFrame::Read { room_id, user_id, seq: 7 },
+            ),
+        ];
+        for (ephemeral, frame) in pairs {
+            assert_eq!(serde_json::to_value(&ephemeral).unwrap(), serde_json::to_value(&frame).unwrap());
+        }
+    }
+
+    #[test]
+    fn an_event_frame_matches_its_server_frame() {
+        let event = crate::features::events::RoomEvent {
+            room_id: Uuid::new_v4(),
+            seq: 3,
+            kind: EventKind::MemberLeft,
+            payload: serde_json::json!({"user_id": Uuid::nil(), "role": "member"}),
+            created_at: chrono::Utc::now(),
+        };
+        let text = crate::realtime::frame::event_text(&event);
+        let parsed: ServerFrame = serde_json::from_str(&text).unwrap();
+        assert!(matches!(parsed, ServerFrame::Event { seq: 3, event: EventKind::MemberLeft, .. }));
+    }
+
+    #[test]
+    fn replies_echo_the_ref_and_omit_absent_fields() {
+        let text = ServerFrame::ok(&serde_json::json!(7), OkReply {
+            room_id: Some(Uuid::nil()),
+            ..Default::default()
+        });
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v, serde_json::json!({"type": "ok", "ref": 7, "room_id": Uuid::nil()}));
+        let v: Value = serde_json::from_str(&ServerFrame::error(&Value::Null, ErrorCode::Unavailable, "x")).unwrap();
+        assert_eq!(v, serde_json::json!({"type": "error", "ref": null, "code": "unavailable", "message": "x"}));
+    }
+}

@@ -1,0 +1,328 @@
+// Two users, alice and bob, each in their own browser context, chat through the real API
+// (dev sign-in) and this app. The second test continues in the room the first one made.
+import path from "node:path";
+import { expect, test, type BrowserContext, type Locator, type Page } from "@playwright/test";
+import { API_URL } from "./env";
+
+const run = Math.random().toString(36).slice(2, 8);
+const alice = { id: `user_e2e_alice_${run}`, name: `Alice ${run}` };
+const bob = { id: `user_e2e_bob_${run}`, name: `Bob ${run}` };
+const roomName = `e2e-room-${run}`;
+
+let ctxA: BrowserContext;
+let ctxB: BrowserContext;
+let a: Page;
+let b: Page;
+let roomUrl = "";
+const pageErrors: string[] = [];
+
+// ---- page helpers -------------------------------------------------------------------
+
+/** Screenshots go straight into the output folder (test-results/), which each run starts empty. */
+const shotPath = (name: string) => path.join(test.info().project.outputDir, `${name}.png`);
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: shotPath(name), fullPage: false });
+}
+
+async function signIn(page: Page, user: { id: string; name: string }) {
+  await page.goto("/sign-in");
+  await page.getByTestId("dev-user-id").fill(user.id);
+  await page.getByTestId("dev-display-name").fill(user.name);
+  await page.getByTestId("dev-sign-in-submit").click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByTestId("dashboard")).toBeVisible();
+}
+
+/** The socket status; the sidebar and the phone header each show one, so the first is enough. */
+function connection(page: Page, status: "open" | "offline"): Locator {
+  return page.locator(`[data-testid="connection-status"][data-status="${status}"]`).first();
+}
+
+async function waitLive(page: Page) {
+  await expect(connection(page, "open")).toBeAttached();
+}
+
+async function send(page: Page, text: string) {
+  await page.getByTestId("composer-input").fill(text);
+  await page.getByTestId("composer-input").press("Enter");
+}
+
+/** A message whose body contains `text`. */
+function messageByText(page: Page, text: string): Locator {
+  return page.getByTestId("message").filter({ has: page.getByTestId("message-body").filter({ hasText: text }) });
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Message bodies that are exactly `text` (an unedited message). */
+function bodiesExactly(page: Page, text: string): Locator {
+  return page.getByTestId("message-body").filter({ hasText: new RegExp(`^\\s*${escapeRegExp(text)}\\s*$`) });
+}
+
+/** Post as a user straight to the API, as if from another device of theirs. */
+async function postAs(userId: string, roomId: string, body: string) {
+  const minted = await fetch(`${API_URL}/v1/dev/token`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ user_id: userId }),
+  });
+  expect(minted.ok, `POST /v1/dev/token: ${minted.status}`).toBe(true);
+  const { token } = (await minted.json()) as { token: string };
+  const posted = await fetch(`${API_URL}/v1/rooms/${roomId}/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ body, client_msg_id: crypto.randomUUID() }),
+  });
+  expect(posted.ok, `POST /v1/rooms/{id}/messages: ${posted.status}`).toBe(true);
+}
+
+// ---- setup --------------------------------------------------------------------------
+
+test.describe.configure({ mode: "serial" });
+
+test.beforeAll(async ({ browser }) => {
+  ctxA = await browser.newContext();
+  ctxB = await browser.newContext();
+  a = await ctxA.newPage();
+  b = await ctxB.newPage();
+  for (const [p, who] of [
+    [a, "alice"],
+    [b, "bob"],
+  ] as const) {
+    p.on("pageerror", (e) => pageErrors.push(`${who}: ${e.stack || e.message}`));
+  }
+});
+
+test.afterEach(async ({}, testInfo) => {
+  if (testInfo.status !== testInfo.expectedStatus) {
+    for (const [p, who] of [
+      [a, "alice"],
+      [b, "bob"],
+    ] as const) {
+      if (!p || p.isClosed()) continue;
+      const file = shotPath(`failure-${who}`);
+      await p.screenshot({ path: file }).then(
+        () => testInfo.attachments.push({ name: `failure-${who}`, path: file, contentType: "image/png" }),
+        () => undefined,
+      );
+    }
+  }
+  // An uncaught error in either page fails the test it happened in.
+  const errors = pageErrors.splice(0);
+  expect(errors, "uncaught errors in the pages").toEqual([]);
+});
+
+test.afterAll(async () => {
+  await ctxA?.close();
+  await ctxB?.close();
+});
+
+// ---- the scenarios ------------------------------------------------------------------
+
+test("two users chat live and resume after going offline", async () => {
+  await test.step("landing page renders", async () => {
+    await a.goto("/");
+    await expect(a.getByTestId("landing-title")).toBeVisible();
+    await shot(a, "01-landing");
+  });
+
+  await test.step("both users sign in with the dev sign-in page", async () => {
+    await signIn(a, alice);
+    await signIn(b, bob);
+    await shot(a, "02-dashboard");
+  });
+
+  await test.step("alice creates a public room", async () => {
+    await a.goto("/rooms");
+    await expect(a.getByTestId("room-directory")).toBeVisible();
+    await a.getByTestId("create-room-open").click();
+    await a.getByTestId("create-room-name").fill(roomName);
+    await a.getByTestId("create-room-description").fill("Made by the e2e test");
+    await a.getByTestId("create-room-submit").click();
+    await expect(a).toHaveURL(/\/rooms\/[0-9a-f-]{36}$/);
+    roomUrl = a.url();
+    await expect(a.getByTestId("room-view")).toBeVisible();
+  });
+
+  await test.step("bob finds the room in the directory and joins", async () => {
+    await b.goto("/rooms");
+    await b.getByTestId("room-search").fill(roomName);
+    const item = b.locator(`[data-testid="room-item"][data-room-name="${roomName}"]`);
+    await expect(item).toBeVisible();
+    await shot(b, "03-directory");
+    await item.getByTestId("room-join").click();
+    await expect(b).toHaveURL(roomUrl);
+    await expect(b.getByTestId("composer-input")).toBeVisible();
+    await waitLive(a);
+    await waitLive(b);
+  });
+
+  await test.step("messages appear live in the other window", async () => {
+    await send(a, `hello from alice ${run}`);
+    await expect(messageByText(b, `hello from alice ${run}`)).toBeVisible();
+    await send(b, `hi alice ${run}`);
+    await expect(messageByText(a, `hi alice ${run}`)).toBeVisible();
+  });
+
+  await test.step("bob reacts and alice sees it", async () => {
+    const msg = messageByText(b, `hello from alice ${run}`);
+    await msg.hover();
+    await msg.getByTestId("message-react").click();
+    await msg.getByTestId("reaction-option").first().click();
+    await expect(messageByText(a, `hello from alice ${run}`).locator('[data-testid="reaction-chip"][data-count="1"]')).toBeVisible();
+  });
+
+  await test.step("alice edits her message and bob sees the edit", async () => {
+    const msg = messageByText(a, `hello from alice ${run}`);
+    await msg.hover();
+    await msg.getByTestId("message-edit").click();
+    await a.getByTestId("edit-input").fill(`hello (edited) from alice ${run}`);
+    await a.getByTestId("edit-input").press("Enter");
+    const edited = messageByText(b, `hello (edited) from alice ${run}`);
+    await expect(edited).toBeVisible();
+    await expect(edited.getByTestId("message-edited")).toBeVisible();
+  });
+
+  await test.step("alice sees bob typing", async () => {
+    // The API forwards at most one typing frame per 2 s per connection and the composer sends
+    // one per 2.5 s: typing for ~4 s sends a frame the API forwards, whenever bob's last
+    // one was. Wait for the indicator while the keys are still being pressed.
+    const typing = b.getByTestId("composer-input").pressSequentially("I am typing a rather long reply", { delay: 130 });
+    await expect(a.getByTestId("typing-indicator")).toContainText("typing");
+    await typing;
+    await b.getByTestId("composer-input").fill("");
+    await shot(a, "04-room-alice");
+    await shot(b, "05-room-bob");
+  });
+
+  const missed = [1, 2, 3].map((n) => `missed ${n} ${run}`);
+  const otherDevice = `from alice's other device ${run}`;
+  await test.step("bob goes offline while alice sends", async () => {
+    await ctxB.setOffline(true);
+    try {
+      await connection(b, "offline").waitFor({ state: "attached", timeout: 3000 });
+    } catch {
+      // Some Chromium builds do not fire `offline` under emulation: tell the app directly.
+      console.log("no offline event from the browser; dispatching one");
+      await b.evaluate(() => window.dispatchEvent(new Event("offline")));
+      await expect(connection(b, "offline")).toBeAttached();
+    }
+    for (const text of missed) {
+      await send(a, text);
+      await expect(messageByText(a, text)).toBeVisible();
+    }
+    // Synchronisation point: a message alice's page can only learn of through its socket.
+    // A room's events reach every subscribed socket in seq order, so once it shows there,
+    // the missed messages have gone out to any socket bob might still have.
+    await postAs(alice.id, roomUrl.split("/").pop()!, otherDevice);
+    await expect(messageByText(a, otherDevice)).toBeVisible();
+    // Nothing may leak through a socket that should be closed.
+    for (const text of [...missed, otherDevice]) await expect(bodiesExactly(b, text)).toHaveCount(0);
+    await shot(b, "06-offline-bob");
+  });
+
+  await test.step("bob comes back and shows each missed message exactly once, in order", async () => {
+    await ctxB.setOffline(false);
+    try {
+      await connection(b, "open").waitFor({ state: "attached" });
+    } catch {
+      console.log("no online event from the browser; dispatching one");
+      await b.evaluate(() => window.dispatchEvent(new Event("online")));
+      await waitLive(b);
+    }
+    for (const text of [...missed, otherDevice]) await expect(messageByText(b, text)).toBeVisible();
+    // A room's events reach a socket in order: once a later message is shown, any duplicate
+    // of the missed ones from the resume would already be on the page.
+    const marker = `after resume ${run}`;
+    await send(a, marker);
+    await expect(messageByText(b, marker)).toBeVisible();
+    for (const text of [...missed, otherDevice]) await expect(bodiesExactly(b, text), `"${text}" once`).toHaveCount(1);
+    const seqs = await b.getByTestId("message").evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-seq"))));
+    for (let i = 1; i < seqs.length; i++) expect(seqs[i], `messages in seq order: ${seqs.join(",")}`).toBeGreaterThan(seqs[i - 1]);
+    const bodies = (await b.getByTestId("message-body").allTextContents()).map((x) => x.trim());
+    const idx = [...missed, otherDevice].map((t) => bodies.indexOf(t));
+    expect(idx.every((n, i) => n >= 0 && (i === 0 || n > idx[i - 1])), `missed messages in order: ${idx}`).toBe(true);
+    await shot(b, "07-resumed-bob");
+  });
+
+  await test.step("profile, dashboard badges and a phone-width room", async () => {
+    await b.goto("/profile");
+    await expect(b.getByTestId("profile-page")).toBeVisible();
+    await shot(b, "08-profile");
+    // Bob is on another page: alice's next message counts as unread for him.
+    await send(a, `unread ping ${run}`);
+    await b.goto("/dashboard");
+    await expect(
+      b.getByTestId("dashboard").getByTestId("conversation-item").filter({ hasText: roomName }).getByTestId("unread-badge"),
+    ).toBeVisible();
+    await shot(b, "09-dashboard-unread");
+    await a.setViewportSize({ width: 390, height: 844 });
+    await shot(a, "10-room-phone");
+    await a.emulateMedia({ colorScheme: "dark" });
+    await a.goto(roomUrl);
+    await expect(a.getByTestId("room-view")).toBeVisible();
+    await shot(a, "11-room-phone-dark");
+    await a.setViewportSize({ width: 1280, height: 800 });
+    await a.emulateMedia({ colorScheme: "light" });
+  });
+});
+
+test("replies, deletes, members and a DM from a profile", async () => {
+  await a.goto(roomUrl);
+  await b.goto(roomUrl);
+  await waitLive(a);
+  await waitLive(b);
+
+  await test.step("bob replies to alice and alice sees the quote", async () => {
+    const msg = messageByText(b, `hi alice ${run}`);
+    await msg.hover();
+    await msg.getByTestId("message-reply").click();
+    await expect(b.getByTestId("reply-banner")).toBeVisible();
+    await send(b, `a reply ${run}`);
+    const reply = messageByText(a, `a reply ${run}`);
+    await expect(reply.getByTestId("message-reply-quote").filter({ hasText: `hi alice ${run}` })).toBeVisible();
+  });
+
+  await test.step("bob deletes his message and alice sees it go", async () => {
+    await send(b, `to be deleted ${run}`);
+    await expect(messageByText(a, `to be deleted ${run}`)).toBeVisible();
+    const msg = messageByText(b, `to be deleted ${run}`);
+    await msg.hover();
+    await msg.getByTestId("message-delete").click();
+    await b.getByTestId("confirm-delete-button").click();
+    await expect(bodiesExactly(a, `to be deleted ${run}`)).toHaveCount(0);
+  });
+
+  await test.step("the member list shows both, with owner tools for alice", async () => {
+    await a.getByTestId("toggle-members").click();
+    await expect(a.getByTestId("member-panel")).toBeVisible();
+    await expect(a.getByTestId("member-item")).toHaveCount(2);
+    await expect(a.getByTestId("kick-member").first()).toBeVisible();
+    await expect(a.getByTestId("invite-search")).toBeVisible();
+    await shot(a, "12-members");
+  });
+
+  await test.step("bob opens alice's profile and starts a DM", async () => {
+    await expect(messageByText(b, `hi alice ${run}`)).toBeVisible();
+    await b
+      .getByTestId("message")
+      .filter({ has: b.getByTestId("message-author").filter({ hasText: alice.name }) })
+      .first()
+      .getByTestId("message-author")
+      .click();
+    await expect(b).toHaveURL(/\/users\//);
+    await expect(b.getByTestId("user-profile")).toBeVisible();
+    await shot(b, "13-user-profile");
+    await b.getByTestId("start-dm").click();
+    await expect(b).toHaveURL(/\/rooms\/[0-9a-f-]{36}$/);
+    expect(b.url(), "the DM is not the group room").not.toBe(roomUrl);
+    await expect(b.getByTestId("composer-input")).toBeVisible();
+    await waitLive(b);
+    await send(b, `psst ${run}`);
+    await expect(messageByText(b, `psst ${run}`)).toBeVisible();
+    await a.goto(b.url());
+    await expect(messageByText(a, `psst ${run}`)).toBeVisible();
+    await shot(a, "14-dm");
+  });
+});

@@ -1,0 +1,66 @@
+"use client";
+import { Users } from "lucide-react";
+import { useRouter } from "next/navigation";
+import type { Room } from "@/lib/api/types";
+import { useLeaveRoom } from "@/hooks/queries/rooms";
+import { RoomIcon } from "../room-title";
+import { Button } from "../ui/button";
+
+/** The room's name, member and online counts, the members toggle and Leave. */
+export function RoomHeader({
+  room: r,
+  displayName,
+  onlineCount,
+  showMembers,
+  onToggleMembers,
+}: {
+  room: Room;
+  /** A DM's name is the other person's. */
+  displayName: string;
+  /** Unknown until the socket says who is online. */
+  onlineCount: number | undefined;
+  showMembers: boolean;
+  onToggleMembers(): void;
+}) {
+  const router = useRouter();
+  const leave = useLeaveRoom();
+  return (
+    <header className="flex h-14 shrink-0 items-center gap-3 border-b border-border px-3 sm:px-4">
+      <RoomIcon room={r} />
+      <div className="min-w-0 flex-1">
+        <h1 className="truncate font-semibold leading-tight" data-testid="room-name">
+          {displayName || r.name}
+        </h1>
+        <p className="truncate text-xs text-muted-foreground">
+          {r.kind !== "direct" && `${r.member_count} member${r.member_count === 1 ? "" : "s"}`}
+          {onlineCount !== undefined && (
+            <span data-testid="online-count">
+              {r.kind !== "direct" && " · "}
+              <span className="text-emerald-600 dark:text-emerald-400">
+                <span className="mr-1 inline-block size-2 rounded-full bg-current align-middle" aria-hidden />
+                {onlineCount} online
+              </span>
+            </span>
+          )}
+          {r.description && r.kind !== "direct" ? ` · ${r.description}` : ""}
+        </p>
+      </div>
+      <Button variant="ghost" size="sm" onClick={onToggleMembers} data-testid="toggle-members" aria-expanded={showMembers} aria-label="Members">
+        <Users className="size-4" aria-hidden />
+        <span className="hidden sm:inline">Members</span>
+      </Button>
+      {r.kind !== "direct" && r.my_role !== "owner" && (
+        <Button
+          variant="ghost"
+          size="sm"
+          data-testid="leave-room"
+          onClick={() => {
+            if (window.confirm(`Leave ${r.name}?`)) leave.mutate(r.id, { onSuccess: () => router.push("/dashboard") });
+          }}
+        >
+          Leave
+        </Button>
+      )}
+    </header>
+  );
+}
