@@ -249,7 +249,8 @@ fn a_bad_or_missing_setting_names_the_variable() {
     };
     let err = parley::platform::config::Settings::from_lookup(&only(&[])).unwrap_err();
     assert_eq!(err.name, "DATABASE_URL");
-    let err = parley::platform::config::Settings::from_lookup(&only(&[("DATABASE_URL", "postgres://x/y")])).unwrap_err();
+    let err =
+        parley::platform::config::Settings::from_lookup(&only(&[("DATABASE_URL", "postgres://x/y")])).unwrap_err();
     assert_eq!(err.name, "CLERK_ISSUER");
     let err = parley::platform::config::Settings::from_lookup(&only(&[
         ("DATABASE_URL", "postgres://x/y"),

@@ -1,5 +1,6 @@
 //! Integration tests: the real application over real connections.
 
+mod architecture;
 mod auth;
 mod health;
 mod messages;

@@ -25,13 +25,20 @@ fn camel(name: &str) -> String {
     name.split('_')
         .map(|w| {
             let mut c = w.chars();
-            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
         })
         .collect()
 }
 
 /// One AsyncAPI message per variant of a tagged frame enum.
-fn messages(prefix: &str, schema: RefOr<Schema>, out: &mut Map<String, Value>, schemas: &mut Map<String, Value>) -> Vec<String> {
+fn messages(
+    prefix: &str,
+    schema: RefOr<Schema>,
+    out: &mut Map<String, Value>,
+    schemas: &mut Map<String, Value>,
+) -> Vec<String> {
     let value = schema_value(schema);
     let variants = value["oneOf"].as_array().cloned().unwrap_or_default();
     let mut names = Vec::new();
@@ -136,7 +143,10 @@ fn scalar(value: &Value) -> String {
 
 /// A mapping key, plain when YAML reads it as the same string, else JSON-quoted.
 fn key(k: &str) -> String {
-    let plain = k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '$' || c == '_')
+    let plain = k
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '$' || c == '_')
         && k.chars().all(|c| c.is_ascii_alphanumeric() || "$_-./".contains(c));
     if plain {
         k.to_owned()
@@ -200,8 +210,23 @@ mod tests {
         let messages = doc["components"]["messages"].as_object().unwrap();
         let names: Vec<&str> = messages.values().map(|m| m["name"].as_str().unwrap()).collect();
         for frame in [
-            "subscribe", "unsubscribe", "send", "edit", "delete", "react", "unreact", "typing", "read", "ping", "auth",
-            "hello", "ok", "error", "pong", "event", "presence",
+            "subscribe",
+            "unsubscribe",
+            "send",
+            "edit",
+            "delete",
+            "react",
+            "unreact",
+            "typing",
+            "read",
+            "ping",
+            "auth",
+            "hello",
+            "ok",
+            "error",
+            "pong",
+            "event",
+            "presence",
         ] {
             assert!(names.contains(&frame), "{frame} missing from {names:?}");
         }

@@ -103,7 +103,7 @@ pub async fn unmatched(req: HttpRequest, known: actix_web::web::Data<KnownPaths>
                     format!("{} is not allowed on this route", req.method()),
                 ))
         }
-        None => crate::app::routes::no_such_route(),
+        None => crate::platform::error::no_such_route(),
     }
 }
 

@@ -69,7 +69,9 @@ pub fn document() -> utoipa::openapi::OpenApi {
 pub fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     let problem = || {
         ContentBuilder::new()
-            .schema(Some(RefOr::<utoipa::openapi::schema::Schema>::Ref(Ref::from_schema_name("Problem"))))
+            .schema(Some(RefOr::<utoipa::openapi::schema::Schema>::Ref(
+                Ref::from_schema_name("Problem"),
+            )))
             .build()
     };
     let client_error = ResponseBuilder::new()
@@ -82,7 +84,9 @@ pub fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
         .header(
             "Retry-After",
             HeaderBuilder::new()
-                .schema(Some(utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::schema::Type::Integer)))
+                .schema(Some(
+                    utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::schema::Type::Integer),
+                ))
                 .description(Some("Seconds to wait before retrying"))
                 .build(),
         )

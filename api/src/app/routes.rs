@@ -2,11 +2,11 @@
 //! errors into problem+json.
 
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::features::{conversations, health, messages, rooms, users, webhooks};
-use crate::platform::error::{ApiError, ErrorCode, Problem};
+use crate::platform::error::ApiError;
 use crate::{auth, realtime};
 
 /// Largest JSON body we accept; a 4,000-character message is far below it.
@@ -53,15 +53,4 @@ fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
 
 fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
     ApiError::invalid(format!("invalid query string: {err}")).into()
-}
-
-/// The answer for a path no route serves.
-pub fn no_such_route() -> HttpResponse {
-    HttpResponse::NotFound()
-        .content_type("application/problem+json")
-        .json(Problem::new(
-            actix_web::http::StatusCode::NOT_FOUND,
-            ErrorCode::NotFound,
-            "no such route",
-        ))
 }

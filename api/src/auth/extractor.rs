@@ -10,8 +10,8 @@ use uuid::Uuid;
 
 use super::Claims;
 use super::Verifier;
-use crate::features::users::service::User;
 use crate::features::users::service as users;
+use crate::features::users::service::User;
 use crate::platform::db::DbPool;
 use crate::platform::error::ApiError;
 

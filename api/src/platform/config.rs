@@ -238,8 +238,8 @@ fn auth_settings(env: Lookup, bind_addr: SocketAddr) -> Result<AuthSettings, Con
             problem: format!("not a PEM RSA public key: {e}"),
         })?;
     }
-    let clerk_webhook_secret = var(env, "CLERK_WEBHOOK_SECRET")
-        .or_else(|| (mode == AuthMode::Dev).then(|| DEV_WEBHOOK_SECRET.to_owned()));
+    let clerk_webhook_secret =
+        var(env, "CLERK_WEBHOOK_SECRET").or_else(|| (mode == AuthMode::Dev).then(|| DEV_WEBHOOK_SECRET.to_owned()));
     if let Some(secret) = &clerk_webhook_secret {
         decode_webhook_secret(secret).map_err(|problem| ConfigError {
             name: "CLERK_WEBHOOK_SECRET",

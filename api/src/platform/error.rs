@@ -218,3 +218,14 @@ impl From<crate::platform::db::PoolError> for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The answer for a path no route serves.
+pub fn no_such_route() -> HttpResponse {
+    HttpResponse::NotFound()
+        .content_type("application/problem+json")
+        .json(Problem::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "no such route",
+        ))
+}

@@ -42,8 +42,7 @@ pub type AfterCommit = Option<BoxFuture<'static, ()>>;
 
 /// Runs one kind of job. Its writes share the transaction that marks the job done.
 pub trait Handler: Send + Sync + 'static {
-    fn run<'a>(&'a self, conn: &'a mut AsyncPgConnection, job: &'a Job)
-        -> BoxFuture<'a, anyhow::Result<AfterCommit>>;
+    fn run<'a>(&'a self, conn: &'a mut AsyncPgConnection, job: &'a Job) -> BoxFuture<'a, anyhow::Result<AfterCommit>>;
 }
 
 /// Queues a job in the caller's transaction; false when `dedupe_key` was queued before.

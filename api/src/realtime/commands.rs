@@ -67,7 +67,9 @@ pub async fn write(state: &AppState, user: Uuid, frame: ClientFrame) -> Result<O
             Ok(message(view))
         }
         ClientFrame::Delete { message_id, .. } => {
-            let view = state.write(async |conn| messages::delete(conn, user, message_id).await).await?;
+            let view = state
+                .write(async |conn| messages::delete(conn, user, message_id).await)
+                .await?;
             Ok(message(view))
         }
         ClientFrame::React { message_id, emoji, .. } => react(state, user, message_id, &emoji, true).await,

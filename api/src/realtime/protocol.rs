@@ -172,6 +172,9 @@ pub struct ErrorReply {
 }
 
 /// Every frame the server sends.
+// A frame is built and serialised at once, never stored: the size of its largest variant
+// (a reply carrying a message) costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Serialize, Deserialize, ToSchema, Debug, Clone)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerFrame {
@@ -201,11 +204,21 @@ pub enum ServerFrame {
         data: Value,
     },
     /// Someone is typing (ephemeral).
-    Typing { room_id: Uuid, user_id: Uuid },
+    Typing {
+        room_id: Uuid,
+        user_id: Uuid,
+    },
     /// Who is online in the room, on any instance (ephemeral).
-    Presence { room_id: Uuid, online: Vec<Uuid> },
+    Presence {
+        room_id: Uuid,
+        online: Vec<Uuid>,
+    },
     /// A member's read marker moved (ephemeral).
-    Read { room_id: Uuid, user_id: Uuid, seq: i64 },
+    Read {
+        room_id: Uuid,
+        user_id: Uuid,
+        seq: i64,
+    },
 }
 
 impl ServerFrame {
@@ -282,12 +295,23 @@ mod tests {
                 },
             ),
             (
-                Ephemeral::Read { room_id, user_id, seq: 7 },
-                ServerFrame::Read { room_id, user_id, seq: 7 },
+                Ephemeral::Read {
+                    room_id,
+                    user_id,
+                    seq: 7,
+                },
+                ServerFrame::Read {
+                    room_id,
+                    user_id,
+                    seq: 7,
+                },
             ),
         ];
         for (ephemeral, frame) in pairs {
-            assert_eq!(serde_json::to_value(&ephemeral).unwrap(), serde_json::to_value(&frame).unwrap());
+            assert_eq!(
+                serde_json::to_value(&ephemeral).unwrap(),
+                serde_json::to_value(&frame).unwrap()
+            );
         }
     }
 
@@ -302,18 +326,31 @@ mod tests {
         };
         let text = crate::realtime::frame::event_text(&event);
         let parsed: ServerFrame = serde_json::from_str(&text).unwrap();
-        assert!(matches!(parsed, ServerFrame::Event { seq: 3, event: EventKind::MemberLeft, .. }));
+        assert!(matches!(
+            parsed,
+            ServerFrame::Event {
+                seq: 3,
+                event: EventKind::MemberLeft,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn replies_echo_the_ref_and_omit_absent_fields() {
-        let text = ServerFrame::ok(&serde_json::json!(7), OkReply {
-            room_id: Some(Uuid::nil()),
-            ..Default::default()
-        });
+        let text = ServerFrame::ok(
+            &serde_json::json!(7),
+            OkReply {
+                room_id: Some(Uuid::nil()),
+                ..Default::default()
+            },
+        );
         let v: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(v, serde_json::json!({"type": "ok", "ref": 7, "room_id": Uuid::nil()}));
         let v: Value = serde_json::from_str(&ServerFrame::error(&Value::Null, ErrorCode::Unavailable, "x")).unwrap();
-        assert_eq!(v, serde_json::json!({"type": "error", "ref": null, "code": "unavailable", "message": "x"}));
+        assert_eq!(
+            v,
+            serde_json::json!({"type": "error", "ref": null, "code": "unavailable", "message": "x"})
+        );
     }
 }

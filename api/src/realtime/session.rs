@@ -156,9 +156,11 @@ impl Conn {
             Wake::Frame(None) => return ControlFlow::Break(None),
             Wake::Frame(Some(Ok(frame))) => match frame {
                 AggregatedMessage::Text(text) => self.client_frame(&text).await,
-                AggregatedMessage::Binary(_) => {
-                    self.send(ServerFrame::error(&Value::Null, ErrorCode::Invalid, "frames are JSON text"))
-                }
+                AggregatedMessage::Binary(_) => self.send(ServerFrame::error(
+                    &Value::Null,
+                    ErrorCode::Invalid,
+                    "frames are JSON text",
+                )),
                 AggregatedMessage::Ping(p) => self.outbox.push(Out::Pong(p)),
                 AggregatedMessage::Pong(_) => {}
                 AggregatedMessage::Close(_) => return ControlFlow::Break(Some(reason(CloseCode::Normal, "bye"))),
@@ -210,7 +212,11 @@ impl Conn {
 
     async fn client_frame(&mut self, text: &str) {
         if text.len() > MAX_FRAME {
-            return self.send(ServerFrame::error(&Value::Null, ErrorCode::TooLarge, "frames are limited to 64 KiB"));
+            return self.send(ServerFrame::error(
+                &Value::Null,
+                ErrorCode::TooLarge,
+                "frames are limited to 64 KiB",
+            ));
         }
         let mut frame: ClientFrame = match serde_json::from_str(text) {
             Ok(f) => f,
@@ -242,7 +248,11 @@ impl Conn {
             ClientFrame::Auth { token, .. } => self.reauth(&reference, &token).await,
             ClientFrame::Typing { room_id, .. } => {
                 if !self.subscribed.contains(&room_id) {
-                    return self.send(ServerFrame::error(&reference, ErrorCode::Forbidden, "subscribe to the room first"));
+                    return self.send(ServerFrame::error(
+                        &reference,
+                        ErrorCode::Forbidden,
+                        "subscribe to the room first",
+                    ));
                 }
                 let now = Instant::now();
                 let due = self

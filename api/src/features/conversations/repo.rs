@@ -37,4 +37,3 @@ pub async fn conversations(
     .load(conn)
     .await
 }
-

@@ -1,8 +1,8 @@
 //! The per-room event log (append, range, scrub) and how committed events are published:
 //! the `Publish` trait and `Committed<T>`, which every write service returns.
 
-pub mod publish;
 pub mod log;
+pub mod publish;
 
-pub use publish::{Committed, Control, Ephemeral, Publish};
 pub use log::{EventKind, RoomEvent};
+pub use publish::{Committed, Control, Ephemeral, Publish};

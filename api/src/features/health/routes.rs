@@ -56,7 +56,7 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     if state.settings.metrics_addr.is_some() {
-        return crate::app::routes::no_such_route();
+        return crate::platform::error::no_such_route();
     }
     render_metrics(&state).await
 }

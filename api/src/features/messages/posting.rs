@@ -273,7 +273,9 @@ async fn commit(db: &DbPool, publish: &dyn Publish, batch: &[Job]) -> Result<Vec
             (Outcome::NotMember, _, _) => Err(ApiError::Forbidden("join the room first".into())),
             (Outcome::NoRoom, _, _) => Err(ApiError::NotFound("room")),
             (Outcome::BadReply, _, _) => Err(ApiError::invalid("reply_to must be a message of the same room")),
-            (other, _, _) => Err(ApiError::Internal(anyhow::anyhow!("post outcome {other} without its id or seq"))),
+            (other, _, _) => Err(ApiError::Internal(anyhow::anyhow!(
+                "post outcome {other} without its id or seq"
+            ))),
         };
         results[i] = Some(result);
     }

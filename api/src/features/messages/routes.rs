@@ -128,7 +128,9 @@ pub async fn edit_message(
 ) -> ApiResult<HttpResponse> {
     let text = parse_body(&body.body)?;
     let id = message_id.into_inner();
-    let view = state.write(async |conn| service::edit(conn, user.id, id, text).await).await?;
+    let view = state
+        .write(async |conn| service::edit(conn, user.id, id, text).await)
+        .await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -142,7 +144,9 @@ pub async fn delete_message(
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let id = message_id.into_inner();
-    let view = state.write(async |conn| service::delete(conn, user.id, id).await).await?;
+    let view = state
+        .write(async |conn| service::delete(conn, user.id, id).await)
+        .await?;
     Ok(HttpResponse::Ok().json(view))
 }
 

@@ -16,7 +16,11 @@ use crate::platform::error::ApiError;
 use crate::platform::pagination::Page;
 
 /// Messages with their reaction summaries, as seen by `viewer`.
-pub async fn views(conn: &mut AsyncPgConnection, list: Vec<Message>, viewer: Uuid) -> Result<Vec<MessageView>, ApiError> {
+pub async fn views(
+    conn: &mut AsyncPgConnection,
+    list: Vec<Message>,
+    viewer: Uuid,
+) -> Result<Vec<MessageView>, ApiError> {
     let ids: Vec<Uuid> = list.iter().filter(|m| m.deleted_at.is_none()).map(|m| m.id).collect();
     let reactions: HashMap<Uuid, ReactionSummary> = if ids.is_empty() {
         HashMap::new()
@@ -37,7 +41,11 @@ pub async fn view(conn: &mut AsyncPgConnection, m: Message, viewer: Uuid) -> Res
 }
 
 /// Messages by id as `viewer` sees them (the caller checked the rooms).
-pub async fn views_by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid], viewer: Uuid) -> Result<Vec<MessageView>, ApiError> {
+pub async fn views_by_ids(
+    conn: &mut AsyncPgConnection,
+    ids: &[Uuid],
+    viewer: Uuid,
+) -> Result<Vec<MessageView>, ApiError> {
     let list = repo::by_ids(conn, ids).await?;
     views(conn, list, viewer).await
 }
@@ -178,7 +186,11 @@ pub async fn react(
         let mut events = vec![];
         if changed {
             let count = repo::reaction_count(conn, id, &emoji).await?;
-            let kind = if add { EventKind::ReactionAdded } else { EventKind::ReactionRemoved };
+            let kind = if add {
+                EventKind::ReactionAdded
+            } else {
+                EventKind::ReactionRemoved
+            };
             let data = ReactionEvent {
                 message_id: id,
                 emoji,

@@ -59,7 +59,6 @@ impl MessageView {
     }
 }
 
-
 /// A `reaction.added` / `reaction.removed` event's data.
 #[derive(Serialize, Deserialize, ToSchema, Clone, Debug, PartialEq)]
 pub struct ReactionEvent {

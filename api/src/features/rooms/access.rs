@@ -7,24 +7,7 @@ use uuid::Uuid;
 use super::repo::{self, Membership, Room};
 use crate::platform::error::ApiError;
 
-crate::text_enum! {
-    /// `public` rooms are listed and open to join; `private` ones are invitation only and
-    /// invisible to others; `direct` rooms hold exactly two users.
-    pub enum RoomKind {
-        Public = "public",
-        Private = "private",
-        Direct = "direct",
-    }
-}
-
-crate::text_enum! {
-    /// A member's role in a room.
-    pub enum Role {
-        Owner = "owner",
-        Moderator = "moderator",
-        Member = "member",
-    }
-}
+pub use super::kinds::{Role, RoomKind};
 
 /// What the caller may do in a room they can see.
 pub struct Access {
@@ -99,10 +82,7 @@ pub async fn head(conn: &mut AsyncPgConnection, room_id: Uuid) -> Result<i64, Ap
 }
 
 /// Rooms by id as everyone sees them (no caller role), for lists built elsewhere.
-pub async fn views_by_ids(
-    conn: &mut AsyncPgConnection,
-    ids: &[Uuid],
-) -> Result<Vec<super::views::RoomView>, ApiError> {
+pub async fn views_by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> Result<Vec<super::views::RoomView>, ApiError> {
     Ok(repo::by_ids(conn, ids)
         .await?
         .into_iter()

@@ -19,7 +19,11 @@ pub async fn list(conn: &mut AsyncPgConnection, user_id: Uuid, room_id: Uuid) ->
     access(conn, room_id, user_id).await?;
     let members = repo::members(conn, room_id).await?;
     let ids: Vec<Uuid> = members.iter().map(|m| m.user_id).collect();
-    let mut people: HashMap<Uuid, _> = users::by_ids(conn, &ids).await?.into_iter().map(|u| (u.id, u)).collect();
+    let mut people: HashMap<Uuid, _> = users::by_ids(conn, &ids)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
     Ok(members
         .into_iter()
         .filter_map(|m| Some(MemberView::new(people.remove(&m.user_id)?, m)))
@@ -74,7 +78,9 @@ pub async fn invite(
                 let event = log::append(conn, room_id, EventKind::MemberJoined, &data).await?;
                 Committed::new(updated, vec![event])
             }
-            None => add(conn, acc.room, target, role).await?.map(|(_, membership)| membership),
+            None => add(conn, acc.room, target, role)
+                .await?
+                .map(|(_, membership)| membership),
         };
         Ok(committed.map(|m| MemberView::new(target_user.into(), m)))
     })

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod dms;
+pub mod kinds;
 pub mod members;
 pub mod repo;
 pub mod routes;

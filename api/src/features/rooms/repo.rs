@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::access::{Role, RoomKind};
+use super::kinds::{Role, RoomKind};
 use crate::platform::schema::{room_members, rooms};
 
 #[derive(Queryable, Selectable, Clone, Debug)]

@@ -126,9 +126,18 @@ pub struct DirectRequest {
 /// Public rooms and the caller's own rooms.
 #[utoipa::path(tag = "rooms", security(("bearer" = [])), params(RoomQuery), responses((status = 200, body = RoomPage)))]
 #[get("/rooms")]
-pub async fn list_rooms(user: AuthUser, query: web::Query<RoomQuery>, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn list_rooms(
+    user: AuthUser,
+    query: web::Query<RoomQuery>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     let page = Page::parse(query.limit, query.cursor.as_deref())?;
-    let prefix = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_owned);
+    let prefix = query
+        .q
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(str::to_owned);
     let (items, next_cursor) = state
         .read(async |conn| service::list(conn, user.id, prefix.as_deref(), page).await)
         .await?;
@@ -150,7 +159,9 @@ pub async fn create_room(
         NewRoomKind::Private => RoomKind::Private,
     };
     let input = NewRoomInput::parse(&b.name, b.description, kind, b.max_members)?;
-    let room = state.write(async |conn| service::create(conn, user.id, input).await).await?;
+    let room = state
+        .write(async |conn| service::create(conn, user.id, input).await)
+        .await?;
     Ok(HttpResponse::Created().json(room))
 }
 
@@ -159,7 +170,9 @@ pub async fn create_room(
 #[get("/rooms/{room_id}")]
 pub async fn get_room(user: AuthUser, room_id: web::Path<Uuid>, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let room_id = room_id.into_inner();
-    let room = state.read(async |conn| service::get(conn, user.id, room_id).await).await?;
+    let room = state
+        .read(async |conn| service::get(conn, user.id, room_id).await)
+        .await?;
     Ok(HttpResponse::Ok().json(room))
 }
 
@@ -185,36 +198,60 @@ pub async fn update_room(
 /// Delete a room with its history (owner or moderator).
 #[utoipa::path(tag = "rooms", security(("bearer" = [])), responses((status = 204, description = "Deleted")))]
 #[delete("/rooms/{room_id}")]
-pub async fn delete_room(user: AuthUser, room_id: web::Path<Uuid>, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn delete_room(
+    user: AuthUser,
+    room_id: web::Path<Uuid>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     let room_id = room_id.into_inner();
-    state.read(async |conn| service::delete(conn, user.id, room_id).await).await?;
+    state
+        .read(async |conn| service::delete(conn, user.id, room_id).await)
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// Join a public room (idempotent; 409 when full).
 #[utoipa::path(tag = "rooms", security(("bearer" = [])), responses((status = 200, body = RoomView)))]
 #[post("/rooms/{room_id}/join")]
-pub async fn join_room(user: AuthUser, room_id: web::Path<Uuid>, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn join_room(
+    user: AuthUser,
+    room_id: web::Path<Uuid>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     let room_id = room_id.into_inner();
-    let room = state.write(async |conn| service::join(conn, user.id, room_id).await).await?;
+    let room = state
+        .write(async |conn| service::join(conn, user.id, room_id).await)
+        .await?;
     Ok(HttpResponse::Ok().json(room))
 }
 
 /// Leave a room (idempotent).
 #[utoipa::path(tag = "rooms", security(("bearer" = [])), responses((status = 204, description = "Left")))]
 #[post("/rooms/{room_id}/leave")]
-pub async fn leave_room(user: AuthUser, room_id: web::Path<Uuid>, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn leave_room(
+    user: AuthUser,
+    room_id: web::Path<Uuid>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     let room_id = room_id.into_inner();
-    state.write(async |conn| service::leave(conn, user.id, room_id).await).await?;
+    state
+        .write(async |conn| service::leave(conn, user.id, room_id).await)
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// A room's members with their roles and read markers.
 #[utoipa::path(tag = "rooms", security(("bearer" = [])), responses((status = 200, body = MemberList)))]
 #[get("/rooms/{room_id}/members")]
-pub async fn list_members(user: AuthUser, room_id: web::Path<Uuid>, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn list_members(
+    user: AuthUser,
+    room_id: web::Path<Uuid>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     let room_id = room_id.into_inner();
-    let items = state.read(async |conn| members::list(conn, user.id, room_id).await).await?;
+    let items = state
+        .read(async |conn| members::list(conn, user.id, room_id).await)
+        .await?;
     Ok(HttpResponse::Ok().json(MemberList { items }))
 }
 
@@ -239,9 +276,15 @@ pub async fn invite_member(
 /// Remove a member (owner or moderator; the owner cannot be removed).
 #[utoipa::path(tag = "rooms", security(("bearer" = [])), responses((status = 204, description = "Removed")))]
 #[delete("/rooms/{room_id}/members/{user_id}")]
-pub async fn kick_member(user: AuthUser, path: web::Path<(Uuid, Uuid)>, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn kick_member(
+    user: AuthUser,
+    path: web::Path<(Uuid, Uuid)>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     let (room_id, target) = path.into_inner();
-    state.write(async |conn| members::kick(conn, user.id, room_id, target).await).await?;
+    state
+        .write(async |conn| members::kick(conn, user.id, room_id, target).await)
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -290,9 +333,15 @@ pub async fn mark_read(
 #[utoipa::path(tag = "rooms", security(("bearer" = [])), request_body = DirectRequest,
     responses((status = 200, body = RoomView), (status = 201, body = RoomView)))]
 #[post("/dms")]
-pub async fn open_direct(user: AuthUser, body: web::Json<DirectRequest>, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn open_direct(
+    user: AuthUser,
+    body: web::Json<DirectRequest>,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
     let other = body.user_id;
-    let (room, created) = state.write(async |conn| dms::direct(conn, user.id, other).await).await?;
+    let (room, created) = state
+        .write(async |conn| dms::direct(conn, user.id, other).await)
+        .await?;
     Ok(if created {
         HttpResponse::Created().json(room)
     } else {

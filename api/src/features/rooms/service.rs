@@ -13,7 +13,6 @@ use crate::features::events::log;
 use crate::features::events::{Committed, EventKind};
 use crate::platform::error::ApiError;
 
-
 pub async fn create(
     conn: &mut AsyncPgConnection,
     owner: Uuid,
@@ -82,7 +81,10 @@ pub async fn update(
             last_seq: event.seq,
             ..room
         };
-        Ok(Committed::new(RoomView::new(room, acc.membership.as_ref()), vec![event]))
+        Ok(Committed::new(
+            RoomView::new(room, acc.membership.as_ref()),
+            vec![event],
+        ))
     })
     .await
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::access::{Role, RoomKind};
+use super::kinds::{Role, RoomKind};
 use super::repo::{Membership, Room};
 use crate::features::users::views::UserResponse;
 

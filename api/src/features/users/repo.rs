@@ -5,8 +5,15 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::views::UserRole;
 use crate::platform::schema::users;
+
+crate::text_enum! {
+    /// A user's platform role.
+    pub enum UserRole {
+        User = "user",
+        Admin = "admin",
+    }
+}
 
 #[derive(Queryable, Selectable, Clone, Debug)]
 #[diesel(table_name = users)]

@@ -9,7 +9,7 @@ use super::validate::ProfileUpdate;
 pub use super::views::UserResponse;
 use crate::app::state::AppState;
 use crate::auth::AuthUser;
-use crate::platform::error::{ApiResult};
+use crate::platform::error::ApiResult;
 use crate::platform::pagination::Page;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -68,7 +68,9 @@ pub async fn update_me(
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let update = ProfileUpdate::parse(b.display_name, b.bio, b.color, b.image_url)?;
-    let updated = state.read(async |conn| service::update_profile(conn, user.id, update).await).await?;
+    let updated = state
+        .read(async |conn| service::update_profile(conn, user.id, update).await)
+        .await?;
     Ok(HttpResponse::Ok().json(updated))
 }
 
@@ -82,7 +84,12 @@ pub async fn list_users(
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let page = Page::parse(query.limit, query.cursor.as_deref())?;
-    let prefix = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_owned);
+    let prefix = query
+        .q
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(str::to_owned);
     let (items, next_cursor) = state
         .read(async |conn| service::search(conn, prefix.as_deref(), page).await)
         .await?;

@@ -68,7 +68,11 @@ pub async fn live(conn: &mut AsyncPgConnection, id: Uuid) -> Result<User, ApiErr
 
 /// Users by id, for views that show people (members lists).
 pub async fn by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> Result<Vec<UserResponse>, ApiError> {
-    Ok(repo::by_ids(conn, ids).await?.into_iter().map(UserResponse::from).collect())
+    Ok(repo::by_ids(conn, ids)
+        .await?
+        .into_iter()
+        .map(UserResponse::from)
+        .collect())
 }
 
 pub use repo::{ClerkProfile, User};

@@ -5,15 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::repo::User;
-
-crate::text_enum! {
-    /// A user's platform role.
-    pub enum UserRole {
-        User = "user",
-        Admin = "admin",
-    }
-}
+use super::repo::{User, UserRole};
 
 /// A Parley user. Deleted users keep their id (their messages stay) with personal fields blanked.
 #[derive(Serialize, Deserialize, ToSchema, Clone, Debug)]
@@ -57,4 +49,3 @@ impl From<User> for UserResponse {
         }
     }
 }
-

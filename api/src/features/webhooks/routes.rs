@@ -51,7 +51,9 @@ pub async fn clerk_webhook(req: HttpRequest, body: web::Bytes, state: web::Data<
         return Err(ApiError::invalid("event has no type"));
     }
     let id = id.to_owned();
-    let stored = state.read(async |conn| service::receive(conn, &id, &payload).await).await?;
+    let stored = state
+        .read(async |conn| service::receive(conn, &id, &payload).await)
+        .await?;
     if stored {
         state.jobs.wake();
     }

@@ -125,4 +125,3 @@ fn clerk_profile(data: &Value) -> anyhow::Result<ClerkProfile> {
         display_name,
     })
 }
-

@@ -60,7 +60,13 @@ impl Bus {
     }
 
     /// Connects to Redis and starts the subscriber task (which reconnects by itself).
-    pub async fn redis(hub: HubHandle, instance: String, url: &str, prefix: String, tasks: &Tasks) -> anyhow::Result<Self> {
+    pub async fn redis(
+        hub: HubHandle,
+        instance: String,
+        url: &str,
+        prefix: String,
+        tasks: &Tasks,
+    ) -> anyhow::Result<Self> {
         let client = redis::Client::open(url)?;
         let config = redis::aio::ConnectionManagerConfig::new()
             .set_connection_timeout(Some(Duration::from_secs(2)))
@@ -132,7 +138,9 @@ impl Bus {
     /// Publishes a frame that is not part of the log (typing, presence, read).
     pub async fn publish_ephemeral(&self, frame: &Ephemeral) {
         let room_id = frame.room_id();
-        let frame: ByteString = serde_json::to_string(frame).expect("an ephemeral frame serialises").into();
+        let frame: ByteString = serde_json::to_string(frame)
+            .expect("an ephemeral frame serialises")
+            .into();
         if let Some(redis) = &self.inner.redis {
             let wire = wire::encode(&self.inner.instance, &Message::Ephemeral { frame: &frame });
             let mut conn = redis.publisher.clone();

@@ -6,9 +6,17 @@ use uuid::Uuid;
 
 #[derive(Debug, PartialEq)]
 pub enum Message<'a> {
-    Event { seq: i64, left_user: Option<Uuid>, frame: &'a str },
-    Ephemeral { frame: &'a str },
-    Control { json: &'a str },
+    Event {
+        seq: i64,
+        left_user: Option<Uuid>,
+        frame: &'a str,
+    },
+    Ephemeral {
+        frame: &'a str,
+    },
+    Control {
+        json: &'a str,
+    },
 }
 
 pub fn encode(origin: &str, message: &Message<'_>) -> String {
@@ -25,7 +33,13 @@ pub fn encode(origin: &str, message: &Message<'_>) -> String {
 /// The origin and the message, or None for something that is not ours.
 pub fn decode(payload: &str) -> Option<(&str, Message<'_>)> {
     let mut parts = payload.splitn(5, '\n');
-    let (origin, kind, seq, left, body) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    let (origin, kind, seq, left, body) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
     let message = match kind {
         "E" => Message::Event {
             seq: seq.parse().ok()?,
@@ -57,8 +71,12 @@ mod tests {
                 left_user: None,
                 frame: "{}",
             },
-            Message::Ephemeral { frame: "{\"type\":\"typing\"}" },
-            Message::Control { json: "{\"kind\":\"close_user\"}" },
+            Message::Ephemeral {
+                frame: "{\"type\":\"typing\"}",
+            },
+            Message::Control {
+                json: "{\"kind\":\"close_user\"}",
+            },
         ] {
             let text = encode("inst-1", &message);
             assert_eq!(decode(&text), Some(("inst-1", message)));

@@ -129,4 +129,3 @@ pub struct HubTask {
     pub(super) rx: mpsc::UnboundedReceiver<Command>,
     pub(super) tx: mpsc::UnboundedSender<Command>,
 }
-

@@ -16,6 +16,7 @@
 
 mod gate;
 mod handle;
+mod tail;
 
 pub use handle::{channel, HubHandle, HubStats, HubTask};
 
@@ -40,8 +41,6 @@ use crate::realtime::outbox::{Out, Outbox, PushError};
 /// How long a hole in a room's sequence may wait for the missing event to arrive by
 /// pub/sub before it is read from the database.
 const GAP_GRACE: Duration = Duration::from_millis(25);
-/// How often watched rooms' log heads are compared with what was delivered.
-const TAIL_CHECK: Duration = Duration::from_secs(1);
 const BACKFILL_LIMIT: i64 = 1000;
 
 /// How the hub asks for a room's events from other instances (the bus implements it).
@@ -85,7 +84,7 @@ impl HubTask {
             subscriptions,
         };
         tasks.spawn(hub.run(self.rx, tasks.stopping().clone()));
-        tasks.spawn(tail_check(HubHandle { tx: self.tx }, db, tasks.stopping().clone()));
+        tasks.spawn(tail::check(HubHandle { tx: self.tx }, db, tasks.stopping().clone()));
     }
 }
 
@@ -400,27 +399,5 @@ impl Hub {
             let events = fetched.map(|list| list.iter().map(EventFrame::from_event).collect());
             let _ = tx.send(Command::Backfilled { room_id, events });
         });
-    }
-}
-
-/// Compares watched rooms' log heads with what the hub delivered, to catch a lost last event.
-async fn tail_check(hub: HubHandle, db: DbPool, stop: CancellationToken) {
-    let mut tick = tokio::time::interval(TAIL_CHECK);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            _ = tick.tick() => {}
-            _ = stop.cancelled() => return,
-        }
-        let (reply, answer) = oneshot::channel();
-        hub.send(Command::WatchedRooms(reply));
-        let Ok(watched) = answer.await else { return };
-        if watched.is_empty() {
-            continue;
-        }
-        let Ok(mut conn) = db.get().await else { continue };
-        if let Ok(heads) = rooms::heads(&mut conn, &watched).await {
-            hub.send(Command::Heads(heads));
-        }
     }
 }

@@ -32,7 +32,6 @@ use uuid::Uuid;
 
 use crate::realtime::frame::EventFrame;
 
-
 #[derive(Debug)]
 pub enum Out {
     /// A log event, shared by every subscriber.
@@ -186,4 +185,3 @@ impl Outbox {
         std::future::poll_fn(|cx| self.poll_notice(cx)).await
     }
 }
-

@@ -28,7 +28,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics: request counts and latency by route, pool usage, open sockets. */
+        /**
+         * Prometheus metrics: request counts and latency by route, pool usage, open sockets.
+         *     Served here unless METRICS_ADDR puts them on a separate address (then this is 404).
+         */
         get: operations["metrics"];
         put?: never;
         post?: never;
@@ -401,7 +404,8 @@ export interface paths {
         /**
          * Clerk's webhooks, delivered by Svix. Verified, stored durably, answered, then applied
          *     in the background (`user.created`, `user.updated`, `user.deleted`, `session.ended`,
-         *     `session.revoked`). Answers 503 while no `CLERK_WEBHOOK_SECRET` is configured.
+         *     `session.revoked`). A missing, stale or wrong signature is 401. Answers 503 while no
+         *     `CLERK_WEBHOOK_SECRET` is configured.
          */
         post: operations["clerk_webhook"];
         delete?: never;
@@ -452,6 +456,90 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description A frame from the client. Any frame may carry `ref` (any JSON value), echoed in its reply.
+         *     Replies to one socket's `send` frames to one room are committed in the order the frames
+         *     were sent, even when the client does not wait for each `ok` (pipelining).
+         */
+        ClientFrame: {
+            ref?: Record<string, never> | null;
+            /** Format: uuid */
+            room_id: string;
+            /**
+             * Format: int64
+             * @description The last seq the client has; absent = from now on.
+             */
+            since?: number | null;
+            /** @enum {string} */
+            type: "subscribe";
+        } | {
+            ref?: Record<string, never> | null;
+            /** Format: uuid */
+            room_id: string;
+            /** @enum {string} */
+            type: "unsubscribe";
+        } | {
+            body: string;
+            /** @description Idempotency key: a retry returns the first message with `duplicate: true`. */
+            client_msg_id: string;
+            ref?: Record<string, never> | null;
+            /** Format: uuid */
+            reply_to?: string | null;
+            /** Format: uuid */
+            room_id: string;
+            /** @enum {string} */
+            type: "send";
+        } | {
+            body: string;
+            /** Format: uuid */
+            message_id: string;
+            ref?: Record<string, never> | null;
+            /** @enum {string} */
+            type: "edit";
+        } | {
+            /** Format: uuid */
+            message_id: string;
+            ref?: Record<string, never> | null;
+            /** @enum {string} */
+            type: "delete";
+        } | {
+            emoji: string;
+            /** Format: uuid */
+            message_id: string;
+            ref?: Record<string, never> | null;
+            /** @enum {string} */
+            type: "react";
+        } | {
+            emoji: string;
+            /** Format: uuid */
+            message_id: string;
+            ref?: Record<string, never> | null;
+            /** @enum {string} */
+            type: "unreact";
+        } | {
+            ref?: Record<string, never> | null;
+            /** Format: uuid */
+            room_id: string;
+            /** @enum {string} */
+            type: "typing";
+        } | {
+            ref?: Record<string, never> | null;
+            /** Format: uuid */
+            room_id: string;
+            /** Format: int64 */
+            seq: number;
+            /** @enum {string} */
+            type: "read";
+        } | {
+            ref?: Record<string, never> | null;
+            /** @enum {string} */
+            type: "ping";
+        } | {
+            ref?: Record<string, never> | null;
+            token: string;
+            /** @enum {string} */
+            type: "auth";
+        };
         Conversation: {
             last_message?: components["schemas"]["MessageView"] | null;
             room: components["schemas"]["RoomView"];
@@ -462,12 +550,12 @@ export interface components {
             unread_count: number;
         };
         ConversationList: {
+            /** @description At most 200. */
             items: components["schemas"]["Conversation"][];
         };
         CreateRoomRequest: {
             description?: string | null;
-            /** @description `public` or `private` (direct rooms come from `POST /v1/dms`). */
-            kind: string;
+            kind: components["schemas"]["NewRoomKind"];
             /**
              * Format: int32
              * @description 1 to 100000; absent means unlimited.
@@ -502,6 +590,36 @@ export interface components {
         EditMessageRequest: {
             body: string;
         };
+        /**
+         * @description Stable machine-readable error codes, shared by REST problems and WebSocket error frames.
+         * @enum {string}
+         */
+        ErrorCode: "invalid" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "resync_required" | "internal";
+        /** @description A refused command or a bad frame. A bad frame never closes the socket. */
+        ErrorReply: {
+            /**
+             * @description `unauthorized`, `forbidden`, `not_found`, `invalid`, `rate_limited`, `too_large`,
+             *     `resync_required`, `unavailable` (a dependency is down: retry shortly) or `internal`.
+             */
+            code: components["schemas"]["ErrorCode"];
+            /**
+             * Format: int64
+             * @description resync_required: the room's log head.
+             */
+            last_seq?: number | null;
+            message: string;
+            ref: Record<string, never>;
+            /**
+             * Format: uuid
+             * @description resync_required: the room to page with `GET /v1/rooms/{id}/events`.
+             */
+            room_id?: string | null;
+        };
+        /**
+         * @description What happened in a room.
+         * @enum {string}
+         */
+        EventKind: "MessageCreated" | "MessageUpdated" | "MessageDeleted" | "ReactionAdded" | "ReactionRemoved" | "MemberJoined" | "MemberLeft" | "RoomUpdated";
         EventPage: {
             items: components["schemas"]["RoomEvent"][];
             /**
@@ -517,14 +635,15 @@ export interface components {
             status: string;
         };
         InviteRequest: {
-            /**
-             * @description `member` (default) or `moderator` (owner only). Inviting an existing member with
-             *     another role changes their role (owner only).
-             */
-            role?: string | null;
+            role?: components["schemas"]["InviteRole"] | null;
             /** Format: uuid */
             user_id: string;
         };
+        /**
+         * @description The role an invitation gives.
+         * @enum {string}
+         */
+        InviteRole: "member" | "moderator";
         MemberList: {
             items: components["schemas"]["MemberView"][];
         };
@@ -533,8 +652,7 @@ export interface components {
             joined_at: string;
             /** Format: int64 */
             last_read_seq: number;
-            /** @description `owner`, `moderator` or `member`. */
-            role: string;
+            role: components["schemas"]["Role"];
             user: components["schemas"]["UserResponse"];
         };
         MessagePage: {
@@ -570,6 +688,39 @@ export interface components {
              */
             seq: number;
         };
+        /**
+         * @description The kinds of room a client may create (direct rooms come from `POST /v1/dms`).
+         * @enum {string}
+         */
+        NewRoomKind: "public" | "private";
+        /** @description A successful reply; which fields are present depends on the command answered. */
+        OkReply: {
+            /** @description send: true when `client_msg_id` had been used (the first message is returned). */
+            duplicate?: boolean | null;
+            /**
+             * Format: int64
+             * @description auth: the new credential's expiry (Unix seconds).
+             */
+            expires_at?: number | null;
+            /**
+             * Format: int64
+             * @description read.
+             */
+            last_read_seq?: number | null;
+            /**
+             * Format: int64
+             * @description subscribe: the room's log head; events after `since` up to it are replayed next.
+             */
+            last_seq?: number | null;
+            message?: components["schemas"]["MessageView"] | null;
+            /** @description The client's `ref`, or null. */
+            ref: Record<string, never>;
+            /**
+             * Format: uuid
+             * @description subscribe, unsubscribe, typing, read.
+             */
+            room_id?: string | null;
+        };
         PostMessageRequest: {
             /** @description 1 to 4,000 characters after trimming. */
             body: string;
@@ -592,11 +743,7 @@ export interface components {
          *     }
          */
         Problem: {
-            /**
-             * @description Stable machine code: `invalid`, `unauthorized`, `forbidden`, `not_found`, `conflict`,
-             *     `too_large`, `unsupported_media_type`, `rate_limited`, `unavailable`, `internal`.
-             */
-            code: string;
+            code: components["schemas"]["ErrorCode"];
             /** @description What went wrong, for a human. */
             detail: string;
             /**
@@ -622,17 +769,18 @@ export interface components {
             /** Format: uuid */
             room_id: string;
         };
+        /**
+         * @description A member's role in a room.
+         * @enum {string}
+         */
+        Role: "Owner" | "Moderator" | "Member";
         /** @description One entry of a room's event log. */
         RoomEvent: {
             /** Format: date-time */
             created_at: string;
             /** @description The event's data: a message, a room, or a small object for reactions and members. */
             data: Record<string, never>;
-            /**
-             * @description `message.created`, `message.updated`, `message.deleted`, `reaction.added`,
-             *     `reaction.removed`, `member.joined`, `member.left` or `room.updated`.
-             */
-            kind: string;
+            kind: components["schemas"]["EventKind"];
             /** Format: uuid */
             room_id: string;
             /**
@@ -641,6 +789,12 @@ export interface components {
              */
             seq: number;
         };
+        /**
+         * @description `public` rooms are listed and open to join; `private` ones are invitation only and
+         *     invisible to others; `direct` rooms hold exactly two users.
+         * @enum {string}
+         */
+        RoomKind: "Public" | "Private" | "Direct";
         RoomPage: {
             items: components["schemas"]["RoomView"][];
             next_cursor?: string | null;
@@ -654,8 +808,7 @@ export interface components {
             description?: string | null;
             /** Format: uuid */
             id: string;
-            /** @description `public`, `private` or `direct`. */
-            kind: string;
+            kind: components["schemas"]["RoomKind"];
             /** Format: date-time */
             last_activity_at: string;
             /**
@@ -667,8 +820,7 @@ export interface components {
             max_members?: number | null;
             /** Format: int32 */
             member_count: number;
-            /** @description The caller's role, when a member (absent in events, which every member shares). */
-            my_role?: string | null;
+            my_role?: components["schemas"]["Role"] | null;
             name: string;
             /** Format: date-time */
             updated_at: string;
@@ -676,6 +828,59 @@ export interface components {
         SearchPage: {
             items: components["schemas"]["MessageView"][];
             next_cursor?: string | null;
+        };
+        /** @description Every frame the server sends. */
+        ServerFrame: {
+            /** @description Unique across the deployment: the instance's id, `:`, a per-instance counter. */
+            connection_id: string;
+            /** Format: int64 */
+            heartbeat_s: number;
+            instance: string;
+            /** @enum {string} */
+            type: "hello";
+            /** Format: uuid */
+            user_id: string;
+        } | (components["schemas"]["OkReply"] & {
+            /** @enum {string} */
+            type: "ok";
+        }) | (components["schemas"]["ErrorReply"] & {
+            /** @enum {string} */
+            type: "error";
+        }) | {
+            ref: Record<string, never>;
+            /** @enum {string} */
+            type: "pong";
+        } | {
+            data: Record<string, never>;
+            event: components["schemas"]["EventKind"];
+            /** Format: uuid */
+            room_id: string;
+            /** Format: int64 */
+            seq: number;
+            /** @enum {string} */
+            type: "event";
+        } | {
+            /** Format: uuid */
+            room_id: string;
+            /** @enum {string} */
+            type: "typing";
+            /** Format: uuid */
+            user_id: string;
+        } | {
+            online: string[];
+            /** Format: uuid */
+            room_id: string;
+            /** @enum {string} */
+            type: "presence";
+        } | {
+            /** Format: uuid */
+            room_id: string;
+            /** Format: int64 */
+            seq: number;
+            /** @enum {string} */
+            type: "read";
+            /** Format: uuid */
+            user_id: string;
         };
         TicketResponse: {
             /** Format: date-time */
@@ -728,11 +933,15 @@ export interface components {
             last_name?: string | null;
             /** @description True once the user has set their profile in Parley. */
             profile_complete: boolean;
-            /** @description `user` or `admin`. */
-            role: string;
+            role: components["schemas"]["UserRole"];
             /** Format: date-time */
             updated_at: string;
         };
+        /**
+         * @description A user's platform role.
+         * @enum {string}
+         */
+        UserRole: "User" | "Admin";
         WebhookAccepted: {
             /** @description False when this `svix-id` had been received before (a replay: not applied again). */
             stored: boolean;
@@ -763,6 +972,26 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     metrics: {
@@ -781,6 +1010,26 @@ export interface operations {
                 };
                 content: {
                     "text/plain": unknown;
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -810,6 +1059,15 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     list_conversations: {
@@ -829,12 +1087,24 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationList"];
                 };
             };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -857,12 +1127,24 @@ export interface operations {
                     "application/json": Record<string, never>;
                 };
             };
-            404: {
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -888,12 +1170,24 @@ export interface operations {
                     "application/json": components["schemas"]["DevTokenResponse"];
                 };
             };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -927,12 +1221,24 @@ export interface operations {
                     "application/json": components["schemas"]["RoomView"];
                 };
             };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -954,12 +1260,24 @@ export interface operations {
                     "application/json": components["schemas"]["UserResponse"];
                 };
             };
-            401: {
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -985,12 +1303,24 @@ export interface operations {
                     "application/json": components["schemas"]["UserResponse"];
                 };
             };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1014,12 +1344,24 @@ export interface operations {
                     "application/json": components["schemas"]["MessageView"];
                 };
             };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1047,12 +1389,24 @@ export interface operations {
                     "application/json": components["schemas"]["MessageView"];
                 };
             };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1077,12 +1431,24 @@ export interface operations {
                     "application/json": components["schemas"]["MessageView"];
                 };
             };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1107,12 +1473,24 @@ export interface operations {
                     "application/json": components["schemas"]["MessageView"];
                 };
             };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1140,12 +1518,24 @@ export interface operations {
                     "application/json": components["schemas"]["RoomPage"];
                 };
             };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1171,12 +1561,24 @@ export interface operations {
                     "application/json": components["schemas"]["RoomView"];
                 };
             };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1200,12 +1602,24 @@ export interface operations {
                     "application/json": components["schemas"]["RoomView"];
                 };
             };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1228,12 +1642,24 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1261,12 +1687,24 @@ export interface operations {
                     "application/json": components["schemas"]["RoomView"];
                 };
             };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1295,12 +1733,24 @@ export interface operations {
                     "application/json": components["schemas"]["EventPage"];
                 };
             };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1324,12 +1774,24 @@ export interface operations {
                     "application/json": components["schemas"]["RoomView"];
                 };
             };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1352,12 +1814,24 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1381,12 +1855,24 @@ export interface operations {
                     "application/json": components["schemas"]["MemberList"];
                 };
             };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1414,12 +1900,24 @@ export interface operations {
                     "application/json": components["schemas"]["MemberView"];
                 };
             };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1443,12 +1941,24 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1479,12 +1989,24 @@ export interface operations {
                     "application/json": components["schemas"]["MessagePage"];
                 };
             };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1521,12 +2043,24 @@ export interface operations {
                     "application/json": components["schemas"]["MessageView"];
                 };
             };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1554,12 +2088,24 @@ export interface operations {
                     "application/json": components["schemas"]["ReadResponse"];
                 };
             };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1589,12 +2135,24 @@ export interface operations {
                     "application/json": components["schemas"]["SearchPage"];
                 };
             };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1622,12 +2180,24 @@ export interface operations {
                     "application/json": components["schemas"]["UserPage"];
                 };
             };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1651,12 +2221,24 @@ export interface operations {
                     "application/json": components["schemas"]["UserResponse"];
                 };
             };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1664,10 +2246,13 @@ export interface operations {
     clerk_webhook: {
         parameters: {
             query?: never;
-            header: {
-                "svix-id": string;
-                "svix-timestamp": string;
-                "svix-signature": string;
+            header?: {
+                /** @description Required; without it the delivery is refused (401) */
+                "svix-id"?: string | null;
+                /** @description Required; Unix seconds, within 5 minutes */
+                "svix-timestamp"?: string | null;
+                /** @description Required; space-separated `v1,<base64>` entries */
+                "svix-signature"?: string | null;
             };
             path?: never;
             cookie?: never;
@@ -1687,20 +2272,24 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookAccepted"];
                 };
             };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request was refused: problem details with a stable `code` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1724,12 +2313,24 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1751,12 +2352,24 @@ export interface operations {
                     "application/json": components["schemas"]["TicketResponse"];
                 };
             };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
