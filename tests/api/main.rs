@@ -4,6 +4,7 @@ mod architecture;
 mod auth;
 mod health;
 mod messages;
+mod outages;
 mod realtime;
 mod rooms;
 mod users;

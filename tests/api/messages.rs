@@ -270,8 +270,10 @@ async fn reactions_are_validated_counted_and_idempotent() {
         .unwrap();
     assert_eq!(first["reactions"]["👍"], 1);
     assert_eq!(first["my_reactions"], json!(["👍"]));
-    app.put(&ann.token, &format!("/v1/messages/{id}/reactions/{thumbs}"))
+    let again = app
+        .put(&ann.token, &format!("/v1/messages/{id}/reactions/{thumbs}"))
         .await;
+    assert_eq!(again.status(), 200, "reacting twice is idempotent");
     let both: Value = app
         .put(&bob.token, &format!("/v1/messages/{id}/reactions/{thumbs}"))
         .await
@@ -365,8 +367,10 @@ async fn search_finds_only_messages_in_the_callers_rooms() {
     app.post_message(&ann, private, "secret zebra plans").await;
     app.post_message(&ann, public_not_joined, "zebra elsewhere").await;
     let deleted = app.post_message(&ann, shared, "deleted zebra").await;
-    app.delete(&ann.token, &format!("/v1/messages/{}", deleted["id"].as_str().unwrap()))
+    let res = app
+        .delete(&ann.token, &format!("/v1/messages/{}", deleted["id"].as_str().unwrap()))
         .await;
+    assert_eq!(res.status(), 200, "delete");
     let found = app.get_json(&bob.token, "/v1/search/messages?q=zebra").await;
     let bodies: Vec<&str> = found["items"]
         .as_array()

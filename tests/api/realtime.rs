@@ -68,12 +68,14 @@ async fn member_of(app: &TestApp, owner: &TestUser, users: &[&TestUser], kind: &
         if kind == "public" {
             app.join(u, room).await;
         } else {
-            app.post(
-                &owner.token,
-                &format!("/v1/rooms/{room}/members"),
-                json!({"user_id": u.id}),
-            )
-            .await;
+            let res = app
+                .post(
+                    &owner.token,
+                    &format!("/v1/rooms/{room}/members"),
+                    json!({"user_id": u.id}),
+                )
+                .await;
+            assert_eq!(res.status(), 200, "invite");
         }
     }
     room
@@ -89,6 +91,60 @@ async fn the_server_says_hello_and_answers_pings() {
     assert!(ws.hello["heartbeat_s"].as_u64().unwrap() > 0);
     let pong = ws.call(json!({"type": "ping"})).await;
     assert_eq!(pong["type"], "pong");
+}
+
+#[tokio::test]
+async fn connection_ids_are_unique_across_instances() {
+    let apps = spawn_cluster(2).await;
+    let ann = apps[0].user("ann").await;
+    let mut ids = std::collections::HashSet::new();
+    for app in &apps {
+        for _ in 0..3 {
+            let ws = app.connect(&ann).await;
+            let id = ws.hello["connection_id"].as_str().unwrap().to_owned();
+            assert!(id.starts_with(&app.settings.instance_id), "{id}");
+            assert!(ids.insert(id.clone()), "{id} repeated");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pipelining_socket_gets_its_sends_committed_in_the_order_it_sent_them() {
+    let app = spawn_app_with(|s| {
+        s.posting.batch_lanes = 4;
+        s.posting.send_rate_per_sec = 100_000;
+    })
+    .await;
+    let ann = app.user("ann").await;
+    let bob = app.user("bob").await;
+    let room = member_of(&app, &ann, &[&bob], "public").await;
+    let mut sockets = vec![app.connect(&ann).await, app.connect(&bob).await];
+    const SENDS: usize = 300;
+    // Both sockets write every frame before reading a single reply.
+    for i in 0..SENDS {
+        for (n, ws) in sockets.iter_mut().enumerate() {
+            ws.send(
+                json!({"type": "send", "room_id": room, "client_msg_id": format!("{n}-{i}"),
+                "body": format!("{n}:{i}"), "ref": i}),
+            )
+            .await;
+        }
+    }
+    for ws in &mut sockets {
+        let mut seq_by_ref = vec![0i64; SENDS];
+        let mut replies = 0;
+        while replies < SENDS {
+            let f = ws.next().await;
+            assert_eq!(f["type"], "ok", "{f}");
+            let i = f["ref"].as_u64().unwrap() as usize;
+            seq_by_ref[i] = f["message"]["seq"].as_i64().unwrap();
+            replies += 1;
+        }
+        assert!(
+            seq_by_ref.windows(2).all(|w| w[0] < w[1]),
+            "a later send was committed before an earlier one: {seq_by_ref:?}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -367,14 +423,27 @@ async fn a_kicked_member_stops_receiving_the_room() {
     let owner = app.user("owner").await;
     let bob = app.user("bob").await;
     let room = member_of(&app, &owner, &[&bob], "private").await;
+    let mut owner_ws = app.connect(&owner).await;
+    subscribe(&mut owner_ws, room, None).await;
     let mut bob_ws = app.connect(&bob).await;
     subscribe(&mut bob_ws, room, None).await;
-    app.delete(&owner.token, &format!("/v1/rooms/{room}/members/{}", bob.id))
+    let kicked = app
+        .delete(&owner.token, &format!("/v1/rooms/{room}/members/{}", bob.id))
         .await;
+    assert_eq!(kicked.status(), 204, "kick");
     let e = bob_ws.next_event().await;
     assert_eq!(e["event"], "member.left");
     app.post_message(&owner, room, "after the kick").await;
-    // The next thing bob's socket receives is the reply to his own ping, not the message.
+    // The hub hands an event to every subscriber of the room at once: once the owner has
+    // the message, any copy for bob would already be in his socket's queue.
+    loop {
+        let e = owner_ws.next_event().await;
+        if e["event"] == "message.created" {
+            assert_eq!(e["data"]["body"], "after the kick");
+            break;
+        }
+    }
+    // So the next thing bob's socket receives is the reply to his own ping, not the message.
     let (pong, seen) = bob_ws.call_collect(json!({"type": "ping"})).await;
     assert_eq!(pong["type"], "pong");
     assert!(seen.iter().all(|f| f["type"] != "event"), "{seen:?}");
@@ -436,7 +505,10 @@ async fn a_token_refreshed_in_band_keeps_the_socket_and_an_expired_one_closes_it
     .await;
     let ann = app.user("ann").await;
     let bob = app.user("bob").await;
-    let mut ws = app.connect(&ann).await;
+    let now = chrono::Utc::now().timestamp();
+    let short = app.clerk.token(&ann.clerk_id, json!({"exp": now + 1}));
+    // Connected with a token that expires in a second, then refreshed in band.
+    let mut ws = WsClient::connect(&app.ws_url, &short).await;
     let fresh = app.clerk.token(&ann.clerk_id, json!({}));
     assert_eq!(ws.call(json!({"type": "auth", "token": fresh})).await["type"], "ok");
     assert_eq!(
@@ -444,10 +516,15 @@ async fn a_token_refreshed_in_band_keeps_the_socket_and_an_expired_one_closes_it
         "unauthorized"
     );
     // A socket whose token has expired (and no refresh came) is closed with a reason.
-    let now = chrono::Utc::now().timestamp();
-    let short = app.clerk.token(&ann.clerk_id, json!({"exp": now + 1}));
     let mut short_ws = WsClient::connect(&app.ws_url, &short).await;
     assert!(short_ws.closed_reason().await.contains("expired"));
+    // Every heartbeat checks the credential before it pings: a ping sent after the first
+    // token's expiry means the refreshed socket passed that check.
+    while chrono::Utc::now().timestamp() <= now + 2 {
+        ws.next_ping().await;
+    }
+    ws.next_ping().await;
+    assert_eq!(ws.call(json!({"type": "ping"})).await["type"], "pong");
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 //! serves a real JWKS over HTTP. Tokens are signed with a real RSA key.
 
 pub mod clerk;
+pub mod proxy;
 pub mod ws;
 
 use std::time::Duration;

@@ -50,6 +50,24 @@ impl WsClient {
         self.socket.send(Message::Text(text.into())).await.unwrap();
     }
 
+    /// Waits for the server's next heartbeat ping; JSON frames meanwhile are kept for `next`.
+    /// Panics if the socket closes first.
+    pub async fn next_ping(&mut self) {
+        loop {
+            let msg = tokio::time::timeout(FRAME_DEADLINE, self.socket.next())
+                .await
+                .expect("a heartbeat before the deadline")
+                .expect("the socket is open")
+                .expect("a frame");
+            match msg {
+                Message::Ping(_) => return,
+                Message::Text(t) => self.pending.push_back(serde_json::from_str(&t).unwrap()),
+                Message::Close(frame) => panic!("closed: {frame:?}"),
+                _ => continue,
+            }
+        }
+    }
+
     /// The next JSON frame (pings are answered by tungstenite and skipped).
     pub async fn next(&mut self) -> Value {
         self.try_next().await.expect("a frame before the deadline")
