@@ -1,4 +1,4 @@
-use parley_tests::{spawn_app, spawn_cluster};
+use parley_tests::{spawn_app, spawn_app_with, spawn_cluster};
 use serde_json::Value;
 
 #[tokio::test]
@@ -20,11 +20,50 @@ async fn health_readiness_and_metrics_answer() {
         .text()
         .await
         .unwrap();
+    // One exporter per process: other tests' instances count too, so at least this one.
+    let readyz = metrics
+        .lines()
+        .find(|l| {
+            l.starts_with("parley_http_requests_total{")
+                && l.contains("route=\"/readyz\"")
+                && l.contains("status=\"200\"")
+        })
+        .unwrap_or_else(|| panic!("no /readyz count in {metrics}"));
     assert!(
-        metrics.contains("parley_http_requests_total{method=\"GET\",route=\"/readyz\",status=\"200\"} 1"),
+        readyz.rsplit(' ').next().unwrap().parse::<f64>().unwrap() >= 1.0,
+        "{readyz}"
+    );
+    assert!(
+        metrics.contains("parley_http_request_duration_seconds_bucket{"),
         "{metrics}"
     );
     assert!(metrics.contains("parley_db_pool_connections{state=\"max\"}"));
+}
+
+#[tokio::test]
+async fn metrics_can_live_on_their_own_address_off_the_api_port() {
+    let app = spawn_app_with(|s| s.metrics_addr = Some("127.0.0.1:0".parse().unwrap())).await;
+    let on_api = app.http.get(format!("{}/metrics", app.url)).send().await.unwrap();
+    assert_eq!(on_api.status(), 404);
+    let addr = app.metrics_addr.expect("a metrics address");
+    let metrics = app.http.get(format!("http://{addr}/metrics")).send().await.unwrap();
+    assert_eq!(metrics.status(), 200);
+    assert!(metrics.text().await.unwrap().contains("parley_http_requests_total"));
+}
+
+#[tokio::test]
+async fn a_get_route_answers_head_without_a_body_and_a_wrong_method_gets_405_with_allow() {
+    let app = spawn_app().await;
+    let head = app.http.head(format!("{}/healthz", app.url)).send().await.unwrap();
+    assert_eq!(head.status(), 200);
+    assert_eq!(head.headers()["content-type"], "application/json");
+    assert!(head.bytes().await.unwrap().is_empty());
+    let wrong = app.http.put(format!("{}/v1/rooms", app.url)).send().await.unwrap();
+    assert_eq!(wrong.status(), 405);
+    assert_eq!(wrong.headers()["allow"], "GET, HEAD, POST");
+    assert_eq!(wrong.headers()["content-type"], "application/problem+json");
+    let unknown = app.http.get(format!("{}/v1/nowhere", app.url)).send().await.unwrap();
+    assert_eq!(unknown.status(), 404);
 }
 
 #[tokio::test]
@@ -76,6 +115,16 @@ async fn the_docs_and_the_document_are_served_offline() {
     let app = spawn_app().await;
     let doc = app.public_json("/openapi.json").await;
     assert!(doc["paths"]["/v1/me"]["get"].is_object());
+    assert!(
+        doc["info"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("](/asyncapi.yaml)"),
+        "linked from the docs"
+    );
+    let asyncapi = app.http.get(format!("{}/asyncapi.yaml", app.url)).send().await.unwrap();
+    assert_eq!(asyncapi.status(), 200);
+    assert_eq!(asyncapi.text().await.unwrap(), parley::app::asyncapi::to_yaml());
     let docs = app.http.get(format!("{}/docs/", app.url)).send().await.unwrap();
     assert_eq!(docs.status(), 200);
     assert!(docs.text().await.unwrap().contains("swagger"));
@@ -101,6 +150,37 @@ fn the_committed_openapi_document_is_current() {
         generated == committed,
         "openapi/openapi.json is stale: run `make openapi` and commit it"
     );
+}
+
+#[test]
+fn the_committed_asyncapi_document_is_current() {
+    let generated = parley::app::asyncapi::to_yaml();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/asyncapi.yaml");
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        generated == committed,
+        "openapi/asyncapi.yaml is stale: run `make openapi` and commit it"
+    );
+}
+
+#[test]
+fn every_error_answer_is_problem_json() {
+    let doc: Value = serde_json::from_str(&parley::app::openapi::to_pretty_json()).unwrap();
+    for (route, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for (status, response) in op["responses"].as_object().unwrap() {
+                // /readyz answers 503 with its readiness report (Health), by design.
+                if (status.starts_with('4') || status.starts_with('5')) && route != "/readyz" {
+                    let content = response["content"].as_object().unwrap();
+                    assert_eq!(
+                        content.keys().collect::<Vec<_>>(),
+                        ["application/problem+json"],
+                        "{method} {route} {status}"
+                    );
+                }
+            }
+        }
+    }
 }
 
 #[test]

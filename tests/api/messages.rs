@@ -343,9 +343,14 @@ async fn bodies_and_replies_are_validated() {
             .status(),
         422
     );
-    let long = post(json!({"body": format!("  {}  ", "é".repeat(4000)), "client_msg_id": "d"})).await;
+    // The limit counts the characters sent (as the OpenAPI schema's maxLength does); the
+    // text is stored trimmed.
+    let padded = post(json!({"body": format!("  {}  ", "é".repeat(3997)), "client_msg_id": "p"})).await;
+    assert_eq!(padded.status(), 422);
+    let long = post(json!({"body": format!("  {}  ", "é".repeat(3996)), "client_msg_id": "d"})).await;
     assert_eq!(long.status(), 201);
     let long: Value = long.json().await.unwrap();
+    assert_eq!(long["body"], "é".repeat(3996));
     let reply: Value = post(json!({"body": "re", "client_msg_id": "e", "reply_to": long["id"]}))
         .await
         .json()

@@ -388,7 +388,8 @@ async fn concurrent_dm_requests_make_one_room_for_the_pair() {
         app.post(&ann.token, "/v1/dms", json!({"user_id": Uuid::new_v4()}))
             .await
             .status(),
-        404
+        422,
+        "a body naming a user who does not exist is invalid input"
     );
     assert_eq!(
         app.post(

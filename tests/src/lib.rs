@@ -112,6 +112,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub database_url: String,
     pub settings: Settings,
+    /// Where `/metrics` is served when the settings put it off the API port.
+    pub metrics_addr: Option<std::net::SocketAddr>,
     handle: Handles,
     state: parley::app::state::AppState,
 }
@@ -122,6 +124,7 @@ impl TestApp {
         let database_url = settings.db.url.clone();
         let app = Application::build(settings.clone()).await.expect("the app starts");
         let addr = app.addr();
+        let metrics_addr = app.metrics_addr();
         let handle = app.handle();
         let state = app.state().clone();
         tokio::spawn(app.run());
@@ -132,6 +135,7 @@ impl TestApp {
             http: reqwest::Client::new(),
             database_url,
             settings,
+            metrics_addr,
             handle,
             state,
         }

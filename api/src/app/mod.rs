@@ -199,7 +199,7 @@ impl Application {
     /// Runs until `stop` (or the server fails).
     pub async fn run(self) -> std::io::Result<()> {
         if let Some(metrics) = self.metrics_server {
-            actix_web::rt::spawn(metrics);
+            tokio::spawn(metrics);
         }
         self.server.await
     }

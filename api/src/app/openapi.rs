@@ -18,7 +18,7 @@ use crate::realtime::protocol::{ClientFrame, ServerFrame};
             Errors are RFC 9457 `application/problem+json` with a stable `code`; `unavailable` (503, with \
             `Retry-After`) means a dependency is down and the request may be retried. Sign in with a Clerk \
             session token (`Authorization: Bearer`), or in dev mode with a token from `POST /v1/dev/token`. \
-            The WebSocket protocol (`GET /v1/ws`) is described in AsyncAPI 3 at `/asyncapi.yaml`; its \
+            The WebSocket protocol (`GET /v1/ws`) is described in AsyncAPI 3: [/asyncapi.yaml](/asyncapi.yaml); its \
             frames are also components here (`ClientFrame`, `ServerFrame`).",
         license(name = "MIT")
     ),

@@ -9,11 +9,11 @@ use crate::features::{conversations, health, messages, rooms, users, webhooks};
 use crate::platform::error::ApiError;
 use crate::{auth, realtime};
 
-/// Largest JSON body we accept; a 4,000-character message is far below it.
-pub const JSON_LIMIT: usize = 64 * 1024;
+use crate::platform::json::JSON_LIMIT;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.app_data(json_config())
+        .app_data(web::PayloadConfig::new(JSON_LIMIT))
         .app_data(web::PathConfig::default().error_handler(path_error))
         .app_data(web::QueryConfig::default().error_handler(query_error))
         .configure(health::routes::configure)

@@ -8,19 +8,34 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::app::state::AppState;
 use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::json::Json;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(dev_jwks).service(dev_token);
 }
+
+crate::checked_string!(
+    /// A Clerk-style user id: 1 to 64 letters, digits, `_`, `-` or `.`.
+    DevUserId,
+    crate::platform::validate::Rule {
+        min: 1,
+        max: 64,
+        pattern: Some("^[A-Za-z0-9_.-]*$"),
+        message: "user_id must be 1 to 64 characters of letters, digits, _ - .",
+    },
+    crate::platform::validate::as_given
+);
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DevTokenRequest {
     /// The Clerk-style user id to sign in as, e.g. `user_alice`.
     #[schema(example = "user_alice")]
-    pub user_id: String,
+    pub user_id: DevUserId,
+    #[schema(max_length = 320, pattern = r"^[^\u0000]*$")]
     pub email: Option<String>,
     /// Display name for a user seen for the first time.
+    #[schema(max_length = 200, pattern = r"^[^\u0000]*$")]
     pub name: Option<String>,
 }
 
@@ -44,16 +59,16 @@ pub async fn dev_jwks(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
 #[utoipa::path(tag = "dev", request_body = DevTokenRequest,
     responses((status = 200, body = DevTokenResponse)))]
 #[post("/dev/token")]
-pub async fn dev_token(state: web::Data<AppState>, body: web::Json<DevTokenRequest>) -> ApiResult<HttpResponse> {
+pub async fn dev_token(state: web::Data<AppState>, body: Json<DevTokenRequest>) -> ApiResult<HttpResponse> {
     let dev = state.dev.as_ref().ok_or(ApiError::NotFound("route"))?;
     let body = body.into_inner();
-    let valid =
-        |s: &str| (1..=64).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
-    if !valid(&body.user_id) {
-        return Err(ApiError::invalid(
-            "user_id must be 1 to 64 characters of letters, digits, _ - .",
-        ));
+    let fits = |v: &Option<String>, max: usize| {
+        v.as_deref()
+            .is_none_or(|v| v.chars().count() <= max && !v.contains('\0'))
+    };
+    if !fits(&body.email, 320) || !fits(&body.name, 200) {
+        return Err(ApiError::invalid("email (320) and name (200) must fit, without NUL"));
     }
-    let (token, expires_at) = dev.issue(&body.user_id, body.email, body.name)?;
+    let (token, expires_at) = dev.issue(body.user_id.as_str(), body.email, body.name)?;
     Ok(HttpResponse::Ok().json(DevTokenResponse { token, expires_at }))
 }

@@ -201,6 +201,14 @@ impl From<diesel::result::Error> for ApiError {
                 "value not allowed ({})",
                 info.constraint_name().unwrap_or("check")
             )),
+            // Text PostgreSQL cannot store (a NUL character, in text or in JSON): the
+            // client's input, not our fault.
+            Error::DatabaseError(_, info)
+                if info.message().contains("invalid byte sequence")
+                    || info.message().contains("unsupported Unicode escape sequence") =>
+            {
+                Self::invalid("text must not contain NUL characters")
+            }
             other if crate::platform::db::is_outage(&other) => {
                 tracing::warn!(error = %other, "database connection lost");
                 Self::database_unavailable()

@@ -2,10 +2,48 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use uuid::Uuid;
 
+use crate::checked_string;
 use crate::platform::error::ApiError;
+use crate::platform::validate::{as_given, trimmed, Rule, NO_NUL};
 
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 100;
+/// The largest seq a client may name: 2^53 - 1, exact in every JSON number (JavaScript's
+/// safe integers), far beyond any room's log.
+pub const MAX_SEQ: i64 = 9_007_199_254_740_991;
+
+checked_string!(
+    /// An opaque page cursor, exactly as a previous page's `next_cursor` gave it (empty = first page).
+    Cursor,
+    Rule {
+        min: 0,
+        max: 22,
+        pattern: Some("^([A-Za-z0-9_-]{21}[AQgw])?$"),
+        message: "cursor is not one this API returned",
+    },
+    as_given
+);
+
+checked_string!(
+    /// A search prefix: up to 200 characters, without NUL.
+    Prefix,
+    Rule {
+        min: 0,
+        max: 200,
+        pattern: Some(NO_NUL),
+        message: "q must be at most 200 characters, without NUL",
+    },
+    trimmed
+);
+
+/// A seq given by a client: 0 to MAX_SEQ.
+pub fn seq(name: &str, raw: i64) -> Result<i64, ApiError> {
+    if (0..=MAX_SEQ).contains(&raw) {
+        Ok(raw)
+    } else {
+        Err(ApiError::invalid(format!("{name} must be between 0 and {MAX_SEQ}")))
+    }
+}
 
 /// `limit` query value: 1..=100, default 50.
 pub fn limit(raw: Option<i64>) -> Result<i64, ApiError> {
@@ -43,10 +81,10 @@ pub struct Page {
 }
 
 impl Page {
-    pub fn parse(limit: Option<i64>, cursor: Option<&str>) -> Result<Self, ApiError> {
+    pub fn parse(limit: Option<i64>, cursor: Option<&Cursor>) -> Result<Self, ApiError> {
         Ok(Self {
             limit: self::limit(limit)?,
-            after: decode_cursor(cursor)?,
+            after: decode_cursor(cursor.map(Cursor::as_str))?,
         })
     }
 

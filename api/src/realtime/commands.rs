@@ -9,7 +9,7 @@ use super::protocol::{ClientFrame, OkReply, ServerFrame};
 use crate::app::state::AppState;
 use crate::features::messages::posting::{PostRequest, Posted};
 use crate::features::messages::service as messages;
-use crate::features::messages::validate::{parse_body, parse_client_msg_id, parse_emoji};
+use crate::features::messages::validate::{parse_emoji, ClientMsgId, MessageText};
 use crate::features::rooms::members;
 use crate::platform::error::ApiError;
 
@@ -27,15 +27,15 @@ pub async fn submit_send(
     state: &AppState,
     user: Uuid,
     room_id: Uuid,
-    client_msg_id: &str,
-    body: &str,
+    client_msg_id: ClientMsgId,
+    body: MessageText,
     reply_to: Option<Uuid>,
 ) -> Result<impl Future<Output = Result<OkReply, ApiError>> + Send + 'static, ApiError> {
     let request = PostRequest {
         room_id,
         author_id: user,
-        body: parse_body(body)?,
-        client_msg_id: parse_client_msg_id(client_msg_id)?,
+        body: body.into_inner(),
+        client_msg_id: client_msg_id.into_inner(),
         reply_to,
     };
     let committed = state.poster.submit(request).await?;
@@ -60,7 +60,7 @@ pub async fn write(state: &AppState, user: Uuid, frame: ClientFrame) -> Result<O
     };
     match frame {
         ClientFrame::Edit { message_id, body, .. } => {
-            let body = parse_body(&body)?;
+            let body = body.into_inner();
             let view = state
                 .write(async |conn| messages::edit(conn, user, message_id, body).await)
                 .await?;
@@ -75,6 +75,7 @@ pub async fn write(state: &AppState, user: Uuid, frame: ClientFrame) -> Result<O
         ClientFrame::React { message_id, emoji, .. } => react(state, user, message_id, &emoji, true).await,
         ClientFrame::Unreact { message_id, emoji, .. } => react(state, user, message_id, &emoji, false).await,
         ClientFrame::Read { room_id, seq, .. } => {
+            let seq = crate::platform::pagination::seq("seq", seq)?;
             let last_read_seq = state
                 .write(async |conn| members::mark_read(conn, user, room_id, seq).await)
                 .await?;

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::features::events::EventKind;
+use crate::features::messages::validate::{ClientMsgId, MessageText};
 use crate::features::messages::views::MessageView;
 use crate::platform::error::{ApiError, ErrorCode};
 
@@ -25,7 +26,8 @@ pub enum ClientFrame {
     Subscribe {
         room_id: Uuid,
         /// The last seq the client has; absent = from now on.
-        #[schema(minimum = 0)]
+        #[schema(minimum = 0, maximum = 9007199254740991_i64)]
+        #[serde(default, deserialize_with = "crate::platform::validate::opt_integer")]
         since: Option<i64>,
         #[serde(rename = "ref")]
         #[schema(value_type = Option<Object>)]
@@ -41,10 +43,8 @@ pub enum ClientFrame {
     Send {
         room_id: Uuid,
         /// Idempotency key: a retry returns the first message with `duplicate: true`.
-        #[schema(min_length = 1, max_length = 64)]
-        client_msg_id: String,
-        #[schema(min_length = 1, max_length = 4000)]
-        body: String,
+        client_msg_id: ClientMsgId,
+        body: MessageText,
         reply_to: Option<Uuid>,
         #[serde(rename = "ref")]
         #[schema(value_type = Option<Object>)]
@@ -52,8 +52,7 @@ pub enum ClientFrame {
     },
     Edit {
         message_id: Uuid,
-        #[schema(min_length = 1, max_length = 4000)]
-        body: String,
+        body: MessageText,
         #[serde(rename = "ref")]
         #[schema(value_type = Option<Object>)]
         reference: Option<Value>,
@@ -66,6 +65,8 @@ pub enum ClientFrame {
     },
     React {
         message_id: Uuid,
+        /// One emoji or a `:short_name:` (as in the REST path).
+        #[schema(max_length = 34)]
         emoji: String,
         #[serde(rename = "ref")]
         #[schema(value_type = Option<Object>)]
@@ -73,6 +74,7 @@ pub enum ClientFrame {
     },
     Unreact {
         message_id: Uuid,
+        #[schema(max_length = 34)]
         emoji: String,
         #[serde(rename = "ref")]
         #[schema(value_type = Option<Object>)]
@@ -88,7 +90,8 @@ pub enum ClientFrame {
     /// Move the read marker: replies `ok {room_id, last_read_seq}`.
     Read {
         room_id: Uuid,
-        #[schema(minimum = 0)]
+        #[schema(minimum = 0, maximum = 9007199254740991_i64)]
+        #[serde(deserialize_with = "crate::platform::validate::integer")]
         seq: i64,
         #[serde(rename = "ref")]
         #[schema(value_type = Option<Object>)]

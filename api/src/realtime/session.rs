@@ -279,7 +279,7 @@ impl Conn {
                 // Queued here, in frame order, so pipelined sends commit in the order sent;
                 // only the wait for the commit runs beside the session.
                 let user = self.identity.user_id;
-                match commands::submit_send(&self.state, user, room_id, &client_msg_id, &body, reply_to).await {
+                match commands::submit_send(&self.state, user, room_id, client_msg_id, body, reply_to).await {
                     Ok(committed) => {
                         let outbox = self.outbox.clone();
                         self.tasks.spawn(async move {

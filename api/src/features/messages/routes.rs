@@ -6,12 +6,13 @@ use uuid::Uuid;
 
 use super::posting::{PostRequest, Posted};
 use super::service::{self, HistoryPage};
-use super::validate::{parse_body, parse_client_msg_id, parse_emoji};
+use super::validate::{parse_emoji, ClientMsgId, MessageText, SearchText};
 use super::views::MessageView;
 use crate::app::state::AppState;
 use crate::auth::AuthUser;
-use crate::platform::error::{ApiError, ApiResult};
-use crate::platform::pagination::{self, Page};
+use crate::platform::error::ApiResult;
+use crate::platform::json::Json;
+use crate::platform::pagination::{self, Cursor, Page};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_messages)
@@ -25,11 +26,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 #[derive(Deserialize, IntoParams)]
 pub struct HistoryQuery {
-    /// Messages with seq below this, newest first.
+    /// Messages with seq below this, newest first. Not together with `after`.
+    #[param(minimum = 0, maximum = 9007199254740991_i64)]
     pub before: Option<i64>,
-    /// Messages with seq above this, oldest first.
+    /// Messages with seq above this, oldest first. Not together with `before`.
+    #[param(minimum = 0, maximum = 9007199254740991_i64)]
     pub after: Option<i64>,
     /// 1 to 100, default 50.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 
@@ -41,10 +45,9 @@ pub struct MessagePage {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostMessageRequest {
-    /// 1 to 4,000 characters after trimming.
-    pub body: String,
+    pub body: MessageText,
     /// The client's idempotency key (a UUID is ideal): a retry returns the first message.
-    pub client_msg_id: String,
+    pub client_msg_id: ClientMsgId,
     /// A message of the same room.
     pub reply_to: Option<Uuid>,
 }
@@ -52,17 +55,20 @@ pub struct PostMessageRequest {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EditMessageRequest {
-    pub body: String,
+    pub body: MessageText,
 }
 
 #[derive(Deserialize, IntoParams)]
 pub struct SearchQuery {
     /// Words to find (all of them).
-    pub q: String,
+    #[param(inline)]
+    pub q: SearchText,
     /// Only this room.
     pub room_id: Option<Uuid>,
-    pub cursor: Option<String>,
+    #[param(inline)]
+    pub cursor: Option<Cursor>,
     /// 1 to 100, default 50.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 
@@ -72,7 +78,8 @@ pub struct SearchPage {
     pub next_cursor: Option<String>,
 }
 
-/// A page of a room's history.
+/// A page of a room's history: the newest messages, or those before or after a seq (give
+/// `before` or `after`, not both).
 #[utoipa::path(tag = "messages", security(("bearer" = [])), params(HistoryQuery),
     responses((status = 200, body = MessagePage)))]
 #[get("/rooms/{room_id}/messages")]
@@ -99,15 +106,15 @@ pub async fn list_messages(
 pub async fn post_message(
     user: AuthUser,
     room_id: web::Path<Uuid>,
-    body: web::Json<PostMessageRequest>,
+    body: Json<PostMessageRequest>,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let request = PostRequest {
         room_id: room_id.into_inner(),
         author_id: user.id,
-        body: parse_body(&b.body)?,
-        client_msg_id: parse_client_msg_id(&b.client_msg_id)?,
+        body: b.body.into_inner(),
+        client_msg_id: b.client_msg_id.into_inner(),
         reply_to: b.reply_to,
     };
     Ok(match state.poster.post(request).await? {
@@ -123,10 +130,10 @@ pub async fn post_message(
 pub async fn edit_message(
     user: AuthUser,
     message_id: web::Path<Uuid>,
-    body: web::Json<EditMessageRequest>,
+    body: Json<EditMessageRequest>,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let text = parse_body(&body.body)?;
+    let text = body.into_inner().body.into_inner();
     let id = message_id.into_inner();
     let view = state
         .write(async |conn| service::edit(conn, user.id, id, text).await)
@@ -150,9 +157,22 @@ pub async fn delete_message(
     Ok(HttpResponse::Ok().json(view))
 }
 
-async fn react(user: AuthUser, path: (Uuid, String), state: web::Data<AppState>, add: bool) -> ApiResult<HttpResponse> {
-    let (message_id, emoji) = path;
-    let emoji = parse_emoji(&emoji)?;
+/// A reaction's address: the message and the emoji (URL-encoded).
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ReactionPath {
+    pub message_id: Uuid,
+    /// One emoji (a single grapheme, e.g. 👍) or a `:short_name:`.
+    #[param(
+        max_length = 34,
+        pattern = r"^(:[A-Za-z0-9_+-]{1,32}:|[^\u0000-\u0020\u0030-\u0039\u0041-\u005A\u0061-\u007A\u007F-\u00A0]{1,32})$"
+    )]
+    pub emoji: String,
+}
+
+async fn react(user: AuthUser, path: ReactionPath, state: web::Data<AppState>, add: bool) -> ApiResult<HttpResponse> {
+    let message_id = path.message_id;
+    let emoji = parse_emoji(&path.emoji)?;
     let view = state
         .write(async |conn| service::react(conn, user.id, message_id, emoji, add).await)
         .await?;
@@ -160,24 +180,24 @@ async fn react(user: AuthUser, path: (Uuid, String), state: web::Data<AppState>,
 }
 
 /// React to a message (members; idempotent). The emoji is URL-encoded in the path.
-#[utoipa::path(tag = "messages", security(("bearer" = [])),
+#[utoipa::path(tag = "messages", security(("bearer" = [])), params(ReactionPath),
     responses((status = 200, body = MessageView)))]
 #[put("/messages/{message_id}/reactions/{emoji}")]
 pub async fn add_reaction(
     user: AuthUser,
-    path: web::Path<(Uuid, String)>,
+    path: web::Path<ReactionPath>,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     react(user, path.into_inner(), state, true).await
 }
 
 /// Take back a reaction (idempotent).
-#[utoipa::path(tag = "messages", security(("bearer" = [])),
+#[utoipa::path(tag = "messages", security(("bearer" = [])), params(ReactionPath),
     responses((status = 200, body = MessageView)))]
 #[delete("/messages/{message_id}/reactions/{emoji}")]
 pub async fn remove_reaction(
     user: AuthUser,
-    path: web::Path<(Uuid, String)>,
+    path: web::Path<ReactionPath>,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     react(user, path.into_inner(), state, false).await
@@ -192,14 +212,24 @@ pub async fn search_messages(
     query: web::Query<SearchQuery>,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let q = query.q.trim();
-    if q.is_empty() || q.chars().count() > 200 {
-        return Err(ApiError::invalid("q must be 1 to 200 characters"));
-    }
-    let page = Page::parse(query.limit, query.cursor.as_deref())?;
+    let q = query.q.as_str();
+    let page = Page::parse(query.limit, query.cursor.as_ref())?;
     let room_id = query.room_id;
     let (items, next_cursor) = state
         .read(async |conn| service::search(conn, user.id, q, room_id, page).await)
         .await?;
     Ok(HttpResponse::Ok().json(SearchPage { items, next_cursor }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::messages::validate::EMOJI_SHAPE;
+
+    #[test]
+    fn the_documented_emoji_pattern_is_the_one_checked() {
+        let doc = serde_json::to_value(<ReactionPath as IntoParams>::into_params(|| None)).unwrap();
+        let emoji = doc.as_array().unwrap().iter().find(|p| p["name"] == "emoji").unwrap();
+        assert_eq!(emoji["schema"]["pattern"], EMOJI_SHAPE);
+    }
 }

@@ -13,7 +13,7 @@ use crate::features::events::log;
 use crate::features::events::{Committed, EventKind};
 use crate::features::rooms::access::{self as rooms, Access};
 use crate::platform::error::ApiError;
-use crate::platform::pagination::Page;
+use crate::platform::pagination::{seq, Page};
 
 /// Messages with their reaction summaries, as seen by `viewer`.
 pub async fn views(
@@ -65,10 +65,9 @@ impl HistoryPage {
     pub fn parse(before: Option<i64>, after: Option<i64>) -> Result<Self, ApiError> {
         match (before, after) {
             (Some(_), Some(_)) => Err(ApiError::invalid("give before or after, not both")),
-            (Some(b), None) if b >= 0 => Ok(Self::Before(b)),
-            (None, Some(a)) if a >= 0 => Ok(Self::After(a)),
+            (Some(b), None) => Ok(Self::Before(seq("before", b)?)),
+            (None, Some(a)) => Ok(Self::After(seq("after", a)?)),
             (None, None) => Ok(Self::Latest),
-            _ => Err(ApiError::invalid("before and after must be 0 or more")),
         }
     }
 }

@@ -2,30 +2,65 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::checked_string;
 use crate::platform::error::ApiError;
+use crate::platform::validate::{as_given, trimmed, Rule, NOT_BLANK, TEXT};
 
 pub const MAX_BODY_CHARS: usize = 4000;
 
+checked_string!(
+    /// A message's text: 1 to 4,000 characters with at least one visible; tabs and
+    /// newlines allowed, other control characters not. Stored trimmed.
+    MessageText,
+    Rule {
+        min: 1,
+        max: MAX_BODY_CHARS,
+        pattern: Some(TEXT),
+        message: "body must be 1 to 4000 characters with at least one visible, and no control characters but tab and newline",
+    },
+    trimmed
+);
+
+checked_string!(
+    /// The client's idempotency key: 1 to 64 visible ASCII characters (a UUID is ideal).
+    ClientMsgId,
+    Rule {
+        min: 1,
+        max: 64,
+        pattern: Some("^[!-~]*$"),
+        message: "client_msg_id must be 1 to 64 visible ASCII characters (a UUID is ideal)",
+    },
+    as_given
+);
+
+checked_string!(
+    /// Words to search for: 1 to 200 characters, not all whitespace.
+    SearchText,
+    Rule {
+        min: 1,
+        max: 200,
+        pattern: Some(NOT_BLANK),
+        message: "q must be 1 to 200 characters, not all whitespace",
+    },
+    trimmed
+);
+
+/// The shape every accepted emoji has: a `:short_name:`, or up to 32 characters none of
+/// which is an ASCII letter or digit, whitespace or a control. Being one grapheme with a
+/// character past U+2000 is checked on top, which a pattern cannot say.
+pub const EMOJI_SHAPE: &str =
+    r"^(:[A-Za-z0-9_+-]{1,32}:|[^\u0000-\u0020\u0030-\u0039\u0041-\u005A\u0061-\u007A\u007F-\u00A0]{1,32})$";
+
 /// Trims and checks a message body: 1 to 4,000 characters.
 pub fn parse_body(raw: &str) -> Result<String, ApiError> {
-    let body = raw.trim();
-    let chars = body.chars().count();
-    if chars == 0 {
-        return Err(ApiError::invalid("body must not be empty"));
-    }
-    if chars > MAX_BODY_CHARS {
-        return Err(ApiError::invalid(format!(
-            "body must be at most {MAX_BODY_CHARS} characters, not {chars}"
-        )));
-    }
-    if body.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(ApiError::invalid("body must not contain control characters"));
-    }
-    Ok(body.to_owned())
+    MessageText::parse(raw).map(MessageText::into_inner)
 }
 
 /// One emoji (a single grapheme that is not plain text) or a short `:name:`.
 pub fn parse_emoji(raw: &str) -> Result<String, ApiError> {
+    if !crate::platform::validate::matches(EMOJI_SHAPE, raw) {
+        return Err(ApiError::invalid("emoji must be a single emoji or a :short_name:"));
+    }
     let named = raw.len() >= 3
         && raw.len() <= 34
         && raw.starts_with(':')
@@ -48,18 +83,22 @@ pub fn parse_emoji(raw: &str) -> Result<String, ApiError> {
 }
 
 pub fn parse_client_msg_id(raw: &str) -> Result<String, ApiError> {
-    if (1..=64).contains(&raw.len()) && raw.chars().all(|c| c.is_ascii_graphic()) {
-        Ok(raw.to_owned())
-    } else {
-        Err(ApiError::invalid(
-            "client_msg_id must be 1 to 64 visible ASCII characters (a UUID is ideal)",
-        ))
-    }
+    ClientMsgId::parse(raw).map(ClientMsgId::into_inner)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn emoji_that_pass_also_match_the_documented_shape() {
+        for ok in ["👍", "❤️", "👨‍👩‍👧", "🇫🇷", ":thumbs_up:", ":+1:", "👍🏽"] {
+            assert!(crate::platform::validate::matches(EMOJI_SHAPE, ok), "{ok}");
+        }
+        for bad in ["a", "ab", ":no spaces:", " 👍", "<script>"] {
+            assert!(!crate::platform::validate::matches(EMOJI_SHAPE, bad), "{bad}");
+        }
+    }
 
     #[test]
     fn bodies_are_trimmed_and_bounded() {

@@ -6,14 +6,15 @@ use uuid::Uuid;
 
 use super::access::RoomKind;
 use super::members::{self, InviteRole};
-use super::validate::{NewRoomInput, RoomUpdate};
+use super::validate::{NewRoomInput, RoomDescription, RoomName, RoomUpdate};
 use super::views::{MemberView, RoomView};
 use super::{dms, service};
 use crate::app::state::AppState;
 use crate::auth::AuthUser;
 use crate::features::events::RoomEvent;
 use crate::platform::error::{ApiError, ApiResult};
-use crate::platform::pagination::Page;
+use crate::platform::json::Json;
+use crate::platform::pagination::{self, Cursor, Page, Prefix};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_rooms)
@@ -42,21 +43,24 @@ pub enum NewRoomKind {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateRoomRequest {
-    /// 1 to 80 characters.
-    pub name: String,
-    pub description: Option<String>,
+    pub name: RoomName,
+    pub description: Option<RoomDescription>,
     pub kind: NewRoomKind,
     /// 1 to 100000; absent means unlimited.
+    #[schema(minimum = 1, maximum = 100000)]
+    #[serde(default, deserialize_with = "crate::platform::validate::opt_integer")]
     pub max_members: Option<i32>,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateRoomRequest {
-    pub name: Option<String>,
+    pub name: Option<RoomName>,
     /// Empty clears it.
-    pub description: Option<String>,
-    /// 0 clears the limit.
+    pub description: Option<RoomDescription>,
+    /// 1 to 100000; 0 clears the limit.
+    #[schema(minimum = 0, maximum = 100000)]
+    #[serde(default, deserialize_with = "crate::platform::validate::opt_integer")]
     pub max_members: Option<i32>,
 }
 
@@ -69,9 +73,12 @@ pub struct RoomPage {
 #[derive(Deserialize, IntoParams)]
 pub struct RoomQuery {
     /// Name prefix (case-insensitive).
-    pub q: Option<String>,
-    pub cursor: Option<String>,
+    #[param(inline)]
+    pub q: Option<Prefix>,
+    #[param(inline)]
+    pub cursor: Option<Cursor>,
     /// 1 to 100, default 50.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 
@@ -92,8 +99,10 @@ pub struct InviteRequest {
 #[derive(Deserialize, IntoParams)]
 pub struct EventQuery {
     /// Events with seq greater than this (default 0).
+    #[param(minimum = 0, maximum = 9007199254740991_i64)]
     pub after: Option<i64>,
     /// 1 to 1000, default 100.
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
 }
 
@@ -108,6 +117,8 @@ pub struct EventPage {
 #[serde(deny_unknown_fields)]
 pub struct ReadRequest {
     /// The highest seq the user has seen; the marker never moves backwards.
+    #[schema(minimum = 0, maximum = 9007199254740991_i64)]
+    #[serde(deserialize_with = "crate::platform::validate::integer")]
     pub seq: i64,
 }
 
@@ -131,13 +142,8 @@ pub async fn list_rooms(
     query: web::Query<RoomQuery>,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let page = Page::parse(query.limit, query.cursor.as_deref())?;
-    let prefix = query
-        .q
-        .as_deref()
-        .map(str::trim)
-        .filter(|q| !q.is_empty())
-        .map(str::to_owned);
+    let page = Page::parse(query.limit, query.cursor.as_ref())?;
+    let prefix = query.q.clone().map(Prefix::into_inner).filter(|q| !q.is_empty());
     let (items, next_cursor) = state
         .read(async |conn| service::list(conn, user.id, prefix.as_deref(), page).await)
         .await?;
@@ -150,7 +156,7 @@ pub async fn list_rooms(
 #[post("/rooms")]
 pub async fn create_room(
     user: AuthUser,
-    body: web::Json<CreateRoomRequest>,
+    body: Json<CreateRoomRequest>,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
@@ -158,7 +164,7 @@ pub async fn create_room(
         NewRoomKind::Public => RoomKind::Public,
         NewRoomKind::Private => RoomKind::Private,
     };
-    let input = NewRoomInput::parse(&b.name, b.description, kind, b.max_members)?;
+    let input = NewRoomInput::parse(b.name, b.description, kind, b.max_members)?;
     let room = state
         .write(async |conn| service::create(conn, user.id, input).await)
         .await?;
@@ -183,11 +189,11 @@ pub async fn get_room(user: AuthUser, room_id: web::Path<Uuid>, state: web::Data
 pub async fn update_room(
     user: AuthUser,
     room_id: web::Path<Uuid>,
-    body: web::Json<UpdateRoomRequest>,
+    body: Json<UpdateRoomRequest>,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
-    let update = RoomUpdate::parse(b.name.as_deref(), b.description, b.max_members)?;
+    let update = RoomUpdate::parse(b.name, b.description, b.max_members)?;
     let room_id = room_id.into_inner();
     let room = state
         .write(async |conn| service::update(conn, user.id, room_id, update).await)
@@ -262,7 +268,7 @@ pub async fn list_members(
 pub async fn invite_member(
     user: AuthUser,
     room_id: web::Path<Uuid>,
-    body: web::Json<InviteRequest>,
+    body: Json<InviteRequest>,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let (room_id, b) = (room_id.into_inner(), body.into_inner());
@@ -297,10 +303,7 @@ pub async fn list_events(
     query: web::Query<EventQuery>,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let after = query.after.unwrap_or(0);
-    if after < 0 {
-        return Err(ApiError::invalid("after must be 0 or more"));
-    }
+    let after = pagination::seq("after", query.after.unwrap_or(0))?;
     let limit = match query.limit {
         None => 100,
         Some(n) if (1..=1000).contains(&n) => n,
@@ -319,10 +322,10 @@ pub async fn list_events(
 pub async fn mark_read(
     user: AuthUser,
     room_id: web::Path<Uuid>,
-    body: web::Json<ReadRequest>,
+    body: Json<ReadRequest>,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let (room_id, seq) = (room_id.into_inner(), body.seq);
+    let (room_id, seq) = (room_id.into_inner(), pagination::seq("seq", body.seq)?);
     let last_read_seq = state
         .write(async |conn| members::mark_read(conn, user.id, room_id, seq).await)
         .await?;
@@ -335,7 +338,7 @@ pub async fn mark_read(
 #[post("/dms")]
 pub async fn open_direct(
     user: AuthUser,
-    body: web::Json<DirectRequest>,
+    body: Json<DirectRequest>,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let other = body.user_id;

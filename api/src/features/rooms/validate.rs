@@ -2,30 +2,40 @@
 
 use chrono::Utc;
 
-use super::access::RoomKind;
+use super::kinds::RoomKind;
 use super::repo::RoomChanges;
+use crate::checked_string;
 use crate::platform::error::ApiError;
+use crate::platform::validate::{trimmed, Rule, LINE, NO_NUL};
 
-pub const NAME_MAX: usize = 80;
-pub const DESCRIPTION_MAX: usize = 1000;
 pub const MAX_MEMBERS_LIMIT: i32 = 100_000;
 
-pub fn parse_name(raw: &str) -> Result<String, ApiError> {
-    let name = raw.trim();
-    let len = name.chars().count();
-    if !(1..=NAME_MAX).contains(&len) || name.chars().any(char::is_control) {
-        return Err(ApiError::invalid("name must be 1 to 80 printable characters"));
-    }
-    Ok(name.to_owned())
-}
+checked_string!(
+    /// A room's name: 1 to 80 characters on one line, at least one visible. Stored trimmed.
+    RoomName,
+    Rule {
+        min: 1,
+        max: 80,
+        pattern: Some(LINE),
+        message: "name must be 1 to 80 characters on one line with at least one visible",
+    },
+    trimmed
+);
 
-pub fn parse_description(raw: Option<String>) -> Result<Option<String>, ApiError> {
-    let Some(d) = raw else { return Ok(None) };
-    let d = d.trim();
-    if d.chars().count() > DESCRIPTION_MAX {
-        return Err(ApiError::invalid("description must be at most 1000 characters"));
-    }
-    Ok((!d.is_empty()).then(|| d.to_owned()))
+checked_string!(
+    /// A room's description: up to 1,000 characters; empty (or only whitespace) clears it.
+    RoomDescription,
+    Rule {
+        min: 0,
+        max: 1000,
+        pattern: Some(NO_NUL),
+        message: "description must be at most 1000 characters, without NUL",
+    },
+    trimmed
+);
+
+fn description(d: Option<RoomDescription>) -> Option<String> {
+    d.map(RoomDescription::into_inner).filter(|d| !d.is_empty())
 }
 
 pub fn parse_max_members(raw: Option<i32>) -> Result<Option<i32>, ApiError> {
@@ -47,8 +57,8 @@ pub struct NewRoomInput {
 
 impl NewRoomInput {
     pub fn parse(
-        name: &str,
-        description: Option<String>,
+        name: RoomName,
+        description: Option<RoomDescription>,
         kind: RoomKind,
         max_members: Option<i32>,
     ) -> Result<Self, ApiError> {
@@ -56,8 +66,8 @@ impl NewRoomInput {
             return Err(ApiError::invalid("direct rooms come from POST /v1/dms"));
         }
         Ok(Self {
-            name: parse_name(name)?,
-            description: parse_description(description)?,
+            name: name.into_inner(),
+            description: self::description(description),
             kind,
             max_members: parse_max_members(max_members)?,
         })
@@ -68,10 +78,14 @@ impl NewRoomInput {
 pub struct RoomUpdate(pub(super) RoomChanges);
 
 impl RoomUpdate {
-    pub fn parse(name: Option<&str>, description: Option<String>, max_members: Option<i32>) -> Result<Self, ApiError> {
+    pub fn parse(
+        name: Option<RoomName>,
+        description: Option<RoomDescription>,
+        max_members: Option<i32>,
+    ) -> Result<Self, ApiError> {
         Ok(Self(RoomChanges {
-            name: name.map(parse_name).transpose()?,
-            description: description.map(|d| parse_description(Some(d))).transpose()?,
+            name: name.map(RoomName::into_inner),
+            description: description.map(|d| self::description(Some(d))),
             max_members: match max_members {
                 None => None,
                 Some(0) => Some(None),

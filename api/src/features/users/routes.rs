@@ -5,12 +5,13 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use super::service;
-use super::validate::ProfileUpdate;
+use super::validate::{Bio, Color, DisplayName, ImageUrl, ProfileUpdate};
 pub use super::views::UserResponse;
 use crate::app::state::AppState;
 use crate::auth::AuthUser;
 use crate::platform::error::ApiResult;
-use crate::platform::pagination::Page;
+use crate::platform::json::Json;
+use crate::platform::pagination::{Cursor, Page, Prefix};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(get_me)
@@ -23,14 +24,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMeRequest {
-    /// 1 to 64 characters.
-    pub display_name: Option<String>,
-    /// Up to 500 characters; empty clears it.
-    pub bio: Option<String>,
-    /// `#rrggbb`; empty clears it.
-    pub color: Option<String>,
-    /// An http(s) URL up to 2,048 characters; empty clears it.
-    pub image_url: Option<String>,
+    pub display_name: Option<DisplayName>,
+    pub bio: Option<Bio>,
+    pub color: Option<Color>,
+    pub image_url: Option<ImageUrl>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -43,9 +40,12 @@ pub struct UserPage {
 #[derive(Deserialize, IntoParams)]
 pub struct UserQuery {
     /// Prefix of a display name or e-mail (case-insensitive).
-    pub q: Option<String>,
-    pub cursor: Option<String>,
+    #[param(inline)]
+    pub q: Option<Prefix>,
+    #[param(inline)]
+    pub cursor: Option<Cursor>,
     /// 1 to 100, default 50.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 
@@ -63,11 +63,11 @@ pub async fn get_me(user: AuthUser) -> HttpResponse {
 #[patch("/me")]
 pub async fn update_me(
     user: AuthUser,
-    body: web::Json<UpdateMeRequest>,
+    body: Json<UpdateMeRequest>,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
-    let update = ProfileUpdate::parse(b.display_name, b.bio, b.color, b.image_url)?;
+    let update = ProfileUpdate::new(b.display_name, b.bio, b.color, b.image_url);
     let updated = state
         .read(async |conn| service::update_profile(conn, user.id, update).await)
         .await?;
@@ -83,13 +83,8 @@ pub async fn list_users(
     query: web::Query<UserQuery>,
     state: web::Data<AppState>,
 ) -> ApiResult<HttpResponse> {
-    let page = Page::parse(query.limit, query.cursor.as_deref())?;
-    let prefix = query
-        .q
-        .as_deref()
-        .map(str::trim)
-        .filter(|q| !q.is_empty())
-        .map(str::to_owned);
+    let page = Page::parse(query.limit, query.cursor.as_ref())?;
+    let prefix = query.q.clone().map(Prefix::into_inner).filter(|q| !q.is_empty());
     let (items, next_cursor) = state
         .read(async |conn| service::search(conn, prefix.as_deref(), page).await)
         .await?;

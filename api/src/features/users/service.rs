@@ -58,12 +58,14 @@ pub async fn profile(conn: &mut AsyncPgConnection, id: Uuid) -> Result<UserRespo
         .ok_or(ApiError::NotFound("user"))
 }
 
-/// A user who can be invited or messaged (exists and is not deleted).
+/// A user named in a request body who can be invited or messaged (exists and is not
+/// deleted). An unknown one makes the request invalid (422), not the addressed resource
+/// missing (404).
 pub async fn live(conn: &mut AsyncPgConnection, id: Uuid) -> Result<User, ApiError> {
     repo::by_id(conn, id)
         .await?
         .filter(|u| !u.deleted)
-        .ok_or(ApiError::NotFound("user"))
+        .ok_or_else(|| ApiError::invalid("user_id: no such user"))
 }
 
 /// Users by id, for views that show people (members lists).

@@ -1,69 +1,78 @@
-//! A profile update, validated.
+//! Profile input, checked once: each field's type states its rule in the OpenAPI document.
 
 use super::repo::ProfileChanges;
-use crate::platform::error::ApiError;
+use crate::checked_string;
+use crate::platform::validate::{as_given, trimmed, Rule, LINE, NO_NUL};
+
+checked_string!(
+    /// A display name: 1 to 64 characters on one line, at least one visible. Stored trimmed.
+    DisplayName,
+    Rule {
+        min: 1,
+        max: 64,
+        pattern: Some(LINE),
+        message: "display_name must be 1 to 64 characters on one line with at least one visible",
+    },
+    trimmed
+);
+
+checked_string!(
+    /// A bio: up to 500 characters; empty (or only whitespace) clears it.
+    Bio,
+    Rule {
+        min: 0,
+        max: 500,
+        pattern: Some(NO_NUL),
+        message: "bio must be at most 500 characters, without NUL",
+    },
+    trimmed
+);
+
+checked_string!(
+    /// A colour, `#rrggbb`; empty clears it. Stored in lower case.
+    Color,
+    Rule {
+        min: 0,
+        max: 7,
+        pattern: Some("^(#[0-9A-Fa-f]{6})?$"),
+        message: "color must look like #1e90ff (or be empty to clear it)",
+    },
+    str::to_lowercase
+);
+
+checked_string!(
+    /// An http(s) URL of at most 2,048 characters with no whitespace or control
+    /// characters; empty clears it.
+    ImageUrl,
+    Rule {
+        min: 0,
+        max: 2048,
+        pattern: Some(r"^(https?://[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*)?$"),
+        message: "image_url must be an http(s) URL of at most 2048 characters (or empty to clear it)",
+    },
+    as_given
+);
 
 /// A checked profile update; empty optional strings clear their field.
 pub struct ProfileUpdate(pub(super) ProfileChanges);
 
 impl ProfileUpdate {
-    pub fn parse(
-        display_name: Option<String>,
-        bio: Option<String>,
-        color: Option<String>,
-        image_url: Option<String>,
-    ) -> Result<Self, ApiError> {
-        changes(display_name, bio, color, image_url).map(Self)
+    pub fn new(
+        display_name: Option<DisplayName>,
+        bio: Option<Bio>,
+        color: Option<Color>,
+        image_url: Option<ImageUrl>,
+    ) -> Self {
+        let cleared = |s: String| (!s.is_empty()).then_some(s);
+        Self(ProfileChanges {
+            profile_complete: display_name.is_some().then_some(true),
+            display_name: display_name.map(DisplayName::into_inner),
+            bio: bio.map(|b| cleared(b.into_inner())),
+            color: color.map(|c| cleared(c.into_inner())),
+            image_url: image_url.map(|u| cleared(u.into_inner())),
+            updated_at: Some(chrono::Utc::now()),
+        })
     }
-}
-
-fn changes(
-    display_name: Option<String>,
-    bio: Option<String>,
-    color: Option<String>,
-    image_url: Option<String>,
-) -> Result<ProfileChanges, ApiError> {
-    let mut c = ProfileChanges {
-        updated_at: Some(chrono::Utc::now()),
-        ..Default::default()
-    };
-    if let Some(name) = display_name {
-        let name = name.trim();
-        let len = name.chars().count();
-        if !(1..=64).contains(&len) || name.chars().any(char::is_control) {
-            return Err(ApiError::invalid("display_name must be 1 to 64 printable characters"));
-        }
-        c.display_name = Some(name.to_owned());
-        c.profile_complete = Some(true);
-    }
-    if let Some(bio) = bio {
-        let bio = bio.trim();
-        if bio.chars().count() > 500 {
-            return Err(ApiError::invalid("bio must be at most 500 characters"));
-        }
-        c.bio = Some((!bio.is_empty()).then(|| bio.to_owned()));
-    }
-    if let Some(color) = color {
-        let color = color.trim();
-        let hex = color.len() == 7 && color.starts_with('#') && color[1..].chars().all(|ch| ch.is_ascii_hexdigit());
-        if !color.is_empty() && !hex {
-            return Err(ApiError::invalid("color must look like #1e90ff"));
-        }
-        c.color = Some((!color.is_empty()).then(|| color.to_lowercase()));
-    }
-    if let Some(url) = image_url {
-        let url = url.trim();
-        let ok = (url.starts_with("https://") || url.starts_with("http://"))
-            && url.len() <= 2048
-            && !url.chars().any(|ch| ch.is_whitespace() || ch.is_control());
-        if !url.is_empty() && !ok {
-            return Err(ApiError::invalid(
-                "image_url must be an http(s) URL of at most 2048 characters",
-            ));
-        }
-        c.image_url = Some((!url.is_empty()).then(|| url.to_owned()));
-    }
-    Ok(c)
 }
 
 #[cfg(test)]
@@ -72,13 +81,13 @@ mod tests {
 
     #[test]
     fn accepts_and_normalises_a_full_update() {
-        let c = changes(
-            Some(" Ann ".into()),
-            Some("".into()),
-            Some("#AABBCC".into()),
-            Some("https://x.test/a.png".into()),
+        let c = ProfileUpdate::new(
+            Some(DisplayName::parse(" Ann ").unwrap()),
+            Some(Bio::parse("  ").unwrap()),
+            Some(Color::parse("#AABBCC").unwrap()),
+            Some(ImageUrl::parse("https://x.test/a.png").unwrap()),
         )
-        .unwrap();
+        .0;
         assert_eq!(c.display_name.as_deref(), Some("Ann"));
         assert_eq!(c.bio, Some(None));
         assert_eq!(c.color, Some(Some("#aabbcc".into())));
@@ -87,9 +96,12 @@ mod tests {
 
     #[test]
     fn refuses_bad_values() {
-        assert!(changes(Some("  ".into()), None, None, None).is_err());
-        assert!(changes(None, Some("x".repeat(501)), None, None).is_err());
-        assert!(changes(None, None, Some("red".into()), None).is_err());
-        assert!(changes(None, None, None, Some("javascript:alert(1)".into())).is_err());
+        assert!(DisplayName::parse("  ").is_err());
+        assert!(DisplayName::parse(&"x".repeat(65)).is_err());
+        assert!(Bio::parse(&"x".repeat(501)).is_err());
+        assert!(Color::parse("red").is_err());
+        assert!(Color::parse(" #aabbcc").is_err());
+        assert!(ImageUrl::parse("javascript:alert(1)").is_err());
+        assert!(ImageUrl::parse("https://x.test/a b").is_err());
     }
 }

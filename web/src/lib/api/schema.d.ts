@@ -310,7 +310,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A page of a room's history. */
+        /**
+         * A page of a room's history: the newest messages, or those before or after a seq (give
+         *     `before` or `after`, not both).
+         */
         get: operations["list_messages"];
         put?: never;
         /**
@@ -456,6 +459,8 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description bio must be at most 500 characters, without NUL */
+        Bio: string;
         /**
          * @description A frame from the client. Any frame may carry `ref` (any JSON value), echoed in its reply.
          *     Replies to one socket's `send` frames to one room are committed in the order the frames
@@ -479,9 +484,9 @@ export interface components {
             /** @enum {string} */
             type: "unsubscribe";
         } | {
-            body: string;
+            body: components["schemas"]["MessageText"];
             /** @description Idempotency key: a retry returns the first message with `duplicate: true`. */
-            client_msg_id: string;
+            client_msg_id: components["schemas"]["ClientMsgId"];
             ref?: Record<string, never> | null;
             /** Format: uuid */
             reply_to?: string | null;
@@ -490,7 +495,7 @@ export interface components {
             /** @enum {string} */
             type: "send";
         } | {
-            body: string;
+            body: components["schemas"]["MessageText"];
             /** Format: uuid */
             message_id: string;
             ref?: Record<string, never> | null;
@@ -503,6 +508,7 @@ export interface components {
             /** @enum {string} */
             type: "delete";
         } | {
+            /** @description One emoji or a `:short_name:` (as in the REST path). */
             emoji: string;
             /** Format: uuid */
             message_id: string;
@@ -540,6 +546,10 @@ export interface components {
             /** @enum {string} */
             type: "auth";
         };
+        /** @description client_msg_id must be 1 to 64 visible ASCII characters (a UUID is ideal) */
+        ClientMsgId: string;
+        /** @description color must look like #1e90ff (or be empty to clear it) */
+        Color: string;
         Conversation: {
             last_message?: components["schemas"]["MessageView"] | null;
             room: components["schemas"]["RoomView"];
@@ -554,25 +564,21 @@ export interface components {
             items: components["schemas"]["Conversation"][];
         };
         CreateRoomRequest: {
-            description?: string | null;
+            description?: components["schemas"]["RoomDescription"] | null;
             kind: components["schemas"]["NewRoomKind"];
             /**
              * Format: int32
              * @description 1 to 100000; absent means unlimited.
              */
             max_members?: number | null;
-            /** @description 1 to 80 characters. */
-            name: string;
+            name: components["schemas"]["RoomName"];
         };
         DevTokenRequest: {
             email?: string | null;
             /** @description Display name for a user seen for the first time. */
             name?: string | null;
-            /**
-             * @description The Clerk-style user id to sign in as, e.g. `user_alice`.
-             * @example user_alice
-             */
-            user_id: string;
+            /** @description The Clerk-style user id to sign in as, e.g. `user_alice`. */
+            user_id: components["schemas"]["DevUserId"];
         };
         DevTokenResponse: {
             /**
@@ -583,12 +589,16 @@ export interface components {
             /** @description An RS256 session token, valid for an hour. */
             token: string;
         };
+        /** @description user_id must be 1 to 64 characters of letters, digits, _ - . */
+        DevUserId: string;
         DirectRequest: {
             /** Format: uuid */
             user_id: string;
         };
+        /** @description display_name must be 1 to 64 characters on one line with at least one visible */
+        DisplayName: string;
         EditMessageRequest: {
-            body: string;
+            body: components["schemas"]["MessageText"];
         };
         /**
          * @description Stable machine-readable error codes, shared by REST problems and WebSocket error frames.
@@ -619,7 +629,7 @@ export interface components {
          * @description What happened in a room.
          * @enum {string}
          */
-        EventKind: "MessageCreated" | "MessageUpdated" | "MessageDeleted" | "ReactionAdded" | "ReactionRemoved" | "MemberJoined" | "MemberLeft" | "RoomUpdated";
+        EventKind: "message.created" | "message.updated" | "message.deleted" | "reaction.added" | "reaction.removed" | "member.joined" | "member.left" | "room.updated";
         EventPage: {
             items: components["schemas"]["RoomEvent"][];
             /**
@@ -634,6 +644,8 @@ export interface components {
             /** @description `ok` or `unavailable`. */
             status: string;
         };
+        /** @description image_url must be an http(s) URL of at most 2048 characters (or empty to clear it) */
+        ImageUrl: string;
         InviteRequest: {
             role?: components["schemas"]["InviteRole"] | null;
             /** Format: uuid */
@@ -658,6 +670,8 @@ export interface components {
         MessagePage: {
             items: components["schemas"]["MessageView"][];
         };
+        /** @description body must be 1 to 4000 characters with at least one visible, and no control characters but tab and newline */
+        MessageText: string;
         /** @description A message as clients see it. Deleted messages keep their seq with an empty body. */
         MessageView: {
             /** Format: uuid */
@@ -722,10 +736,9 @@ export interface components {
             room_id?: string | null;
         };
         PostMessageRequest: {
-            /** @description 1 to 4,000 characters after trimming. */
-            body: string;
+            body: components["schemas"]["MessageText"];
             /** @description The client's idempotency key (a UUID is ideal): a retry returns the first message. */
-            client_msg_id: string;
+            client_msg_id: components["schemas"]["ClientMsgId"];
             /**
              * Format: uuid
              * @description A message of the same room.
@@ -773,7 +786,9 @@ export interface components {
          * @description A member's role in a room.
          * @enum {string}
          */
-        Role: "Owner" | "Moderator" | "Member";
+        Role: "owner" | "moderator" | "member";
+        /** @description description must be at most 1000 characters, without NUL */
+        RoomDescription: string;
         /** @description One entry of a room's event log. */
         RoomEvent: {
             /** Format: date-time */
@@ -794,7 +809,9 @@ export interface components {
          *     invisible to others; `direct` rooms hold exactly two users.
          * @enum {string}
          */
-        RoomKind: "Public" | "Private" | "Direct";
+        RoomKind: "public" | "private" | "direct";
+        /** @description name must be 1 to 80 characters on one line with at least one visible */
+        RoomName: string;
         RoomPage: {
             items: components["schemas"]["RoomView"][];
             next_cursor?: string | null;
@@ -890,24 +907,19 @@ export interface components {
         };
         /** @description Profile fields a user may change. Anything else (id, role, email…) is refused. */
         UpdateMeRequest: {
-            /** @description Up to 500 characters; empty clears it. */
-            bio?: string | null;
-            /** @description `#rrggbb`; empty clears it. */
-            color?: string | null;
-            /** @description 1 to 64 characters. */
-            display_name?: string | null;
-            /** @description An http(s) URL up to 2,048 characters; empty clears it. */
-            image_url?: string | null;
+            bio?: components["schemas"]["Bio"] | null;
+            color?: components["schemas"]["Color"] | null;
+            display_name?: components["schemas"]["DisplayName"] | null;
+            image_url?: components["schemas"]["ImageUrl"] | null;
         };
         UpdateRoomRequest: {
-            /** @description Empty clears it. */
-            description?: string | null;
+            description?: components["schemas"]["RoomDescription"] | null;
             /**
              * Format: int32
-             * @description 0 clears the limit.
+             * @description 1 to 100000; 0 clears the limit.
              */
             max_members?: number | null;
-            name?: string | null;
+            name?: components["schemas"]["RoomName"] | null;
         };
         UserPage: {
             items: components["schemas"]["UserResponse"][];
@@ -941,7 +953,7 @@ export interface components {
          * @description A user's platform role.
          * @enum {string}
          */
-        UserRole: "User" | "Admin";
+        UserRole: "user" | "admin";
         WebhookAccepted: {
             /** @description False when this `svix-id` had been received before (a replay: not applied again). */
             stored: boolean;
@@ -1417,6 +1429,7 @@ export interface operations {
             header?: never;
             path: {
                 message_id: string;
+                /** @description One emoji (a single grapheme, e.g. 👍) or a `:short_name:`. */
                 emoji: string;
             };
             cookie?: never;
@@ -1459,6 +1472,7 @@ export interface operations {
             header?: never;
             path: {
                 message_id: string;
+                /** @description One emoji (a single grapheme, e.g. 👍) or a `:short_name:`. */
                 emoji: string;
             };
             cookie?: never;
@@ -1966,9 +1980,9 @@ export interface operations {
     list_messages: {
         parameters: {
             query?: {
-                /** @description Messages with seq below this, newest first. */
+                /** @description Messages with seq below this, newest first. Not together with `after`. */
                 before?: number | null;
-                /** @description Messages with seq above this, oldest first. */
+                /** @description Messages with seq above this, oldest first. Not together with `before`. */
                 after?: number | null;
                 /** @description 1 to 100, default 50. */
                 limit?: number | null;

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The API contract test: schemathesis (pinned, installed here on first use) with every check
+# against a freshly started API (dev sign-in, its own database). Fails on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo=$(pwd)
+SCHEMATHESIS_VERSION=4.32.5
+eval "$(api/scripts/services.sh)"
+
+venv=target/contract-venv
+if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+  if ! python3 -m venv --help >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then sudo_=(); else sudo_=(sudo); fi
+    "${sudo_[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv
+  fi
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+
+port=${CONTRACT_PORT:-18091}
+db=parley_contract
+psql -w "$PG_BASE_URL/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
+psql -w "$PG_BASE_URL/postgres" -qc "CREATE DATABASE $db" >/dev/null
+export DATABASE_URL="$PG_BASE_URL/$db"
+target/debug/parley migrate >/dev/null
+AUTH_MODE=dev BIND_ADDR="127.0.0.1:$port" RUST_LOG=warn target/debug/parley serve >"$repo/target/contract-api.log" 2>&1 &
+api_pid=$!
+trap 'kill $api_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
+token=$(curl -sf -X POST "http://127.0.0.1:$port/v1/dev/token" -H 'content-type: application/json' \
+  -d '{"user_id":"user_contract","name":"Contract"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+
+# Run from target/ so schemathesis's cache stays out of the tree.
+cd target
+"$repo/$venv/bin/schemathesis" --config-file "$repo/api/scripts/schemathesis.toml" run \
+  "http://127.0.0.1:$port/openapi.json" -H "Authorization: Bearer $token" \
+  --max-examples "${CONTRACT_EXAMPLES:-40}" --report junit --report-dir "$repo/target/contract-report" \
+  | tee "$repo/target/contract.log"

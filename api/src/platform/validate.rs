@@ -1,0 +1,204 @@
+//! Checked strings: one declaration gives a type whose JSON input is validated on the way
+//! in (a bad value is a 422 naming the rule) and whose OpenAPI schema states exactly that
+//! rule — length in characters and a pattern — so the document cannot drift from the code.
+//! The patterns use only constructs ECMA-262, Python and Rust's `regex` read the same way:
+//! explicit character classes with `\uXXXX` escapes (no `\s`, whose meaning differs).
+
+use std::collections::HashMap;
+use std::sync::{OnceLock, RwLock};
+
+use regex::Regex;
+
+/// Characters that are neither control characters nor whitespace (Unicode White_Space).
+macro_rules! visible_class {
+    () => {
+        r"[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    };
+}
+
+/// One line: no control characters, at least one visible character.
+pub const LINE: &str = concat!(
+    r"^[^\u0000-\u001F\u007F-\u009F]*",
+    visible_class!(),
+    r"[^\u0000-\u001F\u007F-\u009F]*$"
+);
+/// Text: tabs and newlines allowed, other control characters not; at least one visible
+/// character.
+pub const TEXT: &str = concat!(
+    r"^[^\u0000-\u0008\u000B-\u001F\u007F-\u009F]*",
+    visible_class!(),
+    r"[^\u0000-\u0008\u000B-\u001F\u007F-\u009F]*$"
+);
+/// At least one character that is not whitespace, and no NUL.
+pub const NOT_BLANK: &str =
+    r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$";
+
+/// Whether `text` matches `pattern` (compiled once per pattern).
+pub fn matches(pattern: &'static str, text: &str) -> bool {
+    static CACHE: OnceLock<RwLock<HashMap<&'static str, Regex>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(re) = cache.read().unwrap_or_else(|e| e.into_inner()).get(pattern) {
+        return re.is_match(text);
+    }
+    let re = Regex::new(pattern).expect("a valid pattern");
+    let found = re.is_match(text);
+    cache.write().unwrap_or_else(|e| e.into_inner()).insert(pattern, re);
+    found
+}
+
+/// The rule a checked string follows.
+pub struct Rule {
+    pub min: usize,
+    pub max: usize,
+    pub pattern: Option<&'static str>,
+    /// What a client is told when a value breaks the rule.
+    pub message: &'static str,
+}
+
+impl Rule {
+    pub fn check(&self, raw: &str) -> Result<(), String> {
+        let chars = raw.chars().count();
+        let fits = (self.min..=self.max).contains(&chars) && self.pattern.is_none_or(|p| matches(p, raw));
+        if fits {
+            Ok(())
+        } else {
+            Err(self.message.to_owned())
+        }
+    }
+
+    pub fn schema(&self) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        let mut b = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .max_length(Some(self.max))
+            .description(Some(self.message));
+        if self.min > 0 {
+            b = b.min_length(Some(self.min));
+        }
+        if let Some(p) = self.pattern {
+            b = b.pattern(Some(p));
+        }
+        b.into()
+    }
+}
+
+/// `checked_string!(Name, RULE, normalize)`: a `String` newtype that deserialises only when
+/// `RULE` holds (then `normalize` is applied) and whose schema is `RULE`'s.
+#[macro_export]
+macro_rules! checked_string {
+    ($(#[$meta:meta])* $name:ident, $rule:expr, $normalize:expr) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub const RULE: $crate::platform::validate::Rule = $rule;
+
+            pub fn parse(raw: &str) -> Result<Self, $crate::platform::error::ApiError> {
+                Self::RULE
+                    .check(raw)
+                    .map(|()| Self(($normalize)(raw)))
+                    .map_err($crate::platform::error::ApiError::Invalid)
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_inner(self) -> String {
+                self.0
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let raw = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+                Self::RULE
+                    .check(&raw)
+                    .map(|()| Self(($normalize)(&raw)))
+                    .map_err(serde::de::Error::custom)
+            }
+        }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                Self::RULE.schema()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+    };
+}
+
+/// Trims surrounding whitespace.
+pub fn trimmed(raw: &str) -> String {
+    raw.trim().to_owned()
+}
+
+/// Keeps the value as given.
+pub fn as_given(raw: &str) -> String {
+    raw.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_need_a_visible_character_and_no_control_characters() {
+        for ok in ["a", "  a  ", "日本", "a b", "🙂"] {
+            assert!(matches(LINE, ok), "{ok:?}");
+        }
+        for bad in ["", "   ", "\u{3000}", "a\nb", "a\u{7}", "\u{85}", "\u{a0}"] {
+            assert!(!matches(LINE, bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn text_allows_tabs_and_newlines_but_not_other_controls() {
+        assert!(matches(TEXT, "line one\n\tline two"));
+        assert!(!matches(TEXT, "\n\t "));
+        assert!(!matches(TEXT, "a\rb"));
+        assert!(!matches(TEXT, "a\u{1b}b"));
+    }
+
+    #[test]
+    fn not_blank_agrees_with_trim() {
+        for s in ["", " ", "\u{2003}\t", "x", " x ", "\u{feff}"] {
+            assert_eq!(matches(NOT_BLANK, s), !s.trim().is_empty(), "{s:?}");
+        }
+    }
+}
+
+/// No NUL characters (PostgreSQL text cannot hold them); otherwise anything.
+pub const NO_NUL: &str = r"^[^\u0000]*$";
+
+/// Integers as JSON Schema counts them: `3` and `3.0` alike (a number whose fraction is
+/// zero is an integer there), range-checked into `T`. For `#[serde(deserialize_with)]`.
+pub fn integer<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<i64>,
+{
+    use serde::de::Error;
+    let n = <serde_json::Number as serde::Deserialize>::deserialize(d)?;
+    let whole = n.as_i64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() <= 9.0e15)
+            .map(|f| f as i64)
+    });
+    let whole = whole.ok_or_else(|| D::Error::custom(format!("expected an integer, not {n}")))?;
+    T::try_from(whole).map_err(|_| D::Error::custom(format!("integer out of range: {whole}")))
+}
+
+/// `integer` for an optional field (absent or null = None).
+pub fn opt_integer<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<i64>,
+{
+    #[derive(serde::Deserialize)]
+    struct Wrap<T: TryFrom<i64>>(#[serde(deserialize_with = "integer")] T);
+    Ok(<Option<Wrap<T>> as serde::Deserialize>::deserialize(d)?.map(|w| w.0))
+}
