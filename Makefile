@@ -8,14 +8,14 @@ BIN := target/debug/parley
 export NEXT_TELEMETRY_DISABLED := 1
 export NEXT_IGNORE_INCORRECT_LOCKFILE := 1
 
-.PHONY: help run dev migrate test test-api test-web lint openapi bench web-deps build
+.PHONY: help run dev migrate test test-api test-web contract lint openapi bench web-deps build
 
 help:
 	@echo "make run      start Parley on http://127.0.0.1:8080 (local PostgreSQL, in-process bus, dev sign-in)"
 	@echo "make dev      the API and the web app together (http://localhost:3000)"
-	@echo "make test     every test (starts PostgreSQL and Redis as needed)"
+	@echo "make test     every test: API, contract (schemathesis, AsyncAPI), web (starts PostgreSQL and Redis as needed)"
 	@echo "make lint     rustfmt, clippy -D warnings, web lint and type check"
-	@echo "make openapi  regenerate openapi/openapi.json and the web client types"
+	@echo "make openapi  regenerate openapi/openapi.json, openapi/asyncapi.yaml and the web client types"
 	@echo "make bench    the benchmarks whose figures are in the README"
 
 build:
@@ -35,9 +35,24 @@ dev: build web-deps
 	@trap 'kill 0' EXIT; $(MAKE) --no-print-directory run & \
 	  (cd web && NEXT_PUBLIC_API_URL=$${NEXT_PUBLIC_API_URL:-http://127.0.0.1:8080} npm run dev) & wait
 
-test: test-api test-web
+# The API tests first; then the contract test and the web tests side by side (separate
+# ports and databases), each reporting in full.
+test: build
+	@$(MAKE) --no-print-directory test-api
+	@mkdir -p target; rm -f target/contract.rc; \
+	  ( $(MAKE) --no-print-directory contract >target/contract.out 2>&1; echo $$? >target/contract.rc ) & \
+	  web=0; $(MAKE) --no-print-directory test-web || web=$$?; wait; \
+	  cat target/contract.out; contract=$$(cat target/contract.rc); \
+	  echo "contract test: exit $$contract; web tests: exit $$web"; \
+	  [ "$$web" -eq 0 ] && [ "$$contract" -eq 0 ]
 
-# Tests create (and drop) their own databases and use a unique Redis prefix each.
+# schemathesis with every check against a freshly started API, and the AsyncAPI document
+# validated against the official schema.
+contract: build
+	@api/scripts/contract.sh
+
+# Tests create their own databases (those of an earlier run are dropped here first) and use
+# a unique Redis prefix each.
 test-api:
 	@eval "$$($(SERVICES) --redis)"; \
 	export TEST_PG_BASE_URL="$$PG_BASE_URL" TEST_REDIS_URL="$$REDIS_BASE_URL"; \
@@ -49,7 +64,7 @@ test-web: build
 	@if [ -f web/package.json ]; then api/scripts/web-test.sh; else echo "no web app yet"; fi
 
 web-deps:
-	@cd web && { [ -d node_modules ] || npm install --no-audit --no-fund; }
+	@cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund; }
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -58,6 +73,7 @@ lint:
 
 openapi:
 	$(CARGO) run -q -p parley-api -- openapi > openapi/openapi.json
+	$(CARGO) run -q -p parley-api -- asyncapi > openapi/asyncapi.yaml
 	@if [ -f web/package.json ]; then $(MAKE) --no-print-directory web-deps && cd web && npm run gen:api; fi
 
 bench:

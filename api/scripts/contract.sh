@@ -18,6 +18,27 @@ if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VER
   "$venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
+# The WebSocket contract: openapi/asyncapi.yaml must validate against the official AsyncAPI
+# 3.0.0 schema (from the npm package @asyncapi/specs, pinned).
+ASYNCAPI_SPECS_VERSION=6.11.1
+specs=target/asyncapi-tools/node_modules/@asyncapi/specs
+if ! grep -q "\"version\": \"$ASYNCAPI_SPECS_VERSION\"" "$specs/package.json" 2>/dev/null; then
+  mkdir -p target/asyncapi-tools
+  npm install --no-audit --no-fund --silent --prefix target/asyncapi-tools "@asyncapi/specs@$ASYNCAPI_SPECS_VERSION" >/dev/null
+fi
+"$venv/bin/python" - "$specs/schemas/3.0.0-without-\$id.json" openapi/asyncapi.yaml <<'PY'
+import json, sys
+import jsonschema_rs, yaml
+schema = json.load(open(sys.argv[1]))
+doc = yaml.safe_load(open(sys.argv[2]))
+errors = list(jsonschema_rs.Draft7Validator(schema).iter_errors(doc))
+for e in errors:
+    print(f"asyncapi.yaml {e.instance_path}: {e.message}", file=sys.stderr)
+if errors:
+    sys.exit(1)
+print(f"openapi/asyncapi.yaml is valid AsyncAPI {doc['asyncapi']}: {len(doc['components']['messages'])} messages")
+PY
+
 port=${CONTRACT_PORT:-18091}
 db=parley_contract
 psql -w "$PG_BASE_URL/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null

@@ -7,6 +7,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
+use crate::features::messages::views::ReactionEvent;
+use crate::features::rooms::views::MemberEvent;
 use crate::platform::error::Problem;
 use crate::realtime::protocol::{ClientFrame, ServerFrame};
 
@@ -23,7 +25,7 @@ use crate::realtime::protocol::{ClientFrame, ServerFrame};
         license(name = "MIT")
     ),
     modifiers(&BearerAuth),
-    components(schemas(Problem, ClientFrame, ServerFrame)),
+    components(schemas(Problem, ClientFrame, ServerFrame, MemberEvent, ReactionEvent)),
     tags(
         (name = "users", description = "Profiles"),
         (name = "rooms", description = "Rooms, membership, direct messages, read state and the event log"),

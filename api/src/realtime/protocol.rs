@@ -30,13 +30,13 @@ pub enum ClientFrame {
         #[serde(default, deserialize_with = "crate::platform::validate::opt_integer")]
         since: Option<i64>,
         #[serde(rename = "ref")]
-        #[schema(value_type = Option<Object>)]
+        #[schema(value_type = Option<Value>)]
         reference: Option<Value>,
     },
     Unsubscribe {
         room_id: Uuid,
         #[serde(rename = "ref")]
-        #[schema(value_type = Option<Object>)]
+        #[schema(value_type = Option<Value>)]
         reference: Option<Value>,
     },
     /// Post a message: replies `ok {message, duplicate}` after the commit.
@@ -47,20 +47,20 @@ pub enum ClientFrame {
         body: MessageText,
         reply_to: Option<Uuid>,
         #[serde(rename = "ref")]
-        #[schema(value_type = Option<Object>)]
+        #[schema(value_type = Option<Value>)]
         reference: Option<Value>,
     },
     Edit {
         message_id: Uuid,
         body: MessageText,
         #[serde(rename = "ref")]
-        #[schema(value_type = Option<Object>)]
+        #[schema(value_type = Option<Value>)]
         reference: Option<Value>,
     },
     Delete {
         message_id: Uuid,
         #[serde(rename = "ref")]
-        #[schema(value_type = Option<Object>)]
+        #[schema(value_type = Option<Value>)]
         reference: Option<Value>,
     },
     React {
@@ -69,7 +69,7 @@ pub enum ClientFrame {
         #[schema(max_length = 34)]
         emoji: String,
         #[serde(rename = "ref")]
-        #[schema(value_type = Option<Object>)]
+        #[schema(value_type = Option<Value>)]
         reference: Option<Value>,
     },
     Unreact {
@@ -77,14 +77,14 @@ pub enum ClientFrame {
         #[schema(max_length = 34)]
         emoji: String,
         #[serde(rename = "ref")]
-        #[schema(value_type = Option<Object>)]
+        #[schema(value_type = Option<Value>)]
         reference: Option<Value>,
     },
     /// Tell the room's subscribers the caller is typing (at most once per 2 s per room).
     Typing {
         room_id: Uuid,
         #[serde(rename = "ref")]
-        #[schema(value_type = Option<Object>)]
+        #[schema(value_type = Option<Value>)]
         reference: Option<Value>,
     },
     /// Move the read marker: replies `ok {room_id, last_read_seq}`.
@@ -94,19 +94,19 @@ pub enum ClientFrame {
         #[serde(deserialize_with = "crate::platform::validate::integer")]
         seq: i64,
         #[serde(rename = "ref")]
-        #[schema(value_type = Option<Object>)]
+        #[schema(value_type = Option<Value>)]
         reference: Option<Value>,
     },
     Ping {
         #[serde(rename = "ref")]
-        #[schema(value_type = Option<Object>)]
+        #[schema(value_type = Option<Value>)]
         reference: Option<Value>,
     },
     /// Refresh the socket's credential in-band (same user): replies `ok {expires_at}`.
     Auth {
         token: String,
         #[serde(rename = "ref")]
-        #[schema(value_type = Option<Object>)]
+        #[schema(value_type = Option<Value>)]
         reference: Option<Value>,
     },
 }
@@ -134,7 +134,7 @@ impl ClientFrame {
 pub struct OkReply {
     /// The client's `ref`, or null.
     #[serde(rename = "ref")]
-    #[schema(value_type = Object)]
+    #[schema(value_type = Value)]
     pub reference: Value,
     /// subscribe, unsubscribe, typing, read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -160,7 +160,7 @@ pub struct OkReply {
 #[derive(Serialize, Deserialize, ToSchema, Debug, Clone)]
 pub struct ErrorReply {
     #[serde(rename = "ref")]
-    #[schema(value_type = Object)]
+    #[schema(value_type = Value)]
     pub reference: Value,
     /// `unauthorized`, `forbidden`, `not_found`, `invalid`, `rate_limited`, `too_large`,
     /// `resync_required`, `unavailable` (a dependency is down: retry shortly) or `internal`.
@@ -193,7 +193,7 @@ pub enum ServerFrame {
     Error(ErrorReply),
     Pong {
         #[serde(rename = "ref")]
-        #[schema(value_type = Object)]
+        #[schema(value_type = Value)]
         reference: Value,
     },
     /// A room log event, delivered in seq order with no gap. `data` by `event`:

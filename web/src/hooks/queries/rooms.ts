@@ -97,7 +97,7 @@ export function useMembers(id: string, enabled = true) {
 export function useInvite(id: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (v: { user_id: string; role?: MemberRole }) =>
+    mutationFn: (v: { user_id: string; role?: Exclude<MemberRole, "owner"> }) =>
       unwrap(api.POST("/v1/rooms/{room_id}/members", { params: { path: { room_id: id } }, body: v })),
     onSuccess: () => qc.invalidateQueries({ queryKey: membersKey(id) }),
   });

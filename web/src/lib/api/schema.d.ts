@@ -467,7 +467,7 @@ export interface components {
          *     were sent, even when the client does not wait for each `ok` (pipelining).
          */
         ClientFrame: {
-            ref?: Record<string, never> | null;
+            ref?: unknown;
             /** Format: uuid */
             room_id: string;
             /**
@@ -478,7 +478,7 @@ export interface components {
             /** @enum {string} */
             type: "subscribe";
         } | {
-            ref?: Record<string, never> | null;
+            ref?: unknown;
             /** Format: uuid */
             room_id: string;
             /** @enum {string} */
@@ -487,7 +487,7 @@ export interface components {
             body: components["schemas"]["MessageText"];
             /** @description Idempotency key: a retry returns the first message with `duplicate: true`. */
             client_msg_id: components["schemas"]["ClientMsgId"];
-            ref?: Record<string, never> | null;
+            ref?: unknown;
             /** Format: uuid */
             reply_to?: string | null;
             /** Format: uuid */
@@ -498,13 +498,13 @@ export interface components {
             body: components["schemas"]["MessageText"];
             /** Format: uuid */
             message_id: string;
-            ref?: Record<string, never> | null;
+            ref?: unknown;
             /** @enum {string} */
             type: "edit";
         } | {
             /** Format: uuid */
             message_id: string;
-            ref?: Record<string, never> | null;
+            ref?: unknown;
             /** @enum {string} */
             type: "delete";
         } | {
@@ -512,24 +512,24 @@ export interface components {
             emoji: string;
             /** Format: uuid */
             message_id: string;
-            ref?: Record<string, never> | null;
+            ref?: unknown;
             /** @enum {string} */
             type: "react";
         } | {
             emoji: string;
             /** Format: uuid */
             message_id: string;
-            ref?: Record<string, never> | null;
+            ref?: unknown;
             /** @enum {string} */
             type: "unreact";
         } | {
-            ref?: Record<string, never> | null;
+            ref?: unknown;
             /** Format: uuid */
             room_id: string;
             /** @enum {string} */
             type: "typing";
         } | {
-            ref?: Record<string, never> | null;
+            ref?: unknown;
             /** Format: uuid */
             room_id: string;
             /** Format: int64 */
@@ -537,11 +537,11 @@ export interface components {
             /** @enum {string} */
             type: "read";
         } | {
-            ref?: Record<string, never> | null;
+            ref?: unknown;
             /** @enum {string} */
             type: "ping";
         } | {
-            ref?: Record<string, never> | null;
+            ref?: unknown;
             token: string;
             /** @enum {string} */
             type: "auth";
@@ -618,7 +618,7 @@ export interface components {
              */
             last_seq?: number | null;
             message: string;
-            ref: Record<string, never>;
+            ref: unknown;
             /**
              * Format: uuid
              * @description resync_required: the room to page with `GET /v1/rooms/{id}/events`.
@@ -656,9 +656,18 @@ export interface components {
          * @enum {string}
          */
         InviteRole: "member" | "moderator";
+        /** @description A `member.joined` / `member.left` event's data. */
+        MemberEvent: {
+            reason?: components["schemas"]["MemberReason"] | null;
+            role: components["schemas"]["Role"];
+            /** Format: uuid */
+            user_id: string;
+        };
         MemberList: {
             items: components["schemas"]["MemberView"][];
         };
+        /** @enum {string} */
+        MemberReason: "left" | "kicked" | "role_changed";
         MemberView: {
             /** Format: date-time */
             joined_at: string;
@@ -728,7 +737,7 @@ export interface components {
             last_seq?: number | null;
             message?: components["schemas"]["MessageView"] | null;
             /** @description The client's `ref`, or null. */
-            ref: Record<string, never>;
+            ref: unknown;
             /**
              * Format: uuid
              * @description subscribe, unsubscribe, typing, read.
@@ -768,6 +777,19 @@ export interface components {
             title: string;
             /** @description A URI naming the problem type. */
             type: string;
+        };
+        /** @description A `reaction.added` / `reaction.removed` event's data. */
+        ReactionEvent: {
+            /**
+             * Format: int64
+             * @description How many users now give this emoji to the message.
+             */
+            count: number;
+            emoji: string;
+            /** Format: uuid */
+            message_id: string;
+            /** Format: uuid */
+            user_id: string;
         };
         ReadRequest: {
             /**
@@ -864,7 +886,7 @@ export interface components {
             /** @enum {string} */
             type: "error";
         }) | {
-            ref: Record<string, never>;
+            ref: unknown;
             /** @enum {string} */
             type: "pong";
         } | {

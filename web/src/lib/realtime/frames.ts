@@ -1,30 +1,23 @@
-// Every WebSocket frame and room-event type, in one module.
-//
-// Message and Room payloads come from the generated OpenAPI types (../api/types derives
-// them from schema.d.ts). The frame envelopes and the small reaction/member payloads are
-// written by hand until the API document describes them; when it does, this module's
-// hand-written unions are swapped for the generated ones and nothing else has to change.
-import type { Member, Message, Room } from "../api/types";
+// Every WebSocket frame and room-event type, in one module, from the API contract: the
+// frame types are the OpenAPI document's `ServerFrame` / `ClientFrame` components (the same
+// types the AsyncAPI document is generated from), and event payloads are its `Message`,
+// `Room`, `ReactionEvent` and `MemberEvent`. Only the per-kind `data` map is written here,
+// because the document types `data` as any object.
+import type { components } from "../api/schema";
+import type { Message, Room } from "../api/types";
+
+type Schemas = components["schemas"];
 
 // ---- room events: the payload of an `event` frame and the items of the event log ------
 
 /** `reaction.added` / `reaction.removed`: `count` is the emoji's new total on the message. */
-export interface ReactionEventData {
-  message_id: string;
-  emoji: string;
-  user_id: string;
-  count: number;
-}
+export type ReactionEventData = Schemas["ReactionEvent"];
 
 /** `left` or `kicked` on member.left, `role_changed` on member.joined. */
-export type MemberLeaveReason = "left" | "kicked" | "role_changed";
+export type MemberLeaveReason = Schemas["MemberReason"];
 
 /** `member.joined` / `member.left`. */
-export interface MemberEventData {
-  user_id: string;
-  role: Member["role"];
-  reason?: MemberLeaveReason;
-}
+export type MemberEventData = Schemas["MemberEvent"];
 
 /** What each event kind carries in `data`. */
 export interface RoomEventDataByKind {
@@ -89,71 +82,19 @@ export function toRoomEvent(ev: SeqEvent): RoomEvent | null {
 
 // ---- frames the server sends ----------------------------------------------------------
 
-/** The server echoes the client's `ref` (null when the frame had none). */
-type Ref = string | null;
+type Frame<T extends Schemas["ServerFrame"]["type"]> = Extract<Schemas["ServerFrame"], { type: T }>;
 
-export interface HelloFrame {
-  type: "hello";
-  user_id: string;
-  connection_id?: string;
-  instance?: string;
-  heartbeat_s?: number;
-}
-
+export type HelloFrame = Frame<"hello">;
 /** Answer to a client frame; which fields are present depends on the command answered. */
-export interface OkFrame {
-  type: "ok";
-  ref?: Ref;
-  /** subscribe, unsubscribe, typing, read. */
-  room_id?: string;
-  /** subscribe: the room's log head. */
-  last_seq?: number;
-  /** send, edit, delete, react, unreact. */
-  message?: Message;
-  /** send: the client_msg_id had been used (the first message is returned). */
-  duplicate?: boolean;
-  /** read. */
-  last_read_seq?: number;
-  /** auth: the new credential's expiry (Unix seconds). */
-  expires_at?: number;
-}
-
+export type OkFrame = Frame<"ok">;
 /** `resync_required` (with `room_id`) asks the client to page the event log, then subscribe again. */
-export interface ErrorFrame {
-  type: "error";
-  ref?: Ref;
-  code: string;
-  message?: string;
-  room_id?: string;
-  /** resync_required: the room's log head. */
-  last_seq?: number;
-}
-
-export interface PongFrame {
-  type: "pong";
-  ref?: Ref;
-}
-
-export type EventFrame = { type: "event" } & SeqEvent;
-
-export interface TypingFrame {
-  type: "typing";
-  room_id: string;
-  user_id: string;
-}
-
-export interface PresenceFrame {
-  type: "presence";
-  room_id: string;
-  online: string[];
-}
-
-export interface ReadFrame {
-  type: "read";
-  room_id: string;
-  user_id: string;
-  seq: number;
-}
+export type ErrorFrame = Frame<"error">;
+export type PongFrame = Frame<"pong">;
+/** An event frame as the sequencer takes it: kinds it does not know still count. */
+export type EventFrame = Omit<Frame<"event">, "event" | "data"> & SeqEvent & { type: "event" };
+export type TypingFrame = Frame<"typing">;
+export type PresenceFrame = Frame<"presence">;
+export type ReadFrame = Frame<"read">;
 
 /** Frames outside the log: whoever misses one misses nothing durable. */
 export type EphemeralFrame = TypingFrame | PresenceFrame | ReadFrame;
@@ -196,18 +137,7 @@ function hasFrameShape(f: Record<string, unknown>): boolean {
 // ---- frames the client sends ----------------------------------------------------------
 
 /**
- * `subscribe.since`: resume after this seq (omitted: from the server's current position).
- * The app posts, edits and reacts over REST; the socket's forms of those are listed for
- * completeness.
+ * What the client may send (`subscribe.since`: resume after this seq; omitted: from the
+ * server's current position). The app posts, edits and reacts over REST.
  */
-export type ClientFrame =
-  | { type: "subscribe"; room_id: string; since?: number; ref?: string }
-  | { type: "unsubscribe"; room_id: string; ref?: string }
-  | { type: "send"; room_id: string; client_msg_id: string; body: string; reply_to?: string; ref?: string }
-  | { type: "edit"; message_id: string; body: string; ref?: string }
-  | { type: "delete"; message_id: string; ref?: string }
-  | { type: "react" | "unreact"; message_id: string; emoji: string; ref?: string }
-  | { type: "typing"; room_id: string; ref?: string }
-  | { type: "read"; room_id: string; seq: number; ref?: string }
-  | { type: "ping"; ref?: string }
-  | { type: "auth"; token: string; ref?: string };
+export type ClientFrame = Schemas["ClientFrame"];
