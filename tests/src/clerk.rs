@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use rsa::pkcs1::{EncodeRsaPrivateKey, EncodeRsaPublicKey};
+use rsa::pkcs1::EncodeRsaPrivateKey;
 use rsa::traits::PublicKeyParts;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -28,7 +28,6 @@ impl SigningKey {
         let pem = private.to_pkcs1_pem(rsa::pkcs1::LineEnding::LF).unwrap();
         let public = private.to_public_key();
         let public_pem = rsa::pkcs8::EncodePublicKey::to_public_key_pem(&public, rsa::pkcs8::LineEnding::LF).unwrap();
-        let _ = public.to_pkcs1_pem(rsa::pkcs1::LineEnding::LF);
         let jwk = json!({"kty": "RSA", "use": "sig", "alg": "RS256", "kid": kid,
             "n": URL_SAFE_NO_PAD.encode(public.n().to_bytes_be()), "e": URL_SAFE_NO_PAD.encode(public.e().to_bytes_be())});
         Self {

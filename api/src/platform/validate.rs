@@ -141,36 +141,6 @@ pub fn as_given(raw: &str) -> String {
     raw.to_owned()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lines_need_a_visible_character_and_no_control_characters() {
-        for ok in ["a", "  a  ", "日本", "a b", "🙂"] {
-            assert!(matches(LINE, ok), "{ok:?}");
-        }
-        for bad in ["", "   ", "\u{3000}", "a\nb", "a\u{7}", "\u{85}", "\u{a0}"] {
-            assert!(!matches(LINE, bad), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn text_allows_tabs_and_newlines_but_not_other_controls() {
-        assert!(matches(TEXT, "line one\n\tline two"));
-        assert!(!matches(TEXT, "\n\t "));
-        assert!(!matches(TEXT, "a\rb"));
-        assert!(!matches(TEXT, "a\u{1b}b"));
-    }
-
-    #[test]
-    fn not_blank_agrees_with_trim() {
-        for s in ["", " ", "\u{2003}\t", "x", " x ", "\u{feff}"] {
-            assert_eq!(matches(NOT_BLANK, s), !s.trim().is_empty(), "{s:?}");
-        }
-    }
-}
-
 /// No NUL characters (PostgreSQL text cannot hold them); otherwise anything.
 pub const NO_NUL: &str = r"^[^\u0000]*$";
 
@@ -201,4 +171,34 @@ where
     #[derive(serde::Deserialize)]
     struct Wrap<T: TryFrom<i64>>(#[serde(deserialize_with = "integer")] T);
     Ok(<Option<Wrap<T>> as serde::Deserialize>::deserialize(d)?.map(|w| w.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_need_a_visible_character_and_no_control_characters() {
+        for ok in ["a", "  a  ", "日本", "a b", "🙂"] {
+            assert!(matches(LINE, ok), "{ok:?}");
+        }
+        for bad in ["", "   ", "\u{3000}", "a\nb", "a\u{7}", "\u{85}", "\u{a0}"] {
+            assert!(!matches(LINE, bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn text_allows_tabs_and_newlines_but_not_other_controls() {
+        assert!(matches(TEXT, "line one\n\tline two"));
+        assert!(!matches(TEXT, "\n\t "));
+        assert!(!matches(TEXT, "a\rb"));
+        assert!(!matches(TEXT, "a\u{1b}b"));
+    }
+
+    #[test]
+    fn not_blank_agrees_with_trim() {
+        for s in ["", " ", "\u{2003}\t", "x", " x ", "\u{feff}"] {
+            assert_eq!(matches(NOT_BLANK, s), !s.trim().is_empty(), "{s:?}");
+        }
+    }
 }
