@@ -155,7 +155,8 @@ where
     let n = <serde_json::Number as serde::Deserialize>::deserialize(d)?;
     let whole = n.as_i64().or_else(|| {
         n.as_f64()
-            .filter(|f| f.fract() == 0.0 && f.abs() <= 9.0e15)
+            // Up to 2^53 - 1: every integer there is exact as a float.
+            .filter(|f| f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_991.0)
             .map(|f| f as i64)
     });
     let whole = whole.ok_or_else(|| D::Error::custom(format!("expected an integer, not {n}")))?;
@@ -176,6 +177,22 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integers_may_be_written_as_whole_floats_up_to_2_pow_53() {
+        #[derive(serde::Deserialize)]
+        struct T {
+            #[serde(deserialize_with = "integer")]
+            n: i64,
+        }
+        let n = |json: &str| serde_json::from_str::<T>(json).map(|t| t.n);
+        assert_eq!(n(r#"{"n": 3}"#).unwrap(), 3);
+        assert_eq!(n(r#"{"n": 3.0}"#).unwrap(), 3);
+        assert_eq!(n(r#"{"n": 9007199254740991.0}"#).unwrap(), 9_007_199_254_740_991);
+        assert!(n(r#"{"n": 3.5}"#).is_err());
+        assert!(n(r#"{"n": 1e300}"#).is_err());
+        assert!(n(r#"{"n": "3"}"#).is_err());
+    }
 
     #[test]
     fn lines_need_a_visible_character_and_no_control_characters() {
