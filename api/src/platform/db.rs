@@ -79,6 +79,7 @@ pub fn is_outage(e: &diesel::result::Error) -> bool {
                 "broken pipe",
                 "server closed the connection",
                 "unexpected eof",
+                "error communicating with the server",
             ]
             .iter()
             .any(|needle| m.contains(needle))

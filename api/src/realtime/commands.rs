@@ -21,7 +21,7 @@ pub fn reply(reference: &Value, result: Result<OkReply, ApiError>) -> String {
     }
 }
 
-/// Validates a `send` and queues it in its room's group-commit lane; the returned future
+/// Queues a `send` (its body and key were checked when the frame was read) in its room's group-commit lane; the returned future
 /// waits for the commit. Called in frame order, so a socket's sends keep their order.
 pub async fn submit_send(
     state: &AppState,

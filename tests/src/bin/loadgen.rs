@@ -179,6 +179,8 @@ struct ClientStats {
     sent: u64,
     acked: u64,
     errors: u64,
+    /// Refused sends by error code (`unavailable` while a dependency is down, …).
+    error_codes: std::collections::BTreeMap<String, u64>,
     /// The sender's highest acknowledged seq: readers are done when they reach it.
     max_acked_seq: i64,
     /// When the last ack and the last delivery arrived, after the start signal.
@@ -338,6 +340,9 @@ async fn chat(urls: &[String], o: &Opts, rate: f64) -> Value {
         all.sent += s.sent;
         all.acked += s.acked;
         all.errors += s.errors;
+        for (code, n) in s.error_codes {
+            *all.error_codes.entry(code).or_default() += n;
+        }
         all.last_ack = all.last_ack.max(s.last_ack);
         all.last_delivery = all.last_delivery.max(s.last_delivery);
     }
@@ -356,7 +361,7 @@ async fn chat(urls: &[String], o: &Opts, rate: f64) -> Value {
     json!({
         "mode": "chat", "target_rate": rate, "clients": clients, "rooms": rooms, "members": members, "bursty": bursty,
         "duration_s": secs, "setup_s": (setup_s * 10.0).round() / 10.0, "wall_s": (wall * 10.0).round() / 10.0,
-        "sent": all.sent, "acknowledged": all.acked, "errors": all.errors, "delivered": all.delivered, "expected": expected,
+        "sent": all.sent, "acknowledged": all.acked, "errors": all.errors, "error_codes": all.error_codes, "delivered": all.delivered, "expected": expected,
         "lost": expected.saturating_sub(all.delivered), "duplicated": all.duplicated, "out_of_order": all.out_of_order,
         "ack_ms": percentiles(all.ack_ms), "delivery_ms": percentiles(all.delivery_ms),
         "offered_per_s": (all.sent as f64 / secs).round(),
@@ -382,19 +387,17 @@ struct Frame<'a> {
     reference: Option<Value>,
     #[serde(borrow, default)]
     data: Option<FrameData<'a>>,
+    /// A message on `ok`, a text on `error`.
     #[serde(default)]
-    message: Option<FrameMessage>,
+    message: Option<Value>,
+    #[serde(borrow, default)]
+    code: Option<&'a str>,
 }
 
 #[derive(serde::Deserialize)]
 struct FrameData<'a> {
     #[serde(borrow, default)]
     body: Option<std::borrow::Cow<'a, str>>,
-}
-
-#[derive(serde::Deserialize)]
-struct FrameMessage {
-    seq: i64,
 }
 
 fn handle(
@@ -448,10 +451,11 @@ fn handle(
                         stats.acked += 1;
                         stats.last_ack = t0.elapsed();
                         stats.ack_ms.push(at.elapsed().as_secs_f64() * 1000.0);
-                        let seq = f.message.map(|m| m.seq).unwrap_or(0);
+                        let seq = f.message.and_then(|m| m["seq"].as_i64()).unwrap_or(0);
                         stats.max_acked_seq = stats.max_acked_seq.max(seq);
                     } else {
                         stats.errors += 1;
+                        *stats.error_codes.entry(f.code.unwrap_or("?").to_owned()).or_default() += 1;
                     }
                 }
             }

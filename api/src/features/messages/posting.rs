@@ -156,6 +156,13 @@ impl Lane {
             );
             match result {
                 Ok(results) => answer(batch, results),
+                // The database is unreachable: every post of the batch gets `unavailable` at
+                // once. Retrying each alone would only fail again, slowly enough that posts
+                // queue up behind the outage instead of being refused.
+                Err(ApiError::Unavailable(why)) => {
+                    let refused = batch.iter().map(|_| Err(ApiError::Unavailable(why.clone()))).collect();
+                    answer(batch, refused);
+                }
                 // The whole statement failed (e.g. two posts racing on one client_msg_id across
                 // instances, or a room deleted meanwhile): retry each alone so only the culprit fails.
                 Err(e) if batch.len() > 1 => {
