@@ -1,8 +1,8 @@
 //! The layout's rules, checked on the source (`api/src`): no import circle between modules,
 //! `platform` depends on nothing above it, handlers never reach a repo, a feature uses
-//! another feature's services but never its repo or routes, and only the edge (app, routes,
-//! the socket session) names `AppState`. Breaking a rule fails here with the offending
-//! files listed.
+//! another feature's services but never its repo or routes, nothing outside `app` uses
+//! `app`, and the areas (platform, auth, realtime, app, each feature) depend on each other
+//! one way. Breaking a rule fails here with the offending modules listed.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -365,22 +365,40 @@ fn handlers_call_services_and_features_never_reach_into_each_others_repos_or_rou
 }
 
 #[test]
-fn only_the_edge_names_the_app_state() {
+fn nothing_outside_app_uses_app() {
+    // Routes, the socket and services take their own context as app data; only `app`
+    // assembles them (and names AppState).
     let source = load();
-    let state = vec!["app".to_owned(), "state".to_owned()];
-    let allowed = |m: &Module| {
-        area(m) == "app"
-            || m.last().map(String::as_str) == Some("routes")
-            || m == &vec!["realtime".to_owned(), "session".to_owned()]
-            || m == &vec!["realtime".to_owned(), "commands".to_owned()]
-    };
     let bad: Vec<String> = source
         .edges()
         .into_iter()
-        .filter(|(m, targets)| targets.contains(&state) && !allowed(m))
-        .map(|(m, _)| show(&m))
+        .filter(|(m, _)| area(m) != "app")
+        .flat_map(|(m, targets)| {
+            targets
+                .into_iter()
+                .filter(|t| area(t) == "app")
+                .map(move |t| format!("{} uses {}", show(&m), show(&t)))
+        })
         .collect();
-    assert!(bad.is_empty(), "AppState named by: {bad:?}");
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+#[test]
+fn areas_depend_on_each_other_one_way_only() {
+    // platform, auth, realtime, app and each feature, with every module counted (routes too).
+    let source = load();
+    let mut edges: BTreeMap<Module, BTreeSet<Module>> = BTreeMap::new();
+    for (m, targets) in source.edges() {
+        let from = vec![area(&m)];
+        let entry = edges.entry(from.clone()).or_default();
+        for t in targets {
+            if vec![area(&t)] != from {
+                entry.insert(vec![area(&t)]);
+            }
+        }
+    }
+    let found = cycles(&edges);
+    assert!(found.is_empty(), "areas in a circle: {found:?}");
 }
 
 #[test]

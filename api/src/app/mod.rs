@@ -25,14 +25,20 @@ use self::middleware::KnownPaths;
 use self::openapi::ApiDoc;
 use self::state::AppState;
 use crate::auth::dev_issuer::DevIssuer;
-use crate::auth::{Authenticator, Verifier};
+use crate::auth::routes::DevMode;
+use crate::auth::Verifier;
+use crate::features::events::Store;
+use crate::features::health::routes::Probes;
 use crate::features::messages::limits::RateLimiter;
 use crate::features::messages::posting::{Poster, PosterConfig};
+use crate::features::users::signed_in::Authenticator;
+use crate::features::webhooks::routes::Intake;
 use crate::features::webhooks::service::{ClerkWebhooks, JOB_KIND as CLERK_WEBHOOK_JOB};
 use crate::platform::config::{decode_webhook_secret, AuthMode, Settings};
 use crate::platform::jobs::Jobs;
 use crate::platform::tasks::Tasks;
 use crate::realtime::bus::Bus;
+use crate::realtime::context::Realtime;
 use crate::realtime::hub;
 use crate::realtime::presence::Presence;
 use crate::realtime::tickets::Tickets;
@@ -133,27 +139,51 @@ impl Application {
         tasks.spawn(jobs.clone().run(tasks.stopping().clone()));
 
         let verifier = Arc::new(verifier);
-        let state = AppState {
-            settings: Arc::new(settings),
+        let settings = Arc::new(settings);
+        let store = Store {
             db: db.clone(),
-            redis,
-            verifier: verifier.clone(),
-            dev,
-            webhook_secret,
-            hub: hub_handle,
-            bus,
-            poster,
-            presence,
-            tickets,
-            jobs,
-            tasks,
-            shutdown: CancellationToken::new(),
+            publish: Arc::new(bus.clone()),
         };
-        let authenticator = Authenticator { verifier, db };
+        let shutdown = CancellationToken::new();
+        let realtime = Arc::new(Realtime {
+            settings: settings.clone(),
+            store: store.clone(),
+            poster: poster.clone(),
+            hub: hub_handle.clone(),
+            bus: bus.clone(),
+            presence: presence.clone(),
+            tickets,
+            verifier: verifier.clone(),
+            shutdown: shutdown.clone(),
+        });
+        let state = AppState {
+            authenticator: Authenticator {
+                verifier,
+                db: db.clone(),
+            },
+            intake: Intake {
+                secret: webhook_secret,
+                jobs,
+            },
+            probes: Probes {
+                db,
+                redis,
+                hub: hub_handle,
+                metrics_elsewhere: settings.metrics_addr.is_some(),
+            },
+            dev: DevMode(dev),
+            settings,
+            store,
+            poster,
+            realtime,
+            presence,
+            tasks,
+            shutdown,
+        };
         let known = web::Data::new(KnownPaths::from_document(&openapi::document()));
 
         let app_state = state.clone();
-        let server = HttpServer::new(move || build_app(app_state.clone(), authenticator.clone(), known.clone()))
+        let server = HttpServer::new(move || build_app(&app_state, known.clone()))
             .workers(state.settings.http_workers.max(1))
             .listen(listener)?
             .disable_signals()
@@ -229,10 +259,10 @@ fn metrics_server(state: AppState, bind: SocketAddr) -> anyhow::Result<(Server, 
     let listener = TcpListener::bind(bind).with_context(|| format!("binding METRICS_ADDR {bind}"))?;
     let bound = listener.local_addr()?;
     let server = HttpServer::new(move || {
-        App::new().app_data(web::Data::new(state.clone())).route(
+        App::new().app_data(web::Data::new(state.probes.clone())).route(
             "/metrics",
-            web::get().to(|state: web::Data<AppState>| async move {
-                crate::features::health::routes::render_metrics(&state).await
+            web::get().to(|probes: web::Data<Probes>| async move {
+                crate::features::health::routes::render_metrics(&probes).await
             }),
         )
     })
@@ -245,8 +275,7 @@ fn metrics_server(state: AppState, bind: SocketAddr) -> anyhow::Result<(Server, 
 }
 
 fn build_app(
-    state: AppState,
-    authenticator: Authenticator,
+    state: &AppState,
     known: web::Data<KnownPaths>,
 ) -> App<
     impl actix_web::dev::ServiceFactory<
@@ -280,8 +309,13 @@ fn build_app(
         )
         .wrap(cors)
         .wrap(from_fn(middleware::observe))
-        .app_data(web::Data::new(state))
-        .app_data(web::Data::new(authenticator))
+        .app_data(web::Data::new(state.store.clone()))
+        .app_data(web::Data::new(state.poster.clone()))
+        .app_data(web::Data::new(state.authenticator.clone()))
+        .app_data(web::Data::new(state.intake.clone()))
+        .app_data(web::Data::new(state.probes.clone()))
+        .app_data(web::Data::new(state.dev.clone()))
+        .app_data(web::Data::from(state.realtime.clone()))
         .app_data(known)
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())

@@ -1,11 +1,9 @@
-//! Authentication: Clerk session tokens (RS256 JWTs), the dev issuer and its routes, the
-//! request extractor, and webhook signatures.
+//! Authentication: Clerk session tokens (RS256 JWTs), the dev issuer and its routes, and
+//! webhook signatures. The signed-in caller (`AuthUser`) is the users feature's.
 
 pub mod dev_issuer;
-pub mod extractor;
 pub mod routes;
 pub mod signatures;
 pub mod verifier;
 
-pub use extractor::{AuthUser, Authenticator};
 pub use verifier::{Claims, Verifier};

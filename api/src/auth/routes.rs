@@ -6,15 +6,21 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::app::state::AppState;
+use std::sync::Arc;
+
+use super::dev_issuer::DevIssuer;
 use crate::platform::error::{ApiError, ApiResult};
 use crate::platform::json::Json;
+
+/// The dev issuer when AUTH_MODE=dev; registered as app data.
+#[derive(Clone)]
+pub struct DevMode(pub Option<Arc<DevIssuer>>);
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(dev_jwks).service(dev_token);
 }
 
-crate::checked_string!(
+crate::platform::validate::checked_string!(
     /// A Clerk-style user id: 1 to 64 letters, digits, `_`, `-` or `.`.
     DevUserId,
     crate::platform::validate::Rule {
@@ -50,8 +56,8 @@ pub struct DevTokenResponse {
 /// The dev issuer's signing keys (dev auth mode only).
 #[utoipa::path(tag = "dev", responses((status = 200, description = "JWKS", body = Object)))]
 #[get("/dev/jwks.json")]
-pub async fn dev_jwks(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let dev = state.dev.as_ref().ok_or(ApiError::NotFound("route"))?;
+pub async fn dev_jwks(dev: web::Data<DevMode>) -> ApiResult<HttpResponse> {
+    let dev = dev.0.as_ref().ok_or(ApiError::NotFound("route"))?;
     Ok(HttpResponse::Ok().json(dev.jwks()))
 }
 
@@ -59,8 +65,8 @@ pub async fn dev_jwks(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
 #[utoipa::path(tag = "dev", request_body = DevTokenRequest,
     responses((status = 200, body = DevTokenResponse)))]
 #[post("/dev/token")]
-pub async fn dev_token(state: web::Data<AppState>, body: Json<DevTokenRequest>) -> ApiResult<HttpResponse> {
-    let dev = state.dev.as_ref().ok_or(ApiError::NotFound("route"))?;
+pub async fn dev_token(dev: web::Data<DevMode>, body: Json<DevTokenRequest>) -> ApiResult<HttpResponse> {
+    let dev = dev.0.as_ref().ok_or(ApiError::NotFound("route"))?;
     let body = body.into_inner();
     let fits = |v: &Option<String>, max: usize| {
         v.as_deref()

@@ -2,8 +2,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use uuid::Uuid;
 
-use crate::checked_string;
 use crate::platform::error::ApiError;
+use crate::platform::validate::checked_string;
 use crate::platform::validate::{as_given, trimmed, Rule, NO_NUL};
 
 pub const DEFAULT_LIMIT: i64 = 50;

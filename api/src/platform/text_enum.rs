@@ -3,7 +3,6 @@
 //! its serde names, its OpenAPI enum (utoipa) and its diesel mapping, so a value can never
 //! be misspelt in a comparison and the document lists exactly what the code accepts.
 
-#[macro_export]
 macro_rules! text_enum {
     ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:tt),+ $(,)? }) => {
         $(#[$meta])*
@@ -46,3 +45,5 @@ macro_rules! text_enum {
         }
     };
 }
+
+pub(crate) use text_enum;

@@ -84,7 +84,6 @@ impl Rule {
 
 /// `checked_string!(Name, RULE, normalize)`: a `String` newtype that deserialises only when
 /// `RULE` holds (then `normalize` is applied) and whose schema is `RULE`'s.
-#[macro_export]
 macro_rules! checked_string {
     ($(#[$meta:meta])* $name:ident, $rule:expr, $normalize:expr) => {
         $(#[$meta])*
@@ -130,6 +129,8 @@ macro_rules! checked_string {
         impl utoipa::ToSchema for $name {}
     };
 }
+
+pub(crate) use checked_string;
 
 /// Trims surrounding whitespace.
 pub fn trimmed(raw: &str) -> String {

@@ -5,8 +5,8 @@ use std::future::Future;
 use serde_json::Value;
 use uuid::Uuid;
 
+use super::context::Realtime;
 use super::protocol::{ClientFrame, OkReply, ServerFrame};
-use crate::app::state::AppState;
 use crate::features::messages::posting::{PostRequest, Posted};
 use crate::features::messages::service as messages;
 use crate::features::messages::validate::{parse_emoji, ClientMsgId, MessageText};
@@ -24,7 +24,7 @@ pub fn reply(reference: &Value, result: Result<OkReply, ApiError>) -> String {
 /// Queues a `send` (its body and key were checked when the frame was read) in its room's group-commit lane; the returned future
 /// waits for the commit. Called in frame order, so a socket's sends keep their order.
 pub async fn submit_send(
-    state: &AppState,
+    state: &Realtime,
     user: Uuid,
     room_id: Uuid,
     client_msg_id: ClientMsgId,
@@ -53,7 +53,7 @@ pub async fn submit_send(
 }
 
 /// Runs an edit, delete, reaction or read marker move.
-pub async fn write(state: &AppState, user: Uuid, frame: ClientFrame) -> Result<OkReply, ApiError> {
+pub async fn write(state: &Realtime, user: Uuid, frame: ClientFrame) -> Result<OkReply, ApiError> {
     let message = |m| OkReply {
         message: Some(m),
         ..Default::default()
@@ -62,12 +62,14 @@ pub async fn write(state: &AppState, user: Uuid, frame: ClientFrame) -> Result<O
         ClientFrame::Edit { message_id, body, .. } => {
             let body = body.into_inner();
             let view = state
+                .store
                 .write(async |conn| messages::edit(conn, user, message_id, body).await)
                 .await?;
             Ok(message(view))
         }
         ClientFrame::Delete { message_id, .. } => {
             let view = state
+                .store
                 .write(async |conn| messages::delete(conn, user, message_id).await)
                 .await?;
             Ok(message(view))
@@ -77,6 +79,7 @@ pub async fn write(state: &AppState, user: Uuid, frame: ClientFrame) -> Result<O
         ClientFrame::Read { room_id, seq, .. } => {
             let seq = crate::platform::pagination::seq("seq", seq)?;
             let last_read_seq = state
+                .store
                 .write(async |conn| members::mark_read(conn, user, room_id, seq).await)
                 .await?;
             Ok(OkReply {
@@ -89,9 +92,10 @@ pub async fn write(state: &AppState, user: Uuid, frame: ClientFrame) -> Result<O
     }
 }
 
-async fn react(state: &AppState, user: Uuid, message_id: Uuid, emoji: &str, add: bool) -> Result<OkReply, ApiError> {
+async fn react(state: &Realtime, user: Uuid, message_id: Uuid, emoji: &str, add: bool) -> Result<OkReply, ApiError> {
     let emoji = parse_emoji(emoji)?;
     let view = state
+        .store
         .write(async |conn| messages::react(conn, user, message_id, emoji, add).await)
         .await?;
     Ok(OkReply {

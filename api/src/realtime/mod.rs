@@ -5,6 +5,7 @@
 
 pub mod bus;
 pub mod commands;
+pub mod context;
 pub mod frame;
 pub mod hub;
 pub mod outbox;

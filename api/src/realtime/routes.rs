@@ -4,12 +4,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::context::Realtime;
 use super::outbox::{Outbox, OutboxBody};
 use super::session;
 use super::tickets::{Identity, TICKET_TTL};
-use crate::app::state::AppState;
-use crate::auth::extractor::bearer;
-use crate::auth::{AuthUser, Authenticator};
+use crate::features::users::signed_in::bearer;
+use crate::features::users::signed_in::{AuthUser, Authenticator};
 use crate::platform::error::{ApiError, ApiResult};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -42,7 +42,7 @@ fn identity(user: &AuthUser) -> Identity {
 #[utoipa::path(tag = "realtime", security(("bearer" = [])),
     responses((status = 201, body = TicketResponse)))]
 #[post("/ws/tickets")]
-pub async fn create_ticket(user: AuthUser, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn create_ticket(user: AuthUser, state: web::Data<Realtime>) -> ApiResult<HttpResponse> {
     let ticket = state.tickets.issue(&identity(&user)).await.map_err(|e| {
         tracing::warn!(error = %e, "issuing a ticket");
         ApiError::Unavailable("tickets are unavailable, retry shortly".into())
@@ -61,7 +61,7 @@ pub async fn open_socket(
     req: HttpRequest,
     payload: web::Payload,
     query: web::Query<SocketQuery>,
-    state: web::Data<AppState>,
+    state: web::Data<Realtime>,
     auth: web::Data<Authenticator>,
 ) -> ApiResult<HttpResponse> {
     // Browsers always send Origin: refusing unknown ones stops cross-site WebSocket hijacking.

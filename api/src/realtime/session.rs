@@ -23,11 +23,11 @@ use tokio::time::Interval;
 use uuid::Uuid;
 
 use super::commands;
+use super::context::Realtime;
 use super::frame::ConnId;
 use super::outbox::{Notice, Out, Outbox};
 use super::protocol::{close, ClientFrame, ErrorReply, OkReply, ServerFrame, MAX_FRAME};
 use super::tickets::Identity;
-use crate::app::state::AppState;
 use crate::features::events::{log, Ephemeral};
 use crate::features::rooms::access as rooms;
 use crate::platform::error::{ApiError, ErrorCode};
@@ -50,7 +50,7 @@ type Ended = ControlFlow<Option<CloseReason>>;
 
 struct Conn {
     id: ConnId,
-    state: Arc<AppState>,
+    state: Arc<Realtime>,
     identity: Identity,
     outbox: Arc<Outbox>,
     subscribed: HashSet<Uuid>,
@@ -71,7 +71,7 @@ struct Session {
 
 /// Registers the connection, queues `hello`, and answers the session to spawn.
 pub fn run(
-    state: Arc<AppState>,
+    state: Arc<Realtime>,
     identity: Identity,
     outbox: Arc<Outbox>,
     stream: AggregatedMessageStream,
@@ -199,7 +199,7 @@ impl Conn {
     /// Queues the log's events in (after, upto]; false on failure.
     async fn replay(&mut self, room_id: Uuid, after: i64, upto: i64) -> bool {
         let fetched = async {
-            let mut db = self.state.db.get().await.ok()?;
+            let mut db = self.state.store.db.get().await.ok()?;
             log::range(&mut db, room_id, after, upto).await.ok()
         }
         .await;
@@ -297,7 +297,8 @@ impl Conn {
         let user = self.identity.user_id;
         let allowed = self
             .state
-            .read(async |conn| rooms::member(conn, room_id, user).await.map(|_| ()))
+            .store
+            .run(async |conn| rooms::member(conn, room_id, user).await.map(|_| ()))
             .await;
         if let Err(e) = allowed {
             let e = if matches!(e, ApiError::Forbidden(_)) {

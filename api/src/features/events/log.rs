@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::platform::schema::room_events;
 
-crate::text_enum! {
+crate::platform::text_enum::text_enum! {
     /// What happened in a room.
     pub enum EventKind {
         MessageCreated = "message.created",

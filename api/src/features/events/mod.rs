@@ -3,6 +3,8 @@
 
 pub mod log;
 pub mod publish;
+pub mod store;
 
 pub use log::{EventKind, RoomEvent};
 pub use publish::{Committed, Control, Ephemeral, Publish};
+pub use store::Store;

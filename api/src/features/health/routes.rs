@@ -2,7 +2,18 @@ use actix_web::{get, web, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::app::state::AppState;
+use crate::platform::db::DbPool;
+use crate::realtime::hub::HubHandle;
+
+/// What the health routes look at; registered as app data.
+#[derive(Clone)]
+pub struct Probes {
+    pub db: DbPool,
+    pub redis: Option<redis::aio::ConnectionManager>,
+    pub hub: HubHandle,
+    /// `/metrics` is served on METRICS_ADDR, not here.
+    pub metrics_elsewhere: bool,
+}
 
 #[derive(Serialize, ToSchema)]
 pub struct Health {
@@ -26,7 +37,7 @@ pub async fn healthz() -> HttpResponse {
 /// Readiness: the database (and Redis, when configured) answer.
 #[utoipa::path(tag = "health", responses((status = 200, body = Health), (status = 503, body = Health)))]
 #[get("/readyz")]
-pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+pub async fn readyz(state: web::Data<Probes>) -> HttpResponse {
     let db_ok = crate::platform::db::ping(&state.db).await.is_ok();
     let redis = match &state.redis {
         None => "not configured",
@@ -54,15 +65,15 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 /// Served here unless METRICS_ADDR puts them on a separate address (then this is 404).
 #[utoipa::path(tag = "health", responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
 #[get("/metrics")]
-pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    if state.settings.metrics_addr.is_some() {
+pub async fn metrics(state: web::Data<Probes>) -> HttpResponse {
+    if state.metrics_elsewhere {
         return crate::platform::error::no_such_route();
     }
     render_metrics(&state).await
 }
 
 /// The Prometheus text, for either address.
-pub async fn render_metrics(state: &AppState) -> HttpResponse {
+pub async fn render_metrics(state: &Probes) -> HttpResponse {
     let sockets = state.hub.stats().await.map(|s| s.connections).unwrap_or(0);
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")

@@ -214,7 +214,7 @@ pub struct PostItem {
     pub payload: serde_json::Value,
 }
 
-crate::text_enum! {
+crate::platform::text_enum::text_enum! {
     /// What `parley_post_messages` did with one post (its contract, decoded once here).
     pub enum Outcome {
         Created = "created",

@@ -4,12 +4,12 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::posting::{PostRequest, Posted};
+use super::posting::{PostRequest, Posted, Poster};
 use super::service::{self, HistoryPage};
 use super::validate::{parse_emoji, ClientMsgId, MessageText, SearchText};
 use super::views::MessageView;
-use crate::app::state::AppState;
-use crate::auth::AuthUser;
+use crate::features::events::Store;
+use crate::features::users::signed_in::AuthUser;
 use crate::platform::error::ApiResult;
 use crate::platform::json::Json;
 use crate::platform::pagination::{self, Cursor, Page};
@@ -87,13 +87,13 @@ pub async fn list_messages(
     user: AuthUser,
     room_id: web::Path<Uuid>,
     query: web::Query<HistoryQuery>,
-    state: web::Data<AppState>,
+    store: web::Data<Store>,
 ) -> ApiResult<HttpResponse> {
     let page = HistoryPage::parse(query.before, query.after)?;
     let limit = pagination::limit(query.limit)?;
     let room_id = room_id.into_inner();
-    let items = state
-        .read(async |conn| service::history(conn, user.id, room_id, page, limit).await)
+    let items = store
+        .run(async |conn| service::history(conn, user.id, room_id, page, limit).await)
         .await?;
     Ok(HttpResponse::Ok().json(MessagePage { items }))
 }
@@ -107,7 +107,7 @@ pub async fn post_message(
     user: AuthUser,
     room_id: web::Path<Uuid>,
     body: Json<PostMessageRequest>,
-    state: web::Data<AppState>,
+    poster: web::Data<Poster>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let request = PostRequest {
@@ -117,7 +117,7 @@ pub async fn post_message(
         client_msg_id: b.client_msg_id.into_inner(),
         reply_to: b.reply_to,
     };
-    Ok(match state.poster.post(request).await? {
+    Ok(match poster.post(request).await? {
         Posted::Created(view) => HttpResponse::Created().json(view),
         Posted::Duplicate(view) => HttpResponse::Ok().json(view),
     })
@@ -131,11 +131,11 @@ pub async fn edit_message(
     user: AuthUser,
     message_id: web::Path<Uuid>,
     body: Json<EditMessageRequest>,
-    state: web::Data<AppState>,
+    store: web::Data<Store>,
 ) -> ApiResult<HttpResponse> {
     let text = body.into_inner().body.into_inner();
     let id = message_id.into_inner();
-    let view = state
+    let view = store
         .write(async |conn| service::edit(conn, user.id, id, text).await)
         .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -148,10 +148,10 @@ pub async fn edit_message(
 pub async fn delete_message(
     user: AuthUser,
     message_id: web::Path<Uuid>,
-    state: web::Data<AppState>,
+    store: web::Data<Store>,
 ) -> ApiResult<HttpResponse> {
     let id = message_id.into_inner();
-    let view = state
+    let view = store
         .write(async |conn| service::delete(conn, user.id, id).await)
         .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -170,10 +170,10 @@ pub struct ReactionPath {
     pub emoji: String,
 }
 
-async fn react(user: AuthUser, path: ReactionPath, state: web::Data<AppState>, add: bool) -> ApiResult<HttpResponse> {
+async fn react(user: AuthUser, path: ReactionPath, store: web::Data<Store>, add: bool) -> ApiResult<HttpResponse> {
     let message_id = path.message_id;
     let emoji = parse_emoji(&path.emoji)?;
-    let view = state
+    let view = store
         .write(async |conn| service::react(conn, user.id, message_id, emoji, add).await)
         .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -186,9 +186,9 @@ async fn react(user: AuthUser, path: ReactionPath, state: web::Data<AppState>, a
 pub async fn add_reaction(
     user: AuthUser,
     path: web::Path<ReactionPath>,
-    state: web::Data<AppState>,
+    store: web::Data<Store>,
 ) -> ApiResult<HttpResponse> {
-    react(user, path.into_inner(), state, true).await
+    react(user, path.into_inner(), store, true).await
 }
 
 /// Take back a reaction (idempotent).
@@ -198,9 +198,9 @@ pub async fn add_reaction(
 pub async fn remove_reaction(
     user: AuthUser,
     path: web::Path<ReactionPath>,
-    state: web::Data<AppState>,
+    store: web::Data<Store>,
 ) -> ApiResult<HttpResponse> {
-    react(user, path.into_inner(), state, false).await
+    react(user, path.into_inner(), store, false).await
 }
 
 /// Full-text search over the rooms the caller belongs to, newest first.
@@ -210,13 +210,13 @@ pub async fn remove_reaction(
 pub async fn search_messages(
     user: AuthUser,
     query: web::Query<SearchQuery>,
-    state: web::Data<AppState>,
+    store: web::Data<Store>,
 ) -> ApiResult<HttpResponse> {
     let q = query.q.as_str();
     let page = Page::parse(query.limit, query.cursor.as_ref())?;
     let room_id = query.room_id;
-    let (items, next_cursor) = state
-        .read(async |conn| service::search(conn, user.id, q, room_id, page).await)
+    let (items, next_cursor) = store
+        .run(async |conn| service::search(conn, user.id, q, room_id, page).await)
         .await?;
     Ok(HttpResponse::Ok().json(SearchPage { items, next_cursor }))
 }

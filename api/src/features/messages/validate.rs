@@ -2,8 +2,8 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::checked_string;
 use crate::platform::error::ApiError;
+use crate::platform::validate::checked_string;
 use crate::platform::validate::{as_given, trimmed, Rule, NOT_BLANK, TEXT};
 
 pub const MAX_BODY_CHARS: usize = 4000;

@@ -1,6 +1,6 @@
 //! The closed sets of a room: its kind and its members' roles.
 
-crate::text_enum! {
+crate::platform::text_enum::text_enum! {
     /// `public` rooms are listed and open to join; `private` ones are invitation only and
     /// invisible to others; `direct` rooms hold exactly two users.
     pub enum RoomKind {
@@ -10,7 +10,7 @@ crate::text_enum! {
     }
 }
 
-crate::text_enum! {
+crate::platform::text_enum::text_enum! {
     /// A member's role in a room.
     pub enum Role {
         Owner = "owner",

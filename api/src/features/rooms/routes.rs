@@ -9,9 +9,9 @@ use super::members::{self, InviteRole};
 use super::validate::{NewRoomInput, RoomDescription, RoomName, RoomUpdate};
 use super::views::{MemberView, RoomView};
 use super::{dms, service};
-use crate::app::state::AppState;
-use crate::auth::AuthUser;
 use crate::features::events::RoomEvent;
+use crate::features::events::Store;
+use crate::features::users::signed_in::AuthUser;
 use crate::platform::error::{ApiError, ApiResult};
 use crate::platform::json::Json;
 use crate::platform::pagination::{self, Cursor, Page, Prefix};
@@ -140,12 +140,12 @@ pub struct DirectRequest {
 pub async fn list_rooms(
     user: AuthUser,
     query: web::Query<RoomQuery>,
-    state: web::Data<AppState>,
+    store: web::Data<Store>,
 ) -> ApiResult<HttpResponse> {
     let page = Page::parse(query.limit, query.cursor.as_ref())?;
     let prefix = query.q.clone().map(Prefix::into_inner).filter(|q| !q.is_empty());
-    let (items, next_cursor) = state
-        .read(async |conn| service::list(conn, user.id, prefix.as_deref(), page).await)
+    let (items, next_cursor) = store
+        .run(async |conn| service::list(conn, user.id, prefix.as_deref(), page).await)
         .await?;
     Ok(HttpResponse::Ok().json(RoomPage { items, next_cursor }))
 }
@@ -157,7 +157,7 @@ pub async fn list_rooms(
 pub async fn create_room(
     user: AuthUser,
     body: Json<CreateRoomRequest>,
-    state: web::Data<AppState>,
+    store: web::Data<Store>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let kind = match b.kind {
@@ -165,7 +165,7 @@ pub async fn create_room(
         NewRoomKind::Private => RoomKind::Private,
     };
     let input = NewRoomInput::parse(b.name, b.description, kind, b.max_members)?;
-    let room = state
+    let room = store
         .write(async |conn| service::create(conn, user.id, input).await)
         .await?;
     Ok(HttpResponse::Created().json(room))
@@ -174,10 +174,10 @@ pub async fn create_room(
 /// One room (404 for a private room the caller is not in).
 #[utoipa::path(tag = "rooms", security(("bearer" = [])), responses((status = 200, body = RoomView)))]
 #[get("/rooms/{room_id}")]
-pub async fn get_room(user: AuthUser, room_id: web::Path<Uuid>, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn get_room(user: AuthUser, room_id: web::Path<Uuid>, store: web::Data<Store>) -> ApiResult<HttpResponse> {
     let room_id = room_id.into_inner();
-    let room = state
-        .read(async |conn| service::get(conn, user.id, room_id).await)
+    let room = store
+        .run(async |conn| service::get(conn, user.id, room_id).await)
         .await?;
     Ok(HttpResponse::Ok().json(room))
 }
@@ -190,12 +190,12 @@ pub async fn update_room(
     user: AuthUser,
     room_id: web::Path<Uuid>,
     body: Json<UpdateRoomRequest>,
-    state: web::Data<AppState>,
+    store: web::Data<Store>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let update = RoomUpdate::parse(b.name, b.description, b.max_members)?;
     let room_id = room_id.into_inner();
-    let room = state
+    let room = store
         .write(async |conn| service::update(conn, user.id, room_id, update).await)
         .await?;
     Ok(HttpResponse::Ok().json(room))
@@ -204,14 +204,10 @@ pub async fn update_room(
 /// Delete a room with its history (owner or moderator).
 #[utoipa::path(tag = "rooms", security(("bearer" = [])), responses((status = 204, description = "Deleted")))]
 #[delete("/rooms/{room_id}")]
-pub async fn delete_room(
-    user: AuthUser,
-    room_id: web::Path<Uuid>,
-    state: web::Data<AppState>,
-) -> ApiResult<HttpResponse> {
+pub async fn delete_room(user: AuthUser, room_id: web::Path<Uuid>, store: web::Data<Store>) -> ApiResult<HttpResponse> {
     let room_id = room_id.into_inner();
-    state
-        .read(async |conn| service::delete(conn, user.id, room_id).await)
+    store
+        .run(async |conn| service::delete(conn, user.id, room_id).await)
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -219,13 +215,9 @@ pub async fn delete_room(
 /// Join a public room (idempotent; 409 when full).
 #[utoipa::path(tag = "rooms", security(("bearer" = [])), responses((status = 200, body = RoomView)))]
 #[post("/rooms/{room_id}/join")]
-pub async fn join_room(
-    user: AuthUser,
-    room_id: web::Path<Uuid>,
-    state: web::Data<AppState>,
-) -> ApiResult<HttpResponse> {
+pub async fn join_room(user: AuthUser, room_id: web::Path<Uuid>, store: web::Data<Store>) -> ApiResult<HttpResponse> {
     let room_id = room_id.into_inner();
-    let room = state
+    let room = store
         .write(async |conn| service::join(conn, user.id, room_id).await)
         .await?;
     Ok(HttpResponse::Ok().json(room))
@@ -234,13 +226,9 @@ pub async fn join_room(
 /// Leave a room (idempotent).
 #[utoipa::path(tag = "rooms", security(("bearer" = [])), responses((status = 204, description = "Left")))]
 #[post("/rooms/{room_id}/leave")]
-pub async fn leave_room(
-    user: AuthUser,
-    room_id: web::Path<Uuid>,
-    state: web::Data<AppState>,
-) -> ApiResult<HttpResponse> {
+pub async fn leave_room(user: AuthUser, room_id: web::Path<Uuid>, store: web::Data<Store>) -> ApiResult<HttpResponse> {
     let room_id = room_id.into_inner();
-    state
+    store
         .write(async |conn| service::leave(conn, user.id, room_id).await)
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -252,11 +240,11 @@ pub async fn leave_room(
 pub async fn list_members(
     user: AuthUser,
     room_id: web::Path<Uuid>,
-    state: web::Data<AppState>,
+    store: web::Data<Store>,
 ) -> ApiResult<HttpResponse> {
     let room_id = room_id.into_inner();
-    let items = state
-        .read(async |conn| members::list(conn, user.id, room_id).await)
+    let items = store
+        .run(async |conn| members::list(conn, user.id, room_id).await)
         .await?;
     Ok(HttpResponse::Ok().json(MemberList { items }))
 }
@@ -269,11 +257,11 @@ pub async fn invite_member(
     user: AuthUser,
     room_id: web::Path<Uuid>,
     body: Json<InviteRequest>,
-    state: web::Data<AppState>,
+    store: web::Data<Store>,
 ) -> ApiResult<HttpResponse> {
     let (room_id, b) = (room_id.into_inner(), body.into_inner());
     let role = b.role.unwrap_or_default();
-    let member = state
+    let member = store
         .write(async |conn| members::invite(conn, user.id, room_id, b.user_id, role).await)
         .await?;
     Ok(HttpResponse::Ok().json(member))
@@ -285,10 +273,10 @@ pub async fn invite_member(
 pub async fn kick_member(
     user: AuthUser,
     path: web::Path<(Uuid, Uuid)>,
-    state: web::Data<AppState>,
+    store: web::Data<Store>,
 ) -> ApiResult<HttpResponse> {
     let (room_id, target) = path.into_inner();
-    state
+    store
         .write(async |conn| members::kick(conn, user.id, room_id, target).await)
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -301,7 +289,7 @@ pub async fn list_events(
     user: AuthUser,
     room_id: web::Path<Uuid>,
     query: web::Query<EventQuery>,
-    state: web::Data<AppState>,
+    store: web::Data<Store>,
 ) -> ApiResult<HttpResponse> {
     let after = pagination::seq("after", query.after.unwrap_or(0))?;
     let limit = match query.limit {
@@ -310,8 +298,8 @@ pub async fn list_events(
         Some(n) => return Err(ApiError::invalid(format!("limit must be between 1 and 1000, not {n}"))),
     };
     let room_id = room_id.into_inner();
-    let (items, last_seq) = state
-        .read(async |conn| service::events(conn, user.id, room_id, after, limit).await)
+    let (items, last_seq) = store
+        .run(async |conn| service::events(conn, user.id, room_id, after, limit).await)
         .await?;
     Ok(HttpResponse::Ok().json(EventPage { items, last_seq }))
 }
@@ -323,10 +311,10 @@ pub async fn mark_read(
     user: AuthUser,
     room_id: web::Path<Uuid>,
     body: Json<ReadRequest>,
-    state: web::Data<AppState>,
+    store: web::Data<Store>,
 ) -> ApiResult<HttpResponse> {
     let (room_id, seq) = (room_id.into_inner(), pagination::seq("seq", body.seq)?);
-    let last_read_seq = state
+    let last_read_seq = store
         .write(async |conn| members::mark_read(conn, user.id, room_id, seq).await)
         .await?;
     Ok(HttpResponse::Ok().json(ReadResponse { room_id, last_read_seq }))
@@ -339,10 +327,10 @@ pub async fn mark_read(
 pub async fn open_direct(
     user: AuthUser,
     body: Json<DirectRequest>,
-    state: web::Data<AppState>,
+    store: web::Data<Store>,
 ) -> ApiResult<HttpResponse> {
     let other = body.user_id;
-    let (room, created) = state
+    let (room, created) = store
         .write(async |conn| dms::direct(conn, user.id, other).await)
         .await?;
     Ok(if created {

@@ -4,8 +4,8 @@ use chrono::Utc;
 
 use super::kinds::RoomKind;
 use super::repo::RoomChanges;
-use crate::checked_string;
 use crate::platform::error::ApiError;
+use crate::platform::validate::checked_string;
 use crate::platform::validate::{trimmed, Rule, LINE, NO_NUL};
 
 pub const MAX_MEMBERS_LIMIT: i32 = 100_000;

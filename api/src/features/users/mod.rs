@@ -3,5 +3,6 @@
 pub mod repo;
 pub mod routes;
 pub mod service;
+pub mod signed_in;
 pub mod validate;
 pub mod views;

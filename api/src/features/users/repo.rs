@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::platform::schema::users;
 
-crate::text_enum! {
+crate::platform::text_enum::text_enum! {
     /// A user's platform role.
     pub enum UserRole {
         User = "user",

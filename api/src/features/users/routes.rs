@@ -7,8 +7,8 @@ use uuid::Uuid;
 use super::service;
 use super::validate::{Bio, Color, DisplayName, ImageUrl, ProfileUpdate};
 pub use super::views::UserResponse;
-use crate::app::state::AppState;
-use crate::auth::AuthUser;
+use crate::features::events::Store;
+use crate::features::users::signed_in::AuthUser;
 use crate::platform::error::ApiResult;
 use crate::platform::json::Json;
 use crate::platform::pagination::{Cursor, Page, Prefix};
@@ -64,12 +64,12 @@ pub async fn get_me(user: AuthUser) -> HttpResponse {
 pub async fn update_me(
     user: AuthUser,
     body: Json<UpdateMeRequest>,
-    state: web::Data<AppState>,
+    store: web::Data<Store>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let update = ProfileUpdate::new(b.display_name, b.bio, b.color, b.image_url);
-    let updated = state
-        .read(async |conn| service::update_profile(conn, user.id, update).await)
+    let updated = store
+        .run(async |conn| service::update_profile(conn, user.id, update).await)
         .await?;
     Ok(HttpResponse::Ok().json(updated))
 }
@@ -81,12 +81,12 @@ pub async fn update_me(
 pub async fn list_users(
     _user: AuthUser,
     query: web::Query<UserQuery>,
-    state: web::Data<AppState>,
+    store: web::Data<Store>,
 ) -> ApiResult<HttpResponse> {
     let page = Page::parse(query.limit, query.cursor.as_ref())?;
     let prefix = query.q.clone().map(Prefix::into_inner).filter(|q| !q.is_empty());
-    let (items, next_cursor) = state
-        .read(async |conn| service::search(conn, prefix.as_deref(), page).await)
+    let (items, next_cursor) = store
+        .run(async |conn| service::search(conn, prefix.as_deref(), page).await)
         .await?;
     Ok(HttpResponse::Ok().json(UserPage { items, next_cursor }))
 }
@@ -95,12 +95,8 @@ pub async fn list_users(
 #[utoipa::path(tag = "users", security(("bearer" = [])),
     responses((status = 200, body = UserResponse)))]
 #[get("/users/{user_id}")]
-pub async fn get_user(
-    _user: AuthUser,
-    user_id: web::Path<Uuid>,
-    state: web::Data<AppState>,
-) -> ApiResult<HttpResponse> {
+pub async fn get_user(_user: AuthUser, user_id: web::Path<Uuid>, store: web::Data<Store>) -> ApiResult<HttpResponse> {
     let id = user_id.into_inner();
-    let found = state.read(async |conn| service::profile(conn, id).await).await?;
+    let found = store.run(async |conn| service::profile(conn, id).await).await?;
     Ok(HttpResponse::Ok().json(found))
 }

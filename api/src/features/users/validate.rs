@@ -1,7 +1,7 @@
 //! Profile input, checked once: each field's type states its rule in the OpenAPI document.
 
 use super::repo::ProfileChanges;
-use crate::checked_string;
+use crate::platform::validate::checked_string;
 use crate::platform::validate::{as_given, trimmed, Rule, LINE, NO_NUL};
 
 checked_string!(

@@ -4,9 +4,19 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::service;
-use crate::app::state::AppState;
+use std::sync::Arc;
+
 use crate::auth::signatures;
+use crate::features::events::Store;
 use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::jobs::Jobs;
+
+/// The webhook's secret (None: not configured) and the queue its deliveries go to.
+#[derive(Clone)]
+pub struct Intake {
+    pub secret: Option<Arc<Vec<u8>>>,
+    pub jobs: Jobs,
+}
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(clerk_webhook);
@@ -28,9 +38,14 @@ pub struct WebhookAccepted {
         ("svix-signature" = Option<String>, Header, description = "Required; space-separated `v1,<base64>` entries")),
     responses((status = 200, body = WebhookAccepted)))]
 #[post("/webhooks/clerk")]
-pub async fn clerk_webhook(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let secret = state
-        .webhook_secret
+pub async fn clerk_webhook(
+    req: HttpRequest,
+    body: web::Bytes,
+    intake: web::Data<Intake>,
+    store: web::Data<Store>,
+) -> ApiResult<HttpResponse> {
+    let secret = intake
+        .secret
         .as_ref()
         .ok_or_else(|| ApiError::Unavailable("webhooks are not configured (CLERK_WEBHOOK_SECRET)".into()))?;
     let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
@@ -51,11 +66,11 @@ pub async fn clerk_webhook(req: HttpRequest, body: web::Bytes, state: web::Data<
         return Err(ApiError::invalid("event has no type"));
     }
     let id = id.to_owned();
-    let stored = state
-        .read(async |conn| service::receive(conn, &id, &payload).await)
+    let stored = store
+        .run(async |conn| service::receive(conn, &id, &payload).await)
         .await?;
     if stored {
-        state.jobs.wake();
+        intake.jobs.wake();
     }
     Ok(HttpResponse::Ok().json(WebhookAccepted { stored }))
 }

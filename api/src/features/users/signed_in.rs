@@ -8,10 +8,8 @@ use std::sync::Arc;
 use actix_web::{web, FromRequest, HttpRequest};
 use uuid::Uuid;
 
-use super::Claims;
-use super::Verifier;
-use crate::features::users::service as users;
-use crate::features::users::service::User;
+use super::service::{self as users, User};
+use crate::auth::{Claims, Verifier};
 use crate::platform::db::DbPool;
 use crate::platform::error::ApiError;
 

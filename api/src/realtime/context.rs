@@ -1,0 +1,27 @@
+//! What the socket's routes, session and commands share; registered as app data.
+
+use std::sync::Arc;
+
+use tokio_util::sync::CancellationToken;
+
+use super::bus::Bus;
+use super::hub::HubHandle;
+use super::presence::Presence;
+use super::tickets::Tickets;
+use crate::auth::Verifier;
+use crate::features::events::Store;
+use crate::features::messages::posting::Poster;
+use crate::platform::config::Settings;
+
+pub struct Realtime {
+    pub settings: Arc<Settings>,
+    pub store: Store,
+    pub poster: Poster,
+    pub hub: HubHandle,
+    pub bus: Bus,
+    pub presence: Presence,
+    pub tickets: Tickets,
+    pub verifier: Arc<Verifier>,
+    /// Cancelled on SIGTERM/SIGINT: sockets finish in-flight writes and close with "reconnect".
+    pub shutdown: CancellationToken,
+}
