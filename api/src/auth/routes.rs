@@ -20,13 +20,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(dev_jwks).service(dev_token);
 }
 
+crate::platform::validate::pattern!(DEV_USER_ID = "^[A-Za-z0-9_.-]*$");
+
 crate::platform::validate::checked_string!(
     /// A Clerk-style user id: 1 to 64 letters, digits, `_`, `-` or `.`.
     DevUserId,
     crate::platform::validate::Rule {
         min: 1,
         max: 64,
-        pattern: Some("^[A-Za-z0-9_.-]*$"),
+        pattern: Some(&DEV_USER_ID),
         message: "user_id must be 1 to 64 characters of letters, digits, _ - .",
     },
     crate::platform::validate::as_given
@@ -38,12 +40,34 @@ pub struct DevTokenRequest {
     /// The Clerk-style user id to sign in as, e.g. `user_alice`.
     #[schema(example = "user_alice")]
     pub user_id: DevUserId,
-    #[schema(max_length = 320, pattern = r"^[^\u0000]*$")]
-    pub email: Option<String>,
+    pub email: Option<DevEmail>,
     /// Display name for a user seen for the first time.
-    #[schema(max_length = 200, pattern = r"^[^\u0000]*$")]
-    pub name: Option<String>,
+    pub name: Option<DevName>,
 }
+
+crate::platform::validate::checked_string!(
+    /// An e-mail address for the token: up to 320 characters, without NUL.
+    DevEmail,
+    crate::platform::validate::Rule {
+        min: 0,
+        max: 320,
+        pattern: Some(&crate::platform::validate::NO_NUL),
+        message: "email must be at most 320 characters, without NUL",
+    },
+    crate::platform::validate::as_given
+);
+
+crate::platform::validate::checked_string!(
+    /// A name for the token: up to 200 characters, without NUL.
+    DevName,
+    crate::platform::validate::Rule {
+        min: 0,
+        max: 200,
+        pattern: Some(&crate::platform::validate::NO_NUL),
+        message: "name must be at most 200 characters, without NUL",
+    },
+    crate::platform::validate::as_given
+);
 
 #[derive(Serialize, ToSchema)]
 pub struct DevTokenResponse {
@@ -68,13 +92,7 @@ pub async fn dev_jwks(dev: web::Data<DevMode>) -> ApiResult<HttpResponse> {
 pub async fn dev_token(dev: web::Data<DevMode>, body: Json<DevTokenRequest>) -> ApiResult<HttpResponse> {
     let dev = dev.0.as_ref().ok_or(ApiError::NotFound("route"))?;
     let body = body.into_inner();
-    let fits = |v: &Option<String>, max: usize| {
-        v.as_deref()
-            .is_none_or(|v| v.chars().count() <= max && !v.contains('\0'))
-    };
-    if !fits(&body.email, 320) || !fits(&body.name, 200) {
-        return Err(ApiError::invalid("email (320) and name (200) must fit, without NUL"));
-    }
-    let (token, expires_at) = dev.issue(body.user_id.as_str(), body.email, body.name)?;
+    let (email, name) = (body.email.map(DevEmail::into_inner), body.name.map(DevName::into_inner));
+    let (token, expires_at) = dev.issue(body.user_id.as_str(), email, name)?;
     Ok(HttpResponse::Ok().json(DevTokenResponse { token, expires_at }))
 }

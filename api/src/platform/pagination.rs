@@ -4,7 +4,9 @@ use uuid::Uuid;
 
 use crate::platform::error::ApiError;
 use crate::platform::validate::checked_string;
-use crate::platform::validate::{as_given, trimmed, Rule, NO_NUL};
+use crate::platform::validate::{as_given, pattern, trimmed, Rule, NO_NUL};
+
+pattern!(CURSOR_SHAPE = "^([A-Za-z0-9_-]{21}[AQgw])?$");
 
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 100;
@@ -18,7 +20,7 @@ checked_string!(
     Rule {
         min: 0,
         max: 22,
-        pattern: Some("^([A-Za-z0-9_-]{21}[AQgw])?$"),
+        pattern: Some(&CURSOR_SHAPE),
         message: "cursor is not one this API returned",
     },
     as_given
@@ -30,7 +32,7 @@ checked_string!(
     Rule {
         min: 0,
         max: 200,
-        pattern: Some(NO_NUL),
+        pattern: Some(&NO_NUL),
         message: "q must be at most 200 characters, without NUL",
     },
     trimmed

@@ -4,10 +4,35 @@
 //! The patterns use only constructs ECMA-262, Python and Rust's `regex` read the same way:
 //! explicit character classes with `\uXXXX` escapes (no `\s`, whose meaning differs).
 
-use std::collections::HashMap;
-use std::sync::{OnceLock, RwLock};
+use std::sync::LazyLock;
 
 use regex::Regex;
+
+/// A pattern's text (for the schema) and its compiled form (for the check), compiled once
+/// on first use. Declare one with `pattern!`.
+pub struct Pattern {
+    pub source: &'static str,
+    #[doc(hidden)]
+    pub regex: LazyLock<Regex>,
+}
+
+impl Pattern {
+    pub fn is_match(&self, text: &str) -> bool {
+        self.regex.is_match(text)
+    }
+}
+
+/// `pattern!(pub NAME = "regex")`: a `Pattern` static.
+macro_rules! pattern {
+    ($(#[$meta:meta])* $vis:vis $name:ident = $source:expr) => {
+        $(#[$meta])*
+        $vis static $name: $crate::platform::validate::Pattern = $crate::platform::validate::Pattern {
+            source: $source,
+            regex: std::sync::LazyLock::new(|| regex::Regex::new($source).expect("a valid pattern")),
+        };
+    };
+}
+pub(crate) use pattern;
 
 /// Characters that are neither control characters nor whitespace (Unicode White_Space).
 macro_rules! visible_class {
@@ -16,41 +41,33 @@ macro_rules! visible_class {
     };
 }
 
-/// One line: no control characters, at least one visible character.
-pub const LINE: &str = concat!(
-    r"^[^\u0000-\u001F\u007F-\u009F]*",
-    visible_class!(),
-    r"[^\u0000-\u001F\u007F-\u009F]*$"
+pattern!(
+    /// One line: no control characters, at least one visible character.
+    pub LINE = concat!(
+        r"^[^\u0000-\u001F\u007F-\u009F]*",
+        visible_class!(),
+        r"[^\u0000-\u001F\u007F-\u009F]*$"
+    )
 );
-/// Text: tabs and newlines allowed, other control characters not; at least one visible
-/// character.
-pub const TEXT: &str = concat!(
-    r"^[^\u0000-\u0008\u000B-\u001F\u007F-\u009F]*",
-    visible_class!(),
-    r"[^\u0000-\u0008\u000B-\u001F\u007F-\u009F]*$"
+pattern!(
+    /// Text: tabs and newlines allowed, other control characters not; at least one visible
+    /// character.
+    pub TEXT = concat!(
+        r"^[^\u0000-\u0008\u000B-\u001F\u007F-\u009F]*",
+        visible_class!(),
+        r"[^\u0000-\u0008\u000B-\u001F\u007F-\u009F]*$"
+    )
 );
-/// At least one character that is not whitespace, and no NUL.
-pub const NOT_BLANK: &str =
-    r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$";
-
-/// Whether `text` matches `pattern` (compiled once per pattern).
-pub fn matches(pattern: &'static str, text: &str) -> bool {
-    static CACHE: OnceLock<RwLock<HashMap<&'static str, Regex>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(re) = cache.read().unwrap_or_else(|e| e.into_inner()).get(pattern) {
-        return re.is_match(text);
-    }
-    let re = Regex::new(pattern).expect("a valid pattern");
-    let found = re.is_match(text);
-    cache.write().unwrap_or_else(|e| e.into_inner()).insert(pattern, re);
-    found
-}
+pattern!(
+    /// At least one character that is not whitespace, and no NUL.
+    pub NOT_BLANK = r"^[^\u0000]*[^\u0000\u0009-\u000D\u0020\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$"
+);
 
 /// The rule a checked string follows.
 pub struct Rule {
     pub min: usize,
     pub max: usize,
-    pub pattern: Option<&'static str>,
+    pub pattern: Option<&'static Pattern>,
     /// What a client is told when a value breaks the rule.
     pub message: &'static str,
 }
@@ -58,7 +75,7 @@ pub struct Rule {
 impl Rule {
     pub fn check(&self, raw: &str) -> Result<(), String> {
         let chars = raw.chars().count();
-        let fits = (self.min..=self.max).contains(&chars) && self.pattern.is_none_or(|p| matches(p, raw));
+        let fits = (self.min..=self.max).contains(&chars) && self.pattern.is_none_or(|p| p.is_match(raw));
         if fits {
             Ok(())
         } else {
@@ -76,7 +93,7 @@ impl Rule {
             b = b.min_length(Some(self.min));
         }
         if let Some(p) = self.pattern {
-            b = b.pattern(Some(p));
+            b = b.pattern(Some(p.source));
         }
         b.into()
     }
@@ -142,8 +159,10 @@ pub fn as_given(raw: &str) -> String {
     raw.to_owned()
 }
 
-/// No NUL characters (PostgreSQL text cannot hold them); otherwise anything.
-pub const NO_NUL: &str = r"^[^\u0000]*$";
+pattern!(
+    /// No NUL characters (PostgreSQL text cannot hold them); otherwise anything.
+    pub NO_NUL = r"^[^\u0000]*$"
+);
 
 /// Integers as JSON Schema counts them: `3` and `3.0` alike (a number whose fraction is
 /// zero is an integer there), range-checked into `T`. For `#[serde(deserialize_with)]`.
@@ -198,25 +217,25 @@ mod tests {
     #[test]
     fn lines_need_a_visible_character_and_no_control_characters() {
         for ok in ["a", "  a  ", "日本", "a b", "🙂"] {
-            assert!(matches(LINE, ok), "{ok:?}");
+            assert!(LINE.is_match(ok), "{ok:?}");
         }
         for bad in ["", "   ", "\u{3000}", "a\nb", "a\u{7}", "\u{85}", "\u{a0}"] {
-            assert!(!matches(LINE, bad), "{bad:?}");
+            assert!(!LINE.is_match(bad), "{bad:?}");
         }
     }
 
     #[test]
     fn text_allows_tabs_and_newlines_but_not_other_controls() {
-        assert!(matches(TEXT, "line one\n\tline two"));
-        assert!(!matches(TEXT, "\n\t "));
-        assert!(!matches(TEXT, "a\rb"));
-        assert!(!matches(TEXT, "a\u{1b}b"));
+        assert!(TEXT.is_match("line one\n\tline two"));
+        assert!(!TEXT.is_match("\n\t "));
+        assert!(!TEXT.is_match("a\rb"));
+        assert!(!TEXT.is_match("a\u{1b}b"));
     }
 
     #[test]
     fn not_blank_agrees_with_trim() {
         for s in ["", " ", "\u{2003}\t", "x", " x ", "\u{feff}"] {
-            assert_eq!(matches(NOT_BLANK, s), !s.trim().is_empty(), "{s:?}");
+            assert_eq!(NOT_BLANK.is_match(s), !s.trim().is_empty(), "{s:?}");
         }
     }
 }

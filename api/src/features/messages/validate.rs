@@ -4,7 +4,9 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::platform::error::ApiError;
 use crate::platform::validate::checked_string;
-use crate::platform::validate::{as_given, trimmed, Rule, NOT_BLANK, TEXT};
+use crate::platform::validate::{as_given, pattern, trimmed, Rule, NOT_BLANK, TEXT};
+
+pattern!(VISIBLE_ASCII = "^[!-~]*$");
 
 pub const MAX_BODY_CHARS: usize = 4000;
 
@@ -15,7 +17,7 @@ checked_string!(
     Rule {
         min: 1,
         max: MAX_BODY_CHARS,
-        pattern: Some(TEXT),
+        pattern: Some(&TEXT),
         message: "body must be 1 to 4000 characters with at least one visible, and no control characters but tab and newline",
     },
     trimmed
@@ -27,7 +29,7 @@ checked_string!(
     Rule {
         min: 1,
         max: 64,
-        pattern: Some("^[!-~]*$"),
+        pattern: Some(&VISIBLE_ASCII),
         message: "client_msg_id must be 1 to 64 visible ASCII characters (a UUID is ideal)",
     },
     as_given
@@ -39,17 +41,17 @@ checked_string!(
     Rule {
         min: 1,
         max: 200,
-        pattern: Some(NOT_BLANK),
+        pattern: Some(&NOT_BLANK),
         message: "q must be 1 to 200 characters, not all whitespace",
     },
     trimmed
 );
 
-/// The shape every accepted emoji has: a `:short_name:`, or up to 32 characters none of
-/// which is an ASCII letter or digit, whitespace or a control. Being one grapheme with a
-/// character past U+2000 is checked on top, which a pattern cannot say.
-pub const EMOJI_SHAPE: &str =
-    r"^(:[A-Za-z0-9_+-]{1,32}:|[^\u0000-\u0020\u0030-\u0039\u0041-\u005A\u0061-\u007A\u007F-\u00A0]{1,32})$";
+pattern!(
+    /// The shape every accepted emoji has: a `:short_name:`, or up to 32 characters none of
+    /// which is an ASCII letter or digit, whitespace or a control. Being one grapheme with a
+    /// character past U+2000 is checked on top, which a pattern cannot say.
+    pub EMOJI_SHAPE = r"^(:[A-Za-z0-9_+-]{1,32}:|[^\u0000-\u0020\u0030-\u0039\u0041-\u005A\u0061-\u007A\u007F-\u00A0]{1,32})$");
 
 /// Trims and checks a message body: 1 to 4,000 characters.
 pub fn parse_body(raw: &str) -> Result<String, ApiError> {
@@ -58,7 +60,7 @@ pub fn parse_body(raw: &str) -> Result<String, ApiError> {
 
 /// One emoji (a single grapheme that is not plain text) or a short `:name:`.
 pub fn parse_emoji(raw: &str) -> Result<String, ApiError> {
-    if !crate::platform::validate::matches(EMOJI_SHAPE, raw) {
+    if !EMOJI_SHAPE.is_match(raw) {
         return Err(ApiError::invalid("emoji must be a single emoji or a :short_name:"));
     }
     let named = raw.len() >= 3
@@ -93,10 +95,10 @@ mod tests {
     #[test]
     fn emoji_that_pass_also_match_the_documented_shape() {
         for ok in ["👍", "❤️", "👨‍👩‍👧", "🇫🇷", ":thumbs_up:", ":+1:", "👍🏽"] {
-            assert!(crate::platform::validate::matches(EMOJI_SHAPE, ok), "{ok}");
+            assert!(EMOJI_SHAPE.is_match(ok), "{ok}");
         }
         for bad in ["a", "ab", ":no spaces:", " 👍", "<script>"] {
-            assert!(!crate::platform::validate::matches(EMOJI_SHAPE, bad), "{bad}");
+            assert!(!EMOJI_SHAPE.is_match(bad), "{bad}");
         }
     }
 

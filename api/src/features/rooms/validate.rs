@@ -16,7 +16,7 @@ checked_string!(
     Rule {
         min: 1,
         max: 80,
-        pattern: Some(LINE),
+        pattern: Some(&LINE),
         message: "name must be 1 to 80 characters on one line with at least one visible",
     },
     trimmed
@@ -28,7 +28,7 @@ checked_string!(
     Rule {
         min: 0,
         max: 1000,
-        pattern: Some(NO_NUL),
+        pattern: Some(&NO_NUL),
         message: "description must be at most 1000 characters, without NUL",
     },
     trimmed

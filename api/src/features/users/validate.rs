@@ -2,7 +2,10 @@
 
 use super::repo::ProfileChanges;
 use crate::platform::validate::checked_string;
-use crate::platform::validate::{as_given, trimmed, Rule, LINE, NO_NUL};
+use crate::platform::validate::{as_given, pattern, trimmed, Rule, LINE, NO_NUL};
+
+pattern!(COLOR = "^(#[0-9A-Fa-f]{6})?$");
+pattern!(HTTP_URL = r"^(https?://[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*)?$");
 
 checked_string!(
     /// A display name: 1 to 64 characters on one line, at least one visible. Stored trimmed.
@@ -10,7 +13,7 @@ checked_string!(
     Rule {
         min: 1,
         max: 64,
-        pattern: Some(LINE),
+        pattern: Some(&LINE),
         message: "display_name must be 1 to 64 characters on one line with at least one visible",
     },
     trimmed
@@ -22,7 +25,7 @@ checked_string!(
     Rule {
         min: 0,
         max: 500,
-        pattern: Some(NO_NUL),
+        pattern: Some(&NO_NUL),
         message: "bio must be at most 500 characters, without NUL",
     },
     trimmed
@@ -34,7 +37,7 @@ checked_string!(
     Rule {
         min: 0,
         max: 7,
-        pattern: Some("^(#[0-9A-Fa-f]{6})?$"),
+        pattern: Some(&COLOR),
         message: "color must look like #1e90ff (or be empty to clear it)",
     },
     str::to_lowercase
@@ -47,7 +50,7 @@ checked_string!(
     Rule {
         min: 0,
         max: 2048,
-        pattern: Some(r"^(https?://[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*)?$"),
+        pattern: Some(&HTTP_URL),
         message: "image_url must be an http(s) URL of at most 2048 characters (or empty to clear it)",
     },
     as_given

@@ -573,10 +573,13 @@ export interface components {
             max_members?: number | null;
             name: components["schemas"]["RoomName"];
         };
+        /** @description email must be at most 320 characters, without NUL */
+        DevEmail: string;
+        /** @description name must be at most 200 characters, without NUL */
+        DevName: string;
         DevTokenRequest: {
-            email?: string | null;
-            /** @description Display name for a user seen for the first time. */
-            name?: string | null;
+            email?: components["schemas"]["DevEmail"] | null;
+            name?: components["schemas"]["DevName"] | null;
             /** @description The Clerk-style user id to sign in as, e.g. `user_alice`. */
             user_id: components["schemas"]["DevUserId"];
         };
