@@ -4,6 +4,7 @@ mod architecture;
 mod auth;
 mod health;
 mod messages;
+mod notifications;
 mod outages;
 mod realtime;
 mod rooms;

@@ -4,13 +4,14 @@
 
 pub mod clerk;
 pub mod proxy;
+pub mod push;
 pub mod ws;
 
 use std::time::Duration;
 
 use parley::app::{self, Application, Handles};
 use parley::platform::config::{
-    AuthMode, AuthSettings, DbSettings, JobSettings, PostingSettings, RedisSettings, Settings, WsSettings,
+    AuthMode, AuthSettings, DbSettings, JobSettings, PostingSettings, PushSettings, RedisSettings, Settings, WsSettings,
 };
 use serde_json::{json, Value};
 use tokio::sync::OnceCell;
@@ -100,6 +101,10 @@ pub fn base_settings(database_url: &str, clerk: &FakeClerk) -> Settings {
         },
         jobs: JobSettings {
             retry_base: Duration::from_millis(50),
+        },
+        push: PushSettings {
+            vapid_private_key: None,
+            vapid_subject: "mailto:tests@parley.invalid".into(),
         },
     }
 }

@@ -31,6 +31,8 @@ use crate::features::events::Store;
 use crate::features::health::routes::Probes;
 use crate::features::messages::limits::RateLimiter;
 use crate::features::messages::posting::{Poster, PosterConfig};
+use crate::features::notifications::push::{PushSender, Vapid, JOB_KIND as PUSH_JOB};
+use crate::features::notifications::Notifier;
 use crate::features::users::signed_in::Authenticator;
 use crate::features::webhooks::routes::Intake;
 use crate::features::webhooks::service::{ClerkWebhooks, JOB_KIND as CLERK_WEBHOOK_JOB};
@@ -118,25 +120,40 @@ impl Application {
         let prefix = settings.redis.prefix.clone();
         let presence = Presence::new(bus.clone(), prefix.clone(), settings.ws.presence_ttl, &tasks);
         let tickets = Tickets::new(redis.clone(), prefix.clone());
+        let vapid = match &settings.push.vapid_private_key {
+            Some(key) => Vapid::from_private(key, settings.push.vapid_subject.clone())
+                .context("VAPID_PRIVATE_KEY must be a base64url P-256 private key (32 bytes)")?,
+            None => Vapid::generate(settings.push.vapid_subject.clone()),
+        };
+        let jobs = Jobs::new(db.clone(), settings.jobs.retry_base)
+            .with_handler(
+                CLERK_WEBHOOK_JOB,
+                Arc::new(ClerkWebhooks {
+                    publish: Arc::new(bus.clone()),
+                }),
+            )
+            .with_handler(PUSH_JOB, Arc::new(PushSender::new(vapid.clone())?));
+        tasks.spawn(jobs.clone().run(tasks.stopping().clone()));
+        let waker = jobs.clone();
+        let notifier = Notifier::new(
+            db.clone(),
+            Arc::new(bus.clone()),
+            Arc::new(presence.clone()),
+            Arc::new(move || waker.wake()),
+        );
         let posting = &settings.posting;
         let poster = Poster::start(
             PosterConfig {
                 db: db.clone(),
                 publish: Arc::new(bus.clone()),
                 limiter: RateLimiter::new(redis.clone(), prefix, posting.send_rate_per_sec),
+                notifier,
                 lanes: posting.batch_lanes,
                 batch_max: posting.batch_max,
                 window: posting.batch_window,
             },
             &tasks,
         );
-        let jobs = Jobs::new(db.clone(), settings.jobs.retry_base).with_handler(
-            CLERK_WEBHOOK_JOB,
-            Arc::new(ClerkWebhooks {
-                publish: Arc::new(bus.clone()),
-            }),
-        );
-        tasks.spawn(jobs.clone().run(tasks.stopping().clone()));
 
         let verifier = Arc::new(verifier);
         let settings = Arc::new(settings);
@@ -172,6 +189,7 @@ impl Application {
                 metrics_elsewhere: settings.metrics_addr.is_some(),
             },
             dev: DevMode(dev),
+            vapid,
             settings,
             store,
             poster,
@@ -315,6 +333,7 @@ fn build_app(
         .app_data(web::Data::new(state.intake.clone()))
         .app_data(web::Data::new(state.probes.clone()))
         .app_data(web::Data::new(state.dev.clone()))
+        .app_data(web::Data::new(state.vapid.clone()))
         .app_data(web::Data::from(state.realtime.clone()))
         .app_data(known)
         .into_utoipa_app()

@@ -5,7 +5,7 @@ use actix_web::error::{PathError, QueryPayloadError};
 use actix_web::{web, HttpRequest};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::features::{conversations, health, messages, rooms, users, webhooks};
+use crate::features::{conversations, health, messages, notifications, rooms, users, webhooks};
 use crate::platform::error::ApiError;
 use crate::platform::json::JSON_LIMIT;
 use crate::{auth, realtime};
@@ -25,6 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(rooms::routes::configure)
                 .configure(conversations::routes::configure)
                 .configure(messages::routes::configure)
+                .configure(notifications::routes::configure)
                 .configure(realtime::routes::configure),
         );
 }

@@ -9,6 +9,7 @@ use crate::auth::routes::DevMode;
 use crate::features::events::Store;
 use crate::features::health::routes::Probes;
 use crate::features::messages::posting::Poster;
+use crate::features::notifications::push::Vapid;
 use crate::features::users::signed_in::Authenticator;
 use crate::features::webhooks::routes::Intake;
 use crate::platform::config::Settings;
@@ -25,6 +26,7 @@ pub struct AppState {
     pub intake: Intake,
     pub probes: Probes,
     pub dev: DevMode,
+    pub vapid: Vapid,
     pub realtime: Arc<Realtime>,
     pub presence: Presence,
     /// Background tasks, stopped (and awaited) after the server drains.

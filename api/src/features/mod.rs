@@ -7,6 +7,7 @@ pub mod conversations;
 pub mod events;
 pub mod health;
 pub mod messages;
+pub mod notifications;
 pub mod rooms;
 pub mod users;
 pub mod webhooks;

@@ -27,6 +27,16 @@ pub struct Settings {
     pub ws: WsSettings,
     pub posting: PostingSettings,
     pub jobs: JobSettings,
+    pub push: PushSettings,
+}
+
+#[derive(Clone, Debug)]
+pub struct PushSettings {
+    /// VAPID private key: a P-256 scalar, base64url (32 bytes). None: a key is generated at
+    /// start-up (browser subscriptions then last until the next restart; `make run` keeps one).
+    pub vapid_private_key: Option<String>,
+    /// The contact push services see (`mailto:` or `https:`).
+    pub vapid_subject: String,
 }
 
 #[derive(Clone, Debug)]
@@ -189,6 +199,10 @@ impl Settings {
                 batch_max: parsed(env, "BATCH_MAX", 256)?,
                 batch_lanes: parsed(env, "BATCH_LANES", 1)?,
                 batch_window: Duration::from_millis(parsed(env, "BATCH_WINDOW_MS", 5)?),
+            },
+            push: PushSettings {
+                vapid_private_key: var(env, "VAPID_PRIVATE_KEY"),
+                vapid_subject: var(env, "VAPID_SUBJECT").unwrap_or_else(|| "mailto:admin@parley.invalid".into()),
             },
             jobs: JobSettings {
                 retry_base: Duration::from_millis(parsed(

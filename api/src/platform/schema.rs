@@ -17,6 +17,10 @@ diesel::table! {
         deleted -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        notif_seq -> Int8,
+        time_zone -> Text,
+        dnd_start -> Nullable<Int2>,
+        dnd_end -> Nullable<Int2>,
     }
 }
 
@@ -71,6 +75,8 @@ diesel::table! {
         role -> Text,
         joined_at -> Timestamptz,
         last_read_seq -> Int8,
+        notify_level -> Nullable<Text>,
+        muted_until -> Nullable<Timestamptz>,
     }
 }
 
@@ -86,6 +92,7 @@ diesel::table! {
         created_at -> Timestamptz,
         edited_at -> Nullable<Timestamptz>,
         deleted_at -> Nullable<Timestamptz>,
+        mentions -> Nullable<Jsonb>,
     }
 }
 
@@ -108,6 +115,48 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notifications (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        seq -> Int8,
+        kind -> Text,
+        group_key -> Nullable<Text>,
+        room_id -> Nullable<Uuid>,
+        message_id -> Nullable<Uuid>,
+        room_seq -> Nullable<Int8>,
+        actor_id -> Nullable<Uuid>,
+        count -> Int4,
+        preview -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        read_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    notification_log (user_id, seq) {
+        user_id -> Uuid,
+        seq -> Int8,
+        kind -> Text,
+        data -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    push_subscriptions (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        endpoint -> Text,
+        p256dh -> Text,
+        auth -> Text,
+        failures -> Int4,
+        created_at -> Timestamptz,
+        last_ok_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(room_members -> rooms (room_id));
 diesel::joinable!(room_members -> users (user_id));
 diesel::joinable!(messages -> rooms (room_id));
@@ -122,5 +171,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     room_members,
     messages,
     reactions,
-    room_events
+    room_events,
+    notifications,
+    notification_log,
+    push_subscriptions
 );

@@ -10,6 +10,7 @@ use super::protocol::{ClientFrame, OkReply, ServerFrame};
 use crate::features::messages::posting::{PostRequest, Posted};
 use crate::features::messages::service as messages;
 use crate::features::messages::validate::{parse_emoji, ClientMsgId, MessageText};
+use crate::features::notifications::Mentions;
 use crate::features::rooms::members;
 use crate::platform::error::ApiError;
 
@@ -30,6 +31,7 @@ pub async fn submit_send(
     client_msg_id: ClientMsgId,
     body: MessageText,
     reply_to: Option<Uuid>,
+    mentions: Option<Mentions>,
 ) -> Result<impl Future<Output = Result<OkReply, ApiError>> + Send + 'static, ApiError> {
     let request = PostRequest {
         room_id,
@@ -37,6 +39,7 @@ pub async fn submit_send(
         body: body.into_inner(),
         client_msg_id: client_msg_id.into_inner(),
         reply_to,
+        mentions: mentions.map(Mentions::checked).transpose()?.flatten(),
     };
     let committed = state.poster.submit(request).await?;
     Ok(async move {

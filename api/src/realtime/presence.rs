@@ -17,7 +17,9 @@ use tokio_util::sync::CancellationToken;
 use super::bus::Bus;
 use super::frame::ConnId;
 use crate::features::events::Ephemeral;
+use crate::features::notifications::Watching;
 use crate::platform::tasks::Tasks;
+use futures_util::future::BoxFuture;
 
 #[derive(Clone)]
 pub struct Presence {
@@ -34,6 +36,12 @@ struct Inner {
     local: Mutex<HashMap<Uuid, HashMap<ConnId, Uuid>>>,
     /// The last online list announced per room, to announce only changes on refresh.
     announced: Mutex<HashMap<Uuid, Vec<Uuid>>>,
+}
+
+impl Watching for Presence {
+    fn watching(&self, room_id: Uuid) -> BoxFuture<'_, Vec<Uuid>> {
+        Box::pin(self.online(room_id))
+    }
 }
 
 impl Presence {

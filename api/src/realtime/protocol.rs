@@ -10,6 +10,8 @@ use uuid::Uuid;
 use crate::features::events::EventKind;
 use crate::features::messages::validate::{ClientMsgId, MessageText};
 use crate::features::messages::views::MessageView;
+use crate::features::notifications::views::NotificationView;
+use crate::features::notifications::Mentions;
 use crate::platform::error::{ApiError, ErrorCode};
 
 /// Largest client frame acted on; larger ones get a `too_large` error.
@@ -46,6 +48,9 @@ pub enum ClientFrame {
         client_msg_id: ClientMsgId,
         body: MessageText,
         reply_to: Option<Uuid>,
+        /// Members to notify (at most 50), and `room: true` for @room (owners and
+        /// moderators, rooms of at most 1,000 members).
+        mentions: Option<Mentions>,
         #[serde(rename = "ref")]
         #[schema(value_type = Option<Value>)]
         reference: Option<Value>,
@@ -102,6 +107,17 @@ pub enum ClientFrame {
         #[schema(value_type = Option<Value>)]
         reference: Option<Value>,
     },
+    /// Start receiving the caller's notification feed: replies `ok {last_seq}`, then every
+    /// feed change after `since` in seq order with no gap, then live changes.
+    SubscribeNotifications {
+        /// The last feed seq the client has; absent = from now on.
+        #[schema(minimum = 0, maximum = 9007199254740991_i64)]
+        #[serde(default, deserialize_with = "crate::platform::validate::opt_integer")]
+        since: Option<i64>,
+        #[serde(rename = "ref")]
+        #[schema(value_type = Option<Value>)]
+        reference: Option<Value>,
+    },
     /// Refresh the socket's credential in-band (same user): replies `ok {expires_at}`.
     Auth {
         token: String,
@@ -124,6 +140,7 @@ impl ClientFrame {
         | ClientFrame::Typing { reference, .. }
         | ClientFrame::Read { reference, .. }
         | ClientFrame::Ping { reference, .. }
+        | ClientFrame::SubscribeNotifications { reference, .. }
         | ClientFrame::Auth { reference, .. }) = self;
         reference.take().unwrap_or(Value::Null)
     }
@@ -221,6 +238,16 @@ pub enum ServerFrame {
         room_id: Uuid,
         user_id: Uuid,
         seq: i64,
+    },
+    /// A new or updated (coalesced) notification in the caller's feed, in feed seq order.
+    Notification {
+        seq: i64,
+        notification: NotificationView,
+    },
+    /// Notifications marked read (elsewhere, or by reading their room), in feed seq order.
+    NotificationsRead {
+        seq: i64,
+        ids: Vec<Uuid>,
     },
 }
 

@@ -6,5 +6,5 @@ pub mod publish;
 pub mod store;
 
 pub use log::{EventKind, RoomEvent};
-pub use publish::{Committed, Control, Ephemeral, Publish};
+pub use publish::{Committed, Control, Ephemeral, FeedEntry, Publish};
 pub use store::Store;

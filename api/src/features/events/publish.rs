@@ -38,9 +38,44 @@ pub enum Control {
     CloseSession { session_id: String },
 }
 
+/// A change of one user's notification feed, with its seq in that user's feed (gap-free,
+/// like a room's log): sent as `{"type": kind, "seq": seq, ...data}` to that user's sockets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedEntry {
+    pub user_id: Uuid,
+    pub seq: i64,
+    /// `notification` or `notifications_read`.
+    pub kind: String,
+    /// A JSON object: `{"notification": {...}}` or `{"ids": [...]}`.
+    pub data: serde_json::Value,
+}
+
+#[derive(Serialize)]
+struct FeedWire<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    seq: i64,
+    #[serde(flatten)]
+    data: &'a serde_json::Value,
+}
+
+impl FeedEntry {
+    /// The WebSocket text of this entry.
+    pub fn text(&self) -> String {
+        let wire = FeedWire {
+            kind: &self.kind,
+            seq: self.seq,
+            data: &self.data,
+        };
+        serde_json::to_string(&wire).expect("a feed entry serialises")
+    }
+}
+
 /// Where committed events go: this instance's sockets and, with Redis, the others'.
 pub trait Publish: Send + Sync {
     fn events<'a>(&'a self, events: &'a [RoomEvent]) -> BoxFuture<'a, ()>;
+    /// Users' feed changes, to those users' sockets on every instance.
+    fn feed<'a>(&'a self, entries: &'a [FeedEntry]) -> BoxFuture<'a, ()>;
     fn ephemeral(&self, frame: Ephemeral) -> BoxFuture<'_, ()>;
     fn control(&self, control: Control) -> BoxFuture<'_, ()>;
 }
@@ -52,6 +87,7 @@ pub struct Committed<T> {
     pub value: T,
     pub events: Vec<RoomEvent>,
     pub ephemeral: Vec<Ephemeral>,
+    pub feed: Vec<FeedEntry>,
 }
 
 impl<T> Committed<T> {
@@ -60,6 +96,7 @@ impl<T> Committed<T> {
             value,
             events,
             ephemeral: Vec::new(),
+            feed: Vec::new(),
         }
     }
 
@@ -73,21 +110,30 @@ impl<T> Committed<T> {
         self
     }
 
+    pub fn with_feed(mut self, entries: Vec<FeedEntry>) -> Self {
+        self.feed.extend(entries);
+        self
+    }
+
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Committed<U> {
         Committed {
             value: f(self.value),
             events: self.events,
             ephemeral: self.ephemeral,
+            feed: self.feed,
         }
     }
 
-    /// Publishes the events, then the ephemeral frames, and hands back the value.
+    /// Publishes the events, the ephemeral frames, then the feed entries; hands back the value.
     pub async fn publish(self, to: &dyn Publish) -> T {
         if !self.events.is_empty() {
             to.events(&self.events).await;
         }
         for frame in self.ephemeral {
             to.ephemeral(frame).await;
+        }
+        if !self.feed.is_empty() {
+            to.feed(&self.feed).await;
         }
         self.value
     }

@@ -22,6 +22,8 @@ use super::repo::{self as messages, Outcome, PostItem, PostOutcome};
 use super::service::views;
 use super::views::MessageView;
 use crate::features::events::{EventKind, Publish, RoomEvent};
+use crate::features::notifications::mentions::MAX_ROOM_MENTION_MEMBERS;
+use crate::features::notifications::{Mentions, Notifier, PostedMessage};
 use crate::platform::db::DbPool;
 use crate::platform::error::ApiError;
 use crate::platform::tasks::Tasks;
@@ -32,6 +34,8 @@ pub struct PostRequest {
     pub body: String,
     pub client_msg_id: String,
     pub reply_to: Option<Uuid>,
+    /// Checked for shape; membership and @room rights are checked in the batch.
+    pub mentions: Option<Mentions>,
 }
 
 /// What a poster needs: the pool, where to publish, the send limit and the batch shape.
@@ -39,6 +43,8 @@ pub struct PosterConfig {
     pub db: DbPool,
     pub publish: Arc<dyn Publish>,
     pub limiter: RateLimiter,
+    /// Told about every committed batch (after its posts are answered).
+    pub notifier: Notifier,
     pub lanes: usize,
     pub batch_max: usize,
     pub window: Duration,
@@ -70,6 +76,7 @@ impl Poster {
                     db: config.db.clone(),
                     publish: config.publish.clone(),
                     limiter: config.limiter.clone(),
+                    notifier: config.notifier.clone(),
                     batch_max: config.batch_max,
                     window: config.window,
                 };
@@ -123,6 +130,7 @@ struct Lane {
     db: DbPool,
     publish: Arc<dyn Publish>,
     limiter: RateLimiter,
+    notifier: Notifier,
     batch_max: usize,
     window: Duration,
 }
@@ -155,7 +163,13 @@ impl Lane {
                 "batch committed"
             );
             match result {
-                Ok(results) => answer(batch, results),
+                Ok(results) => {
+                    // Before the answers: once a post is acknowledged, the people it
+                    // notifies have it in their feeds (the fan-out is two round trips per
+                    // batch, whatever its size).
+                    self.notifier.posted(&posted_messages(&batch, &results)).await;
+                    answer(batch, results);
+                }
                 // The database is unreachable: every post of the batch gets `unavailable` at
                 // once. Retrying each alone would only fail again, slowly enough that posts
                 // queue up behind the outage instead of being refused.
@@ -169,7 +183,11 @@ impl Lane {
                     tracing::debug!(error = ?e, size = batch.len(), "batch failed; retrying one by one");
                     for job in batch {
                         let result = commit(&self.db, &*self.publish, std::slice::from_ref(&job)).await;
-                        answer(vec![job], result.unwrap_or_else(|e| vec![Err(e)]));
+                        let results = result.unwrap_or_else(|e| vec![Err(e)]);
+                        self.notifier
+                            .posted(&posted_messages(std::slice::from_ref(&job), &results))
+                            .await;
+                        answer(vec![job], results);
                     }
                 }
                 Err(e) => answer(batch, vec![Err(e)]),
@@ -190,6 +208,27 @@ impl Lane {
         }
         kept.into_iter().map(|(job, _)| job).collect()
     }
+}
+
+/// The batch's newly created messages, for notifications (retries of earlier posts are not
+/// new).
+fn posted_messages(batch: &[Job], results: &[Result<Posted, ApiError>]) -> Vec<PostedMessage> {
+    batch
+        .iter()
+        .zip(results)
+        .filter_map(|(job, result)| match result {
+            Ok(Posted::Created(view)) => Some(PostedMessage {
+                id: view.id,
+                room_id: view.room_id,
+                seq: view.seq,
+                author_id: view.author_id,
+                reply_to: view.reply_to,
+                mentions: job.request.mentions.clone().unwrap_or_default(),
+                body: view.body.clone(),
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 fn answer(batch: Vec<Job>, results: Vec<Result<Posted, ApiError>>) {
@@ -214,6 +253,7 @@ async fn commit(db: &DbPool, publish: &dyn Publish, batch: &[Job]) -> Result<Vec
                 author_id: r.author_id,
                 body: r.body.clone(),
                 reply_to: r.reply_to,
+                mentions: r.mentions.clone().unwrap_or_default(),
                 client_msg_id: r.client_msg_id.clone(),
                 reactions: Default::default(),
                 my_reactions: None,
@@ -230,6 +270,10 @@ async fn commit(db: &DbPool, publish: &dyn Publish, batch: &[Job]) -> Result<Vec
                 client_msg_id: r.client_msg_id.clone(),
                 reply_to: r.reply_to,
                 created_at: now,
+                mentions: r
+                    .mentions
+                    .as_ref()
+                    .map(|m| serde_json::to_value(m).expect("mentions serialise")),
                 payload: serde_json::to_value(&view).expect("a message view serialises"),
             };
             views_by_idx.push(view);
@@ -280,6 +324,10 @@ async fn commit(db: &DbPool, publish: &dyn Publish, batch: &[Job]) -> Result<Vec
             (Outcome::NotMember, _, _) => Err(ApiError::Forbidden("join the room first".into())),
             (Outcome::NoRoom, _, _) => Err(ApiError::NotFound("room")),
             (Outcome::BadReply, _, _) => Err(ApiError::invalid("reply_to must be a message of the same room")),
+            (Outcome::BadMention, _, _) => Err(ApiError::invalid("mentions.user_ids must be members of the room")),
+            (Outcome::BadRoomMention, _, _) => Err(ApiError::invalid(format!(
+                "only owners and moderators may mention the whole room, and only in rooms of at most {MAX_ROOM_MENTION_MEMBERS} members"
+            ))),
             (other, _, _) => Err(ApiError::Internal(anyhow::anyhow!(
                 "post outcome {other} without its id or seq"
             ))),

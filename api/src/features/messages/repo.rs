@@ -23,6 +23,7 @@ pub struct Message {
     pub created_at: DateTime<Utc>,
     pub edited_at: Option<DateTime<Utc>>,
     pub deleted_at: Option<DateTime<Utc>>,
+    pub mentions: Option<serde_json::Value>,
 }
 
 /// Reaction counts per emoji, and which of them the caller gave.
@@ -210,6 +211,8 @@ pub struct PostItem {
     pub client_msg_id: String,
     pub reply_to: Option<Uuid>,
     pub created_at: DateTime<Utc>,
+    /// `{user_ids, room}`, or null for none.
+    pub mentions: Option<serde_json::Value>,
     /// The `message.created` data without its seq (the function sets it).
     pub payload: serde_json::Value,
 }
@@ -223,6 +226,8 @@ crate::platform::text_enum::text_enum! {
         NotMember = "not_member",
         NoRoom = "no_room",
         BadReply = "bad_reply",
+        BadMention = "bad_mention",
+        BadRoomMention = "bad_room_mention",
     }
 }
 

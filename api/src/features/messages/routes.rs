@@ -9,6 +9,7 @@ use super::service::{self, HistoryPage};
 use super::validate::{parse_emoji, ClientMsgId, MessageText, SearchText};
 use super::views::MessageView;
 use crate::features::events::Store;
+use crate::features::notifications::Mentions;
 use crate::features::users::signed_in::AuthUser;
 use crate::platform::error::ApiResult;
 use crate::platform::json::Json;
@@ -50,6 +51,9 @@ pub struct PostMessageRequest {
     pub client_msg_id: ClientMsgId,
     /// A message of the same room.
     pub reply_to: Option<Uuid>,
+    /// Members to notify (at most 50), and `room: true` for @room (owners and moderators,
+    /// rooms of at most 1,000 members).
+    pub mentions: Option<Mentions>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -116,6 +120,7 @@ pub async fn post_message(
         body: b.body.into_inner(),
         client_msg_id: b.client_msg_id.into_inner(),
         reply_to: b.reply_to,
+        mentions: b.mentions.map(Mentions::checked).transpose()?.flatten(),
     };
     Ok(match poster.post(request).await? {
         Posted::Created(view) => HttpResponse::Created().json(view),

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::repo::{Message, ReactionSummary};
+use crate::features::notifications::Mentions;
 
 /// A message as clients see it. Deleted messages keep their seq with an empty body.
 #[derive(Serialize, Deserialize, ToSchema, Clone, Debug)]
@@ -19,6 +20,8 @@ pub struct MessageView {
     pub author_id: Uuid,
     pub body: String,
     pub reply_to: Option<Uuid>,
+    /// Who the message mentions, as sent.
+    pub mentions: Mentions,
     /// The client's idempotency key.
     pub client_msg_id: String,
     /// Count per emoji.
@@ -40,6 +43,7 @@ impl MessageView {
             author_id: m.author_id,
             body: m.body,
             reply_to: m.reply_to,
+            mentions: Mentions::from_stored(m.mentions.as_ref()),
             client_msg_id: m.client_msg_id,
             reactions: reactions.map(|r| r.counts.clone()).unwrap_or_default(),
             my_reactions: viewer_specific.then(|| reactions.map(|r| r.mine.clone()).unwrap_or_default()),

@@ -11,6 +11,7 @@ use super::service::{add, remove};
 use super::views::{MemberEvent, MemberReason, MemberView};
 use crate::features::events::log;
 use crate::features::events::{Committed, Ephemeral, EventKind};
+use crate::features::notifications::service as notifications;
 use crate::features::users::service as users;
 use crate::platform::error::ApiError;
 
@@ -78,9 +79,14 @@ pub async fn invite(
                 let event = log::append(conn, room_id, EventKind::MemberJoined, &data).await?;
                 Committed::new(updated, vec![event])
             }
-            None => add(conn, acc.room, target, role)
+            None if target_user.id == actor => add(conn, acc.room, target, role)
                 .await?
                 .map(|(_, membership)| membership),
+            None => {
+                let added = add(conn, acc.room, target, role).await?;
+                let told = notifications::room_invite(conn, target, room_id, actor).await?;
+                added.map(|(_, membership)| membership).with_feed(told)
+            }
         };
         Ok(committed.map(|m| MemberView::new(target_user.into(), m)))
     })
@@ -124,11 +130,18 @@ pub async fn mark_read(
     if seq < 0 {
         return Err(ApiError::invalid("seq must be 0 or more"));
     }
-    access(conn, room_id, user_id).await?.require_member()?;
-    let last_read_seq = repo::mark_read(conn, room_id, user_id, seq).await?;
-    Ok(Committed::quiet(last_read_seq).with_ephemeral(Ephemeral::Read {
-        room_id,
-        user_id,
-        seq: last_read_seq,
-    }))
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        access(conn, room_id, user_id).await?.require_member()?;
+        let last_read_seq = repo::mark_read(conn, room_id, user_id, seq).await?;
+        // Reading a room reads its notifications up to there (the Matrix rule).
+        let read = notifications::room_read(conn, user_id, room_id, last_read_seq).await?;
+        Ok(Committed::quiet(last_read_seq)
+            .with_ephemeral(Ephemeral::Read {
+                room_id,
+                user_id,
+                seq: last_read_seq,
+            })
+            .with_feed(read.into_iter().collect()))
+    })
+    .await
 }

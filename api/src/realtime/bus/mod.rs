@@ -21,7 +21,7 @@ use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use self::wire::Message;
-use crate::features::events::{Control, Ephemeral, Publish, RoomEvent};
+use crate::features::events::{Control, Ephemeral, FeedEntry, Publish, RoomEvent};
 use crate::platform::tasks::Tasks;
 use crate::realtime::frame::EventFrame;
 use crate::realtime::hub::{HubHandle, RoomSubscriptions};
@@ -112,27 +112,49 @@ impl Bus {
             return;
         }
         let frames: Vec<EventFrame> = events.iter().map(EventFrame::from_event).collect();
-        if let Some(redis) = &self.inner.redis {
-            let mut pipe = redis::pipe();
-            for f in &frames {
-                let message = Message::Event {
-                    seq: f.seq,
-                    left_user: f.left_user,
-                    frame: &f.text,
-                };
-                let wire = wire::encode(&self.inner.instance, &message);
-                pipe.cmd("PUBLISH")
-                    .arg(room_channel(&redis.prefix, f.room_id))
-                    .arg(wire)
-                    .ignore();
-            }
-            let mut conn = redis.publisher.clone();
-            if let Err(e) = pipe.query_async::<()>(&mut conn).await {
-                // Subscribers elsewhere will back-fill from the log: nothing committed is lost.
-                tracing::warn!(error = %e, "publishing events to Redis");
-            }
-        }
+        self.publish_frames(&frames).await;
         self.inner.hub.events(frames);
+    }
+
+    /// Publishes users' feed changes. A user's feed is a stream keyed by the user's id (room
+    /// and user ids are random UUIDs and never meet), so it rides the same channels, gates
+    /// and back-fills as a room's log.
+    pub async fn publish_feed(&self, entries: &[FeedEntry]) {
+        if entries.is_empty() {
+            return;
+        }
+        let frames: Vec<EventFrame> = entries
+            .iter()
+            .map(|e| EventFrame {
+                room_id: e.user_id,
+                seq: e.seq,
+                left_user: None,
+                text: e.text().into(),
+            })
+            .collect();
+        self.publish_frames(&frames).await;
+        self.inner.hub.events(frames);
+    }
+
+    async fn publish_frames(&self, frames: &[EventFrame]) {
+        let Some(redis) = &self.inner.redis else { return };
+        let mut pipe = redis::pipe();
+        for f in frames {
+            let message = Message::Event {
+                seq: f.seq,
+                left_user: f.left_user,
+                frame: &f.text,
+            };
+            pipe.cmd("PUBLISH")
+                .arg(room_channel(&redis.prefix, f.room_id))
+                .arg(wire::encode(&self.inner.instance, &message))
+                .ignore();
+        }
+        let mut conn = redis.publisher.clone();
+        if let Err(e) = pipe.query_async::<()>(&mut conn).await {
+            // Subscribers elsewhere will back-fill from the log: nothing committed is lost.
+            tracing::warn!(error = %e, "publishing events to Redis");
+        }
     }
 
     /// Publishes a frame that is not part of the log (typing, presence, read).
@@ -330,6 +352,10 @@ fn dispatch(hub: &HubHandle, prefix: &str, instance: &str, channel: &str, payloa
 impl Publish for Bus {
     fn events<'a>(&'a self, events: &'a [RoomEvent]) -> BoxFuture<'a, ()> {
         Box::pin(self.publish_events(events))
+    }
+
+    fn feed<'a>(&'a self, entries: &'a [FeedEntry]) -> BoxFuture<'a, ()> {
+        Box::pin(self.publish_feed(entries))
     }
 
     fn ephemeral(&self, frame: Ephemeral) -> BoxFuture<'_, ()> {

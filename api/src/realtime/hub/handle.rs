@@ -23,6 +23,8 @@ pub(super) enum Command {
     Subscribe {
         conn: ConnId,
         room_id: Uuid,
+        /// The stream is a user's notification feed (keyed by the user's id), not a room.
+        feed: bool,
         reply: oneshot::Sender<Result<i64, String>>,
     },
     Unsubscribe {
@@ -46,7 +48,7 @@ pub(super) enum Command {
         room_id: Uuid,
     },
     Heads(Vec<(Uuid, i64)>),
-    WatchedRooms(oneshot::Sender<Vec<Uuid>>),
+    WatchedRooms(oneshot::Sender<Vec<(Uuid, bool)>>),
     ResyncAll,
     Control(Control),
     Stats(oneshot::Sender<HubStats>),
@@ -87,7 +89,25 @@ impl HubHandle {
     /// and then queues `Release`.
     pub async fn subscribe(&self, conn: ConnId, room_id: Uuid) -> Result<i64, String> {
         let (reply, answer) = oneshot::channel();
-        self.send(Command::Subscribe { conn, room_id, reply });
+        self.send(Command::Subscribe {
+            conn,
+            room_id,
+            feed: false,
+            reply,
+        });
+        answer.await.map_err(|_| "hub stopped".to_owned())?
+    }
+
+    /// Subscribes a connection to its user's notification feed, exactly like a room: the
+    /// outbox gets `Hold(user_id)`, then every entry after the answered cursor.
+    pub async fn subscribe_feed(&self, conn: ConnId, user_id: Uuid) -> Result<i64, String> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Command::Subscribe {
+            conn,
+            room_id: user_id,
+            feed: true,
+            reply,
+        });
         answer.await.map_err(|_| "hub stopped".to_owned())?
     }
 

@@ -16,6 +16,7 @@
 
 mod gate;
 mod handle;
+mod source;
 mod tail;
 
 pub use handle::{channel, HubHandle, HubStats, HubTask};
@@ -31,8 +32,7 @@ use uuid::Uuid;
 
 use self::gate::Gate;
 use self::handle::Command;
-use crate::features::events::{log, Control};
-use crate::features::rooms::access as rooms;
+use crate::features::events::Control;
 use crate::platform::db::DbPool;
 use crate::platform::tasks::Tasks;
 use crate::realtime::frame::{ConnId, EventFrame};
@@ -64,6 +64,8 @@ struct RoomEntry {
     waiting: Vec<(ConnId, oneshot::Sender<Result<i64, String>>)>,
     backfilling: bool,
     gap_timer: bool,
+    /// A user's notification feed rather than a room.
+    feed: bool,
 }
 
 struct Hub {
@@ -126,7 +128,12 @@ impl Hub {
                     }
                 }
             }
-            Command::Subscribe { conn, room_id, reply } => self.subscribe(conn, room_id, reply),
+            Command::Subscribe {
+                conn,
+                room_id,
+                feed,
+                reply,
+            } => self.subscribe(conn, room_id, feed, reply),
             Command::Unsubscribe { conn, room_id } => {
                 if let Some(c) = self.conns.get_mut(&conn) {
                     c.rooms.remove(&room_id);
@@ -188,7 +195,7 @@ impl Hub {
                     self.rooms
                         .iter()
                         .filter(|(_, r)| r.gate.cursor().is_some())
-                        .map(|(id, _)| *id)
+                        .map(|(id, r)| (*id, r.feed))
                         .collect(),
                 );
             }
@@ -225,7 +232,7 @@ impl Hub {
         }
     }
 
-    fn subscribe(&mut self, conn: ConnId, room_id: Uuid, reply: oneshot::Sender<Result<i64, String>>) {
+    fn subscribe(&mut self, conn: ConnId, room_id: Uuid, feed: bool, reply: oneshot::Sender<Result<i64, String>>) {
         let Some(c) = self.conns.get_mut(&conn) else {
             let _ = reply.send(Err("connection closed".into()));
             return;
@@ -234,6 +241,7 @@ impl Hub {
         c.outbox.push(Out::Hold(room_id));
         let fresh = !self.rooms.contains_key(&room_id);
         let room = self.rooms.entry(room_id).or_default();
+        room.feed = feed;
         match room.gate.cursor() {
             Some(cursor) => {
                 room.subs.insert(conn);
@@ -248,11 +256,7 @@ impl Hub {
             let (db, tx) = (self.db.clone(), self.tx.clone());
             tokio::spawn(async move {
                 subscribed.await;
-                let head = async {
-                    let mut conn = db.get().await.map_err(|e| e.to_string())?;
-                    rooms::head(&mut conn, room_id).await.map_err(|e| e.to_string())
-                }
-                .await;
+                let head = source::head(&db, room_id, feed).await;
                 let _ = tx.send(Command::RoomReady { room_id, head });
             });
         }
@@ -389,14 +393,10 @@ impl Hub {
             return;
         }
         room.backfilling = true;
+        let feed = room.feed;
         let (db, tx) = (self.db.clone(), self.tx.clone());
         tokio::spawn(async move {
-            let fetched = async {
-                let mut conn = db.get().await.ok()?;
-                log::after(&mut conn, room_id, cursor, BACKFILL_LIMIT).await.ok()
-            }
-            .await;
-            let events = fetched.map(|list| list.iter().map(EventFrame::from_event).collect());
+            let events = source::after(&db, room_id, feed, cursor, BACKFILL_LIMIT).await;
             let _ = tx.send(Command::Backfilled { room_id, events });
         });
     }

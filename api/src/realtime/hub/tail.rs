@@ -7,7 +7,7 @@ use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 
 use super::handle::{Command, HubHandle};
-use crate::features::rooms::access as rooms;
+use super::source;
 use crate::platform::db::DbPool;
 
 /// How often watched rooms' log heads are compared with what was delivered.
@@ -28,8 +28,7 @@ pub(super) async fn check(hub: HubHandle, db: DbPool, stop: CancellationToken) {
         if watched.is_empty() {
             continue;
         }
-        let Ok(mut conn) = db.get().await else { continue };
-        if let Ok(heads) = rooms::heads(&mut conn, &watched).await {
+        if let Some(heads) = source::heads(&db, &watched).await {
             hub.send(Command::Heads(heads));
         }
     }

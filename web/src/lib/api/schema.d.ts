@@ -144,6 +144,24 @@ export interface paths {
         patch: operations["update_me"];
         trace?: never;
     };
+    "/v1/me/notification-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's time zone and do-not-disturb hours. */
+        get: operations["get_settings"];
+        /** Set the caller's time zone and do-not-disturb hours (no push then; the feed still fills). */
+        put: operations["set_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/messages/{message_id}": {
         parameters: {
             query?: never;
@@ -175,6 +193,98 @@ export interface paths {
         post?: never;
         /** Take back a reaction (idempotent). */
         delete: operations["remove_reaction"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's notifications: newest first, or oldest first after a feed seq. */
+        get: operations["list_notifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark notifications read, up to a feed seq or by id (ids of others' notifications are
+         *     ignored, exactly like unknown ones).
+         */
+        post: operations["mark_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many of the caller's notifications are unread. */
+        get: operations["unread_count"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/push/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register a browser's push subscription for the caller (an endpoint registered before
+         *     moves to the caller).
+         */
+        post: operations["subscribe_push"];
+        /** Remove the caller's push subscription with this endpoint. */
+        delete: operations["unsubscribe_push"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/push/vapid-public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The VAPID public key browsers subscribe with. */
+        get: operations["vapid_public_key"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -321,6 +431,27 @@ export interface paths {
          *     the first message and publishes nothing new.
          */
         post: operations["post_message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rooms/{room_id}/notification-level": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's notification level and mute for a room they belong to. */
+        get: operations["get_room_level"];
+        /**
+         * Set the caller's level for a room (`default`, `all`, `mentions`, `none`) and mute it
+         *     until a time.
+         */
+        put: operations["set_room_level"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -487,6 +618,7 @@ export interface components {
             body: components["schemas"]["MessageText"];
             /** @description Idempotency key: a retry returns the first message with `duplicate: true`. */
             client_msg_id: components["schemas"]["ClientMsgId"];
+            mentions?: components["schemas"]["Mentions"] | null;
             ref?: unknown;
             /** Format: uuid */
             reply_to?: string | null;
@@ -540,6 +672,15 @@ export interface components {
             ref?: unknown;
             /** @enum {string} */
             type: "ping";
+        } | {
+            ref?: unknown;
+            /**
+             * Format: int64
+             * @description The last feed seq the client has; absent = from now on.
+             */
+            since?: number | null;
+            /** @enum {string} */
+            type: "subscribe_notifications";
         } | {
             ref?: unknown;
             token: string;
@@ -659,6 +800,23 @@ export interface components {
          * @enum {string}
          */
         InviteRole: "member" | "moderator";
+        /**
+         * @description Why the user is told. Kinds of features still to come (subscribers, payments,
+         *     bookings, lectures) are added with them.
+         * @enum {string}
+         */
+        Kind: "mention" | "reply" | "dm" | "room_invite" | "message";
+        /**
+         * @description A member's notification level for a room (absent = the default: `all` in direct
+         *     rooms, `mentions` elsewhere).
+         * @enum {string}
+         */
+        Level: "all" | "mentions" | "none";
+        /**
+         * @description A room's level as the caller set it (`default` = not set).
+         * @enum {string}
+         */
+        LevelChoice: "default" | "all" | "mentions" | "none";
         /** @description A `member.joined` / `member.left` event's data. */
         MemberEvent: {
             reason?: components["schemas"]["MemberReason"] | null;
@@ -679,6 +837,15 @@ export interface components {
             role: components["schemas"]["Role"];
             user: components["schemas"]["UserResponse"];
         };
+        /**
+         * @description Who a message mentions. On send: members of the room only (at most 50); `room` (@room)
+         *     only for owners and moderators, in rooms of at most 1,000 members.
+         */
+        Mentions: {
+            /** @description Mentions every member of the room. */
+            room?: boolean;
+            user_ids?: string[];
+        };
         MessagePage: {
             items: components["schemas"]["MessageView"][];
         };
@@ -698,6 +865,8 @@ export interface components {
             edited_at?: string | null;
             /** Format: uuid */
             id: string;
+            /** @description Who the message mentions, as sent. */
+            mentions: components["schemas"]["Mentions"];
             /** @description Emojis the caller gave (REST only; events are shared by all members). */
             my_reactions?: string[] | null;
             /** @description Count per emoji. */
@@ -719,6 +888,51 @@ export interface components {
          * @enum {string}
          */
         NewRoomKind: "public" | "private";
+        NotificationPage: {
+            items: components["schemas"]["NotificationView"][];
+            next_cursor?: string | null;
+        };
+        /**
+         * @description One entry of the caller's feed. Coalesced entries (DMs and level-`all` messages per
+         *     room, replies per thread) carry a count and the latest sender and message.
+         */
+        NotificationView: {
+            /**
+             * Format: uuid
+             * @description Who caused it (the latest, when coalesced).
+             */
+            actor_id?: string | null;
+            /**
+             * Format: int32
+             * @description How many changes it stands for (1 unless coalesced).
+             */
+            count: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["Kind"];
+            /** Format: uuid */
+            message_id?: string | null;
+            /** @description The start of the message text (at most 140 characters). */
+            preview?: string | null;
+            read: boolean;
+            /** Format: uuid */
+            room_id?: string | null;
+            room_name?: string | null;
+            /**
+             * Format: int64
+             * @description The message's seq in its room: where to jump.
+             */
+            room_seq?: number | null;
+            /**
+             * Format: int64
+             * @description Position in the caller's feed (the seq of its latest change).
+             */
+            seq: number;
+            /** Format: date-time */
+            updated_at: string;
+        };
         /** @description A successful reply; which fields are present depends on the command answered. */
         OkReply: {
             /** @description send: true when `client_msg_id` had been used (the first message is returned). */
@@ -751,6 +965,7 @@ export interface components {
             body: components["schemas"]["MessageText"];
             /** @description The client's idempotency key (a UUID is ideal): a retry returns the first message. */
             client_msg_id: components["schemas"]["ClientMsgId"];
+            mentions?: components["schemas"]["Mentions"] | null;
             /**
              * Format: uuid
              * @description A message of the same room.
@@ -781,6 +996,24 @@ export interface components {
             /** @description A URI naming the problem type. */
             type: string;
         };
+        PushKeys: {
+            /** @description The 16-byte auth secret, base64url. */
+            auth: string;
+            /** @description The browser's P-256 public key, base64url (65 bytes decoded). */
+            p256dh: string;
+        };
+        PushSubscriptionRequest: {
+            /** @description The push service URL the browser gave (https, or http for local test services). */
+            endpoint: string;
+            keys: components["schemas"]["PushKeys"];
+        };
+        PushSubscriptionView: {
+            /** Format: uuid */
+            id: string;
+        };
+        PushUnsubscribeRequest: {
+            endpoint: string;
+        };
         /** @description A `reaction.added` / `reaction.removed` event's data. */
         ReactionEvent: {
             /**
@@ -794,6 +1027,16 @@ export interface components {
             /** Format: uuid */
             user_id: string;
         };
+        /** @description Exactly one of `up_to_seq` and `ids`. */
+        ReadNotificationsRequest: {
+            /** @description These notifications (1 to 100 ids). */
+            ids?: string[] | null;
+            /**
+             * Format: int64
+             * @description Everything up to this feed seq.
+             */
+            up_to_seq?: number | null;
+        };
         ReadRequest: {
             /**
              * Format: int64
@@ -806,6 +1049,15 @@ export interface components {
             last_read_seq: number;
             /** Format: uuid */
             room_id: string;
+        };
+        ReadResult: {
+            /**
+             * Format: int64
+             * @description How many notifications this call marked read.
+             */
+            read: number;
+            /** Format: int64 */
+            unread_count: number;
         };
         /**
          * @description A member's role in a room.
@@ -835,6 +1087,26 @@ export interface components {
          * @enum {string}
          */
         RoomKind: "public" | "private" | "direct";
+        RoomLevelRequest: {
+            level: components["schemas"]["LevelChoice"];
+            /**
+             * Format: date-time
+             * @description No notification from the room before this time (null or absent: not muted).
+             */
+            muted_until?: string | null;
+        };
+        RoomLevelView: {
+            /** @description What applies: `all` in direct rooms and `mentions` elsewhere by default. */
+            effective_level: components["schemas"]["Level"];
+            level: components["schemas"]["LevelChoice"];
+            /**
+             * Format: date-time
+             * @description No notification from this room before then.
+             */
+            muted_until?: string | null;
+            /** Format: uuid */
+            room_id: string;
+        };
         /** @description name must be 1 to 80 characters on one line with at least one visible */
         RoomName: string;
         RoomPage: {
@@ -923,12 +1195,47 @@ export interface components {
             type: "read";
             /** Format: uuid */
             user_id: string;
+        } | {
+            notification: components["schemas"]["NotificationView"];
+            /** Format: int64 */
+            seq: number;
+            /** @enum {string} */
+            type: "notification";
+        } | {
+            ids: string[];
+            /** Format: int64 */
+            seq: number;
+            /** @enum {string} */
+            type: "notifications_read";
+        };
+        SettingsRequest: {
+            /** @description `HH:MM`, exclusive; earlier than the start to span midnight. */
+            dnd_end?: string | null;
+            /** @description `HH:MM`; set both or neither. */
+            dnd_start?: string | null;
+            /** @description IANA time zone, e.g. `Europe/Paris`. */
+            time_zone: string;
+        };
+        SettingsView: {
+            /**
+             * @description End of the do-not-disturb hours, `HH:MM` local time (exclusive; may be earlier than
+             *     the start to span midnight).
+             */
+            dnd_end?: string | null;
+            /** @description Start of the do-not-disturb hours, `HH:MM` local time (null = off). */
+            dnd_start?: string | null;
+            /** @description IANA time zone of the do-not-disturb hours. */
+            time_zone: string;
         };
         TicketResponse: {
             /** Format: date-time */
             expires_at: string;
             /** @description Pass as `?ticket=` to `GET /v1/ws` within 30 seconds; it works once, on any instance. */
             ticket: string;
+        };
+        UnreadCount: {
+            /** Format: int64 */
+            unread_count: number;
         };
         /** @description Profile fields a user may change. Anything else (id, role, email…) is refused. */
         UpdateMeRequest: {
@@ -979,6 +1286,10 @@ export interface components {
          * @enum {string}
          */
         UserRole: "user" | "admin";
+        VapidKey: {
+            /** @description The VAPID public key (uncompressed P-256 point, base64url): `applicationServerKey`. */
+            public_key: string;
+        };
         WebhookAccepted: {
             /** @description False when this `svix-id` had been received before (a replay: not applied again). */
             stored: boolean;
@@ -1362,6 +1673,88 @@ export interface operations {
             };
         };
     };
+    get_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettingsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     delete_message: {
         parameters: {
             query?: never;
@@ -1510,6 +1903,259 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MessageView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_notifications: {
+        parameters: {
+            query?: {
+                /** @description Only unread notifications. */
+                unread?: boolean | null;
+                /** @description Notifications with a feed seq above this, oldest first (default: newest first). */
+                after?: number | null;
+                cursor?: string | null;
+                /** @description 1 to 100, default 50. */
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    mark_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReadNotificationsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadResult"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unread_count: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    subscribe_push: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PushSubscriptionRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushSubscriptionView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unsubscribe_push: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PushUnsubscribeRequest"];
+            };
+        };
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    vapid_public_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VapidKey"];
                 };
             };
             /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
@@ -2080,6 +2726,92 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MessageView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_room_level: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomLevelView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_room_level: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoomLevelRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomLevelView"];
                 };
             };
             /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */

@@ -22,6 +22,8 @@ use tokio::task::JoinSet;
 use tokio::time::Interval;
 use uuid::Uuid;
 
+mod feed;
+
 use super::commands;
 use super::context::Realtime;
 use super::frame::ConnId;
@@ -245,6 +247,7 @@ impl Conn {
                 self.send(ServerFrame::ok(&reference, room_reply(room_id)));
             }
             ClientFrame::Ping { .. } => self.send(ServerFrame::Pong { reference }.text()),
+            ClientFrame::SubscribeNotifications { since, .. } => self.subscribe_feed(&reference, since).await,
             ClientFrame::Auth { token, .. } => self.reauth(&reference, &token).await,
             ClientFrame::Typing { room_id, .. } => {
                 if !self.subscribed.contains(&room_id) {
@@ -274,12 +277,13 @@ impl Conn {
                 client_msg_id,
                 body,
                 reply_to,
+                mentions,
                 ..
             } => {
                 // Queued here, in frame order, so pipelined sends commit in the order sent;
                 // only the wait for the commit runs beside the session.
                 let user = self.identity.user_id;
-                match commands::submit_send(&self.state, user, room_id, client_msg_id, body, reply_to).await {
+                match commands::submit_send(&self.state, user, room_id, client_msg_id, body, reply_to, mentions).await {
                     Ok(committed) => {
                         let outbox = self.outbox.clone();
                         self.tasks.spawn(async move {

@@ -1,0 +1,290 @@
+use actix_web::{delete, get, post, put, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use super::push::Vapid;
+use super::repo::ReadScope;
+use super::views::{
+    LevelChoice, NotificationPage, PushSubscriptionView, ReadResult, RoomLevelView, SettingsView, UnreadCount, VapidKey,
+};
+use super::{service, settings};
+use crate::features::events::Store;
+use crate::features::users::signed_in::AuthUser;
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::json::Json;
+use crate::platform::pagination::{self, Cursor, Page};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_notifications)
+        .service(unread_count)
+        .service(mark_read)
+        .service(get_room_level)
+        .service(set_room_level)
+        .service(get_settings)
+        .service(set_settings)
+        .service(vapid_public_key)
+        .service(subscribe_push)
+        .service(unsubscribe_push);
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct NotificationQuery {
+    /// Only unread notifications.
+    pub unread: Option<bool>,
+    /// Notifications with a feed seq above this, oldest first (default: newest first).
+    #[param(minimum = 0, maximum = 9007199254740991_i64)]
+    pub after: Option<i64>,
+    #[param(inline)]
+    pub cursor: Option<Cursor>,
+    /// 1 to 100, default 50.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
+}
+
+/// Exactly one of `up_to_seq` and `ids`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReadNotificationsRequest {
+    /// Everything up to this feed seq.
+    #[schema(minimum = 0, maximum = 9007199254740991_i64)]
+    #[serde(default, deserialize_with = "crate::platform::validate::opt_integer")]
+    pub up_to_seq: Option<i64>,
+    /// These notifications (1 to 100 ids).
+    #[schema(min_items = 1, max_items = 100)]
+    pub ids: Option<Vec<Uuid>>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoomLevelRequest {
+    pub level: LevelChoice,
+    /// No notification from the room before this time (null or absent: not muted).
+    #[serde(default)]
+    pub muted_until: Option<DateTime<Utc>>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsRequest {
+    /// IANA time zone, e.g. `Europe/Paris`.
+    #[schema(max_length = 64)]
+    pub time_zone: String,
+    /// `HH:MM`; set both or neither.
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+    pub dnd_start: Option<String>,
+    /// `HH:MM`, exclusive; earlier than the start to span midnight.
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+    pub dnd_end: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PushKeys {
+    /// The browser's P-256 public key, base64url (65 bytes decoded).
+    #[schema(max_length = 100)]
+    pub p256dh: String,
+    /// The 16-byte auth secret, base64url.
+    #[schema(max_length = 30)]
+    pub auth: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PushSubscriptionRequest {
+    /// The push service URL the browser gave (https, or http for local test services).
+    #[schema(max_length = 2048)]
+    pub endpoint: String,
+    pub keys: PushKeys,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PushUnsubscribeRequest {
+    #[schema(max_length = 2048)]
+    pub endpoint: String,
+}
+
+/// The caller's notifications: newest first, or oldest first after a feed seq.
+#[utoipa::path(tag = "notifications", security(("bearer" = [])), params(NotificationQuery),
+    responses((status = 200, body = NotificationPage)))]
+#[get("/notifications")]
+pub async fn list_notifications(
+    user: AuthUser,
+    query: web::Query<NotificationQuery>,
+    store: web::Data<Store>,
+) -> ApiResult<HttpResponse> {
+    let page = Page::parse(query.limit, query.cursor.as_ref())?;
+    let after = query.after.map(|a| pagination::seq("after", a)).transpose()?;
+    let unread = query.unread.unwrap_or(false);
+    let (items, next_cursor) = store
+        .run(async |conn| service::list(conn, user.id, unread, after, page).await)
+        .await?;
+    Ok(HttpResponse::Ok().json(NotificationPage { items, next_cursor }))
+}
+
+/// How many of the caller's notifications are unread.
+#[utoipa::path(tag = "notifications", security(("bearer" = [])), responses((status = 200, body = UnreadCount)))]
+#[get("/notifications/unread-count")]
+pub async fn unread_count(user: AuthUser, store: web::Data<Store>) -> ApiResult<HttpResponse> {
+    let unread_count = store
+        .run(async |conn| service::unread_count(conn, user.id).await)
+        .await?;
+    Ok(HttpResponse::Ok().json(UnreadCount { unread_count }))
+}
+
+/// Mark notifications read, up to a feed seq or by id (ids of others' notifications are
+/// ignored, exactly like unknown ones).
+#[utoipa::path(tag = "notifications", security(("bearer" = [])), request_body = ReadNotificationsRequest,
+    responses((status = 200, body = ReadResult)))]
+#[post("/notifications/read")]
+pub async fn mark_read(
+    user: AuthUser,
+    body: Json<ReadNotificationsRequest>,
+    store: web::Data<Store>,
+) -> ApiResult<HttpResponse> {
+    let b = body.into_inner();
+    let (read, unread) = match (b.up_to_seq, b.ids) {
+        (Some(seq), None) => {
+            let seq = pagination::seq("up_to_seq", seq)?;
+            store
+                .write(async |conn| service::mark_read(conn, user.id, ReadScope::UpToSeq(seq)).await)
+                .await?
+        }
+        (None, Some(ids)) if (1..=100).contains(&ids.len()) => {
+            store
+                .write(async |conn| service::mark_read(conn, user.id, ReadScope::Ids(&ids)).await)
+                .await?
+        }
+        (None, Some(_)) => return Err(ApiError::invalid("ids must hold 1 to 100 notification ids")),
+        _ => return Err(ApiError::invalid("give exactly one of up_to_seq and ids")),
+    };
+    Ok(HttpResponse::Ok().json(ReadResult {
+        read,
+        unread_count: unread,
+    }))
+}
+
+/// The caller's notification level and mute for a room they belong to.
+#[utoipa::path(tag = "notifications", security(("bearer" = [])), responses((status = 200, body = RoomLevelView)))]
+#[get("/rooms/{room_id}/notification-level")]
+pub async fn get_room_level(
+    user: AuthUser,
+    room_id: web::Path<Uuid>,
+    store: web::Data<Store>,
+) -> ApiResult<HttpResponse> {
+    let room_id = room_id.into_inner();
+    let view = store
+        .run(async |conn| service::room_level(conn, user.id, room_id).await)
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Set the caller's level for a room (`default`, `all`, `mentions`, `none`) and mute it
+/// until a time.
+#[utoipa::path(tag = "notifications", security(("bearer" = [])), request_body = RoomLevelRequest,
+    responses((status = 200, body = RoomLevelView)))]
+#[put("/rooms/{room_id}/notification-level")]
+pub async fn set_room_level(
+    user: AuthUser,
+    room_id: web::Path<Uuid>,
+    body: Json<RoomLevelRequest>,
+    store: web::Data<Store>,
+) -> ApiResult<HttpResponse> {
+    let (room_id, b) = (room_id.into_inner(), body.into_inner());
+    let view = store
+        .run(async |conn| service::set_room_level(conn, user.id, room_id, b.level, b.muted_until).await)
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// The caller's time zone and do-not-disturb hours.
+#[utoipa::path(tag = "notifications", security(("bearer" = [])), responses((status = 200, body = SettingsView)))]
+#[get("/me/notification-settings")]
+pub async fn get_settings(user: AuthUser, store: web::Data<Store>) -> ApiResult<HttpResponse> {
+    let view = store.run(async |conn| service::settings(conn, user.id).await).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Set the caller's time zone and do-not-disturb hours (no push then; the feed still fills).
+#[utoipa::path(tag = "notifications", security(("bearer" = [])), request_body = SettingsRequest,
+    responses((status = 200, body = SettingsView)))]
+#[put("/me/notification-settings")]
+pub async fn set_settings(
+    user: AuthUser,
+    body: Json<SettingsRequest>,
+    store: web::Data<Store>,
+) -> ApiResult<HttpResponse> {
+    let b = body.into_inner();
+    let tz = settings::time_zone(&b.time_zone)?;
+    let dnd = match (b.dnd_start.as_deref(), b.dnd_end.as_deref()) {
+        (None, None) => None,
+        (Some(start), Some(end)) => Some((
+            settings::minutes("dnd_start", start)?,
+            settings::minutes("dnd_end", end)?,
+        )),
+        _ => return Err(ApiError::invalid("set both dnd_start and dnd_end, or neither")),
+    };
+    let view = store
+        .run(async |conn| service::set_settings(conn, user.id, tz.name(), dnd).await)
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// The VAPID public key browsers subscribe with.
+#[utoipa::path(tag = "notifications", security(("bearer" = [])), responses((status = 200, body = VapidKey)))]
+#[get("/push/vapid-public-key")]
+pub async fn vapid_public_key(_user: AuthUser, vapid: web::Data<Vapid>) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(VapidKey {
+        public_key: vapid.public_key.clone(),
+    }))
+}
+
+/// Register a browser's push subscription for the caller (an endpoint registered before
+/// moves to the caller).
+#[utoipa::path(tag = "notifications", security(("bearer" = [])), request_body = PushSubscriptionRequest,
+    responses((status = 201, body = PushSubscriptionView)))]
+#[post("/push/subscriptions")]
+pub async fn subscribe_push(
+    user: AuthUser,
+    body: Json<PushSubscriptionRequest>,
+    store: web::Data<Store>,
+) -> ApiResult<HttpResponse> {
+    let b = body.into_inner();
+    endpoint(&b.endpoint)?;
+    settings::push_keys(&b.keys.p256dh, &b.keys.auth)?;
+    let id = store
+        .run(async |conn| service::subscribe_push(conn, user.id, &b.endpoint, &b.keys.p256dh, &b.keys.auth).await)
+        .await?;
+    Ok(HttpResponse::Created().json(PushSubscriptionView { id }))
+}
+
+/// Remove the caller's push subscription with this endpoint.
+#[utoipa::path(tag = "notifications", security(("bearer" = [])), request_body = PushUnsubscribeRequest,
+    responses((status = 204, description = "Removed")))]
+#[delete("/push/subscriptions")]
+pub async fn unsubscribe_push(
+    user: AuthUser,
+    body: Json<PushUnsubscribeRequest>,
+    store: web::Data<Store>,
+) -> ApiResult<HttpResponse> {
+    let endpoint = body.into_inner().endpoint;
+    store
+        .run(async |conn| service::unsubscribe_push(conn, user.id, &endpoint).await)
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+fn endpoint(raw: &str) -> Result<(), ApiError> {
+    let bad = || ApiError::invalid("endpoint must be an http(s) URL of at most 2048 characters");
+    if raw.len() > 2048 {
+        return Err(bad());
+    }
+    let url: reqwest::Url = raw.parse().map_err(|_| bad())?;
+    if !matches!(url.scheme(), "https" | "http") || url.host_str().is_none() {
+        return Err(bad());
+    }
+    Ok(())
+}
