@@ -26,6 +26,8 @@ run: build
 	@if [ -z "$${DATABASE_URL:-}" ]; then eval "$$($(SERVICES))"; export DATABASE_URL="$$PG_BASE_URL/parley"; \
 	  psql -w "$$PG_BASE_URL/postgres" -Atqc "SELECT 1 FROM pg_database WHERE datname = 'parley'" | grep -q 1 \
 	    || psql -w "$$PG_BASE_URL/postgres" -qc "CREATE DATABASE parley"; fi; \
+	if [ -z "$${VAPID_PRIVATE_KEY:-}" ]; then [ -s target/dev-vapid-key ] || $(BIN) vapid-keygen > target/dev-vapid-key; \
+	  export VAPID_PRIVATE_KEY="$$(cat target/dev-vapid-key)"; fi; \
 	$(BIN) migrate && AUTH_MODE=$${AUTH_MODE:-dev} exec $(BIN) serve
 
 migrate: build

@@ -8,7 +8,7 @@ use parley::app::{self, Application};
 use parley::platform::config::{AuthMode, Settings};
 use tracing_subscriber::EnvFilter;
 
-const USAGE: &str = "usage: parley [serve [--migrate] | migrate | openapi | asyncapi]";
+const USAGE: &str = "usage: parley [serve [--migrate] | migrate | openapi | asyncapi | vapid-keygen]";
 
 #[tokio::main]
 async fn main() {
@@ -24,6 +24,12 @@ async fn run() -> anyhow::Result<()> {
     let command = args.first().map(String::as_str).unwrap_or("serve");
     if command == "openapi" {
         print!("{}", parley::app::openapi::to_pretty_json());
+        return Ok(());
+    }
+    if command == "vapid-keygen" {
+        // A new VAPID private key (base64url P-256 scalar) for VAPID_PRIVATE_KEY.
+        let vapid = parley::features::notifications::push::Vapid::generate(String::new());
+        println!("{}", vapid.private_b64());
         return Ok(());
     }
     if command == "asyncapi" {

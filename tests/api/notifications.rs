@@ -373,8 +373,8 @@ async fn web_push_is_encrypted_signed_skipped_while_watching_or_in_dnd_and_clean
     // Do not disturb from an hour ago to an hour from now: the feed fills, no push.
     let now = chrono::Utc::now();
     let hhmm = |t: chrono::DateTime<chrono::Utc>| t.format("%H:%M").to_string();
-    let window = json!({"time_zone": "UTC", "dnd_start": hhmm(now - chrono::Duration::hours(1)),
-        "dnd_end": hhmm(now + chrono::Duration::hours(1))});
+    let window = json!({"time_zone": "UTC", "dnd": {"start": hhmm(now - chrono::Duration::hours(1)),
+        "end": hhmm(now + chrono::Duration::hours(1))}});
     let res = app
         .request(reqwest::Method::PUT, &bob.token, "/v1/me/notification-settings")
         .json(&window)
@@ -385,7 +385,7 @@ async fn web_push_is_encrypted_signed_skipped_while_watching_or_in_dnd_and_clean
     let quiet = mention(&app, &alice, room, "at night", &[&bob]).await;
     let res = app
         .request(reqwest::Method::PUT, &bob.token, "/v1/me/notification-settings")
-        .json(&json!({"time_zone": "Europe/Paris", "dnd_start": null, "dnd_end": null}))
+        .json(&json!({"time_zone": "Europe/Paris", "dnd": null}))
         .send()
         .await
         .unwrap();

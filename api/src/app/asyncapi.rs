@@ -231,10 +231,13 @@ mod tests {
             "pong",
             "event",
             "presence",
+            "subscribe_notifications",
+            "notification",
+            "notifications_read",
         ] {
             assert!(names.contains(&frame), "{frame} missing from {names:?}");
         }
-        assert_eq!(names.len(), 11 + 8, "11 client frames and 8 server frames");
+        assert_eq!(names.len(), 12 + 10, "12 client frames and 10 server frames");
     }
 
     #[test]

@@ -6,7 +6,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use super::push::Vapid;
-use super::repo::ReadScope;
+use super::service::ReadScope;
+use super::settings::{ClockTime, PushEndpoint};
 use super::views::{
     LevelChoice, NotificationPage, PushSubscriptionView, ReadResult, RoomLevelView, SettingsView, UnreadCount, VapidKey,
 };
@@ -44,17 +45,28 @@ pub struct NotificationQuery {
     pub limit: Option<i64>,
 }
 
-/// Exactly one of `up_to_seq` and `ids`.
+/// Everything up to a feed seq, or these notifications.
+#[derive(Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum ReadNotificationsRequest {
+    UpTo(ReadUpTo),
+    Ids(ReadIds),
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ReadNotificationsRequest {
-    /// Everything up to this feed seq.
+pub struct ReadUpTo {
     #[schema(minimum = 0, maximum = 9007199254740991_i64)]
-    #[serde(default, deserialize_with = "crate::platform::validate::opt_integer")]
-    pub up_to_seq: Option<i64>,
-    /// These notifications (1 to 100 ids).
+    #[serde(deserialize_with = "crate::platform::validate::integer")]
+    pub up_to_seq: i64,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReadIds {
+    /// 1 to 100 of the caller's notifications (others' ids are ignored like unknown ones).
     #[schema(min_items = 1, max_items = 100)]
-    pub ids: Option<Vec<Uuid>>,
+    pub ids: Vec<Uuid>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -69,42 +81,43 @@ pub struct RoomLevelRequest {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SettingsRequest {
-    /// IANA time zone, e.g. `Europe/Paris`.
-    #[schema(max_length = 64)]
+    #[schema(schema_with = settings::time_zone_schema)]
     pub time_zone: String,
-    /// `HH:MM`; set both or neither.
-    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
-    pub dnd_start: Option<String>,
-    /// `HH:MM`, exclusive; earlier than the start to span midnight.
-    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
-    pub dnd_end: Option<String>,
+    /// Do-not-disturb hours (null = off).
+    pub dnd: Option<DndHours>,
+}
+
+/// Daily do-not-disturb hours in the user's time zone.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DndHours {
+    pub start: ClockTime,
+    /// Exclusive; earlier than the start to span midnight (equal to it: never).
+    pub end: ClockTime,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PushKeys {
-    /// The browser's P-256 public key, base64url (65 bytes decoded).
-    #[schema(max_length = 100)]
+    /// The browser's P-256 public key: 65 bytes (uncompressed point), base64url unpadded.
+    #[schema(pattern = "^B[A-Za-z0-9_-]{86}$")]
     pub p256dh: String,
-    /// The 16-byte auth secret, base64url.
-    #[schema(max_length = 30)]
+    /// The 16-byte auth secret, base64url unpadded.
+    #[schema(pattern = "^[A-Za-z0-9_-]{21}[AQgw]$")]
     pub auth: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PushSubscriptionRequest {
-    /// The push service URL the browser gave (https, or http for local test services).
-    #[schema(max_length = 2048)]
-    pub endpoint: String,
+    pub endpoint: PushEndpoint,
     pub keys: PushKeys,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PushUnsubscribeRequest {
-    #[schema(max_length = 2048)]
-    pub endpoint: String,
+    pub endpoint: PushEndpoint,
 }
 
 /// The caller's notifications: newest first, or oldest first after a feed seq.
@@ -145,21 +158,19 @@ pub async fn mark_read(
     body: Json<ReadNotificationsRequest>,
     store: web::Data<Store>,
 ) -> ApiResult<HttpResponse> {
-    let b = body.into_inner();
-    let (read, unread) = match (b.up_to_seq, b.ids) {
-        (Some(seq), None) => {
-            let seq = pagination::seq("up_to_seq", seq)?;
+    let (read, unread) = match body.into_inner() {
+        ReadNotificationsRequest::UpTo(ReadUpTo { up_to_seq }) => {
+            let seq = pagination::seq("up_to_seq", up_to_seq)?;
             store
                 .write(async |conn| service::mark_read(conn, user.id, ReadScope::UpToSeq(seq)).await)
                 .await?
         }
-        (None, Some(ids)) if (1..=100).contains(&ids.len()) => {
+        ReadNotificationsRequest::Ids(ReadIds { ids }) if (1..=100).contains(&ids.len()) => {
             store
                 .write(async |conn| service::mark_read(conn, user.id, ReadScope::Ids(&ids)).await)
                 .await?
         }
-        (None, Some(_)) => return Err(ApiError::invalid("ids must hold 1 to 100 notification ids")),
-        _ => return Err(ApiError::invalid("give exactly one of up_to_seq and ids")),
+        ReadNotificationsRequest::Ids(_) => return Err(ApiError::invalid("ids must hold 1 to 100 notification ids")),
     };
     Ok(HttpResponse::Ok().json(ReadResult {
         read,
@@ -219,13 +230,12 @@ pub async fn set_settings(
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let tz = settings::time_zone(&b.time_zone)?;
-    let dnd = match (b.dnd_start.as_deref(), b.dnd_end.as_deref()) {
-        (None, None) => None,
-        (Some(start), Some(end)) => Some((
-            settings::minutes("dnd_start", start)?,
-            settings::minutes("dnd_end", end)?,
+    let dnd = match b.dnd {
+        None => None,
+        Some(h) => Some((
+            settings::minutes("dnd.start", h.start.as_str())?,
+            settings::minutes("dnd.end", h.end.as_str())?,
         )),
-        _ => return Err(ApiError::invalid("set both dnd_start and dnd_end, or neither")),
     };
     let view = store
         .run(async |conn| service::set_settings(conn, user.id, tz.name(), dnd).await)
@@ -253,10 +263,11 @@ pub async fn subscribe_push(
     store: web::Data<Store>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
-    endpoint(&b.endpoint)?;
+    let endpoint = b.endpoint.into_inner();
+    loopback_only_over_http(&endpoint)?;
     settings::push_keys(&b.keys.p256dh, &b.keys.auth)?;
     let id = store
-        .run(async |conn| service::subscribe_push(conn, user.id, &b.endpoint, &b.keys.p256dh, &b.keys.auth).await)
+        .run(async |conn| service::subscribe_push(conn, user.id, &endpoint, &b.keys.p256dh, &b.keys.auth).await)
         .await?;
     Ok(HttpResponse::Created().json(PushSubscriptionView { id }))
 }
@@ -270,21 +281,26 @@ pub async fn unsubscribe_push(
     body: Json<PushUnsubscribeRequest>,
     store: web::Data<Store>,
 ) -> ApiResult<HttpResponse> {
-    let endpoint = body.into_inner().endpoint;
+    let endpoint = body.into_inner().endpoint.into_inner();
     store
         .run(async |conn| service::unsubscribe_push(conn, user.id, &endpoint).await)
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
-fn endpoint(raw: &str) -> Result<(), ApiError> {
-    let bad = || ApiError::invalid("endpoint must be an http(s) URL of at most 2048 characters");
-    if raw.len() > 2048 {
-        return Err(bad());
-    }
+/// The pattern says it; the URL parser has the last word (http only to a loopback host).
+fn loopback_only_over_http(raw: &str) -> Result<(), ApiError> {
+    let bad = || ApiError::invalid("endpoint must be an https URL (http only on loopback) of at most 2048 characters");
     let url: reqwest::Url = raw.parse().map_err(|_| bad())?;
-    if !matches!(url.scheme(), "https" | "http") || url.host_str().is_none() {
-        return Err(bad());
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d == "localhost",
+        None => return Err(bad()),
+    };
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        _ => Err(bad()),
     }
-    Ok(())
 }

@@ -5,9 +5,10 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use super::decide::{effective_level, Level};
-use super::repo::{self, NewNotification, PushSubscription, ReadScope};
+pub use super::repo::ReadScope;
+use super::repo::{self, NewNotification, PushSubscription};
 use super::settings;
-use super::views::{LevelChoice, NotificationView, RoomLevelView, SettingsView};
+use super::views::{DndView, LevelChoice, NotificationView, RoomLevelView, SettingsView};
 use crate::features::events::{Committed, FeedEntry};
 use crate::platform::error::ApiError;
 use crate::platform::pagination::Page;
@@ -132,11 +133,11 @@ pub async fn set_room_level(
 
 pub async fn settings(conn: &mut AsyncPgConnection, user_id: Uuid) -> Result<SettingsView, ApiError> {
     let (time_zone, start, end) = repo::user_settings(conn, user_id).await?;
-    Ok(SettingsView {
-        time_zone,
-        dnd_start: start.map(settings::hhmm),
-        dnd_end: end.map(settings::hhmm),
-    })
+    let dnd = start.zip(end).map(|(start, end)| DndView {
+        start: settings::hhmm(start),
+        end: settings::hhmm(end),
+    });
+    Ok(SettingsView { time_zone, dnd })
 }
 
 pub async fn set_settings(
@@ -160,8 +161,8 @@ pub async fn subscribe_push(
         id: Uuid::now_v7(),
         user_id,
         endpoint: endpoint.to_owned(),
-        p256dh: p256dh.trim_end_matches('=').to_owned(),
-        auth: auth.trim_end_matches('=').to_owned(),
+        p256dh: p256dh.to_owned(),
+        auth: auth.to_owned(),
     };
     Ok(repo::upsert_subscription(conn, &sub).await?)
 }

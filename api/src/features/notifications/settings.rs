@@ -5,6 +5,70 @@ use base64::Engine;
 use chrono_tz::Tz;
 
 use crate::platform::error::ApiError;
+use crate::platform::validate::{as_given, checked_string, pattern, Rule};
+
+/// A host name whose last label has a letter (so it is never read as an IPv4 address).
+macro_rules! host {
+    () => {
+        r"([A-Za-z0-9-]+\.)*[A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*"
+    };
+}
+/// A port from 1 to 65535.
+macro_rules! port {
+    () => {
+        r"(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}))?"
+    };
+}
+pattern!(
+    /// https to a named host, or http on loopback (a local test service); a plain path.
+    pub PUSH_ENDPOINT = concat!(
+        r"^(https://",
+        host!(),
+        port!(),
+        r"|http://(localhost|127\.0\.0\.1|\[::1\])",
+        port!(),
+        r")(/[A-Za-z0-9._~!$&'()*+,;=:@/-]*)?$"
+    )
+);
+
+checked_string!(
+    /// A push service URL as the browser gave it: https (http only on loopback, for a local
+    /// test service), at most 2,048 characters.
+    PushEndpoint,
+    Rule {
+        min: 12,
+        max: 2048,
+        pattern: Some(&PUSH_ENDPOINT),
+        message: "endpoint must be an https URL (http only on loopback) of at most 2048 characters",
+    },
+    as_given
+);
+
+pattern!(
+    /// `HH:MM`, 00:00 to 23:59.
+    pub CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+);
+
+checked_string!(
+    /// A local time `HH:MM` (00:00 to 23:59).
+    ClockTime,
+    Rule {
+        min: 5,
+        max: 5,
+        pattern: Some(&CLOCK),
+        message: "times must be HH:MM between 00:00 and 23:59",
+    },
+    as_given
+);
+
+/// The IANA time zone names chrono-tz knows: the schema's enum, exactly what is accepted.
+pub fn time_zone_schema() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .description(Some("An IANA time zone name, e.g. Europe/Paris."))
+        .enum_values(Some(chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())))
+        .build()
+}
 
 /// An IANA time zone name, as chrono-tz knows it.
 pub fn time_zone(raw: &str) -> Result<Tz, ApiError> {
@@ -31,9 +95,9 @@ pub fn hhmm(minutes: i16) -> String {
 }
 
 /// A push subscription's keys: p256dh a P-256 public point (65 bytes), auth 16 bytes, both
-/// base64url as browsers give them (padding tolerated).
+/// base64url unpadded as browsers give them (`PushSubscription.toJSON()`).
 pub fn push_keys(p256dh: &str, auth: &str) -> Result<(), ApiError> {
-    let decode = |s: &str| URL_SAFE_NO_PAD.decode(s.trim_end_matches('='));
+    let decode = |s: &str| URL_SAFE_NO_PAD.decode(s);
     let point = decode(p256dh).map_err(|_| ApiError::invalid("keys.p256dh must be base64url"))?;
     if p256::PublicKey::from_sec1_bytes(&point).is_err() {
         return Err(ApiError::invalid("keys.p256dh must be a P-256 public key"));
@@ -58,5 +122,28 @@ mod tests {
         assert_eq!(hhmm(7 * 60 + 5), "07:05");
         assert!(time_zone("Europe/Paris").is_ok());
         assert!(time_zone("Mars/Olympus").is_err());
+    }
+
+    #[test]
+    fn push_endpoints_are_https_or_loopback_http() {
+        for good in [
+            "https://fcm.googleapis.com/fcm/send/abc:DEF-1",
+            "https://updates.push.services.mozilla.com/wpush/v2/gAAAA",
+            "http://127.0.0.1:34567/push/x",
+            "http://localhost/push",
+        ] {
+            assert!(PUSH_ENDPOINT.is_match(good), "{good}");
+            assert!(good.parse::<reqwest::Url>().is_ok(), "{good}");
+        }
+        for bad in [
+            "http://example.com/push",
+            "http://10.0.0.1/push",
+            "https://1.2.3.999/x",
+            "https://host:70000/x",
+            "ftp://host/x",
+            "https://host/a b",
+        ] {
+            assert!(!PUSH_ENDPOINT.is_match(bad), "{bad}");
+        }
     }
 }

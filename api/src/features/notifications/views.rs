@@ -105,11 +105,16 @@ pub struct RoomLevelView {
 pub struct SettingsView {
     /// IANA time zone of the do-not-disturb hours.
     pub time_zone: String,
-    /// Start of the do-not-disturb hours, `HH:MM` local time (null = off).
-    pub dnd_start: Option<String>,
-    /// End of the do-not-disturb hours, `HH:MM` local time (exclusive; may be earlier than
-    /// the start to span midnight).
-    pub dnd_end: Option<String>,
+    /// Do-not-disturb hours, local time (null = off).
+    pub dnd: Option<DndView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DndView {
+    /// `HH:MM`.
+    pub start: String,
+    /// `HH:MM`, exclusive; earlier than the start to span midnight.
+    pub end: String,
 }
 
 #[derive(Serialize, ToSchema)]
