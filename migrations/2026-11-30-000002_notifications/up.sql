@@ -41,6 +41,8 @@ CREATE TABLE notifications (
 CREATE UNIQUE INDEX notifications_group ON notifications (user_id, group_key)
     WHERE read_at IS NULL AND group_key IS NOT NULL;
 CREATE INDEX notifications_unread ON notifications (user_id, room_id, room_seq) WHERE read_at IS NULL;
+-- A deleted message's text leaves the previews that quoted it.
+CREATE INDEX notifications_message ON notifications (message_id) WHERE message_id IS NOT NULL;
 
 -- Every change of a user's feed, in seq order with no holes: what the socket replays.
 CREATE TABLE notification_log (

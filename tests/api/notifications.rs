@@ -117,6 +117,28 @@ async fn a_mention_reaches_every_socket_live_and_a_resume_misses_nothing_across_
     // Alice was told nothing about her own messages.
     assert!(feed(a, &alice).await.is_empty());
 
+    // A deleted message's text leaves the feed and its replay.
+    let dms = a.get_json(&alice.token, &format!("/v1/rooms/{dm}/messages")).await;
+    let last = dms["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["body"] == "dm 2")
+        .unwrap()
+        .clone();
+    let res = a
+        .delete(&alice.token, &format!("/v1/messages/{}", last["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(res.status(), 200);
+    let row = feed(a, &bob).await.into_iter().find(|n| n["kind"] == "dm").unwrap();
+    assert_eq!(row["preview"], Value::Null);
+    let mut replay = b.connect(&bob).await;
+    subscribe_feed(&mut replay, Some(0)).await;
+    for _ in 0..5 {
+        let f = replay.next_of("notification").await;
+        assert!(!f.to_string().contains("dm 2"), "deleted text replayed: {f}");
+    }
+
     // Live again: a new mention arrives as seq 6 on the resumed socket.
     mention(b, &alice, room, "again", &[&bob]).await;
     assert_eq!(bob_ws.next_of("notification").await["seq"], 6);

@@ -336,3 +336,20 @@ pub async fn view(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<
             .await?;
     Ok(rows.into_iter().next().map(|r| r.view))
 }
+
+/// Empties a deleted message's text from the notifications and feed log entries that
+/// quoted it (found through the message index, then each user's log by its key).
+pub async fn scrub_message(conn: &mut AsyncPgConnection, message_id: Uuid) -> QueryResult<usize> {
+    diesel::sql_query(
+        "WITH hit AS (
+            UPDATE notifications SET preview = NULL WHERE message_id = $1 AND preview IS NOT NULL
+            RETURNING user_id
+         )
+         UPDATE notification_log l SET data = jsonb_set(l.data, '{notification,preview}', 'null')
+         WHERE l.user_id IN (SELECT user_id FROM hit) AND l.kind = 'notification'
+           AND l.data->'notification'->>'message_id' = $1::text",
+    )
+    .bind::<SqlUuid, _>(message_id)
+    .execute(conn)
+    .await
+}

@@ -175,3 +175,10 @@ pub async fn unsubscribe_push(conn: &mut AsyncPgConnection, user_id: Uuid, endpo
         Err(ApiError::NotFound("push subscription"))
     }
 }
+
+/// A message was deleted: its text leaves every notification and feed entry (in the
+/// caller's transaction).
+pub async fn message_deleted(conn: &mut AsyncPgConnection, message_id: Uuid) -> Result<(), ApiError> {
+    repo::scrub_message(conn, message_id).await?;
+    Ok(())
+}
