@@ -138,7 +138,8 @@ BEGIN
     ),
     pushed AS (
         INSERT INTO jobs (kind, payload)
-        SELECT 'push.send', jsonb_build_object('subscription_id', s.id, 'notification_id', w.id, 'seq', w.seq)
+        SELECT 'push.send', jsonb_build_object('subscription_id', s.id, 'notification_id', w.id,
+                                               'room_id', w.room_id, 'seq', w.seq)
         FROM written w
         JOIN numbered m ON m.user_id = w.user_id AND m.new_seq = w.seq AND m.any_push
         JOIN push_subscriptions s ON s.user_id = w.user_id

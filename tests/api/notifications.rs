@@ -422,6 +422,32 @@ async fn web_push_is_encrypted_signed_skipped_while_watching_or_in_dnd_and_clean
         "DND still fills the feed"
     );
 
+    // Per browser and room only the latest push goes out: a push held up by a 500 is
+    // dropped once a later one for the room is queued.
+    push.answer_next(&[500]);
+    let stale = mention(&app, &alice, room, "soon stale", &[&bob]).await;
+    let latest = mention(&app, &alice, room, "latest", &[&bob]).await;
+    let got = push.wait_for(3).await;
+    assert_eq!(got[2].message["message_id"], latest["id"]);
+    let dm = direct(&app, &alice, &bob).await;
+    let other = app.post_message(&alice, dm, "elsewhere").await;
+    let got = push.wait_for(4).await;
+    assert_eq!(got[3].message["message_id"], other["id"]);
+    parley_tests::eventually(
+        std::time::Duration::from_secs(10),
+        "every push job finished",
+        || async {
+            app.db_query_i64("SELECT count(*) AS n FROM jobs WHERE kind = 'push.send' AND status = 'queued'")
+                .await
+                == 0
+        },
+    )
+    .await;
+    assert!(
+        push.received().iter().all(|r| r.message["message_id"] != stale["id"]),
+        "the stale push was sent"
+    );
+
     // 410 Gone: the subscription is deleted.
     push.answer_next(&[410]);
     mention(&app, &alice, room, "gone", &[&bob]).await;

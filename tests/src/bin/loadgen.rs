@@ -4,8 +4,12 @@
 //!   ramp        chat at rising rates: the highest with p99 delivery <= 100 ms and no loss
 //!   connections N idle sockets on one instance: the server's memory per socket
 //!   rest        REST posting and history paging
+//!   fanout      one @room mention in a room of M members spread over the instances: the
+//!               time until every other member's socket has its notification
 //! Options are key=value: urls=http://a,http://b clients=1000 rooms=100 rate=3600
 //! duration=10 bursty=false body=100 count=19000 pid=N start=1000 step=1000 max=20000
+//! mentions=0 (percent of sends that mention another member of the room; every socket then
+//! also subscribes to its notifications) members=1000 repeat=5
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
@@ -74,6 +78,7 @@ async fn main() {
         }
         "connections" => println!("{}", connections(&urls[0], &o).await),
         "rest" => println!("{}", rest(&urls[0], &o).await),
+        "fanout" => println!("{}", fanout(&urls, &o).await),
         other => eprintln!("unknown mode {other}"),
     }
 }
@@ -186,6 +191,8 @@ struct ClientStats {
     /// When the last ack and the last delivery arrived, after the start signal.
     last_ack: Duration,
     last_delivery: Duration,
+    /// `notification` frames received.
+    notified: u64,
 }
 
 async fn chat(urls: &[String], o: &Opts, rate: f64) -> Value {
@@ -194,6 +201,7 @@ async fn chat(urls: &[String], o: &Opts, rate: f64) -> Value {
     let duration = Duration::from_secs_f64(opt(o, "duration", 10.0));
     let bursty: bool = opt(o, "bursty", false);
     let body_len: usize = opt(o, "body", 100);
+    let mention_pct: u64 = opt(o, "mentions", 0);
     let members = clients / rooms;
     let http = reqwest::Client::builder().pool_max_idle_per_host(64).build().unwrap();
     let run = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
@@ -226,6 +234,21 @@ async fn chat(urls: &[String], o: &Opts, rate: f64) -> Value {
         .buffer_unordered(64)
         .collect::<Vec<_>>()
         .await;
+    // Whom each room's sender mentions: the member after it.
+    let targets: Vec<String> = if mention_pct > 0 {
+        futures_util::stream::iter(0..rooms)
+            .map(|r| {
+                let sender = r % 2 % members;
+                let token = tokens[r * members + (sender + 1) % members].clone();
+                let req = http.get(format!("{}/v1/me", urls[0])).bearer_auth(token);
+                async move { field_of(req, "id").await }
+            })
+            .buffered(32)
+            .collect()
+            .await
+    } else {
+        vec![String::new(); rooms]
+    };
 
     let (go_tx, go_rx) = watch::channel(false);
     let subscribed = Arc::new(AtomicUsize::new(0));
@@ -239,6 +262,7 @@ async fn chat(urls: &[String], o: &Opts, rate: f64) -> Value {
         let room = room_ids[room_idx].clone();
         // One sender per room, alternating between instances room by room.
         let is_sender = i % members == room_idx % 2 % members;
+        let mention_target = targets[room_idx].clone();
         let (mut go, subscribed, final_seq) = (go_rx.clone(), subscribed.clone(), final_seq.clone());
         tasks.push(tokio::spawn(async move {
             let mut stats = ClientStats::default();
@@ -248,6 +272,10 @@ async fn chat(urls: &[String], o: &Opts, rate: f64) -> Value {
             let (mut sink, mut stream) = ws.split();
             let _hello = stream.next().await;
             sink.send(Message::Text(json!({"type": "subscribe", "room_id": room, "ref": "s"}).to_string().into())).await.unwrap();
+            if mention_pct > 0 {
+                let frame = json!({"type": "subscribe_notifications", "ref": "n"});
+                sink.send(Message::Text(frame.to_string().into())).await.unwrap();
+            }
             let mut last: i64;
             loop {
                 if let Some(Ok(Message::Text(t))) = stream.next().await {
@@ -302,7 +330,11 @@ async fn chat(urls: &[String], o: &Opts, rate: f64) -> Value {
                             let mut body = format!("{i}:{n}:{ts}:");
                             body.extend(std::iter::repeat_n('x', body_len.saturating_sub(body.len())));
                             sent_at.insert(n, Instant::now());
-                            let frame = json!({"type": "send", "room_id": room, "client_msg_id": format!("{i}-{n}-{ts}"), "body": body, "ref": n});
+                            let mut frame = json!({"type": "send", "room_id": room, "client_msg_id": format!("{i}-{n}-{ts}"), "body": body, "ref": n});
+                            // mention_pct of the sends, spread evenly.
+                            if (n + 1) * mention_pct / 100 > n * mention_pct / 100 {
+                                frame["mentions"] = json!({"user_ids": [mention_target]});
+                            }
                             if sink.send(Message::Text(frame.to_string().into())).await.is_err() {
                                 sending = false;
                                 break;
@@ -343,6 +375,7 @@ async fn chat(urls: &[String], o: &Opts, rate: f64) -> Value {
         for (code, n) in s.error_codes {
             *all.error_codes.entry(code).or_default() += n;
         }
+        all.notified += s.notified;
         all.last_ack = all.last_ack.max(s.last_ack);
         all.last_delivery = all.last_delivery.max(s.last_delivery);
     }
@@ -360,6 +393,7 @@ async fn chat(urls: &[String], o: &Opts, rate: f64) -> Value {
     let delivery_span = all.last_delivery.as_secs_f64().max(secs);
     json!({
         "mode": "chat", "target_rate": rate, "clients": clients, "rooms": rooms, "members": members, "bursty": bursty,
+        "mention_pct": mention_pct, "notified": all.notified,
         "duration_s": secs, "setup_s": (setup_s * 10.0).round() / 10.0, "wall_s": (wall * 10.0).round() / 10.0,
         "sent": all.sent, "acknowledged": all.acked, "errors": all.errors, "error_codes": all.error_codes, "delivered": all.delivered, "expected": expected,
         "lost": expected.saturating_sub(all.delivered), "duplicated": all.duplicated, "out_of_order": all.out_of_order,
@@ -444,6 +478,7 @@ fn handle(
                 *last = seq;
             }
         }
+        "notification" => stats.notified += 1,
         "ok" | "error" => {
             if let Some(n) = f.reference.as_ref().and_then(Value::as_u64) {
                 if let Some(at) = sent_at.remove(&n) {
@@ -584,4 +619,96 @@ async fn rest(url: &str, o: &Opts) -> Value {
     let post = run_phase(false).await;
     let page = run_phase(true).await;
     json!({"mode": "rest", "concurrency": concurrency, "duration_s": duration.as_secs_f64(), "post_messages": post, "page_history": page})
+}
+
+/// One @room mention in a room of `members` (the owner and the rest, spread over the
+/// instances, every socket subscribed to its notifications): the time from the post until
+/// every other member's socket has its `notification` frame, `repeat` times.
+async fn fanout(urls: &[String], o: &Opts) -> Value {
+    let members: usize = opt(o, "members", 1000);
+    let repeat: usize = opt(o, "repeat", 5);
+    let http = reqwest::Client::builder().pool_max_idle_per_host(64).build().unwrap();
+    let run = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
+    let tokens: Vec<String> = futures_util::stream::iter(0..members)
+        .map(|i| {
+            let (http, url, run) = (http.clone(), urls[i % urls.len()].clone(), run.clone());
+            async move { dev_token(&http, &url, &format!("fo{run}-{i}")).await }
+        })
+        .buffered(64)
+        .collect()
+        .await;
+    let room = create_room(&http, &urls[0], &tokens[0], "everyone").await;
+    futures_util::stream::iter(1..members)
+        .map(|i| {
+            let (http, url, token, room) = (
+                http.clone(),
+                urls[i % urls.len()].clone(),
+                tokens[i].clone(),
+                room.clone(),
+            );
+            async move { join(&http, &url, &room, &token).await }
+        })
+        .buffer_unordered(64)
+        .collect::<Vec<_>>()
+        .await;
+    let received = Arc::new(AtomicUsize::new(0));
+    let ready = Arc::new(AtomicUsize::new(0));
+    let arrived = Arc::new(tokio::sync::Notify::new());
+    for i in 1..members {
+        let url = urls[i % urls.len()].replace("http://", "ws://") + "/v1/ws";
+        let token = tokens[i].clone();
+        let (received, ready, arrived) = (received.clone(), ready.clone(), arrived.clone());
+        tokio::spawn(async move {
+            let mut req = url.into_client_request().unwrap();
+            req.headers_mut()
+                .insert("authorization", format!("Bearer {token}").parse().unwrap());
+            let (ws, _) = tokio_tungstenite::connect_async_with_config(req, Some(ws_config()), true)
+                .await
+                .expect("connect");
+            let (mut sink, mut stream) = ws.split();
+            let frame = json!({"type": "subscribe_notifications", "ref": "n"});
+            sink.send(Message::Text(frame.to_string().into())).await.unwrap();
+            while let Some(Ok(msg)) = stream.next().await {
+                let Message::Text(t) = msg else { continue };
+                let Ok(f) = serde_json::from_str::<Frame>(&t) else {
+                    continue;
+                };
+                match f.kind {
+                    "ok" => {
+                        ready.fetch_add(1, Ordering::SeqCst);
+                        arrived.notify_one();
+                    }
+                    "notification" => {
+                        received.fetch_add(1, Ordering::SeqCst);
+                        arrived.notify_one();
+                    }
+                    _ => {}
+                }
+            }
+        });
+    }
+    while ready.load(Ordering::SeqCst) < members - 1 {
+        let _ = tokio::time::timeout(Duration::from_millis(100), arrived.notified()).await;
+    }
+    let mut ms = Vec::new();
+    for k in 1..=repeat {
+        let started = Instant::now();
+        let res = http
+            .post(format!("{}/v1/rooms/{room}/messages", urls[0]))
+            .bearer_auth(&tokens[0])
+            .json(&json!({"body": format!("standup {k}"), "client_msg_id": format!("fo-{run}-{k}"), "mentions": {"room": true}}))
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success(), "@room post: {}", res.status());
+        let ack_ms = started.elapsed().as_secs_f64() * 1000.0;
+        while received.load(Ordering::SeqCst) < k * (members - 1) {
+            let _ = tokio::time::timeout(Duration::from_millis(100), arrived.notified()).await;
+            assert!(started.elapsed() < Duration::from_secs(30), "fan-out did not complete");
+        }
+        ms.push((ack_ms, started.elapsed().as_secs_f64() * 1000.0));
+    }
+    let (acks, all): (Vec<f64>, Vec<f64>) = ms.into_iter().unzip();
+    json!({"mode": "fanout", "members": members, "instances": urls.len(), "repeat": repeat,
+        "post_ack_ms": percentiles(acks), "all_sockets_notified_ms": percentiles(all)})
 }

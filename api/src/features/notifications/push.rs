@@ -1,7 +1,9 @@
 //! Web Push (RFC 8030) with VAPID (RFC 8292) and `aes128gcm` payload encryption (RFC 8291,
 //! by `web-push-native`), sent over our reqwest client from the jobs queue: one job per
-//! (notification, subscription). 404/410 from the push service deletes the subscription;
-//! 429 and 5xx fail the job so the queue retries it with backoff.
+//! (notification, subscription). Per browser and room only the latest is sent: a push with
+//! a later one queued behind it is dropped (and `Topic` lets the push service replace one
+//! it still holds). 404/410 from the push service deletes the subscription; 429 and 5xx
+//! fail the job so the queue retries it with backoff.
 
 use std::time::Duration;
 
@@ -86,6 +88,8 @@ impl Vapid {
 struct Payload {
     subscription_id: Uuid,
     notification_id: Uuid,
+    #[serde(default)]
+    room_id: Option<Uuid>,
 }
 
 /// What the service worker gets: ids and a generic title, never message text (a push
@@ -117,6 +121,12 @@ impl PushSender {
         let Some(sub) = repo::subscription(conn, payload.subscription_id).await? else {
             return Ok(None); // unsubscribed meanwhile
         };
+        if let Some(room_id) = payload.room_id {
+            if repo::newer_push(conn, job.id, sub.id, room_id).await? {
+                metrics::counter!("parley_push_coalesced_total").increment(1);
+                return Ok(None);
+            }
+        }
         let Some(view) = repo::view(conn, payload.notification_id).await? else {
             return Ok(None);
         };

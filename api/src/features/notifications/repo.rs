@@ -353,3 +353,29 @@ pub async fn scrub_message(conn: &mut AsyncPgConnection, message_id: Uuid) -> Qu
     .execute(conn)
     .await
 }
+
+#[derive(QueryableByName)]
+struct Exists {
+    #[diesel(sql_type = Bool)]
+    newer: bool,
+}
+
+/// Whether a later push to the same browser about the same room was queued after this one
+/// (then this one is obsolete: a user gets the latest per room, not a backlog).
+pub async fn newer_push(
+    conn: &mut AsyncPgConnection,
+    job_id: i64,
+    subscription_id: Uuid,
+    room_id: Uuid,
+) -> QueryResult<bool> {
+    let row: Exists = diesel::sql_query(
+        "SELECT EXISTS (SELECT 1 FROM jobs WHERE kind = 'push.send' AND id > $1
+                          AND payload->>'subscription_id' = $2::text AND payload->>'room_id' = $3::text) AS newer",
+    )
+    .bind::<BigInt, _>(job_id)
+    .bind::<SqlUuid, _>(subscription_id)
+    .bind::<SqlUuid, _>(room_id)
+    .get_result(conn)
+    .await?;
+    Ok(row.newer)
+}
