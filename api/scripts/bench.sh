@@ -45,6 +45,12 @@ echo "# chat 10: 1,000 clients, 100 rooms of 10, one sender per room, over two i
 for rate in ${BENCH_RATES:-3600 10000}; do
   $gen chat $urls clients=1000 rooms=100 rate=$rate duration=$dur
 done
+echo "# chat 10 with notifications: 0 % and 20 % of messages mention one member (every socket subscribed to its feed), one run after the other"
+for pct in 0 20; do
+  $gen chat $urls clients=1000 rooms=100 rate=${BENCH_MENTION_RATE:-3600} duration=$dur mentions=$pct
+done
+echo "# @room: one mention of a 1,000-member room, members' sockets over two instances"
+$gen fanout $urls members=1000 repeat=${BENCH_FANOUT_REPEAT:-5}
 echo "# chat 10, bursty (bursts of 10)"
 $gen chat $urls clients=1000 rooms=100 rate=${BENCH_BURSTY_RATE:-3600} duration=$dur bursty=true
 if [ "${BENCH_RAMP:-1}" = 1 ]; then

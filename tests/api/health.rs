@@ -229,3 +229,19 @@ fn every_route_is_documented_with_errors() {
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
+
+#[test]
+fn every_operation_has_its_own_id() {
+    // Generated clients key operations by id: a repeated one silently drops a route's types.
+    let doc: serde_json::Value = serde_json::from_str(&parley::app::openapi::to_pretty_json()).unwrap();
+    let mut seen = std::collections::HashMap::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if let Some(id) = op["operationId"].as_str() {
+                if let Some(other) = seen.insert(id.to_owned(), format!("{method} {path}")) {
+                    panic!("operationId {id} is used by {other} and {method} {path}");
+                }
+            }
+        }
+    }
+}

@@ -4,10 +4,12 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState, type ReactNode } from "react";
 import { useMe } from "@/hooks/queries/me";
+import { useMediaQuery } from "@/hooks/use-media-query";
 import { useAuth } from "@/lib/auth/context";
 import { cn } from "@/lib/utils";
 import { ConnectionStatus } from "./connection-status";
 import { ConversationList } from "./conversation-list";
+import { NotificationBell } from "./notifications/notification-bell";
 import { ThemeToggle } from "./theme-toggle";
 import { Avatar } from "./ui/avatar";
 import { Button } from "./ui/button";
@@ -18,7 +20,10 @@ const nav: { href: string; label: string; icon: LucideIcon; testId: string }[] =
   { href: "/profile", label: "Profile", icon: User, testId: "nav-profile" },
 ];
 
-function Sidebar({ onNavigate }: { onNavigate?: () => void }) {
+/** md and up: the sidebar is shown (and holds the bell); below, the top bar does. */
+const DESKTOP = "(min-width: 768px)";
+
+function Sidebar({ onNavigate, withBell = false }: { onNavigate?: () => void; withBell?: boolean }) {
   const path = usePathname();
   const me = useMe();
   const auth = useAuth();
@@ -32,7 +37,10 @@ function Sidebar({ onNavigate }: { onNavigate?: () => void }) {
           </span>
           Parley
         </Link>
-        <ConnectionStatus />
+        <div className="flex items-center gap-1">
+          <ConnectionStatus />
+          {withBell && <NotificationBell align="left" />}
+        </div>
       </div>
       <nav className="flex flex-col gap-0.5 px-2" aria-label="Main">
         {nav.map((n) => (
@@ -75,10 +83,12 @@ function Sidebar({ onNavigate }: { onNavigate?: () => void }) {
 
 export function AppShell({ children }: { children: ReactNode }) {
   const [open, setOpen] = useState(false);
+  // One bell at a time, so there is one live count and one panel.
+  const desktop = useMediaQuery(DESKTOP);
   return (
     <div className="flex h-dvh overflow-hidden">
       <aside className="hidden w-72 shrink-0 border-r border-border bg-card md:block">
-        <Sidebar />
+        <Sidebar withBell={desktop} />
       </aside>
       {open && (
         <div className="fixed inset-0 z-40 md:hidden" role="dialog" aria-modal="true" aria-label="Navigation">
@@ -94,7 +104,8 @@ export function AppShell({ children }: { children: ReactNode }) {
             <Menu className="size-5" aria-hidden />
           </Button>
           <span className="font-semibold">Parley</span>
-          <ConnectionStatus className="ml-auto mr-2" />
+          <ConnectionStatus className="ml-auto mr-1" />
+          {!desktop && <NotificationBell align="right" />}
         </header>
         <main className="min-h-0 flex-1 overflow-y-auto">{children}</main>
       </div>

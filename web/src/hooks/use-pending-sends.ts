@@ -2,7 +2,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, errorMessage } from "@/lib/api/client";
-import type { Message } from "@/lib/api/types";
+import type { Mentions, Message } from "@/lib/api/types";
 import { upsertMessage, type MessagePages } from "@/lib/realtime/apply";
 import type { ConnectionStatus } from "@/lib/realtime/client";
 import { newId } from "@/lib/utils";
@@ -13,6 +13,7 @@ export interface PendingMessage {
   client_msg_id: string;
   body: string;
   reply_to: string | null;
+  mentions?: Mentions;
   status: "sending" | "failed";
   error?: string;
   created_at: string;
@@ -54,6 +55,7 @@ export function usePendingSends({
             body: p.body,
             client_msg_id: p.client_msg_id,
             ...(p.reply_to ? { reply_to: p.reply_to } : {}),
+            ...(p.mentions ? { mentions: p.mentions } : {}),
           });
           qc.setQueryData<MessagePages>(messagesKey(roomId), (d) => upsertMessage(d, m));
           setPending((ps) => ps.filter((x) => x.client_msg_id !== p.client_msg_id));
@@ -71,11 +73,12 @@ export function usePendingSends({
   );
 
   const send = useCallback(
-    (body: string, replyTo: string | null) => {
+    (body: string, replyTo: string | null, mentions?: Mentions) => {
       const p: PendingMessage = {
         client_msg_id: newId(),
         body,
         reply_to: replyTo,
+        mentions,
         status: "sending",
         created_at: new Date().toISOString(),
         baselineSeq: newestSeq,

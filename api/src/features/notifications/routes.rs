@@ -21,7 +21,7 @@ use crate::platform::pagination::{self, Cursor, Page};
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_notifications)
         .service(unread_count)
-        .service(mark_read)
+        .service(mark_notifications_read)
         .service(get_room_level)
         .service(set_room_level)
         .service(get_settings)
@@ -153,7 +153,7 @@ pub async fn unread_count(user: AuthUser, store: web::Data<Store>) -> ApiResult<
 #[utoipa::path(tag = "notifications", security(("bearer" = [])), request_body = ReadNotificationsRequest,
     responses((status = 200, body = ReadResult)))]
 #[post("/notifications/read")]
-pub async fn mark_read(
+pub async fn mark_notifications_read(
     user: AuthUser,
     body: Json<ReadNotificationsRequest>,
     store: web::Data<Store>,

@@ -1,8 +1,10 @@
 "use client";
 import { X } from "lucide-react";
-import { forwardRef, useImperativeHandle, useRef, useState, type KeyboardEvent } from "react";
-import type { Message } from "@/lib/api/types";
+import { forwardRef, useId, useImperativeHandle, useRef, useState, type KeyboardEvent } from "react";
+import type { Mentions, Message } from "@/lib/api/types";
+import { collectMentions, findMentionQuery, matchMembers, type MentionCandidate } from "@/lib/mentions";
 import { Button } from "../ui/button";
+import { MentionSuggestions, mentionOptionId, type MentionOption } from "./mention-suggestions";
 
 export interface ComposerHandle {
   focus(): void;
@@ -11,7 +13,7 @@ export interface ComposerHandle {
 export const Composer = forwardRef<
   ComposerHandle,
   {
-    onSend(body: string): void;
+    onSend(body: string, mentions?: Mentions): void;
     onTyping(): void;
     onEditLast(): void;
     replyTo: Message | null;
@@ -19,23 +21,82 @@ export const Composer = forwardRef<
     onCancelReply(): void;
     disabled?: boolean;
     placeholder?: string;
+    /** Who `@` suggests (the room's other members). */
+    mentionables?: MentionCandidate[];
+    /** Owners and moderators may notify the whole room. */
+    canMentionRoom?: boolean;
   }
->(function Composer({ onSend, onTyping, onEditLast, replyTo, replyAuthor, onCancelReply, disabled, placeholder }, ref) {
+>(function Composer(
+  { onSend, onTyping, onEditLast, replyTo, replyAuthor, onCancelReply, disabled, placeholder, mentionables = [], canMentionRoom = false },
+  ref,
+) {
   const [text, setText] = useState("");
+  const [caret, setCaret] = useState(0);
+  const [active, setActive] = useState(0);
+  /** The `@` whose suggestions were dismissed (Esc, or a pick). */
+  const [dismissedAt, setDismissedAt] = useState<number | null>(null);
+  const picked = useRef(new Map<string, string>());
   const area = useRef<HTMLTextAreaElement>(null);
   const lastTyping = useRef(0);
+  const listId = useId();
   useImperativeHandle(ref, () => ({ focus: () => area.current?.focus() }));
+
+  const query = findMentionQuery(text, caret);
+  const options: MentionOption[] =
+    query && query.start !== dismissedAt
+      ? [
+          ...matchMembers(mentionables, query.query),
+          ...(canMentionRoom && "room".startsWith(query.query.toLowerCase()) ? [{ id: "room", name: "room", hint: "everyone here" }] : []),
+        ]
+      : [];
+  const activeIdx = Math.min(active, options.length - 1);
+
+  function pick(o: MentionOption) {
+    if (!query) return;
+    const insert = `@${o.name} `;
+    const next = text.slice(0, query.start) + insert + text.slice(caret);
+    const pos = query.start + insert.length;
+    if (o.id !== "room") picked.current.set(o.id, o.name);
+    setText(next);
+    setCaret(pos);
+    setDismissedAt(query.start);
+    requestAnimationFrame(() => {
+      area.current?.focus();
+      area.current?.setSelectionRange(pos, pos);
+    });
+  }
 
   function submit() {
     const body = text.trim();
     if (!body) return;
-    onSend(body);
+    onSend(body, collectMentions(body, picked.current, mentionables, canMentionRoom));
+    picked.current.clear();
     setText("");
+    setCaret(0);
+    setDismissedAt(null);
     lastTyping.current = 0;
     area.current?.focus();
   }
 
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (options.length > 0 && !e.nativeEvent.isComposing) {
+      const n = options.length;
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        setActive((activeIdx + (e.key === "ArrowDown" ? 1 : n - 1)) % n);
+        return;
+      }
+      if ((e.key === "Enter" && !e.shiftKey) || e.key === "Tab") {
+        e.preventDefault();
+        pick(options[Math.max(0, activeIdx)]);
+        return;
+      }
+      if (e.key === "Escape") {
+        e.preventDefault();
+        setDismissedAt(query?.start ?? null);
+        return;
+      }
+    }
     if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       submit();
@@ -61,14 +122,20 @@ export const Composer = forwardRef<
         </div>
       )}
       <form
-        className="flex items-end gap-2"
+        className="relative flex items-end gap-2"
         onSubmit={(e) => {
           e.preventDefault();
           submit();
         }}
       >
+        {options.length > 0 && (
+          <MentionSuggestions id={listId} options={options} active={Math.max(0, activeIdx)} onPick={pick} onHover={setActive} />
+        )}
         <textarea
           ref={area}
+          aria-autocomplete="list"
+          aria-controls={options.length > 0 ? listId : undefined}
+          aria-activedescendant={options.length > 0 ? mentionOptionId(listId, Math.max(0, activeIdx)) : undefined}
           data-testid="composer-input"
           aria-label="Message"
           placeholder={disabled ? "You can't post here" : (placeholder ?? "Write a message…")}
@@ -76,8 +143,13 @@ export const Composer = forwardRef<
           rows={1}
           disabled={disabled}
           value={text}
+          onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
           onChange={(e) => {
             setText(e.target.value);
+            setCaret(e.target.selectionStart);
+            setActive(0);
+            // A dismissed `@` stays dismissed only while its query is still being typed.
+            if (findMentionQuery(e.target.value, e.target.selectionStart)?.start !== dismissedAt) setDismissedAt(null);
             // Throttle: one typing frame per 2.5 s while keys are pressed.
             const now = Date.now();
             if (e.target.value && now - lastTyping.current > 2500) {

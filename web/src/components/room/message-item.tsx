@@ -4,7 +4,9 @@ import Link from "next/link";
 import { memo, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import type { PendingMessage } from "@/hooks/use-pending-sends";
 import type { Message, User } from "@/lib/api/types";
+import type { MentionTarget } from "@/lib/markdown";
 import { cn, formatTime } from "@/lib/utils";
+import { Markdown } from "../markdown";
 import { Avatar } from "../ui/avatar";
 
 export const QUICK_EMOJIS = ["👍", "❤️", "😂", "🎉", "😮", "😢"];
@@ -18,6 +20,12 @@ interface Props {
   replyTarget?: { message?: Message; author?: string };
   editing: boolean;
   readers?: User[];
+  /** Names to highlight after `@` (the message's mentions). */
+  mentionTargets?: MentionTarget[];
+  /** The message mentions me (directly or @room). */
+  mentionsMe?: boolean;
+  /** The message a link pointed at (`?seq=`). */
+  highlighted?: boolean;
   onReply(m: Message): void;
   onStartEdit(m: Message): void;
   onCancelEdit(): void;
@@ -87,11 +95,19 @@ export const MessageItem = memo(function MessageItem(p: Props) {
   const reactions = Object.entries(m.reactions ?? {}).filter(([, n]) => n > 0);
   return (
     <div
+      id={`m-${m.id}`}
       data-testid="message"
       data-message-id={m.id}
       data-seq={m.seq}
       data-mine={mine ? "true" : "false"}
-      className={cn("group relative flex gap-3 px-3 py-0.5 hover:bg-muted/40 sm:px-4", !p.grouped && "mt-3")}
+      data-mentions-me={p.mentionsMe ? "true" : undefined}
+      data-highlighted={p.highlighted ? "true" : undefined}
+      className={cn(
+        "group relative flex scroll-my-16 gap-3 px-3 py-0.5 hover:bg-muted/40 sm:px-4",
+        !p.grouped && "mt-3",
+        p.mentionsMe && !m.deleted && "border-l-2 border-amber-400 bg-amber-400/5",
+        p.highlighted && "bg-primary/10 ring-1 ring-primary/40 ring-inset transition-colors",
+      )}
     >
       <div className="w-8 shrink-0">
         {!p.grouped && (
@@ -127,14 +143,14 @@ export const MessageItem = memo(function MessageItem(p: Props) {
         ) : p.editing ? (
           <EditBox initial={m.body} onSave={(b) => p.onSaveEdit(m, b)} onCancel={p.onCancelEdit} />
         ) : (
-          <p className="whitespace-pre-wrap break-words text-sm leading-relaxed" data-testid="message-body">
-            {m.body}
+          <div className="whitespace-pre-wrap break-words text-sm leading-relaxed" data-testid="message-body">
+            <Markdown text={m.body} mentions={p.mentionTargets} />
             {m.edited_at && (
               <span className="ml-1 text-[11px] text-muted-foreground" data-testid="message-edited">
                 (edited)
               </span>
             )}
-          </p>
+          </div>
         )}
         {reactions.length > 0 && !m.deleted && (
           <div className="mt-1 flex flex-wrap gap-1">

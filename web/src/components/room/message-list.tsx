@@ -21,7 +21,10 @@ export function MessageList({
   newDividerAfterSeq,
   onAtBottomChange,
   pendingCount = 0,
+  focusSeq = null,
 }: {
+  /** Scroll this message into view once it is rendered (a link to it). */
+  focusSeq?: number | null;
   /** Number of my unsent messages; a new one scrolls to the bottom. */
   pendingCount?: number;
   messages: Message[];
@@ -65,6 +68,19 @@ export function MessageList({
     prevHeight.current = el.scrollHeight;
     prevPending.current = pendingCount;
   }, [messages, pendingCount]);
+
+  // After the effect above (which may have pinned the bottom): bring the linked message into view.
+  const focused = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el || focusSeq === null || focused.current === focusSeq) return;
+    const row = el.querySelector<HTMLElement>(`[data-seq="${focusSeq}"]`);
+    if (!row) return;
+    focused.current = focusSeq;
+    row.scrollIntoView({ block: "center" });
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+    prevHeight.current = el.scrollHeight;
+  }, [focusSeq, messages]);
 
   useEffect(() => {
     // Content that grows after layout (footer, images) should not unstick the bottom.

@@ -5,6 +5,7 @@ import type { Room } from "@/lib/api/types";
 import { useLeaveRoom } from "@/hooks/queries/rooms";
 import { RoomIcon } from "../room-title";
 import { Button } from "../ui/button";
+import { RoomNotifyMenu } from "./room-notify-menu";
 
 /** The room's name, member and online counts, the members toggle and Leave. */
 export function RoomHeader({
@@ -45,6 +46,7 @@ export function RoomHeader({
           {r.description && r.kind !== "direct" ? ` · ${r.description}` : ""}
         </p>
       </div>
+      <RoomNotifyMenu roomId={r.id} isDirect={r.kind === "direct"} />
       <Button variant="ghost" size="sm" onClick={onToggleMembers} data-testid="toggle-members" aria-expanded={showMembers} aria-label="Members">
         <Users className="size-4" aria-hidden />
         <span className="hidden sm:inline">Members</span>

@@ -2,9 +2,11 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { Hand } from "lucide-react";
 import Link from "next/link";
-import { useMemo, useRef, useState } from "react";
+import { useSearchParams } from "next/navigation";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, errorMessage } from "@/lib/api/client";
 import type { Member, Message, User } from "@/lib/api/types";
+import { mentionTargets, mentionsMe } from "@/lib/mentions";
 import { orderedMessages, type MessagePages } from "@/lib/realtime/apply";
 import { useRealtimeOptional } from "@/lib/realtime/provider";
 import { useMe } from "@/hooks/queries/me";
@@ -28,10 +30,49 @@ import { RoomHeader } from "./room-header";
 import { TypingIndicator } from "./typing-indicator";
 
 /** A message whose author left the room is looked up on its own. */
-function RoomMessage(props: Omit<React.ComponentProps<typeof MessageItem>, "author"> & { memberUser?: User }) {
-  const { memberUser, ...rest } = props;
-  const fallback = useUser(props.message.author_id, !memberUser);
-  return <MessageItem {...rest} author={memberUser ?? fallback.data} />;
+function RoomMessage(
+  props: Omit<React.ComponentProps<typeof MessageItem>, "author" | "mentionTargets" | "mentionsMe"> & {
+    memberUser?: User;
+    nameOf(id: string): string | undefined;
+    myId: string | undefined;
+  },
+) {
+  const { memberUser, nameOf, myId, ...rest } = props;
+  const { mentions, author_id } = props.message;
+  const fallback = useUser(author_id, !memberUser);
+  const targets = useMemo(() => mentionTargets(mentions, nameOf, myId, author_id), [mentions, nameOf, myId, author_id]);
+  return (
+    <MessageItem {...rest} author={memberUser ?? fallback.data} mentionTargets={targets} mentionsMe={mentionsMe(mentions, myId, author_id)} />
+  );
+}
+
+const MAX_PAGES_TO_TARGET = 20;
+
+/**
+ * The message a link points at: `?seq=` (notifications), or `#m-<id>` among the loaded
+ * ones. Older history is paged in until it is loaded.
+ */
+function useLinkedMessage(list: Message[], messages: ReturnType<typeof useRoomMessages>) {
+  const search = useSearchParams();
+  const seqParam = Number(search.get("seq"));
+  const [hashId, setHashId] = useState<string | null>(null);
+  useEffect(() => {
+    setHashId(/^#m-([0-9a-f-]{36})$/i.exec(window.location.hash)?.[1] ?? null);
+  }, [search]);
+  const target = Number.isSafeInteger(seqParam) && seqParam > 0 ? seqParam : (list.find((m) => m.id === hashId)?.seq ?? null);
+  const pages = useRef(0);
+  useEffect(() => {
+    pages.current = 0;
+  }, [target]);
+  const oldest = list.length ? list[0].seq : null;
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = messages;
+  useEffect(() => {
+    if (target === null || oldest === null || oldest <= target || !hasNextPage || isFetchingNextPage) return;
+    if (pages.current >= MAX_PAGES_TO_TARGET) return;
+    pages.current += 1;
+    void fetchNextPage();
+  }, [target, oldest, hasNextPage, isFetchingNextPage, fetchNextPage]);
+  return target;
 }
 
 export function RoomView({ roomId }: { roomId: string }) {
@@ -59,6 +100,15 @@ export function RoomView({ roomId }: { roomId: string }) {
   const memberItems = members.data?.items;
   const memberMap = useMemo(() => new Map((memberItems ?? []).map((m: Member) => [m.user.id, m])), [memberItems]);
   const canModerate = room.data?.my_role === "owner" || room.data?.my_role === "moderator";
+  const focusSeq = useLinkedMessage(list, messages);
+  const nameOf = useCallback(
+    (id: string) => memberMap.get(id)?.user.display_name ?? qc.getQueryData<User>(["users", id])?.display_name,
+    [memberMap, qc],
+  );
+  const mentionables = useMemo(
+    () => (memberItems ?? []).filter((m) => m.user.id !== myId && !m.user.deleted).map((m) => ({ id: m.user.id, name: m.user.display_name })),
+    [memberItems, myId],
+  );
 
   useRoomSubscription({ roomId, isMember, lastSeq: room.data?.last_seq ?? null, loaded: messages.isSuccess, newestSeq });
   const pending = usePendingSends({ roomId, messages: list, myId, status: rt?.status });
@@ -82,8 +132,6 @@ export function RoomView({ roomId }: { roomId: string }) {
     );
   const r = room.data;
   if (!isMember) return <JoinPrompt room={r} />;
-
-  const nameOf = (id: string) => memberMap.get(id)?.user.display_name ?? qc.getQueryData<User>(["users", id])?.display_name;
 
   return (
     <div className="relative flex h-full min-h-0" data-testid="room-view" data-room-id={r.id}>
@@ -116,6 +164,7 @@ export function RoomView({ roomId }: { roomId: string }) {
             onLoadOlder={() => void messages.fetchNextPage()}
             newDividerAfterSeq={dividerSeq}
             pendingCount={pending.visiblePending.length}
+            focusSeq={focusSeq}
             renderMessage={(m, prev) => {
               const grouped = Boolean(
                 prev && prev.author_id === m.author_id && !m.reply_to && new Date(m.created_at).getTime() - new Date(prev.created_at).getTime() < 5 * 60_000,
@@ -125,6 +174,9 @@ export function RoomView({ roomId }: { roomId: string }) {
                 <RoomMessage
                   message={m}
                   memberUser={memberMap.get(m.author_id)?.user}
+                  nameOf={nameOf}
+                  myId={myId}
+                  highlighted={m.seq === focusSeq}
                   mine={m.author_id === myId}
                   grouped={grouped}
                   canModerate={canModerate}
@@ -165,8 +217,10 @@ export function RoomView({ roomId }: { roomId: string }) {
         )}
         <Composer
           ref={composer}
-          onSend={(body) => {
-            pending.send(body, replyTo?.id ?? null);
+          mentionables={mentionables}
+          canMentionRoom={canModerate && r.kind !== "direct" && r.member_count <= 1000}
+          onSend={(body, mentions) => {
+            pending.send(body, replyTo?.id ?? null, mentions);
             setReplyTo(null);
           }}
           onTyping={() => rt?.client.sendFrame({ type: "typing", room_id: roomId })}

@@ -1,7 +1,7 @@
 "use client";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "@/lib/api/client";
-import type { Message } from "@/lib/api/types";
+import type { Message, PostMessage } from "@/lib/api/types";
 import { applyReaction, markDeleted, upsertMessage, type MessagePages } from "@/lib/realtime/apply";
 
 export const PAGE_SIZE = 50;
@@ -45,7 +45,7 @@ export async function fetchMessagesAfter(roomId: string, afterSeq: number): Prom
   return out;
 }
 
-export function postMessage(roomId: string, body: { body: string; client_msg_id: string; reply_to?: string }) {
+export function postMessage(roomId: string, body: PostMessage) {
   return unwrap(api.POST("/v1/rooms/{room_id}/messages", { params: { path: { room_id: roomId } }, body }));
 }
 

@@ -1,5 +1,5 @@
 import createClient, { type Middleware } from "openapi-fetch";
-import type { paths } from "./schema";
+import type { ApiPaths } from "./types";
 import { API_URL } from "../env";
 
 /** RFC 9457 problem details, raised for every non-2xx answer. */
@@ -57,7 +57,7 @@ const auth: Middleware = {
   },
 };
 
-export const api = createClient<paths>({ baseUrl: API_URL });
+export const api = createClient<ApiPaths>({ baseUrl: API_URL });
 api.use(auth);
 
 function toApiError(error: unknown, response: Response): ApiError {

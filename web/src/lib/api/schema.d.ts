@@ -228,7 +228,7 @@ export interface paths {
          * Mark notifications read, up to a feed seq or by id (ids of others' notifications are
          *     ignored, exactly like unknown ones).
          */
-        post: operations["mark_read"];
+        post: operations["mark_notifications_read"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1983,7 +1983,7 @@ export interface operations {
             };
         };
     };
-    mark_read: {
+    mark_notifications_read: {
         parameters: {
             query?: never;
             header?: never;

@@ -1,6 +1,7 @@
 // Aliases derived from the generated schema by route, so they survive renames of
-// component schemas in the API document. No request/response type is written by hand.
-import type { paths } from "./schema";
+// component schemas in the API document. No request/response type is written by hand
+// (but for one route, see ApiPaths below).
+import type { components, paths } from "./schema";
 
 type Json<T> = T extends { content: { "application/json": infer B } } ? B : never;
 type Ok<Op> = Op extends { responses: infer R }
@@ -23,5 +24,30 @@ export type Member = Ok<paths["/v1/rooms/{room_id}/members"]["get"]>["items"][nu
 export type MemberRole = Member["role"];
 export type Message = Ok<paths["/v1/rooms/{room_id}/messages"]["get"]>["items"][number];
 export type MessagePage = Ok<paths["/v1/rooms/{room_id}/messages"]["get"]>;
+export type PostMessage = Body<paths["/v1/rooms/{room_id}/messages"]["post"]>;
+/** Who a message mentions (`room`: @room); the same shape when sending. */
+export type Mentions = NonNullable<PostMessage["mentions"]>;
 export type RoomEventRecord = Ok<paths["/v1/rooms/{room_id}/events"]["get"]>["items"][number];
 export type Conversation = Ok<paths["/v1/conversations"]["get"]>["items"][number];
+
+// ---- Notifications ---------------------------------------------------------------------
+
+export type AppNotification = Ok<paths["/v1/notifications"]["get"]>["items"][number];
+export type NotificationKind = AppNotification["kind"];
+export type NotificationPage = Ok<paths["/v1/notifications"]["get"]>;
+export type MarkNotificationsRead = Body<paths["/v1/notifications/read"]["post"]>;
+export type MarkedRead = Ok<paths["/v1/notifications/read"]["post"]>;
+export type RoomNotificationLevel = Ok<paths["/v1/rooms/{room_id}/notification-level"]["get"]>;
+export type SetRoomNotificationLevel = Body<paths["/v1/rooms/{room_id}/notification-level"]["put"]>;
+export type NotificationLevel = SetRoomNotificationLevel["level"];
+export type NotificationSettings = Ok<paths["/v1/me/notification-settings"]["get"]>;
+export type UpdateNotificationSettings = Body<paths["/v1/me/notification-settings"]["put"]>;
+
+type ServerFrame = components["schemas"]["ServerFrame"];
+/** A new notification, or one updated by coalescing. */
+export type NotificationFrame = Extract<ServerFrame, { type: "notification" }>;
+/** Notifications marked read elsewhere (another tab, or reading the room). */
+export type NotificationsReadFrame = Extract<ServerFrame, { type: "notifications_read" }>;
+
+// ---- The routes the client is typed with ------------------------------------------------
+export type ApiPaths = paths;

@@ -10,6 +10,7 @@ import {
   type RoomEvent,
   type SeqEvent,
 } from "./frames";
+import { NotificationFeed, type FeedEvents } from "./notification-feed";
 import { RoomSequencer, backoffDelay, reauthDelay } from "./ordering";
 
 export type ConnectionStatus = "idle" | "connecting" | "open" | "reconnecting" | "offline";
@@ -43,6 +44,9 @@ interface Listeners {
   ephemeral: (frame: EphemeralFrame) => void;
   status: (status: ConnectionStatus) => void;
   hello: (frame: HelloFrame) => void;
+  notification: FeedEvents["notification"];
+  notificationsRead: FeedEvents["notificationsRead"];
+  notificationsSubscribed: FeedEvents["notificationsSubscribed"];
 }
 
 interface RoomState {
@@ -67,7 +71,19 @@ export class RealtimeClient {
     ephemeral: new Set(),
     status: new Set(),
     hello: new Set(),
+    notification: new Set(),
+    notificationsRead: new Set(),
+    notificationsSubscribed: new Set(),
   };
+  /** My notifications stream (see ./notification-feed.ts). */
+  private readonly feed = new NotificationFeed(
+    { send: (f) => this.sendFrame(f), isOpen: () => this.isOpen(), nextRef: () => `n${++this.refCounter}` },
+    {
+      notification: (f) => this.listeners.notification.forEach((fn) => fn(f)),
+      notificationsRead: (f) => this.listeners.notificationsRead.forEach((fn) => fn(f)),
+      notificationsSubscribed: (s) => this.listeners.notificationsSubscribed.forEach((fn) => fn(s)),
+    },
+  );
   private _status: ConnectionStatus = "idle";
   private attempt = 0;
   private running = false;
@@ -158,6 +174,21 @@ export class RealtimeClient {
     };
   }
 
+  /** Follow my notifications, resumed after the highest seq seen on every (re)connection. */
+  subscribeNotifications(): () => void {
+    return this.feed.follow();
+  }
+
+  /** The notifications stream is followed on the open socket. */
+  get notificationsLive(): boolean {
+    return this.feed.live;
+  }
+
+  /** The highest seq of my notifications stream seen. */
+  get notificationsSeq(): number | null {
+    return this.feed.seq;
+  }
+
   /** Fire-and-forget frame (typing, read). Returns false when not connected. */
   sendFrame(frame: ClientFrame): boolean {
     if (!this.isOpen() || !this.ws) return false;
@@ -221,6 +252,7 @@ export class RealtimeClient {
   private onSocketClosed() {
     this.ws = null;
     this.stopHeartbeat();
+    this.feed.onClosed();
     for (const r of this.rooms.values()) r.live = false;
     if (this.running && !this.offline) this.scheduleReconnect();
   }
@@ -243,6 +275,7 @@ export class RealtimeClient {
     this.ws = null;
     this.generation += 1;
     this.stopHeartbeat();
+    this.feed.onClosed();
     for (const r of this.rooms.values()) r.live = false;
     if (ws) {
       ws.onmessage = null;
@@ -315,8 +348,10 @@ export class RealtimeClient {
         void this.scheduleReauth(false);
         for (const fn of this.listeners.hello) fn(f);
         for (const roomId of this.rooms.keys()) this.sendSubscribe(roomId);
+        this.feed.onOpen();
         return;
       case "ok":
+        if (this.feed.onOk(f)) return;
         if (f.room_id && typeof f.last_seq === "number") {
           const r = this.rooms.get(f.room_id);
           // Subscribed without a baseline: the server's current seq becomes it.
@@ -324,6 +359,7 @@ export class RealtimeClient {
         }
         return;
       case "error":
+        if (this.feed.onError(f)) return;
         if (f.code === "resync_required" && f.room_id) {
           const r = this.rooms.get(f.room_id);
           if (r) {
@@ -342,6 +378,12 @@ export class RealtimeClient {
       case "presence":
       case "read":
         for (const fn of this.listeners.ephemeral) fn(f);
+        return;
+      case "notification":
+        this.feed.onNotification(f);
+        return;
+      case "notifications_read":
+        this.feed.onRead(f);
         return;
       default:
         return;

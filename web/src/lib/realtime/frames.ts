@@ -4,7 +4,7 @@
 // `Room`, `ReactionEvent` and `MemberEvent`. Only the per-kind `data` map is written here,
 // because the document types `data` as any object.
 import type { components } from "../api/schema";
-import type { Message, Room } from "../api/types";
+import type { Message, NotificationFrame, NotificationsReadFrame, Room } from "../api/types";
 
 type Schemas = components["schemas"];
 
@@ -99,7 +99,18 @@ export type ReadFrame = Frame<"read">;
 /** Frames outside the log: whoever misses one misses nothing durable. */
 export type EphemeralFrame = TypingFrame | PresenceFrame | ReadFrame;
 
-export type ServerFrame = HelloFrame | OkFrame | ErrorFrame | PongFrame | EventFrame | EphemeralFrame;
+/** My notifications stream (after `subscribe_notifications`); types in ../api/types. */
+export type { NotificationFrame, NotificationsReadFrame };
+
+export type ServerFrame =
+  | HelloFrame
+  | OkFrame
+  | ErrorFrame
+  | PongFrame
+  | EventFrame
+  | EphemeralFrame
+  | NotificationFrame
+  | NotificationsReadFrame;
 
 /** Parse one text frame; anything malformed or unrecognised is null and ignored. */
 export function parseServerFrame(text: string): ServerFrame | null {
@@ -129,6 +140,12 @@ function hasFrameShape(f: Record<string, unknown>): boolean {
       return typeof f.room_id === "string" && Array.isArray(f.online);
     case "read":
       return typeof f.room_id === "string" && typeof f.seq === "number";
+    case "notification": {
+      const n = f.notification as Record<string, unknown> | null | undefined;
+      return typeof f.seq === "number" && !!n && typeof n === "object" && typeof n.id === "string";
+    }
+    case "notifications_read":
+      return typeof f.seq === "number" && Array.isArray(f.ids);
     default:
       return false;
   }

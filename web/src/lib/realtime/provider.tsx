@@ -10,6 +10,12 @@ import type { RoomEvent } from "./frames";
 import { useConversations, conversationsKey } from "@/hooks/queries/conversations";
 import { useMe } from "@/hooks/queries/me";
 import { messagesKey } from "@/hooks/queries/messages";
+import {
+  applyNotification,
+  applyNotificationsRead,
+  notificationsKey,
+  resyncNotifications,
+} from "@/hooks/queries/notifications";
 import { membersKey, roomKey } from "@/hooks/queries/rooms";
 
 interface RealtimeValue {
@@ -101,6 +107,14 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       }, 400);
     };
     const offEvent = c.on("event", (ev) => applyEvent(qc, ev, myId.current, bump));
+    // My notifications: another user's cache must never show; frames keep the bell live.
+    qc.removeQueries({ queryKey: notificationsKey });
+    const offNotif = [
+      c.on("notification", (f) => applyNotification(qc, f.notification)),
+      c.on("notificationsRead", (f) => applyNotificationsRead(qc, f.ids)),
+      c.on("notificationsSubscribed", () => resyncNotifications(qc)),
+    ];
+    const releaseNotif = c.subscribeNotifications();
     const offline = () => c.goOffline();
     const online = () => c.goOnline();
     window.addEventListener("offline", offline);
@@ -110,6 +124,8 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     return () => {
       offStatus();
       offEvent();
+      offNotif.forEach((off) => off());
+      releaseNotif();
       window.removeEventListener("offline", offline);
       window.removeEventListener("online", online);
       if (timer) clearTimeout(timer);

@@ -1,6 +1,7 @@
 "use client";
 import { Check } from "lucide-react";
 import { useEffect, useState, type FormEvent } from "react";
+import { NotificationSettingsCard } from "@/components/notifications/notification-settings-card";
 import { Avatar } from "@/components/ui/avatar";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -50,7 +51,7 @@ export default function ProfilePage() {
   };
 
   return (
-    <div className="mx-auto w-full max-w-2xl p-4 sm:p-8">
+    <div className="mx-auto flex w-full max-w-2xl flex-col gap-6 p-4 sm:p-8">
       <Card data-testid="profile-page">
         <CardHeader>
           <CardTitle>Your profile</CardTitle>
@@ -118,6 +119,7 @@ export default function ProfilePage() {
           </form>
         </CardContent>
       </Card>
+      <NotificationSettingsCard />
     </div>
   );
 }
