@@ -232,12 +232,13 @@ mod tests {
             "event",
             "presence",
             "subscribe_notifications",
+            "view",
             "notification",
             "notifications_read",
         ] {
             assert!(names.contains(&frame), "{frame} missing from {names:?}");
         }
-        assert_eq!(names.len(), 12 + 10, "12 client frames and 10 server frames");
+        assert_eq!(names.len(), 13 + 10, "13 client frames and 10 server frames");
     }
 
     #[test]

@@ -119,6 +119,7 @@ impl Application {
         let redis = bus.redis_connection();
         let prefix = settings.redis.prefix.clone();
         let presence = Presence::new(bus.clone(), prefix.clone(), settings.ws.presence_ttl, &tasks);
+        let viewing = Presence::viewing(bus.clone(), prefix.clone(), settings.ws.presence_ttl, &tasks);
         let tickets = Tickets::new(redis.clone(), prefix.clone());
         let vapid = match &settings.push.vapid_private_key {
             Some(key) => Vapid::from_private(key, settings.push.vapid_subject.clone())
@@ -138,7 +139,7 @@ impl Application {
         let notifier = Notifier::new(
             db.clone(),
             Arc::new(bus.clone()),
-            Arc::new(presence.clone()),
+            Arc::new(viewing.clone()),
             Arc::new(move || waker.wake()),
         );
         let posting = &settings.posting;
@@ -169,6 +170,7 @@ impl Application {
             hub: hub_handle.clone(),
             bus: bus.clone(),
             presence: presence.clone(),
+            viewing: viewing.clone(),
             tickets,
             verifier: verifier.clone(),
             shutdown: shutdown.clone(),
@@ -266,6 +268,7 @@ pub struct Handles {
 pub async fn stop(state: &AppState, handles: &Handles) {
     state.shutdown.cancel();
     state.presence.clear_local().await;
+    state.realtime.viewing.clear_local().await;
     handles.api.stop(true).await;
     if let Some(metrics) = &handles.metrics {
         metrics.stop(true).await;

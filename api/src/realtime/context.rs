@@ -20,6 +20,8 @@ pub struct Realtime {
     pub hub: HubHandle,
     pub bus: Bus,
     pub presence: Presence,
+    /// Which sockets show which room (`view` frames): no push for a room its user is viewing.
+    pub viewing: Presence,
     pub tickets: Tickets,
     pub verifier: Arc<Verifier>,
     /// Cancelled on SIGTERM/SIGINT: sockets finish in-flight writes and close with "reconnect".

@@ -36,6 +36,8 @@ struct Inner {
     local: Mutex<HashMap<Uuid, HashMap<ConnId, Uuid>>>,
     /// The last online list announced per room, to announce only changes on refresh.
     announced: Mutex<HashMap<Uuid, Vec<Uuid>>>,
+    /// Whether changes are announced to the room (`presence` frames).
+    announce: bool,
 }
 
 impl Watching for Presence {
@@ -46,6 +48,16 @@ impl Watching for Presence {
 
 impl Presence {
     pub fn new(bus: Bus, prefix: String, ttl: Duration, tasks: &Tasks) -> Self {
+        Self::start(bus, prefix, ttl, true, tasks)
+    }
+
+    /// Which sockets *show* a room (the client's `view` frame), kept like presence on every
+    /// instance but never announced: what decides that a push would be redundant.
+    pub fn viewing(bus: Bus, prefix: String, ttl: Duration, tasks: &Tasks) -> Self {
+        Self::start(bus, format!("{prefix}:viewing"), ttl, false, tasks)
+    }
+
+    fn start(bus: Bus, prefix: String, ttl: Duration, announce: bool, tasks: &Tasks) -> Self {
         let inner = Arc::new(Inner {
             redis: bus.redis_connection(),
             prefix,
@@ -54,6 +66,7 @@ impl Presence {
             bus,
             local: Mutex::new(HashMap::new()),
             announced: Mutex::new(HashMap::new()),
+            announce,
         });
         let presence = Self { inner };
         if presence.inner.redis.is_some() {
@@ -159,6 +172,9 @@ impl Presence {
     }
 
     async fn announce(&self, room_id: Uuid) {
+        if !self.inner.announce {
+            return;
+        }
         let online = self.online(room_id).await;
         self.inner
             .announced

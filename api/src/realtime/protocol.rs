@@ -107,6 +107,14 @@ pub enum ClientFrame {
         #[schema(value_type = Option<Value>)]
         reference: Option<Value>,
     },
+    /// Say which subscribed room this socket shows (null: none). No push is sent for a room
+    /// while one of its user's sockets shows it. Replies `ok {room_id}`.
+    View {
+        room_id: Option<Uuid>,
+        #[serde(rename = "ref")]
+        #[schema(value_type = Option<Value>)]
+        reference: Option<Value>,
+    },
     /// Start receiving the caller's notification feed: replies `ok {last_seq}`, then every
     /// feed change after `since` in seq order with no gap, then live changes.
     SubscribeNotifications {
@@ -141,6 +149,7 @@ impl ClientFrame {
         | ClientFrame::Read { reference, .. }
         | ClientFrame::Ping { reference, .. }
         | ClientFrame::SubscribeNotifications { reference, .. }
+        | ClientFrame::View { reference, .. }
         | ClientFrame::Auth { reference, .. }) = self;
         reference.take().unwrap_or(Value::Null)
     }

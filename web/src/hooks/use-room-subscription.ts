@@ -36,6 +36,19 @@ export function useRoomSubscription({
     return rt.client.subscribe(roomId, lastSeqHint.current);
   }, [rt, roomId, isMember]);
 
+  // This tab shows the room while it is visible: the server then sends no push for it.
+  useEffect(() => {
+    if (!rt || !isMember) return;
+    const client = rt.client;
+    const sync = () => client.view(document.visibilityState === "visible" ? roomId : null);
+    sync();
+    document.addEventListener("visibilitychange", sync);
+    return () => {
+      document.removeEventListener("visibilitychange", sync);
+      client.view(null);
+    };
+  }, [rt, roomId, isMember]);
+
   const caughtUp = useRef<string | null>(null);
   useEffect(() => {
     if (!loaded || caughtUp.current === roomId) return;

@@ -1,12 +1,13 @@
 //! `subscribe_notifications`: the caller's feed, replayed after `since` and then live, with
 //! the same hold / replay / release discipline as a room (the feed is the stream keyed by
-//! the user's id).
+//! the user's id); and `view`: which room the socket shows (no push for it meanwhile).
 
 use serde_json::Value;
+use uuid::Uuid;
 
 use super::Conn;
 use crate::features::notifications::feed;
-use crate::platform::error::ErrorCode;
+use crate::platform::error::{ApiError, ErrorCode};
 use crate::realtime::outbox::Out;
 use crate::realtime::protocol::{ErrorReply, OkReply, ServerFrame};
 
@@ -63,5 +64,32 @@ impl Conn {
             room_id: user,
             cursor: from.max(head),
         });
+    }
+
+    pub(super) async fn view(&mut self, reference: &Value, room_id: Option<Uuid>) {
+        if let Some(room) = room_id.filter(|r| !self.subscribed.contains(r)) {
+            let e = ApiError::Forbidden(format!("subscribe to room {room} first"));
+            return self.send(ServerFrame::api_error(reference, &e));
+        }
+        if let Some(old) = self.viewing.take() {
+            self.state.viewing.leave(old, self.id).await;
+        }
+        if let Some(room) = room_id {
+            self.state.viewing.enter(room, self.id, self.identity.user_id).await;
+            self.viewing = Some(room);
+        }
+        let reply = OkReply {
+            room_id,
+            ..Default::default()
+        };
+        self.send(ServerFrame::ok(reference, reply));
+    }
+
+    /// The socket no longer has the room (unsubscribed, or left it).
+    pub(super) async fn stop_viewing(&mut self, room_id: Uuid) {
+        if self.viewing == Some(room_id) {
+            self.viewing = None;
+            self.state.viewing.leave(room_id, self.id).await;
+        }
     }
 }

@@ -56,6 +56,8 @@ struct Conn {
     identity: Identity,
     outbox: Arc<Outbox>,
     subscribed: HashSet<Uuid>,
+    /// The room this socket shows (`view`), if any.
+    viewing: Option<Uuid>,
     typing: HashMap<Uuid, Instant>,
     tasks: JoinSet<()>,
     /// When the client last sent a frame (for the idle timeout).
@@ -89,6 +91,7 @@ pub fn run(
         identity,
         outbox,
         subscribed: HashSet::new(),
+        viewing: None,
         typing: HashMap::new(),
         tasks: JoinSet::new(),
         last_seen: Instant::now(),
@@ -132,6 +135,7 @@ async fn session(mut session: Box<Session>) {
     let conn = &mut s.conn;
     conn.state.hub.unregister(conn.id);
     Box::pin(conn.state.presence.leave_all(conn.id)).await;
+    Box::pin(conn.state.viewing.leave_all(conn.id)).await;
     // Queued frames (acks of in-flight writes) go out before the close frame; an overflow
     // has already dropped its backlog.
     let close = close.unwrap_or_else(|| reason(CloseCode::Normal, "closed"));
@@ -175,6 +179,7 @@ impl Conn {
             Wake::Notice(Notice::Dropped(room_id)) => {
                 self.subscribed.remove(&room_id);
                 self.state.presence.leave(room_id, self.id).await;
+                self.stop_viewing(room_id).await;
             }
             Wake::Heartbeat => {
                 if self.last_seen.elapsed() > self.state.settings.ws.idle_timeout {
@@ -243,11 +248,13 @@ impl Conn {
                     self.state.hub.unsubscribe(self.id, room_id);
                     self.outbox.push(Out::Forget(room_id));
                     self.state.presence.leave(room_id, self.id).await;
+                    self.stop_viewing(room_id).await;
                 }
                 self.send(ServerFrame::ok(&reference, room_reply(room_id)));
             }
             ClientFrame::Ping { .. } => self.send(ServerFrame::Pong { reference }.text()),
             ClientFrame::SubscribeNotifications { since, .. } => self.subscribe_feed(&reference, since).await,
+            ClientFrame::View { room_id, .. } => self.view(&reference, room_id).await,
             ClientFrame::Auth { token, .. } => self.reauth(&reference, &token).await,
             ClientFrame::Typing { room_id, .. } => {
                 if !self.subscribed.contains(&room_id) {

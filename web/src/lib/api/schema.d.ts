@@ -674,6 +674,12 @@ export interface components {
             type: "ping";
         } | {
             ref?: unknown;
+            /** Format: uuid */
+            room_id?: string | null;
+            /** @enum {string} */
+            type: "view";
+        } | {
+            ref?: unknown;
             /**
              * Format: int64
              * @description The last feed seq the client has; absent = from now on.

@@ -69,6 +69,24 @@ describe("RealtimeClient", () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
+  it("says which room it shows right after subscribing to it, again after a reconnect, and none when asked", async () => {
+    const t = setup();
+    t.client.subscribe("r1", 1);
+    t.client.subscribe("r2", 1);
+    t.client.view("r2");
+    t.client.start();
+    await flush();
+    t.last().open();
+    const order = t.last().sent.map((f) => `${f.type}:${f.room_id}`);
+    expect(order).toEqual(["subscribe:r1", "subscribe:r2", "view:r2"]);
+    t.last().drop();
+    await vi.advanceTimersByTimeAsync(60_000);
+    t.last().open();
+    expect(t.last().ofType("view")).toMatchObject([{ room_id: "r2" }]);
+    t.client.view(null);
+    expect(t.last().ofType("view")).toMatchObject([{ room_id: "r2" }, { room_id: null }]);
+  });
+
   it("connects with a ticket and subscribes with since after hello", async () => {
     const t = setup();
     t.client.subscribe("r1", 7);

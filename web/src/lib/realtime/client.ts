@@ -66,6 +66,8 @@ const MAX_LOG_PAGES = 50;
 export class RealtimeClient {
   private ws: SocketLike | null = null;
   private readonly rooms = new Map<string, RoomState>();
+  /** The room this tab shows (`view`), re-sent when it is (re)subscribed. */
+  private viewing: string | null = null;
   private readonly listeners: { [K in keyof Listeners]: Set<Listeners[K]> } = {
     event: new Set(),
     ephemeral: new Set(),
@@ -172,6 +174,15 @@ export class RealtimeClient {
         if (r.live) this.sendFrame({ type: "unsubscribe", room_id: roomId });
       }
     };
+  }
+
+  /**
+   * The room this tab shows (null: none, or the tab is hidden). The server sends no push
+   * for it meanwhile; re-sent after every (re)subscription of that room.
+   */
+  view(roomId: string | null) {
+    this.viewing = roomId;
+    if (roomId === null || this.rooms.get(roomId)?.live) this.sendFrame({ type: "view", room_id: roomId });
   }
 
   /** Follow my notifications, resumed after the highest seq seen on every (re)connection. */
@@ -396,6 +407,8 @@ export class RealtimeClient {
     const frame: ClientFrame = { type: "subscribe", room_id: roomId, ref: `s${++this.refCounter}` };
     if (r.seq.lastSeq !== null) frame.since = r.seq.lastSeq;
     if (this.sendFrame(frame)) r.live = true;
+    // Frames are handled in order: the subscription is in place when the view arrives.
+    if (r.live && this.viewing === roomId) this.sendFrame({ type: "view", room_id: roomId });
   }
 
   private deliver(roomId: string, result: { apply: SeqEvent[]; gapAfter: number | null }) {
