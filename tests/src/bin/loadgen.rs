@@ -239,8 +239,9 @@ async fn chat(urls: &[String], o: &Opts, rate: f64) -> Value {
         futures_util::stream::iter(0..rooms)
             .map(|r| {
                 let sender = r % 2 % members;
-                let token = tokens[r * members + (sender + 1) % members].clone();
-                let req = http.get(format!("{}/v1/me", urls[0])).bearer_auth(token);
+                let idx = r * members + (sender + 1) % members;
+                // Dev tokens verify on the instance that issued them.
+                let req = http.get(format!("{}/v1/me", urls[idx % urls.len()])).bearer_auth(&tokens[idx]);
                 async move { field_of(req, "id").await }
             })
             .buffered(32)
