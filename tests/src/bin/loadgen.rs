@@ -241,7 +241,9 @@ async fn chat(urls: &[String], o: &Opts, rate: f64) -> Value {
                 let sender = r % 2 % members;
                 let idx = r * members + (sender + 1) % members;
                 // Dev tokens verify on the instance that issued them.
-                let req = http.get(format!("{}/v1/me", urls[idx % urls.len()])).bearer_auth(&tokens[idx]);
+                let req = http
+                    .get(format!("{}/v1/me", urls[idx % urls.len()]))
+                    .bearer_auth(&tokens[idx]);
                 async move { field_of(req, "id").await }
             })
             .buffered(32)
