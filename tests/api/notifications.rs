@@ -477,3 +477,31 @@ async fn web_push_is_encrypted_signed_skipped_while_watching_or_in_dnd_and_clean
     let key = app.get_json(&bob.token, "/v1/push/vapid-public-key").await;
     assert_eq!(key["public_key"].as_str().unwrap().len(), 87, "65 bytes, base64url");
 }
+
+#[tokio::test]
+async fn being_added_to_a_room_by_someone_else_is_a_notification_joining_is_not() {
+    let app = spawn_app().await;
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let carol = app.user("carol").await;
+    let private = app.create_room(&alice, "secret", "private").await;
+    let res = app
+        .post(
+            &alice.token,
+            &format!("/v1/rooms/{private}/members"),
+            json!({"user_id": carol.id}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let items = feed(&app, &carol).await;
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["kind"], "room_invite");
+    assert_eq!(items[0]["room_id"], private.to_string());
+    assert_eq!(items[0]["actor_id"], alice.id.to_string());
+    assert_eq!(items[0]["room_name"], "secret");
+    // Joining a public room oneself tells nobody anything.
+    let public = app.create_room(&alice, "open", "public").await;
+    app.join(&bob, public).await;
+    assert!(feed(&app, &bob).await.is_empty());
+    assert!(feed(&app, &alice).await.is_empty());
+}

@@ -64,3 +64,63 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
         })
     }
 }
+
+/// For a nested object field: `#[serde(deserialize_with = "object")]`. serde reads a
+/// struct from an array too (`[[], false]`); the document says object, so only an object is
+/// read.
+pub fn object<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    struct ObjectOnly<T>(std::marker::PhantomData<T>);
+    impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for ObjectOnly<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+        }
+    }
+    d.deserialize_map(ObjectOnly(std::marker::PhantomData))
+}
+
+/// `object` for an optional field (absent or null = None); add `#[serde(default)]`.
+pub fn opt_object<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    #[derive(serde::Deserialize)]
+    #[serde(bound = "T: serde::Deserialize<'de>")]
+    struct Wrap<T>(#[serde(deserialize_with = "object")] T);
+    let v: Option<Wrap<T>> = serde::Deserialize::deserialize(d)?;
+    Ok(v.map(|Wrap(t)| t))
+}
+
+#[cfg(test)]
+mod object_tests {
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Inner {
+        a: i32,
+    }
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Outer {
+        #[serde(deserialize_with = "super::object")]
+        inner: Inner,
+        #[serde(default, deserialize_with = "super::opt_object")]
+        maybe: Option<Inner>,
+    }
+
+    #[test]
+    fn nested_structs_are_read_from_objects_only() {
+        assert!(serde_json::from_str::<Outer>(r#"{"inner": {"a": 1}, "maybe": {"a": 2}}"#).is_ok());
+        assert!(serde_json::from_str::<Outer>(r#"{"inner": {"a": 1}, "maybe": null}"#).is_ok());
+        assert!(serde_json::from_str::<Outer>(r#"{"inner": {"a": 1}}"#).is_ok());
+        assert!(serde_json::from_str::<Outer>(r#"{"inner": [1]}"#).is_err());
+        assert!(serde_json::from_str::<Outer>(r#"{"inner": {"a": 1}, "maybe": [2]}"#).is_err());
+    }
+}

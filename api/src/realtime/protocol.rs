@@ -50,6 +50,7 @@ pub enum ClientFrame {
         reply_to: Option<Uuid>,
         /// Members to notify (at most 50), and `room: true` for @room (owners and
         /// moderators, rooms of at most 1,000 members).
+        #[serde(default, deserialize_with = "crate::platform::json::opt_object")]
         mentions: Option<Mentions>,
         #[serde(rename = "ref")]
         #[schema(value_type = Option<Value>)]

@@ -53,6 +53,7 @@ pub struct PostMessageRequest {
     pub reply_to: Option<Uuid>,
     /// Members to notify (at most 50), and `room: true` for @room (owners and moderators,
     /// rooms of at most 1,000 members).
+    #[serde(default, deserialize_with = "crate::platform::json::opt_object")]
     pub mentions: Option<Mentions>,
 }
 

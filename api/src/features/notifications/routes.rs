@@ -84,6 +84,7 @@ pub struct SettingsRequest {
     #[schema(schema_with = settings::time_zone_schema)]
     pub time_zone: String,
     /// Do-not-disturb hours (null = off).
+    #[serde(default, deserialize_with = "crate::platform::json::opt_object")]
     pub dnd: Option<DndHours>,
 }
 
@@ -111,6 +112,7 @@ pub struct PushKeys {
 #[serde(deny_unknown_fields)]
 pub struct PushSubscriptionRequest {
     pub endpoint: PushEndpoint,
+    #[serde(deserialize_with = "crate::platform::json::object")]
     pub keys: PushKeys,
 }
 
