@@ -499,6 +499,52 @@ async fn being_added_to_a_room_by_someone_else_is_a_notification_joining_is_not(
     assert_eq!(items[0]["room_id"], private.to_string());
     assert_eq!(items[0]["actor_id"], alice.id.to_string());
     assert_eq!(items[0]["room_name"], "secret");
+    // Pushed, unless inside carol's do-not-disturb hours (the feed fills either way).
+    let push = FakePush::start().await;
+    let device = push.device();
+    let sub = json!({"endpoint": device.endpoint, "keys": {"p256dh": device.p256dh, "auth": device.auth}});
+    assert_eq!(
+        app.post(&carol.token, "/v1/push/subscriptions", sub).await.status(),
+        201
+    );
+    let now = chrono::Utc::now();
+    let hhmm = |t: chrono::DateTime<chrono::Utc>| t.format("%H:%M").to_string();
+    let settings = |dnd: Value| {
+        app.request(reqwest::Method::PUT, &carol.token, "/v1/me/notification-settings")
+            .json(&json!({"time_zone": "UTC", "dnd": dnd}))
+            .send()
+    };
+    let window =
+        json!({"start": hhmm(now - chrono::Duration::hours(1)), "end": hhmm(now + chrono::Duration::hours(1))});
+    assert_eq!(settings(window).await.unwrap().status(), 200);
+    let quiet_room = app.create_room(&alice, "quiet", "private").await;
+    let res = app
+        .post(
+            &alice.token,
+            &format!("/v1/rooms/{quiet_room}/members"),
+            json!({"user_id": carol.id}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(settings(Value::Null).await.unwrap().status(), 200);
+    let loud_room = app.create_room(&alice, "loud", "private").await;
+    let res = app
+        .post(
+            &alice.token,
+            &format!("/v1/rooms/{loud_room}/members"),
+            json!({"user_id": carol.id}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let got = push.wait_for(1).await;
+    assert_eq!(got[0].message["kind"], "room_invite");
+    assert_eq!(
+        got[0].message["room_id"],
+        loud_room.to_string(),
+        "the invite during DND was not pushed"
+    );
+    assert_eq!(feed(&app, &carol).await.len(), 3);
+
     // Joining a public room oneself tells nobody anything.
     let public = app.create_room(&alice, "open", "public").await;
     app.join(&bob, public).await;

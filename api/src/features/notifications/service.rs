@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
-use super::decide::{effective_level, Level};
+use super::decide::{effective_level, in_window, Level};
 pub use super::repo::ReadScope;
 use super::repo::{self, NewNotification, PushSubscription};
 use super::settings;
@@ -73,6 +73,18 @@ pub async fn room_invite(
     room_id: Uuid,
     by: Uuid,
 ) -> Result<Vec<FeedEntry>, ApiError> {
+    // Pushed unless inside the user's do-not-disturb hours (levels are per room, and this
+    // room is new to them).
+    let (zone, start, end) = repo::user_settings(conn, user_id).await?;
+    let quiet = match (start, end) {
+        (Some(start), Some(end)) => in_window(
+            Utc::now(),
+            zone.parse().unwrap_or(chrono_tz::UTC),
+            start as u16,
+            end as u16,
+        ),
+        _ => false,
+    };
     let item = NewNotification {
         id: Uuid::now_v7(),
         user_id,
@@ -83,7 +95,7 @@ pub async fn room_invite(
         room_seq: None,
         actor_id: Some(by),
         preview: None,
-        push: true,
+        push: !quiet,
         ord: 0,
     };
     Ok(repo::notify(conn, &[item]).await?)
