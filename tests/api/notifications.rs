@@ -551,3 +551,43 @@ async fn being_added_to_a_room_by_someone_else_is_a_notification_joining_is_not(
     assert!(feed(&app, &bob).await.is_empty());
     assert!(feed(&app, &alice).await.is_empty());
 }
+
+#[tokio::test]
+async fn a_fan_out_that_fails_after_the_commit_is_retried_from_the_jobs_queue() {
+    let app = spawn_app().await;
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let room = room_with(&app, &alice, &[&bob]).await;
+    // The feed's write function is gone for a while: the post still succeeds.
+    exec(&app, "ALTER FUNCTION parley_notify(jsonb) RENAME TO parley_notify_away").await;
+    let message = mention(&app, &alice, room, "are you there?", &[&bob]).await;
+    assert!(feed(&app, &bob).await.is_empty());
+    parley_tests::eventually(
+        std::time::Duration::from_secs(10),
+        "a retry queued and failing",
+        || async {
+            app.db_query_i64(
+                "SELECT coalesce(max(attempts), 0)::bigint AS n FROM jobs WHERE kind = 'notifications.fanout'",
+            )
+            .await
+                >= 1
+        },
+    )
+    .await;
+    exec(&app, "ALTER FUNCTION parley_notify_away(jsonb) RENAME TO parley_notify").await;
+    parley_tests::eventually(
+        std::time::Duration::from_secs(10),
+        "bob notified by the retry",
+        || async { unread(&app, &bob).await == 1 },
+    )
+    .await;
+    let items = feed(&app, &bob).await;
+    assert_eq!(items[0]["message_id"], message["id"]);
+    assert_eq!(items.len(), 1, "notified once");
+}
+
+async fn exec(app: &TestApp, sql: &str) {
+    use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+    let mut conn = AsyncPgConnection::establish(&app.database_url).await.unwrap();
+    diesel::sql_query(sql).execute(&mut conn).await.unwrap();
+}

@@ -32,7 +32,7 @@ use crate::features::health::routes::Probes;
 use crate::features::messages::limits::RateLimiter;
 use crate::features::messages::posting::{Poster, PosterConfig};
 use crate::features::notifications::push::{PushSender, Vapid, JOB_KIND as PUSH_JOB};
-use crate::features::notifications::Notifier;
+use crate::features::notifications::{FanoutRetry, Notifier, RETRY_JOB as NOTIFY_RETRY_JOB};
 use crate::features::users::signed_in::Authenticator;
 use crate::features::webhooks::routes::Intake;
 use crate::features::webhooks::service::{ClerkWebhooks, JOB_KIND as CLERK_WEBHOOK_JOB};
@@ -126,22 +126,24 @@ impl Application {
                 .context("VAPID_PRIVATE_KEY must be a base64url P-256 private key (32 bytes)")?,
             None => Vapid::generate(settings.push.vapid_subject.clone()),
         };
-        let jobs = Jobs::new(db.clone(), settings.jobs.retry_base)
-            .with_handler(
-                CLERK_WEBHOOK_JOB,
-                Arc::new(ClerkWebhooks {
-                    publish: Arc::new(bus.clone()),
-                }),
-            )
-            .with_handler(PUSH_JOB, Arc::new(PushSender::new(vapid.clone())?));
-        tasks.spawn(jobs.clone().run(tasks.stopping().clone()));
-        let waker = jobs.clone();
+        let jobs = Jobs::new(db.clone(), settings.jobs.retry_base);
+        let waker = jobs.clone(); // shares the worker's wake-up, not its handlers
         let notifier = Notifier::new(
             db.clone(),
             Arc::new(bus.clone()),
             Arc::new(viewing.clone()),
             Arc::new(move || waker.wake()),
         );
+        let jobs = jobs
+            .with_handler(
+                CLERK_WEBHOOK_JOB,
+                Arc::new(ClerkWebhooks {
+                    publish: Arc::new(bus.clone()),
+                }),
+            )
+            .with_handler(PUSH_JOB, Arc::new(PushSender::new(vapid.clone())?))
+            .with_handler(NOTIFY_RETRY_JOB, Arc::new(FanoutRetry(notifier.clone())));
+        tasks.spawn(jobs.clone().run(tasks.stopping().clone()));
         let posting = &settings.posting;
         let poster = Poster::start(
             PosterConfig {

@@ -17,6 +17,9 @@ use super::repo::{self, Candidate, CandidateQuery, NewNotification};
 use crate::features::events::Publish;
 use crate::platform::db::DbPool;
 
+/// The job that notifies about a batch whose fan-out failed.
+pub const RETRY_JOB: &str = "notifications.fanout";
+
 /// Longest preview of a message kept in a notification (characters).
 pub const PREVIEW_CHARS: usize = 140;
 
@@ -29,7 +32,7 @@ pub trait Watching: Send + Sync {
 pub type Wake = Arc<dyn Fn() + Send + Sync>;
 
 /// A committed message, as the fan-out needs it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PostedMessage {
     pub id: Uuid,
     pub room_id: Uuid,
@@ -58,18 +61,31 @@ impl Notifier {
         }
     }
 
-    /// Notifies about a committed batch. Failures are logged: the messages stand.
+    /// Notifies about a committed batch. When that fails (the messages stand), the batch is
+    /// handed to the jobs queue to be notified later, with retries.
     pub async fn posted(&self, messages: &[PostedMessage]) {
         if messages.is_empty() {
             return;
         }
         if let Err(e) = self.try_posted(messages).await {
             metrics::counter!("parley_notification_fanout_failures_total").increment(1);
-            tracing::warn!(error = %e, count = messages.len(), "notifying about posted messages");
+            tracing::warn!(error = %e, count = messages.len(), "notifying about posted messages; queued for a retry");
+            if let Err(e) = self.queue_retry(messages).await {
+                tracing::error!(error = %e, count = messages.len(), "queueing a notification retry failed: notifications lost");
+            }
         }
     }
 
-    async fn try_posted(&self, messages: &[PostedMessage]) -> anyhow::Result<()> {
+    async fn queue_retry(&self, messages: &[PostedMessage]) -> anyhow::Result<()> {
+        let mut conn = self.db.get().await?;
+        let payload = serde_json::json!({ "messages": messages });
+        crate::platform::jobs::enqueue(&mut conn, RETRY_JOB, &payload, None).await?;
+        drop(conn);
+        (self.wake)();
+        Ok(())
+    }
+
+    pub(super) async fn try_posted(&self, messages: &[PostedMessage]) -> anyhow::Result<()> {
         let queries: Vec<CandidateQuery> = messages
             .iter()
             .enumerate()
@@ -189,5 +205,23 @@ pub fn preview(body: &str) -> String {
         format!("{head}…")
     } else {
         head
+    }
+}
+
+/// Runs a fan-out that failed after its messages were committed (the jobs queue retries it
+/// with backoff). Its writes use their own connections: the job row only records progress.
+pub struct FanoutRetry(pub Notifier);
+
+impl crate::platform::jobs::Handler for FanoutRetry {
+    fn run<'a>(
+        &'a self,
+        _conn: &'a mut diesel_async::AsyncPgConnection,
+        job: &'a crate::platform::jobs::Job,
+    ) -> BoxFuture<'a, anyhow::Result<crate::platform::jobs::AfterCommit>> {
+        Box::pin(async move {
+            let messages: Vec<PostedMessage> = serde_json::from_value(job.payload["messages"].clone())?;
+            self.0.try_posted(&messages).await?;
+            Ok(None)
+        })
     }
 }

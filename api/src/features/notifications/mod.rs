@@ -16,5 +16,5 @@ pub mod service;
 pub mod settings;
 pub mod views;
 
-pub use fanout::{Notifier, PostedMessage, Watching};
+pub use fanout::{FanoutRetry, Notifier, PostedMessage, Watching, RETRY_JOB};
 pub use mentions::Mentions;
