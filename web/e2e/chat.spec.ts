@@ -1,8 +1,7 @@
 // Two users, alice and bob, each in their own browser context, chat through the real API
 // (dev sign-in) and this app. The second test continues in the room the first one made.
-import path from "node:path";
 import { expect, test, type BrowserContext, type Locator, type Page } from "@playwright/test";
-import { API_URL } from "./env";
+import { apiAs, messageByText, shot, shotPath, signIn } from "./helpers";
 
 const run = Math.random().toString(36).slice(2, 8);
 const alice = { id: `user_e2e_alice_${run}`, name: `Alice ${run}` };
@@ -17,22 +16,6 @@ let roomUrl = "";
 const pageErrors: string[] = [];
 
 // ---- page helpers -------------------------------------------------------------------
-
-/** Screenshots go straight into the output folder (test-results/), which each run starts empty. */
-const shotPath = (name: string) => path.join(test.info().project.outputDir, `${name}.png`);
-
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: shotPath(name), fullPage: false });
-}
-
-async function signIn(page: Page, user: { id: string; name: string }) {
-  await page.goto("/sign-in");
-  await page.getByTestId("dev-user-id").fill(user.id);
-  await page.getByTestId("dev-display-name").fill(user.name);
-  await page.getByTestId("dev-sign-in-submit").click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-  await expect(page.getByTestId("dashboard")).toBeVisible();
-}
 
 /** The socket status; the sidebar and the phone header each show one, so the first is enough. */
 function connection(page: Page, status: "open" | "offline"): Locator {
@@ -49,10 +32,6 @@ async function send(page: Page, text: string) {
 }
 
 /** A message whose body contains `text`. */
-function messageByText(page: Page, text: string): Locator {
-  return page.getByTestId("message").filter({ has: page.getByTestId("message-body").filter({ hasText: text }) });
-}
-
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Message bodies that are exactly `text` (an unedited message). */
@@ -62,19 +41,7 @@ function bodiesExactly(page: Page, text: string): Locator {
 
 /** Post as a user straight to the API, as if from another device of theirs. */
 async function postAs(userId: string, roomId: string, body: string) {
-  const minted = await fetch(`${API_URL}/v1/dev/token`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ user_id: userId }),
-  });
-  expect(minted.ok, `POST /v1/dev/token: ${minted.status}`).toBe(true);
-  const { token } = (await minted.json()) as { token: string };
-  const posted = await fetch(`${API_URL}/v1/rooms/${roomId}/messages`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-    body: JSON.stringify({ body, client_msg_id: crypto.randomUUID() }),
-  });
-  expect(posted.ok, `POST /v1/rooms/{id}/messages: ${posted.status}`).toBe(true);
+  await apiAs(userId, "POST", `/v1/rooms/${roomId}/messages`, { body, client_msg_id: crypto.randomUUID() });
 }
 
 // ---- setup --------------------------------------------------------------------------

@@ -1,9 +1,8 @@
 // Notifications end to end: alice mentions bob while bob is elsewhere, bob's bell counts it
 // live and leads him to the message; once bob sets the room to "Nothing", a mention leaves
 // his bell alone (checked against a DM that does notify him, and against the API).
-import path from "node:path";
-import { expect, test, type BrowserContext, type Locator, type Page } from "@playwright/test";
-import { API_URL } from "./env";
+import { expect, test, type BrowserContext, type Page } from "@playwright/test";
+import { apiAs, messageByText, shot, shotPath, signIn } from "./helpers";
 
 const run = Math.random().toString(36).slice(2, 8);
 const alice = { id: `user_e2e_nalice_${run}`, name: `Alice ${run}` };
@@ -19,25 +18,6 @@ let bobUuid = "";
 const pageErrors: string[] = [];
 
 // ---- helpers ------------------------------------------------------------------------
-
-const shotPath = (name: string) => path.join(test.info().project.outputDir, `${name}.png`);
-
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: shotPath(name), fullPage: false });
-}
-
-async function signIn(page: Page, user: { id: string; name: string }) {
-  await page.goto("/sign-in");
-  await page.getByTestId("dev-user-id").fill(user.id);
-  await page.getByTestId("dev-display-name").fill(user.name);
-  await page.getByTestId("dev-sign-in-submit").click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-  await expect(page.getByTestId("dashboard")).toBeVisible();
-}
-
-function messageByText(page: Page, text: string): Locator {
-  return page.getByTestId("message").filter({ has: page.getByTestId("message-body").filter({ hasText: text }) });
-}
 
 const bell = (page: Page) => page.getByTestId("notif-bell");
 
@@ -58,26 +38,6 @@ async function sendMention(page: Page, who: { name: string }, before: string, af
   await expect(input).toHaveValue(`${before} @${who.name} `);
   await input.pressSequentially(after);
   await input.press("Enter");
-}
-
-async function tokenFor(userId: string): Promise<string> {
-  const r = await fetch(`${API_URL}/v1/dev/token`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ user_id: userId }),
-  });
-  expect(r.ok, `POST /v1/dev/token: ${r.status}`).toBe(true);
-  return ((await r.json()) as { token: string }).token;
-}
-
-async function apiAs<T>(userId: string, method: string, route: string, body?: unknown): Promise<T> {
-  const r = await fetch(`${API_URL}${route}`, {
-    method,
-    headers: { "content-type": "application/json", authorization: `Bearer ${await tokenFor(userId)}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  expect(r.ok, `${method} ${route}: ${r.status} ${r.ok ? "" : await r.text()}`).toBe(true);
-  return (r.status === 204 ? undefined : await r.json()) as T;
 }
 
 // ---- setup --------------------------------------------------------------------------

@@ -5,7 +5,7 @@ use bytestring::ByteString;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::features::events::{EventKind, RoomEvent};
+use crate::features::events::{EventKind, FeedEntry, RoomEvent};
 
 /// A socket on this instance.
 pub type ConnId = u64;
@@ -32,6 +32,16 @@ struct EventWire<'a> {
 }
 
 impl EventFrame {
+    /// A user's feed entry: the stream keyed by the user's id.
+    pub fn from_feed(e: &FeedEntry) -> Self {
+        Self {
+            room_id: e.user_id,
+            seq: e.seq,
+            left_user: None,
+            text: e.text().into(),
+        }
+    }
+
     pub fn from_event(e: &RoomEvent) -> Self {
         let left_user = (e.kind == EventKind::MemberLeft)
             .then(|| e.payload["user_id"].as_str().and_then(|u| u.parse().ok()))

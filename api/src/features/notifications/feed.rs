@@ -39,31 +39,29 @@ pub async fn heads(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Ve
         .await
 }
 
-/// Entries with seq > `after`, oldest first.
+/// Entries with seq > `after`, oldest first, at most `limit`.
 pub async fn after(conn: &mut AsyncPgConnection, user_id: Uuid, after: i64, limit: i64) -> QueryResult<Vec<FeedEntry>> {
-    let rows: Vec<Row> = notification_log::table
-        .filter(notification_log::user_id.eq(user_id))
-        .filter(notification_log::seq.gt(after))
-        .order(notification_log::seq.asc())
-        .limit(limit)
-        .select((
-            notification_log::user_id,
-            notification_log::seq,
-            notification_log::kind,
-            notification_log::data,
-        ))
-        .load(conn)
-        .await?;
-    Ok(rows.into_iter().map(entry).collect())
+    read(conn, user_id, after, i64::MAX, limit).await
 }
 
 /// Entries with `after < seq <= upto`, oldest first.
 pub async fn range(conn: &mut AsyncPgConnection, user_id: Uuid, after: i64, upto: i64) -> QueryResult<Vec<FeedEntry>> {
+    read(conn, user_id, after, upto, i64::MAX).await
+}
+
+async fn read(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    after: i64,
+    upto: i64,
+    limit: i64,
+) -> QueryResult<Vec<FeedEntry>> {
     let rows: Vec<Row> = notification_log::table
         .filter(notification_log::user_id.eq(user_id))
         .filter(notification_log::seq.gt(after))
         .filter(notification_log::seq.le(upto))
         .order(notification_log::seq.asc())
+        .limit(limit)
         .select((
             notification_log::user_id,
             notification_log::seq,

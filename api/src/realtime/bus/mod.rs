@@ -123,15 +123,7 @@ impl Bus {
         if entries.is_empty() {
             return;
         }
-        let frames: Vec<EventFrame> = entries
-            .iter()
-            .map(|e| EventFrame {
-                room_id: e.user_id,
-                seq: e.seq,
-                left_user: None,
-                text: e.text().into(),
-            })
-            .collect();
+        let frames: Vec<EventFrame> = entries.iter().map(EventFrame::from_feed).collect();
         self.publish_frames(&frames).await;
         self.inner.hub.events(frames);
     }

@@ -23,17 +23,7 @@ pub(super) async fn after(db: &DbPool, key: Uuid, is_feed: bool, cursor: i64, li
     let mut conn = db.get().await.ok()?;
     if is_feed {
         let entries = feed::after(&mut conn, key, cursor, limit).await.ok()?;
-        Some(
-            entries
-                .into_iter()
-                .map(|e| EventFrame {
-                    room_id: e.user_id,
-                    seq: e.seq,
-                    left_user: None,
-                    text: e.text().into(),
-                })
-                .collect(),
-        )
+        Some(entries.iter().map(EventFrame::from_feed).collect())
     } else {
         let events = log::after(&mut conn, key, cursor, limit).await.ok()?;
         Some(events.iter().map(EventFrame::from_event).collect())
