@@ -45,7 +45,7 @@ psql -w "$PG_BASE_URL/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >
 psql -w "$PG_BASE_URL/postgres" -qc "CREATE DATABASE $db" >/dev/null
 export DATABASE_URL="$PG_BASE_URL/$db"
 target/debug/parley migrate >/dev/null
-AUTH_MODE=dev BIND_ADDR="127.0.0.1:$port" RUST_LOG=warn target/debug/parley serve >"$repo/target/contract-api.log" 2>&1 &
+FILES_DIR="$repo/target/contract-files" AUTH_MODE=dev BIND_ADDR="127.0.0.1:$port" RUST_LOG=warn target/debug/parley serve >"$repo/target/contract-api.log" 2>&1 &
 api_pid=$!
 trap 'kill $api_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done

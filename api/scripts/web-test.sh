@@ -27,7 +27,7 @@ psql -w "$PG_BASE_URL/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >
 psql -w "$PG_BASE_URL/postgres" -qc "CREATE DATABASE $db" >/dev/null
 export DATABASE_URL="$PG_BASE_URL/$db"
 target/debug/parley migrate >/dev/null
-AUTH_MODE=dev BIND_ADDR="127.0.0.1:$api_port" CORS_ORIGINS="http://localhost:$web_port" RUST_LOG=warn \
+FILES_DIR="$repo/target/e2e-files" AUTH_MODE=dev BIND_ADDR="127.0.0.1:$api_port" CORS_ORIGINS="http://localhost:$web_port" RUST_LOG=warn \
   target/debug/parley serve >"$repo/target/e2e-api.log" 2>&1 &
 api_pid=$!
 trap 'kill $api_pid 2>/dev/null || true' EXIT

@@ -2,6 +2,7 @@
 
 mod architecture;
 mod auth;
+mod files;
 mod health;
 mod messages;
 mod notifications;

@@ -11,7 +11,8 @@ use std::time::Duration;
 
 use parley::app::{self, Application, Handles};
 use parley::platform::config::{
-    AuthMode, AuthSettings, DbSettings, JobSettings, PostingSettings, PushSettings, RedisSettings, Settings, WsSettings,
+    AuthMode, AuthSettings, DbSettings, FileSettings, JobSettings, PostingSettings, PushSettings, RedisSettings,
+    Settings, WsSettings,
 };
 use serde_json::{json, Value};
 use tokio::sync::OnceCell;
@@ -106,7 +107,26 @@ pub fn base_settings(database_url: &str, clerk: &FakeClerk) -> Settings {
             vapid_private_key: None,
             vapid_subject: "mailto:tests@parley.invalid".into(),
         },
+        files: FileSettings {
+            dir: test_files_dir(),
+            signing_key: Some(FILES_SIGNING_KEY.into()),
+            upload_max_bytes: 1024 * 1024,
+            avatar_max_bytes: 256 * 1024,
+            quota_bytes: 3 * 1024 * 1024,
+            sweep_interval: Duration::from_millis(100),
+            unused_ttl: Duration::from_secs(24 * 3600),
+        },
     }
+}
+
+/// The key the tests' instances sign download URLs with (so a test can sign one too).
+pub const FILES_SIGNING_KEY: &str = "test-files-signing-key";
+
+/// A fresh folder for one test's file store, under target/.
+pub fn test_files_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../target/test-files")
+        .join(Uuid::new_v4().simple().to_string())
 }
 
 /// One running instance.

@@ -28,6 +28,8 @@ use crate::auth::dev_issuer::DevIssuer;
 use crate::auth::routes::DevMode;
 use crate::auth::Verifier;
 use crate::features::events::Store;
+use crate::features::files::signing::UrlSigner;
+use crate::features::files::Files;
 use crate::features::health::routes::Probes;
 use crate::features::messages::limits::RateLimiter;
 use crate::features::messages::posting::{Poster, PosterConfig};
@@ -38,6 +40,7 @@ use crate::features::webhooks::routes::Intake;
 use crate::features::webhooks::service::{ClerkWebhooks, JOB_KIND as CLERK_WEBHOOK_JOB};
 use crate::platform::config::{decode_webhook_secret, AuthMode, Settings};
 use crate::platform::jobs::Jobs;
+use crate::platform::storage::Storage;
 use crate::platform::tasks::Tasks;
 use crate::realtime::bus::Bus;
 use crate::realtime::context::Realtime;
@@ -158,6 +161,24 @@ impl Application {
             &tasks,
         );
 
+        let storage = Storage::local(&settings.files.dir).context("the file store (FILES_DIR)")?;
+        let files = Files {
+            storage: storage.clone(),
+            signer: match &settings.files.signing_key {
+                Some(key) => UrlSigner::new(key.as_bytes()),
+                None => UrlSigner::random(),
+            },
+            upload_max: settings.files.upload_max_bytes,
+            avatar_max: settings.files.avatar_max_bytes,
+            quota: settings.files.quota_bytes,
+        };
+        tasks.spawn(crate::features::files::sweep::run(
+            db.clone(),
+            storage,
+            settings.files.sweep_interval,
+            settings.files.unused_ttl,
+            tasks.stopping().clone(),
+        ));
         let verifier = Arc::new(verifier);
         let settings = Arc::new(settings);
         let store = Store {
@@ -194,6 +215,7 @@ impl Application {
             },
             dev: DevMode(dev),
             vapid,
+            files,
             settings,
             store,
             poster,
@@ -339,6 +361,7 @@ fn build_app(
         .app_data(web::Data::new(state.probes.clone()))
         .app_data(web::Data::new(state.dev.clone()))
         .app_data(web::Data::new(state.vapid.clone()))
+        .app_data(web::Data::new(state.files.clone()))
         .app_data(web::Data::from(state.realtime.clone()))
         .app_data(known)
         .into_utoipa_app()

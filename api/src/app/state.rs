@@ -7,6 +7,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::auth::routes::DevMode;
 use crate::features::events::Store;
+use crate::features::files::Files;
 use crate::features::health::routes::Probes;
 use crate::features::messages::posting::Poster;
 use crate::features::notifications::push::Vapid;
@@ -27,6 +28,7 @@ pub struct AppState {
     pub probes: Probes,
     pub dev: DevMode,
     pub vapid: Vapid,
+    pub files: Files,
     pub realtime: Arc<Realtime>,
     pub presence: Presence,
     /// Background tasks, stopped (and awaited) after the server drains.

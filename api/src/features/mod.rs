@@ -5,6 +5,7 @@
 
 pub mod conversations;
 pub mod events;
+pub mod files;
 pub mod health;
 pub mod messages;
 pub mod notifications;

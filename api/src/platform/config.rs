@@ -28,6 +28,24 @@ pub struct Settings {
     pub posting: PostingSettings,
     pub jobs: JobSettings,
     pub push: PushSettings,
+    pub files: FileSettings,
+}
+
+#[derive(Clone, Debug)]
+pub struct FileSettings {
+    /// Where the local object store keeps the bytes.
+    pub dir: std::path::PathBuf,
+    /// Key of the signed download URLs (base64 or any text). Instances behind one address
+    /// must share it. None: one made at start-up (single instance only).
+    pub signing_key: Option<String>,
+    /// Largest upload (attachments and notes); avatars and room logos: AVATAR_MAX_BYTES.
+    pub upload_max_bytes: u64,
+    pub avatar_max_bytes: u64,
+    /// What one user's files may add up to.
+    pub quota_bytes: u64,
+    /// How often unused uploads are looked for, and how old they must be to go.
+    pub sweep_interval: Duration,
+    pub unused_ttl: Duration,
 }
 
 #[derive(Clone, Debug)]
@@ -203,6 +221,15 @@ impl Settings {
             push: PushSettings {
                 vapid_private_key: var(env, "VAPID_PRIVATE_KEY"),
                 vapid_subject: var(env, "VAPID_SUBJECT").unwrap_or_else(|| "mailto:admin@parley.invalid".into()),
+            },
+            files: FileSettings {
+                dir: var(env, "FILES_DIR").unwrap_or_else(|| ".data/files".into()).into(),
+                signing_key: var(env, "FILES_SIGNING_KEY"),
+                upload_max_bytes: parsed(env, "UPLOAD_MAX_BYTES", 10 * 1024 * 1024)?,
+                avatar_max_bytes: parsed(env, "AVATAR_MAX_BYTES", 4 * 1024 * 1024)?,
+                quota_bytes: parsed(env, "USER_STORAGE_QUOTA_BYTES", 1024 * 1024 * 1024)?,
+                sweep_interval: Duration::from_secs(parsed(env, "FILES_SWEEP_INTERVAL_S", 3600)?),
+                unused_ttl: Duration::from_secs(parsed(env, "FILES_UNUSED_TTL_S", 24 * 3600)?),
             },
             jobs: JobSettings {
                 retry_base: Duration::from_millis(parsed(

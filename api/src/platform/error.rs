@@ -24,6 +24,8 @@ pub enum ErrorCode {
     MethodNotAllowed,
     Conflict,
     TooLarge,
+    /// The user's files would exceed their storage quota.
+    QuotaExceeded,
     UnsupportedMediaType,
     RateLimited,
     /// A dependency is down: retry after a short wait.
@@ -44,6 +46,7 @@ impl ErrorCode {
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Conflict => "conflict",
             Self::TooLarge => "too_large",
+            Self::QuotaExceeded => "quota_exceeded",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::RateLimited => "rate_limited",
             Self::Unavailable => "unavailable",
@@ -100,6 +103,8 @@ pub enum ApiError {
     #[error("{0}")]
     TooLarge(String),
     #[error("{0}")]
+    QuotaExceeded(String),
+    #[error("{0}")]
     UnsupportedMediaType(String),
     #[error("{0}")]
     RateLimited(String),
@@ -127,6 +132,7 @@ impl ApiError {
             Self::NotFound(_) | Self::NotFoundDetail(_) => ErrorCode::NotFound,
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::TooLarge(_) => ErrorCode::TooLarge,
+            Self::QuotaExceeded(_) => ErrorCode::QuotaExceeded,
             Self::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
             Self::RateLimited(_) => ErrorCode::RateLimited,
             Self::Unavailable(_) => ErrorCode::Unavailable,
@@ -158,7 +164,7 @@ impl ResponseError for ApiError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) | Self::NotFoundDetail(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
-            Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::TooLarge(_) | Self::QuotaExceeded(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,

@@ -9,6 +9,7 @@ pub mod json;
 pub mod metrics;
 pub mod pagination;
 pub mod schema;
+pub mod storage;
 pub mod tasks;
 pub mod text_enum;
 pub mod validate;

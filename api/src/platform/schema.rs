@@ -157,6 +157,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    files (id) {
+        id -> Uuid,
+        owner_id -> Uuid,
+        purpose -> Text,
+        name -> Text,
+        content_type -> Text,
+        size -> Int8,
+        sha256 -> Text,
+        width -> Nullable<Int4>,
+        height -> Nullable<Int4>,
+        status -> Text,
+        object_key -> Text,
+        download_count -> Int8,
+        created_at -> Timestamptz,
+        attached_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(room_members -> rooms (room_id));
 diesel::joinable!(room_members -> users (user_id));
 diesel::joinable!(messages -> rooms (room_id));
@@ -174,5 +193,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     room_events,
     notifications,
     notification_log,
-    push_subscriptions
+    push_subscriptions,
+    files
 );

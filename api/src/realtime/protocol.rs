@@ -295,7 +295,10 @@ impl ServerFrame {
 /// The WebSocket protocol's smaller set of codes, from the REST ones.
 pub fn ws_code(e: &ApiError) -> ErrorCode {
     match e.code() {
-        ErrorCode::Conflict | ErrorCode::UnsupportedMediaType | ErrorCode::MethodNotAllowed => ErrorCode::Invalid,
+        ErrorCode::Conflict
+        | ErrorCode::UnsupportedMediaType
+        | ErrorCode::MethodNotAllowed
+        | ErrorCode::QuotaExceeded => ErrorCode::Invalid,
         code => code,
     }
 }

@@ -126,6 +126,83 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a file (`multipart/form-data`). Streamed to storage: 413 `too_large` the moment
+         *     the size cap is passed, 413 `quota_exceeded` past the user's quota, 415 when the bytes
+         *     are not a type the purpose takes, 422 for an empty file — and nothing is kept.
+         */
+        post: operations["upload_file"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A file's details (404 for a file the caller may not see). */
+        get: operations["get_file"];
+        put?: never;
+        post?: never;
+        /** Delete an upload of one's own that nothing uses (409 when in use). */
+        delete: operations["delete_file"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/files/{file_id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The bytes, through a signed URL from `download` (no token: the URL is the credential;
+         *     403 when it is tampered with or expired). Served as an attachment unless the URL says
+         *     inline and the type is an image, audio or video; never sniffed, never run.
+         */
+        get: operations["file_content"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/files/{file_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download: counts it, then 302 to a URL that serves the bytes for about two minutes. */
+        get: operations["download_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -768,7 +845,7 @@ export interface components {
          * @description Stable machine-readable error codes, shared by REST problems and WebSocket error frames.
          * @enum {string}
          */
-        ErrorCode: "invalid" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "too_large" | "unsupported_media_type" | "rate_limited" | "unavailable" | "resync_required" | "internal";
+        ErrorCode: "invalid" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "too_large" | "quota_exceeded" | "unsupported_media_type" | "rate_limited" | "unavailable" | "resync_required" | "internal";
         /** @description A refused command or a bad frame. A bad frame never closes the socket. */
         ErrorReply: {
             /**
@@ -801,6 +878,26 @@ export interface components {
              * @description The room's log head when read: page on while the last item's seq is below it.
              */
             last_seq: number;
+        };
+        FileView: {
+            /** @description Decided from the bytes. */
+            content_type: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int32 */
+            height?: number | null;
+            /** Format: uuid */
+            id: string;
+            /** @description As the client named it (for display; never used as a path). */
+            name: string;
+            purpose: components["schemas"]["Purpose"];
+            /** @description Hex SHA-256 of the bytes. */
+            sha256: string;
+            /** Format: int64 */
+            size: number;
+            status: components["schemas"]["Status"];
+            /** Format: int32 */
+            width?: number | null;
         };
         Health: {
             /** @description Per dependency: `ok`, `down`, or `not configured`. */
@@ -1016,6 +1113,11 @@ export interface components {
             /** @description A URI naming the problem type. */
             type: string;
         };
+        /**
+         * @description What an upload is for: it decides the size cap and the types allowed.
+         * @enum {string}
+         */
+        Purpose: "attachment" | "avatar" | "room_logo" | "note";
         /** @description endpoint must be an https URL (http only on loopback) of at most 2048 characters */
         PushEndpoint: string;
         PushKeys: {
@@ -1079,6 +1181,10 @@ export interface components {
         ReadUpTo: {
             /** Format: int64 */
             up_to_seq: number;
+        };
+        Redirect: {
+            /** @description Where the bytes are, for about two minutes. */
+            url: string;
         };
         /**
          * @description A member's role in a room.
@@ -1242,6 +1348,11 @@ export interface components {
             /** @description IANA time zone of the do-not-disturb hours. */
             time_zone: string;
         };
+        /**
+         * @description `uploaded`: not used by anything yet (swept after a day); `attached`: in use.
+         * @enum {string}
+         */
+        Status: "uploaded" | "attached";
         TicketResponse: {
             /** Format: date-time */
             expires_at: string;
@@ -1267,6 +1378,15 @@ export interface components {
              */
             max_members?: number | null;
             name?: components["schemas"]["RoomName"] | null;
+        };
+        /** @description The upload form: `purpose` (optional, before the file), then `file`. */
+        UploadForm: {
+            /**
+             * Format: binary
+             * @description The file; its type is read from its bytes.
+             */
+            file: string;
+            purpose?: components["schemas"]["Purpose"] | null;
         };
         UserPage: {
             items: components["schemas"]["UserResponse"][];
@@ -1582,6 +1702,224 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RoomView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["UploadForm"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    file_content: {
+        parameters: {
+            query: {
+                /** @description Unix seconds, as signed. */
+                expires: number;
+                inline: number;
+                /** @description The URL's signature. */
+                sig: string;
+            };
+            header?: never;
+            path: {
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file's bytes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": number[];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download_file: {
+        parameters: {
+            query?: {
+                /** @description 1: show in the page (images, audio and video only); otherwise a download. */
+                inline?: number | null;
+            };
+            header?: never;
+            path: {
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the bytes */
+            302: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Redirect"];
                 };
             };
             /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */

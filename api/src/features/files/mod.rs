@@ -1,0 +1,14 @@
+//! Files: uploads streamed to the object store with the size cap enforced while reading,
+//! the type decided from the bytes and checked against the purpose's allowlist, a per-user
+//! quota, short-lived signed download URLs, and a sweep of uploads nobody used.
+
+pub mod detect;
+pub mod repo;
+pub mod routes;
+pub mod service;
+pub mod signing;
+pub mod sweep;
+pub mod upload;
+pub mod views;
+
+pub use routes::Files;
