@@ -7,15 +7,15 @@ use reqwest::multipart::{Form, Part};
 use serde_json::Value;
 use uuid::Uuid;
 
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\0\0\x01\x01\0\x05\x18\xd8N\0\0\0\0IEND\xaeB`\x82";
+pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\0\0\x01\x01\0\x05\x18\xd8N\0\0\0\0IEND\xaeB`\x82";
 
-fn pdf(size: usize) -> Vec<u8> {
+pub fn pdf(size: usize) -> Vec<u8> {
     let mut b = b"%PDF-1.7\n".to_vec();
     b.resize(size, b'x');
     b
 }
 
-fn form(purpose: Option<&str>, name: &str, client_type: &str, bytes: Vec<u8>) -> Form {
+pub fn form(purpose: Option<&str>, name: &str, client_type: &str, bytes: Vec<u8>) -> Form {
     let mut form = Form::new();
     if let Some(p) = purpose {
         form = form.text("purpose", p.to_owned());
@@ -29,7 +29,7 @@ fn form(purpose: Option<&str>, name: &str, client_type: &str, bytes: Vec<u8>) ->
     )
 }
 
-async fn upload(app: &TestApp, user: &TestUser, form: Form) -> reqwest::Response {
+pub async fn upload(app: &TestApp, user: &TestUser, form: Form) -> reqwest::Response {
     app.request(reqwest::Method::POST, &user.token, "/v1/files")
         .multipart(form)
         .send()
@@ -37,7 +37,7 @@ async fn upload(app: &TestApp, user: &TestUser, form: Form) -> reqwest::Response
         .unwrap()
 }
 
-async fn uploaded(app: &TestApp, user: &TestUser, form: Form) -> Value {
+pub async fn uploaded(app: &TestApp, user: &TestUser, form: Form) -> Value {
     let res = upload(app, user, form).await;
     let status = res.status();
     let body: Value = res.json().await.unwrap();
@@ -67,7 +67,7 @@ fn objects(app: &TestApp) -> usize {
     walk(&app.settings.files.dir)
 }
 
-fn no_redirects() -> reqwest::Client {
+pub fn no_redirects() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

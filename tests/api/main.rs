@@ -3,6 +3,7 @@
 mod architecture;
 mod auth;
 mod files;
+mod files_s3;
 mod health;
 mod messages;
 mod notifications;

@@ -14,6 +14,7 @@ use parley::platform::config::{
     AuthMode, AuthSettings, DbSettings, FileSettings, JobSettings, PostingSettings, PushSettings, RedisSettings,
     Settings, WsSettings,
 };
+use parley::platform::storage::S3Config;
 use serde_json::{json, Value};
 use tokio::sync::OnceCell;
 use uuid::Uuid;
@@ -115,6 +116,7 @@ pub fn base_settings(database_url: &str, clerk: &FakeClerk) -> Settings {
             quota_bytes: 3 * 1024 * 1024,
             sweep_interval: Duration::from_millis(100),
             unused_ttl: Duration::from_secs(24 * 3600),
+            s3: None,
         },
     }
 }
@@ -127,6 +129,45 @@ pub fn test_files_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../target/test-files")
         .join(Uuid::new_v4().simple().to_string())
+}
+
+static S3: OnceCell<S3Config> = OnceCell::const_new();
+
+/// The test S3 server (ministack with signature checks, `api/scripts/s3.sh` installs and
+/// starts it), with a key prefix of its own for each call.
+pub async fn s3_config() -> S3Config {
+    let base = S3
+        .get_or_init(|| async {
+            let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../api/scripts/s3.sh");
+            let out = tokio::process::Command::new("bash")
+                .arg(script)
+                .output()
+                .await
+                .expect("running s3.sh");
+            assert!(
+                out.status.success(),
+                "api/scripts/s3.sh: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let vars: std::collections::HashMap<String, String> = String::from_utf8(out.stdout)
+                .unwrap()
+                .split_whitespace()
+                .filter_map(|kv| kv.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
+                .collect();
+            S3Config {
+                endpoint: Some(vars["S3_ENDPOINT"].clone()),
+                bucket: vars["S3_BUCKET"].clone(),
+                region: vars["S3_REGION"].clone(),
+                access_key_id: vars["S3_ACCESS_KEY_ID"].clone(),
+                secret_access_key: vars["S3_SECRET_ACCESS_KEY"].clone(),
+                prefix: String::new(),
+            }
+        })
+        .await;
+    S3Config {
+        prefix: format!("t{}", Uuid::new_v4().simple()),
+        ..base.clone()
+    }
 }
 
 /// One running instance.

@@ -161,7 +161,10 @@ impl Application {
             &tasks,
         );
 
-        let storage = Storage::local(&settings.files.dir).context("the file store (FILES_DIR)")?;
+        let storage = match &settings.files.s3 {
+            Some(s3) => Storage::s3(s3).context("the S3 file store (S3_*)")?,
+            None => Storage::local(&settings.files.dir).context("the file store (FILES_DIR)")?,
+        };
         let files = Files {
             storage: storage.clone(),
             signer: match &settings.files.signing_key {

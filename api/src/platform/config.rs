@@ -46,6 +46,8 @@ pub struct FileSettings {
     /// How often unused uploads are looked for, and how old they must be to go.
     pub sweep_interval: Duration,
     pub unused_ttl: Duration,
+    /// An S3-compatible store instead of the local one (when S3_BUCKET is set).
+    pub s3: Option<crate::platform::storage::S3Config>,
 }
 
 #[derive(Clone, Debug)]
@@ -230,6 +232,7 @@ impl Settings {
                 quota_bytes: parsed(env, "USER_STORAGE_QUOTA_BYTES", 1024 * 1024 * 1024)?,
                 sweep_interval: Duration::from_secs(parsed(env, "FILES_SWEEP_INTERVAL_S", 3600)?),
                 unused_ttl: Duration::from_secs(parsed(env, "FILES_UNUSED_TTL_S", 24 * 3600)?),
+                s3: s3_settings(env)?,
             },
             jobs: JobSettings {
                 retry_base: Duration::from_millis(parsed(
@@ -240,6 +243,26 @@ impl Settings {
             },
         })
     }
+}
+
+fn s3_settings(env: Lookup) -> Result<Option<crate::platform::storage::S3Config>, ConfigError> {
+    let Some(bucket) = var(env, "S3_BUCKET") else {
+        return Ok(None);
+    };
+    let required = |name: &'static str| {
+        var(env, name).ok_or(ConfigError {
+            name,
+            problem: "required when S3_BUCKET is set".into(),
+        })
+    };
+    Ok(Some(crate::platform::storage::S3Config {
+        endpoint: var(env, "S3_ENDPOINT"),
+        bucket,
+        region: var(env, "S3_REGION").unwrap_or_else(|| "us-east-1".into()),
+        access_key_id: required("S3_ACCESS_KEY_ID")?,
+        secret_access_key: required("S3_SECRET_ACCESS_KEY")?,
+        prefix: var(env, "S3_PREFIX").unwrap_or_default(),
+    }))
 }
 
 fn auth_settings(env: Lookup, bind_addr: SocketAddr) -> Result<AuthSettings, ConfigError> {

@@ -139,7 +139,21 @@ pub async fn download_file(
         .run(async |conn| service::download(conn, user.id, id).await)
         .await?;
     let inline = inline && detect::inline_ok(&file.content_type);
-    let url = files.signer.url(id, inline, chrono::Utc::now().timestamp());
+    let (content_type, disposition) = serving(&file.content_type, &file.name, inline);
+    let lifetime = std::time::Duration::from_secs(super::signing::URL_LIFETIME_SECS as u64);
+    let url = match files
+        .storage
+        .presigned_get(&file.object_key, lifetime, &content_type, &disposition)
+        .await
+    {
+        Ok(Some(url)) => url,
+        Ok(None) => files.signer.url(id, inline, chrono::Utc::now().timestamp()),
+        Err(e) => {
+            return Err(ApiError::Unavailable(format!(
+                "file storage unavailable, retry shortly ({e})"
+            )))
+        }
+    };
     Ok(HttpResponse::Found()
         .insert_header(("Location", url.clone()))
         .insert_header(("Cache-Control", "no-store"))
@@ -181,26 +195,30 @@ pub async fn file_content(
             )))
         }
     };
-    let disposition = if inline && detect::inline_ok(&file.content_type) {
-        "inline"
-    } else {
-        "attachment"
-    };
-    let content_type = if file.content_type.starts_with("text/") {
-        "text/plain; charset=utf-8".to_owned()
-    } else {
-        file.content_type.clone()
-    };
+    let (content_type, disposition) = serving(&file.content_type, &file.name, inline);
     Ok(HttpResponse::Ok()
         .content_type(content_type)
-        .insert_header((
-            "Content-Disposition",
-            format!("{disposition}; filename*=UTF-8''{}", rfc5987(&file.name)),
-        ))
+        .insert_header(("Content-Disposition", disposition))
         .insert_header(("Content-Security-Policy", "sandbox; default-src 'none'"))
         .insert_header(("Cache-Control", "private, max-age=60"))
         .no_chunking(file.size as u64)
         .streaming(stream))
+}
+
+/// The Content-Type and Content-Disposition a file is served with: text as plain text, and
+/// a download unless inline was asked for an image, audio or video.
+fn serving(media_type: &str, name: &str, inline: bool) -> (String, String) {
+    let content_type = if media_type.starts_with("text/") {
+        "text/plain; charset=utf-8".to_owned()
+    } else {
+        media_type.to_owned()
+    };
+    let kind = if inline && detect::inline_ok(media_type) {
+        "inline"
+    } else {
+        "attachment"
+    };
+    (content_type, format!("{kind}; filename*=UTF-8''{}", rfc5987(name)))
 }
 
 /// `filename*` value: UTF-8, percent-encoded except RFC 5987 attr-chars.

@@ -1,0 +1,91 @@
+//! Files on an S3-compatible store that checks signatures (ministack with an IAM user):
+//! presigned downloads, tampering refused by the store, nothing left behind on a refused
+//! upload, and an unreachable store answered with 503 and no row.
+
+use parley::platform::storage::Storage;
+use parley_tests::proxy::{host_port, via, Proxy};
+use parley_tests::{s3_config, spawn_app_with, TestApp};
+use serde_json::Value;
+
+use super::files::{form, no_redirects, pdf, upload, uploaded, PNG};
+
+async fn keys(config: &parley::platform::storage::S3Config) -> Vec<String> {
+    Storage::s3(config).unwrap().keys().await.unwrap()
+}
+
+async fn app_on(config: &parley::platform::storage::S3Config) -> TestApp {
+    let config = config.clone();
+    spawn_app_with(move |s| s.files.s3 = Some(config)).await
+}
+
+#[tokio::test]
+async fn downloads_are_presigned_by_the_store_and_a_tampered_url_is_refused_by_it() {
+    let s3 = s3_config().await;
+    let app = app_on(&s3).await;
+    let alice = app.user("alice").await;
+    let file = uploaded(&app, &alice, form(None, "report final.pdf", "text/html", pdf(5000))).await;
+    assert_eq!(file["content_type"], "application/pdf");
+    let id = file["id"].as_str().unwrap();
+    assert_eq!(keys(&s3).await, vec![format!("files/{id}")]);
+
+    let http = no_redirects();
+    let res = http
+        .get(format!("{}/v1/files/{id}/download", app.url))
+        .bearer_auth(&alice.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with(s3.endpoint.as_deref().unwrap()), "{location}");
+    assert!(location.contains("X-Amz-Signature="), "{location}");
+    let got = http.get(&location).send().await.unwrap();
+    assert_eq!(got.status(), 200);
+    assert_eq!(
+        got.headers()["content-disposition"],
+        "attachment; filename*=UTF-8''report%20final.pdf"
+    );
+    assert_eq!(got.headers()["content-type"], "application/pdf");
+    assert_eq!(got.bytes().await.unwrap().as_ref(), pdf(5000).as_slice());
+
+    // The store itself refuses a URL whose signed parts were changed.
+    let tampered = location.replace("attachment", "inline");
+    let res = http.get(&tampered).send().await.unwrap();
+    assert_eq!(res.status(), 403, "{}", res.text().await.unwrap());
+}
+
+#[tokio::test]
+async fn refused_uploads_leave_nothing_in_the_bucket() {
+    let s3 = s3_config().await;
+    let app = app_on(&s3).await;
+    let alice = app.user("alice").await;
+    for (f, status) in [
+        (form(None, "big.pdf", "application/pdf", pdf(1024 * 1024 + 1)), 413),
+        (form(Some("avatar"), "me.pdf", "image/png", pdf(1000)), 415),
+        (form(None, "empty", "image/png", Vec::new()), 422),
+    ] {
+        assert_eq!(upload(&app, &alice, f).await.status(), status);
+    }
+    assert!(keys(&s3).await.is_empty());
+    assert_eq!(app.db_query_i64("SELECT count(*) AS n FROM files").await, 0);
+}
+
+#[tokio::test]
+async fn an_unreachable_store_is_503_with_no_row_and_no_object() {
+    let s3 = s3_config().await;
+    let endpoint = s3.endpoint.clone().unwrap();
+    let proxy = Proxy::start(host_port(&endpoint)).await;
+    let mut through = s3.clone();
+    through.endpoint = Some(via(&endpoint, proxy.addr));
+    let app = app_on(&through).await;
+    let alice = app.user("alice").await;
+    proxy.cut();
+    let res = upload(&app, &alice, form(None, "a.png", "image/png", PNG.to_vec())).await;
+    assert_eq!(res.status(), 503);
+    assert_eq!(res.json::<Value>().await.unwrap()["code"], "unavailable");
+    assert_eq!(app.db_query_i64("SELECT count(*) AS n FROM files").await, 0);
+    proxy.restore();
+    assert!(keys(&s3).await.is_empty(), "no object");
+    uploaded(&app, &alice, form(None, "a.png", "image/png", PNG.to_vec())).await;
+    assert_eq!(keys(&s3).await.len(), 1);
+}
