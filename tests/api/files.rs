@@ -299,3 +299,40 @@ async fn exec(app: &TestApp, sql: &str) {
     let mut conn = AsyncPgConnection::establish(&app.database_url).await.unwrap();
     diesel::sql_query(sql).execute(&mut conn).await.unwrap();
 }
+
+#[tokio::test]
+async fn with_clamd_an_infected_upload_is_refused_and_a_down_scanner_is_503_and_nothing_is_kept() {
+    let addr = parley_tests::clamd_addr().await;
+    let app = parley_tests::spawn_app_with(move |s| s.files.clamd_addr = Some(addr)).await;
+    let alice = app.user("alice").await;
+    uploaded(&app, &alice, form(None, "clean.png", "image/png", PNG.to_vec())).await;
+    let res = upload(
+        &app,
+        &alice,
+        form(None, "eicar.txt", "text/plain", parley_tests::eicar()),
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    let problem: Value = res.json().await.unwrap();
+    assert_eq!(problem["code"], "infected", "{problem}");
+    // Also when it hides past the first chunk of a larger file.
+    let mut padded = b"just some notes\n".repeat(8000);
+    padded.extend(parley_tests::eicar());
+    let res = upload(&app, &alice, form(Some("note"), "notes.txt", "text/plain", padded)).await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(app.db_query_i64("SELECT count(*) AS n FROM files").await, 1);
+    assert_eq!(objects(&app), 1, "only the clean file");
+
+    // A scanner that does not answer: 503, nothing kept.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let app = parley_tests::spawn_app_with(move |s| s.files.clamd_addr = Some(closed)).await;
+    let bob = app.user("bob").await;
+    let res = upload(&app, &bob, form(None, "clean.png", "image/png", PNG.to_vec())).await;
+    assert_eq!(res.status(), 503);
+    assert_eq!(res.json::<Value>().await.unwrap()["code"], "unavailable");
+    assert_eq!(app.db_query_i64("SELECT count(*) AS n FROM files").await, 0);
+    assert_eq!(objects(&app), 0);
+}

@@ -116,6 +116,7 @@ pub fn base_settings(database_url: &str, clerk: &FakeClerk) -> Settings {
             quota_bytes: 3 * 1024 * 1024,
             sweep_interval: Duration::from_millis(100),
             unused_ttl: Duration::from_secs(24 * 3600),
+            clamd_addr: None,
             s3: None,
         },
     }
@@ -129,6 +130,49 @@ pub fn test_files_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../target/test-files")
         .join(Uuid::new_v4().simple().to_string())
+}
+
+static CLAMD: OnceCell<std::net::SocketAddr> = OnceCell::const_new();
+
+/// The EICAR test string, from two halves: no file of the repository contains it whole.
+pub fn eicar() -> Vec<u8> {
+    [
+        r"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR",
+        "-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*",
+    ]
+    .concat()
+    .into_bytes()
+}
+
+/// Debian's clamd with one signature, EICAR's, written here (`api/scripts/clamd.sh`
+/// installs and starts the daemon).
+pub async fn clamd_addr() -> std::net::SocketAddr {
+    *CLAMD
+        .get_or_init(|| async {
+            let db = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/clamd-db");
+            std::fs::create_dir_all(&db).unwrap();
+            let hex: String = eicar().iter().map(|b| format!("{b:02x}")).collect();
+            std::fs::write(db.join("parley-test.ndb"), format!("Parley.Test.EICAR:0:*:{hex}\n")).unwrap();
+            let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../api/scripts/clamd.sh");
+            let out = tokio::process::Command::new("bash")
+                .arg(script)
+                .arg(&db)
+                .output()
+                .await
+                .expect("clamd.sh");
+            assert!(
+                out.status.success(),
+                "api/scripts/clamd.sh: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let text = String::from_utf8(out.stdout).unwrap();
+            text.trim()
+                .strip_prefix("CLAMD_ADDR=")
+                .expect("CLAMD_ADDR=")
+                .parse()
+                .unwrap()
+        })
+        .await
 }
 
 static S3: OnceCell<S3Config> = OnceCell::const_new();

@@ -29,6 +29,7 @@ use crate::auth::routes::DevMode;
 use crate::auth::Verifier;
 use crate::features::events::Store;
 use crate::features::files::signing::UrlSigner;
+use crate::features::files::upload::Rules;
 use crate::features::files::Files;
 use crate::features::health::routes::Probes;
 use crate::features::messages::limits::RateLimiter;
@@ -171,9 +172,12 @@ impl Application {
                 Some(key) => UrlSigner::new(key.as_bytes()),
                 None => UrlSigner::random(),
             },
-            upload_max: settings.files.upload_max_bytes,
-            avatar_max: settings.files.avatar_max_bytes,
-            quota: settings.files.quota_bytes,
+            rules: Rules {
+                upload_max: settings.files.upload_max_bytes,
+                avatar_max: settings.files.avatar_max_bytes,
+                quota: settings.files.quota_bytes,
+                scanner: settings.files.clamd_addr,
+            },
         };
         tasks.spawn(crate::features::files::sweep::run(
             db.clone(),

@@ -46,6 +46,8 @@ pub struct FileSettings {
     /// How often unused uploads are looked for, and how old they must be to go.
     pub sweep_interval: Duration,
     pub unused_ttl: Duration,
+    /// clamd's address: when set, every upload is scanned (INSTREAM) before it is kept.
+    pub clamd_addr: Option<std::net::SocketAddr>,
     /// An S3-compatible store instead of the local one (when S3_BUCKET is set).
     pub s3: Option<crate::platform::storage::S3Config>,
 }
@@ -232,6 +234,13 @@ impl Settings {
                 quota_bytes: parsed(env, "USER_STORAGE_QUOTA_BYTES", 1024 * 1024 * 1024)?,
                 sweep_interval: Duration::from_secs(parsed(env, "FILES_SWEEP_INTERVAL_S", 3600)?),
                 unused_ttl: Duration::from_secs(parsed(env, "FILES_UNUSED_TTL_S", 24 * 3600)?),
+                clamd_addr: match var(env, "CLAMD_ADDR") {
+                    None => None,
+                    Some(v) => Some(v.parse().map_err(|_| ConfigError {
+                        name: "CLAMD_ADDR",
+                        problem: format!("must be host:port (an IP address), not {v:?}"),
+                    })?),
+                },
                 s3: s3_settings(env)?,
             },
             jobs: JobSettings {

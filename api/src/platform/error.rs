@@ -26,6 +26,8 @@ pub enum ErrorCode {
     TooLarge,
     /// The user's files would exceed their storage quota.
     QuotaExceeded,
+    /// The virus scanner found something in an upload.
+    Infected,
     UnsupportedMediaType,
     RateLimited,
     /// A dependency is down: retry after a short wait.
@@ -47,6 +49,7 @@ impl ErrorCode {
             Self::Conflict => "conflict",
             Self::TooLarge => "too_large",
             Self::QuotaExceeded => "quota_exceeded",
+            Self::Infected => "infected",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::RateLimited => "rate_limited",
             Self::Unavailable => "unavailable",
@@ -105,6 +108,8 @@ pub enum ApiError {
     #[error("{0}")]
     QuotaExceeded(String),
     #[error("{0}")]
+    Infected(String),
+    #[error("{0}")]
     UnsupportedMediaType(String),
     #[error("{0}")]
     RateLimited(String),
@@ -133,6 +138,7 @@ impl ApiError {
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::TooLarge(_) => ErrorCode::TooLarge,
             Self::QuotaExceeded(_) => ErrorCode::QuotaExceeded,
+            Self::Infected(_) => ErrorCode::Infected,
             Self::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
             Self::RateLimited(_) => ErrorCode::RateLimited,
             Self::Unavailable(_) => ErrorCode::Unavailable,
@@ -159,7 +165,7 @@ impl ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Invalid(_) | Self::Infected(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthenticated => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) | Self::NotFoundDetail(_) => StatusCode::NOT_FOUND,

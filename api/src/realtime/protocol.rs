@@ -298,7 +298,8 @@ pub fn ws_code(e: &ApiError) -> ErrorCode {
         ErrorCode::Conflict
         | ErrorCode::UnsupportedMediaType
         | ErrorCode::MethodNotAllowed
-        | ErrorCode::QuotaExceeded => ErrorCode::Invalid,
+        | ErrorCode::QuotaExceeded
+        | ErrorCode::Infected => ErrorCode::Invalid,
         code => code,
     }
 }

@@ -5,6 +5,7 @@
 pub mod detect;
 pub mod repo;
 pub mod routes;
+pub mod scan;
 pub mod service;
 pub mod signing;
 pub mod sweep;

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::detect::{self, Purpose};
 use super::service;
 use super::signing::UrlSigner;
+use super::upload::Rules;
 use super::views::FileView;
 use crate::features::events::Store;
 use crate::features::users::signed_in::AuthUser;
@@ -19,9 +20,7 @@ use crate::platform::storage::{Storage, StorageError};
 pub struct Files {
     pub storage: Storage,
     pub signer: UrlSigner,
-    pub upload_max: u64,
-    pub avatar_max: u64,
-    pub quota: u64,
+    pub rules: Rules,
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -72,7 +71,8 @@ pub struct Redirect {
 
 /// Upload a file (`multipart/form-data`). Streamed to storage: 413 `too_large` the moment
 /// the size cap is passed, 413 `quota_exceeded` past the user's quota, 415 when the bytes
-/// are not a type the purpose takes, 422 for an empty file — and nothing is kept.
+/// are not a type the purpose takes, 422 for an empty file, 422 `infected` when clamd finds
+/// something, 503 when the store or the scanner is unreachable — and nothing is kept.
 #[utoipa::path(tag = "files", security(("bearer" = [])),
     request_body(content = UploadForm, content_type = "multipart/form-data"),
     responses((status = 201, body = FileView)))]
@@ -83,16 +83,7 @@ pub async fn upload_file(
     store: web::Data<Store>,
     files: web::Data<Files>,
 ) -> ApiResult<HttpResponse> {
-    let view = service::upload(
-        &store,
-        &files.storage,
-        user.id,
-        body,
-        files.upload_max,
-        files.avatar_max,
-        files.quota,
-    )
-    .await?;
+    let view = service::upload(&store, &files.storage, user.id, body, &files.rules).await?;
     Ok(HttpResponse::Created().json(view))
 }
 

@@ -8,7 +8,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use super::repo::{self, File};
-use super::upload::{self, Limits};
+use super::upload::{self, Limits, Rules};
 use super::views::{FileView, Status};
 use crate::features::events::Store;
 use crate::platform::error::ApiError;
@@ -21,15 +21,14 @@ pub async fn upload(
     storage: &Storage,
     owner: Uuid,
     body: Multipart,
-    upload_max: u64,
-    avatar_max: u64,
-    quota: u64,
+    rules: &Rules,
 ) -> Result<FileView, ApiError> {
     let used = store.run(async |conn| Ok(repo::used_bytes(conn, owner).await?)).await?;
     let limits = Limits {
-        upload_max,
-        avatar_max,
-        quota_left: quota.saturating_sub(used.max(0) as u64),
+        upload_max: rules.upload_max,
+        avatar_max: rules.avatar_max,
+        quota_left: rules.quota.saturating_sub(used.max(0) as u64),
+        scanner: rules.scanner,
     };
     let id = Uuid::now_v7();
     // The key is ours alone: never the client's name.
@@ -56,7 +55,7 @@ pub async fn upload(
             conn.transaction::<_, ApiError, _>(async |conn| {
                 // Concurrent uploads of one user are counted one at a time.
                 repo::lock_owner(conn, owner).await?;
-                if repo::used_bytes(conn, owner).await? + row.size > quota as i64 {
+                if repo::used_bytes(conn, owner).await? + row.size > rules.quota as i64 {
                     return Err(ApiError::QuotaExceeded(
                         "this upload would exceed your storage quota".into(),
                     ));

@@ -8,6 +8,7 @@ use futures_util::TryStreamExt;
 use sha2::{Digest, Sha256};
 
 use super::detect::{self, Purpose, HEAD_BYTES};
+use super::scan::{Scan, Verdict};
 use crate::platform::error::ApiError;
 use crate::platform::storage::{Storage, StorageError, Upload};
 
@@ -23,12 +24,24 @@ pub struct Received {
     pub sha256: String,
 }
 
+/// The rules every upload follows (from the settings).
+#[derive(Clone, Debug)]
+pub struct Rules {
+    pub upload_max: u64,
+    pub avatar_max: u64,
+    pub quota: u64,
+    /// clamd (CLAMD_ADDR): every upload is scanned before it is kept.
+    pub scanner: Option<std::net::SocketAddr>,
+}
+
 /// Limits for one upload.
 pub struct Limits {
     pub upload_max: u64,
     pub avatar_max: u64,
     /// What the user's quota still allows.
     pub quota_left: u64,
+    /// clamd, when uploads are scanned.
+    pub scanner: Option<std::net::SocketAddr>,
 }
 
 fn storage_error(e: StorageError) -> ApiError {
@@ -149,19 +162,37 @@ async fn store_file(
             "{content_type} is not accepted for {purpose} (the type is read from the file's bytes)"
         )));
     }
+    // The scanner first: when it is down nothing is stored.
+    let mut scan = match limits.scanner {
+        Some(addr) => Some(Scan::start(addr).await?),
+        None => None,
+    };
     let mut upload = storage.begin(key).await.map_err(storage_error)?;
     let mut hasher = Sha256::new();
     let mut size = head.len() as u64;
     hasher.update(&head);
     let written = async {
         upload.write(&head).await.map_err(storage_error)?;
+        if let Some(scan) = scan.as_mut() {
+            scan.write(&head).await?;
+        }
         if let Some(rest) = rest.take() {
-            write_chunk(&mut upload, &mut hasher, &mut size, &rest, &too_big).await?;
+            write_chunk(&mut upload, scan.as_mut(), &mut hasher, &mut size, &rest, &too_big).await?;
         }
         while !ended {
             match field.try_next().await.map_err(multipart_error)? {
-                Some(chunk) => write_chunk(&mut upload, &mut hasher, &mut size, &chunk, &too_big).await?,
+                Some(chunk) => {
+                    write_chunk(&mut upload, scan.as_mut(), &mut hasher, &mut size, &chunk, &too_big).await?
+                }
                 None => ended = true,
+            }
+        }
+        // The verdict before the object is complete: an infected file is never kept.
+        if let Some(scan) = scan.take() {
+            if let Verdict::Infected(name) = scan.verdict().await? {
+                return Err(ApiError::Infected(format!(
+                    "the file is infected ({name}) and was not kept"
+                )));
             }
         }
         Ok::<_, ApiError>(())
@@ -183,6 +214,7 @@ async fn store_file(
 
 async fn write_chunk(
     upload: &mut Upload,
+    scan: Option<&mut Scan>,
     hasher: &mut Sha256,
     size: &mut u64,
     chunk: &[u8],
@@ -193,6 +225,9 @@ async fn write_chunk(
         return Err(e);
     }
     hasher.update(chunk);
+    if let Some(scan) = scan {
+        scan.write(chunk).await?;
+    }
     upload.write(chunk).await.map_err(storage_error)
 }
 

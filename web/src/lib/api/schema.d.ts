@@ -138,7 +138,8 @@ export interface paths {
         /**
          * Upload a file (`multipart/form-data`). Streamed to storage: 413 `too_large` the moment
          *     the size cap is passed, 413 `quota_exceeded` past the user's quota, 415 when the bytes
-         *     are not a type the purpose takes, 422 for an empty file — and nothing is kept.
+         *     are not a type the purpose takes, 422 for an empty file, 422 `infected` when clamd finds
+         *     something, 503 when the store or the scanner is unreachable — and nothing is kept.
          */
         post: operations["upload_file"];
         delete?: never;
@@ -845,7 +846,7 @@ export interface components {
          * @description Stable machine-readable error codes, shared by REST problems and WebSocket error frames.
          * @enum {string}
          */
-        ErrorCode: "invalid" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "too_large" | "quota_exceeded" | "unsupported_media_type" | "rate_limited" | "unavailable" | "resync_required" | "internal";
+        ErrorCode: "invalid" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "too_large" | "quota_exceeded" | "infected" | "unsupported_media_type" | "rate_limited" | "unavailable" | "resync_required" | "internal";
         /** @description A refused command or a bad frame. A bad frame never closes the socket. */
         ErrorReply: {
             /**
