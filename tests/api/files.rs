@@ -9,6 +9,15 @@ use uuid::Uuid;
 
 pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\0\0\x01\x01\0\x05\x18\xd8N\0\0\0\0IEND\xaeB`\x82";
 
+/// A PNG signature and IHDR claiming these dimensions (no pixels follow).
+fn png_header(width: u32, height: u32) -> Vec<u8> {
+    let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    b.extend(width.to_be_bytes());
+    b.extend(height.to_be_bytes());
+    b.extend([8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    b
+}
+
 pub fn pdf(size: usize) -> Vec<u8> {
     let mut b = b"%PDF-1.7\n".to_vec();
     b.resize(size, b'x');
@@ -85,6 +94,7 @@ async fn an_upload_is_typed_by_its_bytes_and_downloaded_through_a_short_lived_si
     assert_eq!(file["size"], PNG.len());
     assert_eq!(file["purpose"], "attachment");
     assert_eq!(file["status"], "uploaded");
+    assert_eq!((file["width"].as_i64(), file["height"].as_i64()), (Some(1), Some(1)));
     use sha2::Digest;
     let digest: String = sha2::Sha256::digest(PNG).iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(file["sha256"], digest);
@@ -218,6 +228,21 @@ async fn bad_uploads_are_refused_and_leave_nothing_behind() {
             "unsupported_media_type",
         ),
         (form(None, "empty.png", "image/png", Vec::new()), 422, "invalid"),
+        (
+            form(None, "huge.png", "image/png", png_header(100_000, 100_000)),
+            422,
+            "invalid",
+        ),
+        (
+            form(None, "wide.png", "image/png", png_header(10_001, 10)),
+            422,
+            "invalid",
+        ),
+        (
+            form(None, "41mp.png", "image/png", png_header(7_000, 6_000)),
+            422,
+            "invalid",
+        ),
         (form(Some("selfie"), "a.png", "image/png", PNG.to_vec()), 422, "invalid"),
         (
             Form::new().text("other", "x").part("file", Part::bytes(PNG.to_vec())),

@@ -47,6 +47,32 @@ pub fn allowed(purpose: Purpose, media_type: &str) -> bool {
         || media_type.starts_with("video/")
 }
 
+/// Largest image accepted: pixels a side, and pixels in all (read from the header, before
+/// anything decodes it).
+pub const MAX_SIDE: usize = 10_000;
+pub const MAX_PIXELS: usize = 40_000_000;
+
+pub fn is_image(media_type: &str) -> bool {
+    IMAGES.contains(&media_type)
+}
+
+/// An image's width and height from its header; an error for one too large or unreadable.
+pub fn image_size(head: &[u8]) -> Result<(i32, i32), String> {
+    let size = imagesize::blob_size(head).map_err(|_| "the image's header cannot be read".to_owned())?;
+    if size.width == 0 || size.height == 0 {
+        return Err("the image has no pixels".into());
+    }
+    if size.width > MAX_SIDE || size.height > MAX_SIDE || size.width * size.height > MAX_PIXELS {
+        return Err(format!(
+            "the image is {}×{}: at most {MAX_SIDE} pixels a side and {} megapixels",
+            size.width,
+            size.height,
+            MAX_PIXELS / 1_000_000
+        ));
+    }
+    Ok((size.width as i32, size.height as i32))
+}
+
 /// Types a browser may show in the page (`?inline=1`); everything else is a download.
 pub fn inline_ok(media_type: &str) -> bool {
     IMAGES.contains(&media_type) || media_type.starts_with("audio/") || media_type.starts_with("video/")

@@ -22,6 +22,8 @@ pub struct Received {
     pub content_type: String,
     pub size: i64,
     pub sha256: String,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
 }
 
 /// The rules every upload follows (from the settings).
@@ -162,6 +164,11 @@ async fn store_file(
             "{content_type} is not accepted for {purpose} (the type is read from the file's bytes)"
         )));
     }
+    let dimensions = if detect::is_image(&content_type) {
+        Some(detect::image_size(&head).map_err(ApiError::invalid)?)
+    } else {
+        None
+    };
     // The scanner first: when it is down nothing is stored.
     let mut scan = match limits.scanner {
         Some(addr) => Some(Scan::start(addr).await?),
@@ -209,6 +216,8 @@ async fn store_file(
         content_type,
         size: size as i64,
         sha256: hex(&hasher.finalize()),
+        width: dimensions.map(|d| d.0),
+        height: dimensions.map(|d| d.1),
     })
 }
 
