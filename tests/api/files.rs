@@ -361,3 +361,72 @@ async fn with_clamd_an_infected_upload_is_refused_and_a_down_scanner_is_503_and_
     assert_eq!(app.db_query_i64("SELECT count(*) AS n FROM files").await, 0);
     assert_eq!(objects(&app), 0);
 }
+
+#[tokio::test]
+async fn avatars_are_reencoded_small_and_a_polyglot_gif_is_only_ever_an_image() {
+    let app = spawn_app().await;
+    let alice = app.user("alice").await;
+    // An avatar: a 1200×600 JPEG with a comment block comes back a 512×256 PNG without it.
+    let img = image::RgbImage::from_fn(1200, 600, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 9]));
+    let mut jpeg = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut jpeg, image::ImageFormat::Jpeg)
+        .unwrap();
+    let mut bytes = jpeg.into_inner();
+    bytes.splice(2..2, b"\xff\xfe\x00\x11secret-location".iter().copied());
+    let avatar = uploaded(&app, &alice, form(Some("avatar"), "me.jpg", "image/jpeg", bytes)).await;
+    assert_eq!(avatar["content_type"], "image/png");
+    assert_eq!(
+        (avatar["width"].as_i64(), avatar["height"].as_i64()),
+        (Some(512), Some(256))
+    );
+    let http = no_redirects();
+    let id = avatar["id"].as_str().unwrap();
+    let res = http
+        .get(format!("{}/v1/files/{id}/download", app.url))
+        .bearer_auth(&alice.token)
+        .send()
+        .await
+        .unwrap();
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let stored = http
+        .get(format!("{}{location}", app.url))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(stored.starts_with(b"\x89PNG"));
+    assert!(
+        !stored.windows(15).any(|w| w == b"secret-location"),
+        "metadata stripped"
+    );
+    assert_eq!(stored.len() as i64, avatar["size"].as_i64().unwrap());
+
+    // A GIF that is also a script: stored as image/gif, served as image/gif with nosniff
+    // and as a download unless inline is asked.
+    let mut polyglot = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;".to_vec();
+    polyglot.extend(b"/*<script>alert(document.domain)</script>*/");
+    let gif = uploaded(&app, &alice, form(None, "cat.gif", "text/html", polyglot)).await;
+    assert_eq!(gif["content_type"], "image/gif");
+    let id = gif["id"].as_str().unwrap();
+    let res = http
+        .get(format!("{}/v1/files/{id}/download", app.url))
+        .bearer_auth(&alice.token)
+        .send()
+        .await
+        .unwrap();
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let got = http.get(format!("{}{location}", app.url)).send().await.unwrap();
+    assert_eq!(got.headers()["content-type"], "image/gif");
+    assert_eq!(got.headers()["x-content-type-options"], "nosniff");
+    assert!(got.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment;"));
+    assert!(got.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("sandbox"));
+}

@@ -3,6 +3,7 @@
 //! quota, short-lived signed download URLs, and a sweep of uploads nobody used.
 
 pub mod detect;
+pub mod images;
 pub mod repo;
 pub mod routes;
 pub mod scan;
