@@ -7,6 +7,8 @@ use chrono::Utc;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
+use super::detect::Purpose;
+use super::images;
 use super::repo::{self, File};
 use super::upload::{self, Limits, Rules};
 use super::views::{FileView, Status};
@@ -33,7 +35,16 @@ pub async fn upload(
     let id = Uuid::now_v7();
     // The key is ours alone: never the client's name.
     let key = format!("files/{id}");
-    let received = upload::receive(body, storage, &key, &limits).await?;
+    let mut received = upload::receive(body, storage, &key, &limits).await?;
+    if matches!(received.purpose, Purpose::Avatar | Purpose::RoomLogo) {
+        received = match images::normalise(storage, &key, received).await {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = storage.delete(&key).await;
+                return Err(e);
+            }
+        };
+    }
     let row = File {
         id,
         owner_id: owner,

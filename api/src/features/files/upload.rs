@@ -77,16 +77,7 @@ pub async fn receive(mut body: Multipart, storage: &Storage, key: &str, limits: 
         match field.name() {
             Some("purpose") => purpose = read_purpose(field).await?,
             Some("file") => {
-                let mut received = store_file(field, purpose, storage, key, limits).await?;
-                if matches!(purpose, Purpose::Avatar | Purpose::RoomLogo) {
-                    received = match super::images::normalise(storage, key, received).await {
-                        Ok(r) => r,
-                        Err(e) => {
-                            let _ = storage.delete(key).await;
-                            return Err(e);
-                        }
-                    };
-                }
+                let received = store_file(field, purpose, storage, key, limits).await?;
                 // Anything after the file is refused; the object goes with it.
                 if let Some(extra) = body.try_next().await.map_err(multipart_error)? {
                     let _ = storage.delete(key).await;
