@@ -76,6 +76,18 @@ fn objects(app: &TestApp) -> usize {
     walk(&app.settings.files.dir)
 }
 
+/// `GET /v1/files/{id}/download{query}` as `user`: asserts the 302 and answers its Location.
+pub async fn download_location(app: &TestApp, user: &TestUser, id: &str, query: &str) -> String {
+    let res = no_redirects()
+        .get(format!("{}/v1/files/{id}/download{query}", app.url))
+        .bearer_auth(&user.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302, "download of {id}");
+    res.headers()["location"].to_str().unwrap().to_owned()
+}
+
 pub fn no_redirects() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -102,14 +114,7 @@ async fn an_upload_is_typed_by_its_bytes_and_downloaded_through_a_short_lived_si
     assert_eq!(app.get_json(&alice.token, &format!("/v1/files/{id}")).await["id"], id);
 
     let http = no_redirects();
-    let res = http
-        .get(format!("{}/v1/files/{id}/download?inline=1", app.url))
-        .bearer_auth(&alice.token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 302);
-    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let location = download_location(&app, &alice, id, "?inline=1").await;
     let got = http.get(format!("{}{location}", app.url)).send().await.unwrap();
     assert_eq!(got.status(), 200);
     assert_eq!(got.headers()["content-type"], "image/png");
@@ -133,13 +138,7 @@ async fn an_upload_is_typed_by_its_bytes_and_downloaded_through_a_short_lived_si
     )
     .await;
     let doc_id = doc["id"].as_str().unwrap();
-    let res = http
-        .get(format!("{}/v1/files/{doc_id}/download?inline=1", app.url))
-        .bearer_auth(&alice.token)
-        .send()
-        .await
-        .unwrap();
-    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let location = download_location(&app, &alice, doc_id, "?inline=1").await;
     let got = http.get(format!("{}{location}", app.url)).send().await.unwrap();
     assert!(got.headers()["content-disposition"]
         .to_str()
@@ -279,11 +278,8 @@ async fn bad_uploads_are_refused_and_leave_nothing_behind() {
 async fn when_the_database_refuses_the_row_the_stored_bytes_are_removed() {
     let app = spawn_app().await;
     let alice = app.user("alice").await;
-    exec(
-        &app,
-        "ALTER TABLE files ADD CONSTRAINT no_fail CHECK (name <> 'fail-me.png')",
-    )
-    .await;
+    app.exec("ALTER TABLE files ADD CONSTRAINT no_fail CHECK (name <> 'fail-me.png')")
+        .await;
     let res = upload(&app, &alice, form(None, "fail-me.png", "image/png", PNG.to_vec())).await;
     assert_eq!(res.status(), 422);
     assert_eq!(objects(&app), 0, "the object written before the row failed is gone");
@@ -298,10 +294,9 @@ async fn unused_uploads_are_swept_after_a_day() {
     let old = uploaded(&app, &alice, form(None, "old.png", "image/png", PNG.to_vec())).await;
     let new = uploaded(&app, &alice, form(None, "new.png", "image/png", PNG.to_vec())).await;
     let old_id = old["id"].as_str().unwrap();
-    exec(
-        &app,
-        &format!("UPDATE files SET created_at = now() - interval '25 hours' WHERE id = '{old_id}'"),
-    )
+    app.exec(&format!(
+        "UPDATE files SET created_at = now() - interval '25 hours' WHERE id = '{old_id}'"
+    ))
     .await;
     parley_tests::eventually(std::time::Duration::from_secs(10), "the old upload swept", || async {
         app.db_query_i64("SELECT count(*) AS n FROM files").await == 1
@@ -317,12 +312,6 @@ async fn unused_uploads_are_swept_after_a_day() {
         200
     );
     assert_eq!(objects(&app), 1);
-}
-
-async fn exec(app: &TestApp, sql: &str) {
-    use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-    let mut conn = AsyncPgConnection::establish(&app.database_url).await.unwrap();
-    diesel::sql_query(sql).execute(&mut conn).await.unwrap();
 }
 
 #[tokio::test]
@@ -382,13 +371,7 @@ async fn avatars_are_reencoded_small_and_a_polyglot_gif_is_only_ever_an_image() 
     );
     let http = no_redirects();
     let id = avatar["id"].as_str().unwrap();
-    let res = http
-        .get(format!("{}/v1/files/{id}/download", app.url))
-        .bearer_auth(&alice.token)
-        .send()
-        .await
-        .unwrap();
-    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let location = download_location(&app, &alice, id, "").await;
     let stored = http
         .get(format!("{}{location}", app.url))
         .send()
@@ -411,13 +394,7 @@ async fn avatars_are_reencoded_small_and_a_polyglot_gif_is_only_ever_an_image() 
     let gif = uploaded(&app, &alice, form(None, "cat.gif", "text/html", polyglot)).await;
     assert_eq!(gif["content_type"], "image/gif");
     let id = gif["id"].as_str().unwrap();
-    let res = http
-        .get(format!("{}/v1/files/{id}/download", app.url))
-        .bearer_auth(&alice.token)
-        .send()
-        .await
-        .unwrap();
-    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let location = download_location(&app, &alice, id, "").await;
     let got = http.get(format!("{}{location}", app.url)).send().await.unwrap();
     assert_eq!(got.headers()["content-type"], "image/gif");
     assert_eq!(got.headers()["x-content-type-options"], "nosniff");

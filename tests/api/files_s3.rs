@@ -7,7 +7,7 @@ use parley_tests::proxy::{host_port, via, Proxy};
 use parley_tests::{s3_config, spawn_app_with, TestApp};
 use serde_json::Value;
 
-use super::files::{form, no_redirects, pdf, upload, uploaded, PNG};
+use super::files::{download_location, form, no_redirects, pdf, upload, uploaded, PNG};
 
 async fn keys(config: &parley::platform::storage::S3Config) -> Vec<String> {
     Storage::s3(config).unwrap().keys().await.unwrap()
@@ -29,14 +29,7 @@ async fn downloads_are_presigned_by_the_store_and_a_tampered_url_is_refused_by_i
     assert_eq!(keys(&s3).await, vec![format!("files/{id}")]);
 
     let http = no_redirects();
-    let res = http
-        .get(format!("{}/v1/files/{id}/download", app.url))
-        .bearer_auth(&alice.token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 302);
-    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let location = download_location(&app, &alice, id, "").await;
     assert!(location.starts_with(s3.endpoint.as_deref().unwrap()), "{location}");
     assert!(location.contains("X-Amz-Signature="), "{location}");
     let got = http.get(&location).send().await.unwrap();

@@ -220,7 +220,7 @@ async fn reading_a_room_or_the_feed_clears_notifications_everywhere_and_only_one
     let bob = a.user("bob").await;
     let room = room_with(a, &alice, &[&bob]).await;
     let first = mention(a, &alice, room, "one", &[&bob]).await;
-    let second = mention(a, &alice, room, "two", &[&bob]).await;
+    mention(a, &alice, room, "two", &[&bob]).await;
     assert_eq!(unread(a, &bob).await, 2);
 
     // Another tab on the other instance hears the read.
@@ -257,7 +257,6 @@ async fn reading_a_room_or_the_feed_clears_notifications_everywhere_and_only_one
         (Some(1), Some(0))
     );
     assert!(feed(a, &bob).await.iter().all(|n| n["read"] == true));
-    let _ = second;
     for bad in [
         json!({}),
         json!({"ids": []}),
@@ -559,7 +558,8 @@ async fn a_fan_out_that_fails_after_the_commit_is_retried_from_the_jobs_queue() 
     let bob = app.user("bob").await;
     let room = room_with(&app, &alice, &[&bob]).await;
     // The feed's write function is gone for a while: the post still succeeds.
-    exec(&app, "ALTER FUNCTION parley_notify(jsonb) RENAME TO parley_notify_away").await;
+    app.exec("ALTER FUNCTION parley_notify(jsonb) RENAME TO parley_notify_away")
+        .await;
     let message = mention(&app, &alice, room, "are you there?", &[&bob]).await;
     assert!(feed(&app, &bob).await.is_empty());
     parley_tests::eventually(
@@ -574,7 +574,8 @@ async fn a_fan_out_that_fails_after_the_commit_is_retried_from_the_jobs_queue() 
         },
     )
     .await;
-    exec(&app, "ALTER FUNCTION parley_notify_away(jsonb) RENAME TO parley_notify").await;
+    app.exec("ALTER FUNCTION parley_notify_away(jsonb) RENAME TO parley_notify")
+        .await;
     parley_tests::eventually(
         std::time::Duration::from_secs(10),
         "bob notified by the retry",
@@ -584,10 +585,4 @@ async fn a_fan_out_that_fails_after_the_commit_is_retried_from_the_jobs_queue() 
     let items = feed(&app, &bob).await;
     assert_eq!(items[0]["message_id"], message["id"]);
     assert_eq!(items.len(), 1, "notified once");
-}
-
-async fn exec(app: &TestApp, sql: &str) {
-    use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-    let mut conn = AsyncPgConnection::establish(&app.database_url).await.unwrap();
-    diesel::sql_query(sql).execute(&mut conn).await.unwrap();
 }

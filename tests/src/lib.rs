@@ -373,6 +373,13 @@ impl TestApp {
         WsClient::connect(&self.ws_url, &user.token).await
     }
 
+    /// Runs a statement against this app's database (to break or age something on purpose).
+    pub async fn exec(&self, sql: &str) {
+        use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+        let mut conn = AsyncPgConnection::establish(&self.database_url).await.unwrap();
+        diesel::sql_query(sql).execute(&mut conn).await.unwrap();
+    }
+
     /// Runs a statement against this app's database (for checks a client cannot make).
     pub async fn db_query_i64(&self, sql: &str) -> i64 {
         use diesel::sql_types::BigInt;

@@ -197,6 +197,17 @@ impl ResponseError for ApiError {
     }
 }
 
+/// A missing object is a missing file (deleted meanwhile); anything else is the store
+/// being unreachable: retry shortly.
+impl From<super::storage::StorageError> for ApiError {
+    fn from(e: super::storage::StorageError) -> Self {
+        match e {
+            super::storage::StorageError::NotFound => Self::NotFound("file"),
+            e => Self::Unavailable(format!("file storage unavailable, retry shortly ({e})")),
+        }
+    }
+}
+
 impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};

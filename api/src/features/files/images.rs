@@ -17,23 +17,19 @@ pub const MAX_AVATAR_SIDE: u32 = 512;
 /// Most memory one decode may take.
 const DECODE_ALLOC: u64 = 256 * 1024 * 1024;
 
-fn unavailable(e: impl std::fmt::Display) -> ApiError {
-    ApiError::Unavailable(format!("file storage unavailable, retry shortly ({e})"))
-}
-
 /// Re-encodes the stored image at `key` in place; the new description.
 pub async fn normalise(storage: &Storage, key: &str, received: Received) -> Result<Received, ApiError> {
     let mut original = Vec::with_capacity(received.size as usize);
-    let mut stream = storage.read(key).await.map_err(unavailable)?;
-    while let Some(chunk) = stream.try_next().await.map_err(unavailable)? {
+    let mut stream = storage.read(key).await?;
+    while let Some(chunk) = stream.try_next().await? {
         original.extend_from_slice(&chunk);
     }
     let (png, width, height) = tokio::task::spawn_blocking(move || reencode(&original))
         .await
         .map_err(|e| ApiError::Internal(e.into()))??;
-    let mut upload = storage.begin(key).await.map_err(unavailable)?;
+    let mut upload = storage.begin(key).await?;
     let written = async {
-        upload.write(&png).await.map_err(unavailable)?;
+        upload.write(&png).await?;
         Ok::<_, ApiError>(())
     }
     .await;
@@ -41,11 +37,11 @@ pub async fn normalise(storage: &Storage, key: &str, received: Received) -> Resu
         upload.abort().await;
         return Err(e);
     }
-    upload.finish().await.map_err(unavailable)?;
+    upload.finish().await?;
     Ok(Received {
         content_type: "image/png".into(),
         size: png.len() as i64,
-        sha256: Sha256::digest(&png).iter().map(|b| format!("{b:02x}")).collect(),
+        sha256: super::upload::hex(&Sha256::digest(&png)),
         width: Some(width as i32),
         height: Some(height as i32),
         ..received

@@ -13,7 +13,7 @@ use super::views::FileView;
 use crate::features::events::Store;
 use crate::features::users::signed_in::AuthUser;
 use crate::platform::error::{ApiError, ApiResult};
-use crate::platform::storage::{Storage, StorageError};
+use crate::platform::storage::Storage;
 
 /// What the files routes need: the store, the URL signer and the limits.
 #[derive(Clone)]
@@ -120,11 +120,7 @@ pub async fn download_file(
     store: web::Data<Store>,
     files: web::Data<Files>,
 ) -> ApiResult<HttpResponse> {
-    let inline = match query.inline {
-        None | Some(0) => false,
-        Some(1) => true,
-        Some(_) => return Err(ApiError::invalid("inline must be 0 or 1")),
-    };
+    let inline = inline_flag(query.inline.unwrap_or(0))?;
     let id = file_id.into_inner();
     let file = store
         .run(async |conn| service::download(conn, user.id, id).await)
@@ -139,11 +135,7 @@ pub async fn download_file(
     {
         Ok(Some(url)) => url,
         Ok(None) => files.signer.url(id, inline, chrono::Utc::now().timestamp()),
-        Err(e) => {
-            return Err(ApiError::Unavailable(format!(
-                "file storage unavailable, retry shortly ({e})"
-            )))
-        }
+        Err(e) => return Err(e.into()),
     };
     Ok(HttpResponse::Found()
         .insert_header(("Location", url.clone()))
@@ -164,11 +156,7 @@ pub async fn file_content(
     files: web::Data<Files>,
 ) -> ApiResult<HttpResponse> {
     let id = file_id.into_inner();
-    let inline = match query.inline {
-        0 => false,
-        1 => true,
-        _ => return Err(ApiError::invalid("inline must be 0 or 1")),
-    };
+    let inline = inline_flag(query.inline)?;
     let now = chrono::Utc::now().timestamp();
     if !files.signer.verify(id, query.expires, inline, &query.sig, now) {
         return Err(ApiError::Forbidden(
@@ -176,16 +164,8 @@ pub async fn file_content(
         ));
     }
     let file = store.run(async |conn| service::by_signed_url(conn, id).await).await?;
-    let stream = match files.storage.read(&file.object_key).await {
-        Ok(s) => s,
-        // Deleted between the redirect and now.
-        Err(StorageError::NotFound) => return Err(ApiError::NotFound("file")),
-        Err(e) => {
-            return Err(ApiError::Unavailable(format!(
-                "file storage unavailable, retry shortly ({e})"
-            )))
-        }
-    };
+    // A file deleted between the redirect and now is 404.
+    let stream = files.storage.read(&file.object_key).await?;
     let (content_type, disposition) = serving(&file.content_type, &file.name, inline);
     Ok(HttpResponse::Ok()
         .content_type(content_type)
@@ -194,6 +174,14 @@ pub async fn file_content(
         .insert_header(("Cache-Control", "private, max-age=60"))
         .no_chunking(file.size as u64)
         .streaming(stream))
+}
+
+fn inline_flag(raw: u8) -> Result<bool, ApiError> {
+    match raw {
+        0 => Ok(false),
+        1 => Ok(true),
+        _ => Err(ApiError::invalid("inline must be 0 or 1")),
+    }
 }
 
 /// The Content-Type and Content-Disposition a file is served with: text as plain text, and

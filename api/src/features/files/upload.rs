@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use super::detect::{self, Purpose, HEAD_BYTES};
 use super::scan::{Scan, Verdict};
 use crate::platform::error::ApiError;
-use crate::platform::storage::{Storage, StorageError, Upload};
+use crate::platform::storage::{Storage, Upload};
 
 /// Longest file name kept (characters).
 const MAX_NAME_CHARS: usize = 255;
@@ -44,10 +44,6 @@ pub struct Limits {
     pub quota_left: u64,
     /// clamd, when uploads are scanned.
     pub scanner: Option<std::net::SocketAddr>,
-}
-
-fn storage_error(e: StorageError) -> ApiError {
-    ApiError::Unavailable(format!("file storage unavailable, retry shortly ({e})"))
 }
 
 fn multipart_error(e: actix_multipart::MultipartError) -> ApiError {
@@ -174,12 +170,12 @@ async fn store_file(
         Some(addr) => Some(Scan::start(addr).await?),
         None => None,
     };
-    let mut upload = storage.begin(key).await.map_err(storage_error)?;
+    let mut upload = storage.begin(key).await?;
     let mut hasher = Sha256::new();
     let mut size = head.len() as u64;
     hasher.update(&head);
     let written = async {
-        upload.write(&head).await.map_err(storage_error)?;
+        upload.write(&head).await?;
         if let Some(scan) = scan.as_mut() {
             scan.write(&head).await?;
         }
@@ -209,7 +205,7 @@ async fn store_file(
         upload.abort().await;
         return Err(e);
     }
-    upload.finish().await.map_err(storage_error)?;
+    upload.finish().await?;
     Ok(Received {
         purpose,
         name,
@@ -237,10 +233,11 @@ async fn write_chunk(
     if let Some(scan) = scan {
         scan.write(chunk).await?;
     }
-    upload.write(chunk).await.map_err(storage_error)
+    Ok(upload.write(chunk).await?)
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hex of a digest.
+pub(super) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -92,6 +92,15 @@ pub fn in_window(now: DateTime<Utc>, tz: Tz, start: u16, end: u16) -> bool {
     }
 }
 
+/// Whether `now` is inside a user's do-not-disturb hours as stored (time zone name, start
+/// and end minutes; no hours set = never).
+pub fn do_not_disturb(now: DateTime<Utc>, zone: &str, start: Option<i16>, end: Option<i16>) -> bool {
+    match (start, end) {
+        (Some(start), Some(end)) => in_window(now, zone.parse().unwrap_or(chrono_tz::UTC), start as u16, end as u16),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,13 +7,13 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::Utc;
-use chrono_tz::Tz;
 use futures_util::future::BoxFuture;
 use uuid::Uuid;
 
-use super::decide::{decide, in_window, Change, Input, Level, Trigger};
+use super::decide::{decide, do_not_disturb, Change, Input, Level, Trigger};
 use super::mentions::Mentions;
 use super::repo::{self, Candidate, CandidateQuery, NewNotification};
+use super::views::Kind;
 use crate::features::events::Publish;
 use crate::platform::db::DbPool;
 
@@ -118,7 +118,7 @@ impl Notifier {
                     direct_room: c.direct_room,
                     level: c.notify_level.as_deref().and_then(Level::parse),
                     muted: c.muted_until.is_some_and(|until| until > now),
-                    do_not_disturb: do_not_disturb(c, now),
+                    do_not_disturb: do_not_disturb(now, &c.time_zone, c.dnd_start, c.dnd_end),
                     watching: watchers.get(&m.room_id).is_some_and(|w| w.contains(&c.user_id)),
                 });
                 decision.feed.then(|| item(c, m, trigger, decision.push && c.has_push))
@@ -166,22 +166,14 @@ fn trigger(c: &Candidate, m: &PostedMessage) -> Trigger {
     }
 }
 
-fn do_not_disturb(c: &Candidate, now: chrono::DateTime<Utc>) -> bool {
-    let (Some(start), Some(end)) = (c.dnd_start, c.dnd_end) else {
-        return false;
-    };
-    let tz: Tz = c.time_zone.parse().unwrap_or(chrono_tz::UTC);
-    in_window(now, tz, start as u16, end as u16)
-}
-
 /// The row for a decision: mentions stand alone; replies coalesce per thread, DMs and
 /// level-`all` messages per room (one unread row with a count and the latest sender).
 fn item(c: &Candidate, m: &PostedMessage, trigger: Trigger, push: bool) -> NewNotification {
     let (kind, group_key) = match trigger {
-        Trigger::Mention | Trigger::RoomMention => ("mention", None),
-        Trigger::Reply => ("reply", m.reply_to.map(|p| format!("reply:{p}"))),
-        Trigger::Dm => ("dm", Some(format!("dm:{}", m.room_id))),
-        Trigger::Message => ("message", Some(format!("room:{}", m.room_id))),
+        Trigger::Mention | Trigger::RoomMention => (Kind::Mention, None),
+        Trigger::Reply => (Kind::Reply, m.reply_to.map(|p| format!("reply:{p}"))),
+        Trigger::Dm => (Kind::Dm, Some(format!("dm:{}", m.room_id))),
+        Trigger::Message => (Kind::Message, Some(format!("room:{}", m.room_id))),
     };
     NewNotification {
         id: Uuid::now_v7(),

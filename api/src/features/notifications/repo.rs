@@ -8,6 +8,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::feed::EntryRow;
+use super::views::Kind;
 use crate::features::events::FeedEntry;
 use crate::platform::schema::{notifications, push_subscriptions, room_members, rooms, users};
 
@@ -94,7 +95,7 @@ pub async fn candidates(conn: &mut AsyncPgConnection, messages: &[CandidateQuery
 pub struct NewNotification {
     pub id: Uuid,
     pub user_id: Uuid,
-    pub kind: &'static str,
+    pub kind: Kind,
     pub group_key: Option<String>,
     pub room_id: Option<Uuid>,
     pub message_id: Option<Uuid>,

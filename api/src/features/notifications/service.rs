@@ -4,11 +4,11 @@ use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
-use super::decide::{effective_level, in_window, Level};
+use super::decide::{do_not_disturb, effective_level, Level};
 pub use super::repo::ReadScope;
 use super::repo::{self, NewNotification, PushSubscription};
 use super::settings;
-use super::views::{DndView, LevelChoice, NotificationView, RoomLevelView, SettingsView};
+use super::views::{DndView, Kind, LevelChoice, NotificationView, RoomLevelView, SettingsView};
 use crate::features::events::{Committed, FeedEntry};
 use crate::platform::error::ApiError;
 use crate::platform::pagination::Page;
@@ -76,19 +76,11 @@ pub async fn room_invite(
     // Pushed unless inside the user's do-not-disturb hours (levels are per room, and this
     // room is new to them).
     let (zone, start, end) = repo::user_settings(conn, user_id).await?;
-    let quiet = match (start, end) {
-        (Some(start), Some(end)) => in_window(
-            Utc::now(),
-            zone.parse().unwrap_or(chrono_tz::UTC),
-            start as u16,
-            end as u16,
-        ),
-        _ => false,
-    };
+    let quiet = do_not_disturb(Utc::now(), &zone, start, end);
     let item = NewNotification {
         id: Uuid::now_v7(),
         user_id,
-        kind: "room_invite",
+        kind: Kind::RoomInvite,
         group_key: None,
         room_id: Some(room_id),
         message_id: None,
