@@ -26,8 +26,12 @@ fi
 if ! answers; then
   log "starting ministack on 127.0.0.1:$port"
   rm -f "$state/keys"
-  (cd "$state" && AUTH=true BIND_HOST=127.0.0.1 GATEWAY_PORT=$port nohup "$venv/bin/python" -m ministack \
-      >"$state/server.log" 2>&1 &)
+  # Every descriptor of the background job goes to the log, the subshell's included: a
+  # caller that reads this script's output to its end (the test harness) must not wait on
+  # the server's lifetime. (A redirection on the python command alone left the waiting
+  # subshell holding our stdout: the harness hung on a cold start.)
+  (cd "$state" && AUTH=true BIND_HOST=127.0.0.1 GATEWAY_PORT=$port exec "$venv/bin/python" -m ministack) \
+      </dev/null >"$state/server.log" 2>&1 &
   for _ in $(seq 1 100); do answers && break; sleep 0.1; done
   answers || { log "ministack did not come up; see $state/server.log"; exit 1; }
 fi

@@ -154,12 +154,7 @@ pub async fn clamd_addr() -> std::net::SocketAddr {
             let hex: String = eicar().iter().map(|b| format!("{b:02x}")).collect();
             std::fs::write(db.join("parley-test.ndb"), format!("Parley.Test.EICAR:0:*:{hex}\n")).unwrap();
             let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../api/scripts/clamd.sh");
-            let out = tokio::process::Command::new("bash")
-                .arg(script)
-                .arg(&db)
-                .output()
-                .await
-                .expect("clamd.sh");
+            let out = run_script(tokio::process::Command::new("bash").arg(script).arg(&db)).await;
             assert!(
                 out.status.success(),
                 "api/scripts/clamd.sh: {}",
@@ -175,6 +170,17 @@ pub async fn clamd_addr() -> std::net::SocketAddr {
         .await
 }
 
+/// Runs a setup script to its end, failing (not hanging) when it takes over ten minutes:
+/// a script that leaves a server holding its output would otherwise stall every test
+/// waiting on it.
+async fn run_script(command: &mut tokio::process::Command) -> std::process::Output {
+    let limit = std::time::Duration::from_secs(600);
+    match tokio::time::timeout(limit, command.kill_on_drop(true).output()).await {
+        Ok(out) => out.unwrap_or_else(|e| panic!("running {command:?}: {e}")),
+        Err(_) => panic!("{command:?} did not finish within {limit:?} (is something holding its output?)"),
+    }
+}
+
 static S3: OnceCell<S3Config> = OnceCell::const_new();
 
 /// The test S3 server (ministack with signature checks, `api/scripts/s3.sh` installs and
@@ -183,11 +189,7 @@ pub async fn s3_config() -> S3Config {
     let base = S3
         .get_or_init(|| async {
             let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../api/scripts/s3.sh");
-            let out = tokio::process::Command::new("bash")
-                .arg(script)
-                .output()
-                .await
-                .expect("running s3.sh");
+            let out = run_script(tokio::process::Command::new("bash").arg(script)).await;
             assert!(
                 out.status.success(),
                 "api/scripts/s3.sh: {}",
