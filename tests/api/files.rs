@@ -1,7 +1,7 @@
 //! Files on the local store: uploads streamed with the cap enforced while reading, the type
 //! from the bytes, the quota, signed download URLs, and nothing left behind on any failure.
 
-use parley::features::files::signing::UrlSigner;
+use parley::features::files::signing::{Signed, UrlSigner};
 use parley_tests::{spawn_app, TestApp, TestUser, FILES_SIGNING_KEY};
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
@@ -55,7 +55,7 @@ pub async fn uploaded(app: &TestApp, user: &TestUser, form: Form) -> Value {
 }
 
 /// Objects in the store (files the store finished writing).
-fn objects(app: &TestApp) -> usize {
+pub fn objects(app: &TestApp) -> usize {
     fn walk(dir: &std::path::Path) -> usize {
         std::fs::read_dir(dir)
             .map(|entries| {
@@ -156,11 +156,19 @@ async fn an_upload_is_typed_by_its_bytes_and_downloaded_through_a_short_lived_si
         403
     );
     let signer = UrlSigner::new(FILES_SIGNING_KEY.as_bytes());
-    let expired = signer.url(doc_id.parse().unwrap(), false, chrono::Utc::now().timestamp() - 121);
+    let expired = signer.url(
+        doc_id.parse().unwrap(),
+        Signed::default(),
+        chrono::Utc::now().timestamp() - 121,
+    );
     let res = http.get(format!("{}{expired}", app.url)).send().await.unwrap();
     assert_eq!(res.status(), 403);
     assert_eq!(res.json::<Value>().await.unwrap()["code"], "forbidden");
-    let fresh = signer.url(doc_id.parse().unwrap(), false, chrono::Utc::now().timestamp());
+    let fresh = signer.url(
+        doc_id.parse().unwrap(),
+        Signed::default(),
+        chrono::Utc::now().timestamp(),
+    );
     assert_eq!(
         http.get(format!("{}{fresh}", app.url)).send().await.unwrap().status(),
         200

@@ -2,10 +2,12 @@
 
 mod architecture;
 mod auth;
+mod file_uses;
 mod files;
 mod files_s3;
 mod health;
 mod messages;
+mod notes;
 mod notifications;
 mod outages;
 mod realtime;

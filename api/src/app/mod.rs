@@ -30,9 +30,9 @@ use crate::auth::Verifier;
 use crate::features::events::Store;
 use crate::features::files::signing::UrlSigner;
 use crate::features::files::upload::Rules;
+use crate::features::files::uses::{DeleteObjects, DELETE_OBJECTS_JOB};
 use crate::features::files::Files;
 use crate::features::health::routes::Probes;
-use crate::features::messages::limits::RateLimiter;
 use crate::features::messages::posting::{Poster, PosterConfig};
 use crate::features::notifications::push::{PushSender, Vapid, JOB_KIND as PUSH_JOB};
 use crate::features::notifications::{FanoutRetry, Notifier, RETRY_JOB as NOTIFY_RETRY_JOB};
@@ -41,6 +41,7 @@ use crate::features::webhooks::routes::Intake;
 use crate::features::webhooks::service::{ClerkWebhooks, JOB_KIND as CLERK_WEBHOOK_JOB};
 use crate::platform::config::{decode_webhook_secret, AuthMode, Settings};
 use crate::platform::jobs::Jobs;
+use crate::platform::limits::RateLimiter;
 use crate::platform::storage::Storage;
 use crate::platform::tasks::Tasks;
 use crate::realtime::bus::Bus;
@@ -130,6 +131,10 @@ impl Application {
                 .context("VAPID_PRIVATE_KEY must be a base64url P-256 private key (32 bytes)")?,
             None => Vapid::generate(settings.push.vapid_subject.clone()),
         };
+        let storage = match &settings.files.s3 {
+            Some(s3) => Storage::s3(s3).context("the S3 file store (S3_*)")?,
+            None => Storage::local(&settings.files.dir).context("the file store (FILES_DIR)")?,
+        };
         let jobs = Jobs::new(db.clone(), settings.jobs.retry_base);
         let waker = jobs.clone(); // shares the worker's wake-up, not its handlers
         let notifier = Notifier::new(
@@ -146,14 +151,17 @@ impl Application {
                 }),
             )
             .with_handler(PUSH_JOB, Arc::new(PushSender::new(vapid.clone())?))
-            .with_handler(NOTIFY_RETRY_JOB, Arc::new(FanoutRetry(notifier.clone())));
+            .with_handler(NOTIFY_RETRY_JOB, Arc::new(FanoutRetry(notifier.clone())))
+            .with_handler(DELETE_OBJECTS_JOB, Arc::new(DeleteObjects(storage.clone())));
         tasks.spawn(jobs.clone().run(tasks.stopping().clone()));
         let posting = &settings.posting;
+        // Message sends and uploads count against one per-user limit.
+        let limiter = RateLimiter::new(redis.clone(), prefix, posting.send_rate_per_sec);
         let poster = Poster::start(
             PosterConfig {
                 db: db.clone(),
                 publish: Arc::new(bus.clone()),
-                limiter: RateLimiter::new(redis.clone(), prefix, posting.send_rate_per_sec),
+                limiter: limiter.clone(),
                 notifier,
                 lanes: posting.batch_lanes,
                 batch_max: posting.batch_max,
@@ -162,10 +170,6 @@ impl Application {
             &tasks,
         );
 
-        let storage = match &settings.files.s3 {
-            Some(s3) => Storage::s3(s3).context("the S3 file store (S3_*)")?,
-            None => Storage::local(&settings.files.dir).context("the file store (FILES_DIR)")?,
-        };
         let files = Files {
             storage: storage.clone(),
             signer: match &settings.files.signing_key {
@@ -178,6 +182,7 @@ impl Application {
                 quota: settings.files.quota_bytes,
                 scanner: settings.files.clamd_addr,
             },
+            limiter,
         };
         tasks.spawn(crate::features::files::sweep::run(
             db.clone(),

@@ -5,7 +5,7 @@ use actix_web::error::{PathError, QueryPayloadError};
 use actix_web::{web, HttpRequest};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::features::{conversations, files, health, messages, notifications, rooms, users, webhooks};
+use crate::features::{conversations, files, health, messages, notes, notifications, rooms, users, webhooks};
 use crate::platform::error::ApiError;
 use crate::platform::json::JSON_LIMIT;
 use crate::{auth, realtime};
@@ -27,6 +27,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(messages::routes::configure)
                 .configure(notifications::routes::configure)
                 .configure(files::routes::configure)
+                .configure(notes::routes::configure)
                 .configure(realtime::routes::configure),
         );
 }

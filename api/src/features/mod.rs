@@ -8,6 +8,7 @@ pub mod events;
 pub mod files;
 pub mod health;
 pub mod messages;
+pub mod notes;
 pub mod notifications;
 pub mod rooms;
 pub mod users;

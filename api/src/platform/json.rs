@@ -86,6 +86,16 @@ where
     d.deserialize_map(ObjectOnly(std::marker::PhantomData))
 }
 
+/// For a field that may be left out (None: unchanged), null (Some(None): cleared) or set:
+/// `#[serde(default, deserialize_with = "nullable")]`.
+pub fn nullable<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    Ok(Some(serde::Deserialize::deserialize(d)?))
+}
+
 /// `object` for an optional field (absent or null = None); add `#[serde(default)]`.
 pub fn opt_object<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
 where

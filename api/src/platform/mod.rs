@@ -6,6 +6,7 @@ pub mod db;
 pub mod error;
 pub mod jobs;
 pub mod json;
+pub mod limits;
 pub mod metrics;
 pub mod pagination;
 pub mod schema;

@@ -21,6 +21,7 @@ diesel::table! {
         time_zone -> Text,
         dnd_start -> Nullable<Int2>,
         dnd_end -> Nullable<Int2>,
+        avatar_file_id -> Nullable<Uuid>,
     }
 }
 
@@ -65,6 +66,7 @@ diesel::table! {
         last_activity_at -> Timestamptz,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        logo_file_id -> Nullable<Uuid>,
     }
 }
 
@@ -93,6 +95,7 @@ diesel::table! {
         edited_at -> Nullable<Timestamptz>,
         deleted_at -> Nullable<Timestamptz>,
         mentions -> Nullable<Jsonb>,
+        attachments -> Nullable<Jsonb>,
     }
 }
 
@@ -173,6 +176,25 @@ diesel::table! {
         download_count -> Int8,
         created_at -> Timestamptz,
         attached_at -> Nullable<Timestamptz>,
+        message_id -> Nullable<Uuid>,
+        thumbnail_key -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    notes (id) {
+        id -> Uuid,
+        author_id -> Uuid,
+        file_id -> Uuid,
+        room_id -> Nullable<Uuid>,
+        subject_id -> Nullable<Uuid>,
+        title -> Text,
+        description -> Text,
+        is_public -> Bool,
+        view_count -> Int8,
+        download_count -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -194,5 +216,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     notification_log,
     push_subscriptions,
-    files
+    files,
+    notes
 );
+diesel::joinable!(notes -> files (file_id));

@@ -175,8 +175,17 @@ impl Storage {
         &self,
         key: &str,
     ) -> Result<BoxStream<'static, Result<bytes::Bytes, StorageError>>, StorageError> {
+        Ok(self.read_sized(key).await?.1)
+    }
+
+    /// The object's size and its bytes as a stream.
+    pub async fn read_sized(
+        &self,
+        key: &str,
+    ) -> Result<(u64, BoxStream<'static, Result<bytes::Bytes, StorageError>>), StorageError> {
         let got = self.store.get(&Path::from(key)).await?;
-        Ok(got.into_stream().map(|r| r.map_err(StorageError::from)).boxed())
+        let size = got.meta.size;
+        Ok((size, got.into_stream().map(|r| r.map_err(StorageError::from)).boxed()))
     }
 
     /// Deletes an object; a missing one is fine.

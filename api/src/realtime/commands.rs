@@ -7,10 +7,9 @@ use uuid::Uuid;
 
 use super::context::Realtime;
 use super::protocol::{ClientFrame, OkReply, ServerFrame};
-use crate::features::messages::posting::{PostRequest, Posted};
+use crate::features::messages::posting::{Draft, PostRequest, Posted};
 use crate::features::messages::service as messages;
-use crate::features::messages::validate::{parse_emoji, ClientMsgId, MessageText};
-use crate::features::notifications::Mentions;
+use crate::features::messages::validate::parse_emoji;
 use crate::features::rooms::members;
 use crate::platform::error::ApiError;
 
@@ -22,25 +21,15 @@ pub fn reply(reference: &Value, result: Result<OkReply, ApiError>) -> String {
     }
 }
 
-/// Queues a `send` (its body and key were checked when the frame was read) in its room's group-commit lane; the returned future
-/// waits for the commit. Called in frame order, so a socket's sends keep their order.
+/// Queues a `send` (its body and key were checked when the frame was read) in its room's
+/// group-commit lane; the returned future waits for the commit. Called in frame order, so a
+/// socket's sends keep their order.
 pub async fn submit_send(
     state: &Realtime,
     user: Uuid,
-    room_id: Uuid,
-    client_msg_id: ClientMsgId,
-    body: MessageText,
-    reply_to: Option<Uuid>,
-    mentions: Option<Mentions>,
+    draft: Draft,
 ) -> Result<impl Future<Output = Result<OkReply, ApiError>> + Send + 'static, ApiError> {
-    let request = PostRequest {
-        room_id,
-        author_id: user,
-        body: body.into_inner(),
-        client_msg_id: client_msg_id.into_inner(),
-        reply_to,
-        mentions: mentions.map(Mentions::checked).transpose()?.flatten(),
-    };
+    let request = PostRequest::new(user, draft)?;
     let committed = state.poster.submit(request).await?;
     Ok(async move {
         let (message, duplicate) = match committed.await? {

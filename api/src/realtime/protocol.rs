@@ -46,12 +46,16 @@ pub enum ClientFrame {
         room_id: Uuid,
         /// Idempotency key: a retry returns the first message with `duplicate: true`.
         client_msg_id: ClientMsgId,
-        body: MessageText,
+        /// The text; may be left out when the message carries attachments.
+        body: Option<MessageText>,
         reply_to: Option<Uuid>,
         /// Members to notify (at most 50), and `room: true` for @room (owners and
         /// moderators, rooms of at most 1,000 members).
         #[serde(default, deserialize_with = "crate::platform::json::opt_object")]
         mentions: Option<Mentions>,
+        /// Up to 10 of the sender's own uploads (purpose `attachment`), as on REST.
+        #[schema(max_items = 10)]
+        attachment_ids: Option<Vec<Uuid>>,
         #[serde(rename = "ref")]
         #[schema(value_type = Option<Value>)]
         reference: Option<Value>,

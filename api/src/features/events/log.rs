@@ -22,6 +22,7 @@ crate::platform::text_enum::text_enum! {
         MemberJoined = "member.joined",
         MemberLeft = "member.left",
         RoomUpdated = "room.updated",
+        NoteShared = "note.shared",
     }
 }
 
@@ -55,7 +56,7 @@ pub async fn append(
         .await
 }
 
-/// Empties a deleted message's text in the log entries that carried it (its creation and
+/// Empties a deleted message's text and attachments in the log entries that carried it (its creation and
 /// its edits, all at or after its own seq), so replays and the events endpoint lose it too.
 pub async fn scrub_message_text(
     conn: &mut AsyncPgConnection,
@@ -64,7 +65,7 @@ pub async fn scrub_message_text(
     message_id: Uuid,
 ) -> QueryResult<usize> {
     diesel::sql_query(
-        "UPDATE room_events SET payload = jsonb_set(payload, '{body}', '\"\"') \
+        "UPDATE room_events SET payload = jsonb_set(payload, '{body}', '\"\"') || '{\"attachments\": []}' \
          WHERE room_id = $1 AND seq >= $2 AND kind IN ('message.created', 'message.updated') \
            AND payload->>'id' = $3",
     )

@@ -1,33 +1,25 @@
 use actix_multipart::Multipart;
 use actix_web::{delete, get, post, web, HttpResponse};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::detect::{self, Purpose};
+use super::detect::Purpose;
 use super::service;
-use super::signing::UrlSigner;
-use super::upload::Rules;
+use super::serving::{inline_flag, redirect, serving, Files, Redirect};
+use super::signing::Signed;
 use super::views::FileView;
 use crate::features::events::Store;
 use crate::features::users::signed_in::AuthUser;
 use crate::platform::error::{ApiError, ApiResult};
-use crate::platform::storage::Storage;
-
-/// What the files routes need: the store, the URL signer and the limits.
-#[derive(Clone)]
-pub struct Files {
-    pub storage: Storage,
-    pub signer: UrlSigner,
-    pub rules: Rules,
-}
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(upload_file)
         .service(get_file)
         .service(delete_file)
         .service(download_file)
+        .service(file_thumbnail)
         .service(file_content);
 }
 
@@ -58,21 +50,20 @@ pub struct ContentQuery {
     pub expires: i64,
     #[param(minimum = 0, maximum = 1)]
     pub inline: u8,
+    /// 1: the thumbnail.
+    #[param(minimum = 0, maximum = 1)]
+    pub thumb: Option<u8>,
     /// The URL's signature.
     #[param(pattern = "^[A-Za-z0-9_-]{43}$")]
     pub sig: String,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct Redirect {
-    /// Where the bytes are, for about two minutes.
-    pub url: String,
-}
-
 /// Upload a file (`multipart/form-data`). Streamed to storage: 413 `too_large` the moment
 /// the size cap is passed, 413 `quota_exceeded` past the user's quota, 415 when the bytes
 /// are not a type the purpose takes, 422 for an empty file, 422 `infected` when clamd finds
-/// something, 503 when the store or the scanner is unreachable — and nothing is kept.
+/// something, 429 past the per-user rate limit (shared with message sends), 503 when the
+/// store or the scanner is unreachable — and nothing is kept. Image attachments get a
+/// thumbnail (`thumbnail_url`).
 #[utoipa::path(tag = "files", security(("bearer" = [])),
     request_body(content = UploadForm, content_type = "multipart/form-data"),
     responses((status = 201, body = FileView)))]
@@ -83,6 +74,9 @@ pub async fn upload_file(
     store: web::Data<Store>,
     files: web::Data<Files>,
 ) -> ApiResult<HttpResponse> {
+    if !files.limiter.allow_batch(&[user.id]).await[0] {
+        return Err(ApiError::RateLimited("too many requests; slow down".into()));
+    }
     let view = service::upload(&store, &files.storage, user.id, body, &files.rules).await?;
     Ok(HttpResponse::Created().json(view))
 }
@@ -125,22 +119,25 @@ pub async fn download_file(
     let file = store
         .run(async |conn| service::download(conn, user.id, id).await)
         .await?;
-    let inline = inline && detect::inline_ok(&file.content_type);
-    let (content_type, disposition) = serving(&file.content_type, &file.name, inline);
-    let lifetime = std::time::Duration::from_secs(super::signing::URL_LIFETIME_SECS as u64);
-    let url = match files
-        .storage
-        .presigned_get(&file.object_key, lifetime, &content_type, &disposition)
-        .await
-    {
-        Ok(Some(url)) => url,
-        Ok(None) => files.signer.url(id, inline, chrono::Utc::now().timestamp()),
-        Err(e) => return Err(e.into()),
-    };
-    Ok(HttpResponse::Found()
-        .insert_header(("Location", url.clone()))
-        .insert_header(("Cache-Control", "no-store"))
-        .json(Redirect { url }))
+    redirect(files.location(&file, inline, false).await?)
+}
+
+/// An image attachment's thumbnail (a JPEG of at most 480 px a side): 302 to a URL that
+/// serves it for about two minutes; 404 when the file has none or may not be seen.
+#[utoipa::path(tag = "files", security(("bearer" = [])),
+    responses((status = 302, description = "To the thumbnail", headers(("Location" = String)), body = Redirect)))]
+#[get("/files/{file_id}/thumbnail")]
+pub async fn file_thumbnail(
+    user: AuthUser,
+    file_id: web::Path<Uuid>,
+    store: web::Data<Store>,
+    files: web::Data<Files>,
+) -> ApiResult<HttpResponse> {
+    let id = file_id.into_inner();
+    let file = store
+        .run(async |conn| service::visible(conn, user.id, id).await)
+        .await?;
+    redirect(files.location(&file, true, true).await?)
 }
 
 /// The bytes, through a signed URL from `download` (no token: the URL is the credential;
@@ -156,59 +153,30 @@ pub async fn file_content(
     files: web::Data<Files>,
 ) -> ApiResult<HttpResponse> {
     let id = file_id.into_inner();
-    let inline = inline_flag(query.inline)?;
+    let what = Signed {
+        inline: inline_flag(query.inline)?,
+        thumbnail: inline_flag(query.thumb.unwrap_or(0))?,
+    };
     let now = chrono::Utc::now().timestamp();
-    if !files.signer.verify(id, query.expires, inline, &query.sig, now) {
+    if !files.signer.verify(id, query.expires, what, &query.sig, now) {
         return Err(ApiError::Forbidden(
             "this download link is invalid or has expired".into(),
         ));
     }
     let file = store.run(async |conn| service::by_signed_url(conn, id).await).await?;
+    let (key, media_type) = match (what.thumbnail, &file.thumbnail_key) {
+        (true, Some(key)) => (key, "image/jpeg"),
+        (true, None) => return Err(ApiError::NotFound("thumbnail")),
+        (false, _) => (&file.object_key, file.content_type.as_str()),
+    };
     // A file deleted between the redirect and now is 404.
-    let stream = files.storage.read(&file.object_key).await?;
-    let (content_type, disposition) = serving(&file.content_type, &file.name, inline);
+    let (size, stream) = files.storage.read_sized(key).await?;
+    let (content_type, disposition) = serving(media_type, &file.name, what.inline);
     Ok(HttpResponse::Ok()
         .content_type(content_type)
         .insert_header(("Content-Disposition", disposition))
         .insert_header(("Content-Security-Policy", "sandbox; default-src 'none'"))
         .insert_header(("Cache-Control", "private, max-age=60"))
-        .no_chunking(file.size as u64)
+        .no_chunking(size)
         .streaming(stream))
-}
-
-fn inline_flag(raw: u8) -> Result<bool, ApiError> {
-    match raw {
-        0 => Ok(false),
-        1 => Ok(true),
-        _ => Err(ApiError::invalid("inline must be 0 or 1")),
-    }
-}
-
-/// The Content-Type and Content-Disposition a file is served with: text as plain text, and
-/// a download unless inline was asked for an image, audio or video.
-fn serving(media_type: &str, name: &str, inline: bool) -> (String, String) {
-    let content_type = if media_type.starts_with("text/") {
-        "text/plain; charset=utf-8".to_owned()
-    } else {
-        media_type.to_owned()
-    };
-    let kind = if inline && detect::inline_ok(media_type) {
-        "inline"
-    } else {
-        "attachment"
-    };
-    (content_type, format!("{kind}; filename*=UTF-8''{}", rfc5987(name)))
-}
-
-/// `filename*` value: UTF-8, percent-encoded except RFC 5987 attr-chars.
-fn rfc5987(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }

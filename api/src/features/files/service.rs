@@ -1,6 +1,7 @@
-//! Uploading, reading and deleting files. Who may see a file: its owner (the uses that
-//! share files — attachments, avatars, logos, notes — widen this as they arrive); anyone
-//! else gets 404, exactly as for a file that does not exist.
+//! Uploading, reading and deleting files. Who may see a file: its owner; anyone signed in
+//! for avatars and room logos in use and for public notes' files; the members of the room
+//! of the message it is attached to, or of the note's room. Anyone else gets 404, exactly
+//! as for a file that does not exist.
 
 use actix_multipart::Multipart;
 use chrono::Utc;
@@ -35,16 +36,22 @@ pub async fn upload(
     let id = Uuid::now_v7();
     // The key is ours alone: never the client's name.
     let key = format!("files/{id}");
-    let mut received = upload::receive(body, storage, &key, &limits).await?;
-    if matches!(received.purpose, Purpose::Avatar | Purpose::RoomLogo) {
-        received = match images::normalise(storage, &key, received).await {
-            Ok(r) => r,
-            Err(e) => {
-                let _ = storage.delete(&key).await;
-                return Err(e);
+    let received = upload::receive(body, storage, &key, &limits).await?;
+    let thumb_key = format!("thumbs/{id}");
+    let remove = async || {
+        for k in [&key, &thumb_key] {
+            if let Err(e) = storage.delete(k).await {
+                tracing::warn!(error = %e, key = k, "removing the object of a failed upload");
             }
-        };
-    }
+        }
+    };
+    let (received, thumbnail_key) = match prepared(storage, &key, &thumb_key, received).await {
+        Ok(done) => done,
+        Err(e) => {
+            remove().await;
+            return Err(e);
+        }
+    };
     let row = File {
         id,
         owner_id: owner,
@@ -60,6 +67,8 @@ pub async fn upload(
         download_count: 0,
         created_at: Utc::now(),
         attached_at: None,
+        message_id: None,
+        thumbnail_key,
     };
     let saved = store
         .run(async |conn| {
@@ -79,20 +88,32 @@ pub async fn upload(
     match saved {
         Ok(file) => Ok(file.into()),
         Err(e) => {
-            if let Err(del) = storage.delete(&key).await {
-                tracing::warn!(error = %del, key, "removing the object of a failed upload");
-            }
+            remove().await;
             Err(e)
         }
     }
 }
 
+/// Avatars and logos re-encoded; image attachments given a thumbnail (its key).
+async fn prepared(
+    storage: &Storage,
+    key: &str,
+    thumb_key: &str,
+    received: upload::Received,
+) -> Result<(upload::Received, Option<String>), ApiError> {
+    match received.purpose {
+        Purpose::Avatar | Purpose::RoomLogo => Ok((images::normalise(storage, key, received).await?, None)),
+        Purpose::Attachment if images::has_thumbnail(&received.content_type) => {
+            let made = images::make_thumbnail(storage, key, received.size, thumb_key).await?;
+            Ok((received, made.then(|| thumb_key.to_owned())))
+        }
+        _ => Ok((received, None)),
+    }
+}
+
 /// A file the caller may see (404 otherwise).
 pub async fn visible(conn: &mut AsyncPgConnection, user: Uuid, id: Uuid) -> Result<File, ApiError> {
-    match repo::by_id(conn, id).await? {
-        Some(f) if f.owner_id == user => Ok(f),
-        _ => Err(ApiError::NotFound("file")),
-    }
+    repo::visible(conn, id, user).await?.ok_or(ApiError::NotFound("file"))
 }
 
 /// The file a verified signed URL names (the URL is the credential).
@@ -110,9 +131,17 @@ pub async fn download(conn: &mut AsyncPgConnection, user: Uuid, id: Uuid) -> Res
     repo::count_download(conn, id).await?.ok_or(ApiError::NotFound("file"))
 }
 
+/// The thumbnail's key of an image the caller may see (404 when there is none).
+pub async fn thumbnail(conn: &mut AsyncPgConnection, user: Uuid, id: Uuid) -> Result<String, ApiError> {
+    visible(conn, user, id)
+        .await?
+        .thumbnail_key
+        .ok_or(ApiError::NotFound("thumbnail"))
+}
+
 /// Deletes an unused upload of the caller's (its row now, its bytes right after).
 pub async fn delete(store: &Store, storage: &Storage, user: Uuid, id: Uuid) -> Result<(), ApiError> {
-    let key = store
+    let (key, thumb) = store
         .run(async |conn| {
             let file = visible(conn, user, id).await?;
             if file.status != Status::Uploaded.as_str() {
@@ -123,10 +152,11 @@ pub async fn delete(store: &Store, storage: &Storage, user: Uuid, id: Uuid) -> R
                 .ok_or(ApiError::NotFound("file"))
         })
         .await?;
-    if let Err(e) = storage.delete(&key).await {
-        // The row is gone, so nothing refers to the bytes; the next sweep of the store's
-        // orphans (or a retry) can remove them. Logged, not failed.
-        tracing::warn!(error = %e, key, "deleting a file's object");
+    for key in std::iter::once(key).chain(thumb) {
+        if let Err(e) = storage.delete(&key).await {
+            // The row is gone, so nothing refers to the bytes any more. Logged, not failed.
+            tracing::warn!(error = %e, key, "deleting a file's object");
+        }
     }
     Ok(())
 }

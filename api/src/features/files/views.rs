@@ -1,7 +1,7 @@
 //! What clients see of files.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -33,11 +33,53 @@ pub struct FileView {
     pub purpose: Purpose,
     pub status: Status,
     pub created_at: DateTime<Utc>,
+    /// `/v1/files/{id}/thumbnail` for image attachments (a JPEG of at most 480 px a side).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail_url: Option<String>,
+}
+
+/// A file as a message or a note shows it.
+#[derive(Serialize, Deserialize, ToSchema, Clone, Debug, PartialEq)]
+pub struct AttachmentView {
+    pub id: Uuid,
+    /// As the uploader named it (for display only).
+    pub name: String,
+    /// Decided from the bytes.
+    pub content_type: String,
+    pub size: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<i32>,
+    /// `/v1/files/{id}/thumbnail` for images (a JPEG of at most 480 px a side).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail_url: Option<String>,
+}
+
+fn thumbnail_url(f: &File) -> Option<String> {
+    f.thumbnail_key
+        .as_ref()
+        .map(|_| format!("/v1/files/{}/thumbnail", f.id))
+}
+
+impl From<&File> for AttachmentView {
+    fn from(f: &File) -> Self {
+        Self {
+            id: f.id,
+            name: f.name.clone(),
+            content_type: f.content_type.clone(),
+            size: f.size,
+            width: f.width,
+            height: f.height,
+            thumbnail_url: thumbnail_url(f),
+        }
+    }
 }
 
 impl From<File> for FileView {
     fn from(f: File) -> Self {
         Self {
+            thumbnail_url: thumbnail_url(&f),
             id: f.id,
             name: f.name,
             content_type: f.content_type,

@@ -1,6 +1,5 @@
 //! Messages: posting (group commit), history, edits, deletes, reactions and search.
 
-pub mod limits;
 pub mod posting;
 pub mod repo;
 pub mod routes;

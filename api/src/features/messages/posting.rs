@@ -17,15 +17,17 @@ use chrono::SubsecRound;
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
-use super::limits::RateLimiter;
 use super::repo::{self as messages, Outcome, PostItem, PostOutcome};
 use super::service::views;
+use super::validate::{ClientMsgId, MessageText};
 use super::views::MessageView;
 use crate::features::events::{EventKind, Publish, RoomEvent};
+use crate::features::files::uses;
 use crate::features::notifications::mentions::MAX_ROOM_MENTION_MEMBERS;
 use crate::features::notifications::{Mentions, Notifier, PostedMessage};
 use crate::platform::db::DbPool;
 use crate::platform::error::ApiError;
+use crate::platform::limits::RateLimiter;
 use crate::platform::tasks::Tasks;
 
 pub struct PostRequest {
@@ -36,6 +38,38 @@ pub struct PostRequest {
     pub reply_to: Option<Uuid>,
     /// Checked for shape; membership and @room rights are checked in the batch.
     pub mentions: Option<Mentions>,
+    /// At most 10, no repeats; that each is the author's unused upload is checked (and the
+    /// file claimed) in the batch.
+    pub attachment_ids: Vec<Uuid>,
+}
+
+/// A post as a client sends it (REST body or socket `send` frame).
+pub struct Draft {
+    pub room_id: Uuid,
+    pub client_msg_id: ClientMsgId,
+    pub body: Option<MessageText>,
+    pub reply_to: Option<Uuid>,
+    pub mentions: Option<Mentions>,
+    pub attachment_ids: Option<Vec<Uuid>>,
+}
+
+impl PostRequest {
+    /// Checks a draft's shape: a body, attachments or both.
+    pub fn new(author_id: Uuid, d: Draft) -> Result<Self, ApiError> {
+        let attachment_ids = uses::checked_ids(d.attachment_ids)?;
+        if d.body.is_none() && attachment_ids.is_empty() {
+            return Err(ApiError::invalid("a message needs a body, attachments or both"));
+        }
+        Ok(Self {
+            room_id: d.room_id,
+            author_id,
+            body: d.body.map(MessageText::into_inner).unwrap_or_default(),
+            client_msg_id: d.client_msg_id.into_inner(),
+            reply_to: d.reply_to,
+            mentions: d.mentions.map(Mentions::checked).transpose()?.flatten(),
+            attachment_ids,
+        })
+    }
 }
 
 /// What a poster needs: the pool, where to publish, the send limit and the batch shape.
@@ -240,6 +274,13 @@ fn answer(batch: Vec<Job>, results: Vec<Result<Posted, ApiError>>) {
 
 async fn commit(db: &DbPool, publish: &dyn Publish, batch: &[Job]) -> Result<Vec<Result<Posted, ApiError>>, ApiError> {
     let now = chrono::Utc::now().trunc_subsecs(6);
+    let mut conn = db.get().await?;
+    // What the attachments show, for the whole batch in one query (none: no query).
+    let ids: Vec<Uuid> = batch
+        .iter()
+        .flat_map(|job| job.request.attachment_ids.iter().copied())
+        .collect();
+    let described = uses::describe(&mut conn, &ids).await?;
     let mut views_by_idx = Vec::with_capacity(batch.len());
     let mut items: Vec<PostItem> = batch
         .iter()
@@ -260,6 +301,11 @@ async fn commit(db: &DbPool, publish: &dyn Publish, batch: &[Job]) -> Result<Vec
                 created_at: now,
                 edited_at: None,
                 deleted: false,
+                attachments: r
+                    .attachment_ids
+                    .iter()
+                    .filter_map(|id| described.get(id).cloned())
+                    .collect(),
             };
             let item = PostItem {
                 idx: idx as i32,
@@ -275,12 +321,13 @@ async fn commit(db: &DbPool, publish: &dyn Publish, batch: &[Job]) -> Result<Vec
                     .as_ref()
                     .map(|m| serde_json::to_value(m).expect("mentions serialise")),
                 payload: serde_json::to_value(&view).expect("a message view serialises"),
+                attachment_ids: r.attachment_ids.clone(),
+                attachments: serde_json::to_value(&view.attachments).expect("attachments serialise"),
             };
             views_by_idx.push(view);
             item
         })
         .collect();
-    let mut conn = db.get().await?;
     let outcomes = messages::post_batch(&mut conn, &items).await?;
     let mut results: Vec<Option<Result<Posted, ApiError>>> = (0..batch.len()).map(|_| None).collect();
     let mut events = Vec::new();
@@ -325,6 +372,9 @@ async fn commit(db: &DbPool, publish: &dyn Publish, batch: &[Job]) -> Result<Vec
             (Outcome::NoRoom, _, _) => Err(ApiError::NotFound("room")),
             (Outcome::BadReply, _, _) => Err(ApiError::invalid("reply_to must be a message of the same room")),
             (Outcome::BadMention, _, _) => Err(ApiError::invalid("mentions.user_ids must be members of the room")),
+            (Outcome::BadAttachment, _, _) => Err(ApiError::invalid(
+                "attachment_ids must be your own uploads (purpose attachment) not attached to another message",
+            )),
             (Outcome::BadRoomMention, _, _) => Err(ApiError::invalid(format!(
                 "only owners and moderators may mention the whole room, and only in rooms of at most {MAX_ROOM_MENTION_MEMBERS} members"
             ))),

@@ -24,6 +24,8 @@ pub struct Message {
     pub edited_at: Option<DateTime<Utc>>,
     pub deleted_at: Option<DateTime<Utc>>,
     pub mentions: Option<serde_json::Value>,
+    /// The attachments' views as posted (null: none, or deleted with the message).
+    pub attachments: Option<serde_json::Value>,
 }
 
 /// Reaction counts per emoji, and which of them the caller gave.
@@ -118,7 +120,11 @@ pub async fn soft_delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<
         .execute(conn)
         .await?;
     diesel::update(messages::table.find(id))
-        .set((messages::body.eq(""), messages::deleted_at.eq(Utc::now())))
+        .set((
+            messages::body.eq(""),
+            messages::deleted_at.eq(Utc::now()),
+            messages::attachments.eq(None::<serde_json::Value>),
+        ))
         .returning(Message::as_returning())
         .get_result(conn)
         .await
@@ -215,6 +221,10 @@ pub struct PostItem {
     pub mentions: Option<serde_json::Value>,
     /// The `message.created` data without its seq (the function sets it).
     pub payload: serde_json::Value,
+    /// Claimed by the post (each must be the author's unused attachment upload).
+    pub attachment_ids: Vec<Uuid>,
+    /// What the message stores of them (their views).
+    pub attachments: serde_json::Value,
 }
 
 crate::platform::text_enum::text_enum! {
@@ -228,6 +238,7 @@ crate::platform::text_enum::text_enum! {
         BadReply = "bad_reply",
         BadMention = "bad_mention",
         BadRoomMention = "bad_room_mention",
+        BadAttachment = "bad_attachment",
     }
 }
 

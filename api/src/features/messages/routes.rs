@@ -4,7 +4,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::posting::{PostRequest, Posted, Poster};
+use super::posting::{Draft, PostRequest, Posted, Poster};
 use super::service::{self, HistoryPage};
 use super::validate::{parse_emoji, ClientMsgId, MessageText, SearchText};
 use super::views::MessageView;
@@ -46,7 +46,8 @@ pub struct MessagePage {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostMessageRequest {
-    pub body: MessageText,
+    /// The text; may be left out when the message carries attachments.
+    pub body: Option<MessageText>,
     /// The client's idempotency key (a UUID is ideal): a retry returns the first message.
     pub client_msg_id: ClientMsgId,
     /// A message of the same room.
@@ -55,6 +56,9 @@ pub struct PostMessageRequest {
     /// rooms of at most 1,000 members).
     #[serde(default, deserialize_with = "crate::platform::json::opt_object")]
     pub mentions: Option<Mentions>,
+    /// Up to 10 of the sender's own uploads (purpose `attachment`) not attached elsewhere.
+    #[schema(max_items = 10)]
+    pub attachment_ids: Option<Vec<Uuid>>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -115,14 +119,17 @@ pub async fn post_message(
     poster: web::Data<Poster>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
-    let request = PostRequest {
-        room_id: room_id.into_inner(),
-        author_id: user.id,
-        body: b.body.into_inner(),
-        client_msg_id: b.client_msg_id.into_inner(),
-        reply_to: b.reply_to,
-        mentions: b.mentions.map(Mentions::checked).transpose()?.flatten(),
-    };
+    let request = PostRequest::new(
+        user.id,
+        Draft {
+            room_id: room_id.into_inner(),
+            client_msg_id: b.client_msg_id,
+            body: b.body,
+            reply_to: b.reply_to,
+            mentions: b.mentions,
+            attachment_ids: b.attachment_ids,
+        },
+    )?;
     Ok(match poster.post(request).await? {
         Posted::Created(view) => HttpResponse::Created().json(view),
         Posted::Duplicate(view) => HttpResponse::Ok().json(view),

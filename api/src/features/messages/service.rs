@@ -11,6 +11,7 @@ use super::repo::{self, Message, ReactionSummary};
 use super::views::{MessageView, ReactionEvent};
 use crate::features::events::log;
 use crate::features::events::{Committed, EventKind};
+use crate::features::files::uses;
 use crate::features::notifications::service as notifications;
 use crate::features::rooms::access::{self as rooms, Access};
 use crate::platform::error::ApiError;
@@ -158,6 +159,7 @@ pub async fn delete(conn: &mut AsyncPgConnection, user_id: Uuid, id: Uuid) -> Re
         let deleted = repo::soft_delete(conn, id).await?;
         log::scrub_message_text(conn, deleted.room_id, deleted.seq, id).await?;
         notifications::message_deleted(conn, id).await?;
+        uses::release_message(conn, id).await?;
         let view = MessageView::new(deleted, None, true);
         let event = log::append(conn, view.room_id, EventKind::MessageDeleted, &view.event_data()).await?;
         Ok(Committed::new(view, vec![event]))

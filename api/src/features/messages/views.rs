@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::repo::{Message, ReactionSummary};
+use crate::features::files::views::AttachmentView;
 use crate::features::notifications::Mentions;
 
 /// A message as clients see it. Deleted messages keep their seq with an empty body.
@@ -32,6 +33,10 @@ pub struct MessageView {
     pub created_at: DateTime<Utc>,
     pub edited_at: Option<DateTime<Utc>>,
     pub deleted: bool,
+    /// Files sent with the message (download through `/v1/files/{id}/download`); none once
+    /// it is deleted.
+    #[serde(default)]
+    pub attachments: Vec<AttachmentView>,
 }
 
 impl MessageView {
@@ -50,6 +55,10 @@ impl MessageView {
             created_at: m.created_at,
             edited_at: m.edited_at,
             deleted: m.deleted_at.is_some(),
+            attachments: m
+                .attachments
+                .and_then(|a| serde_json::from_value(a).ok())
+                .unwrap_or_default(),
         }
     }
 

@@ -22,6 +22,7 @@ pub struct Room {
     pub last_activity_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub logo_file_id: Option<Uuid>,
 }
 
 #[derive(Queryable, Selectable, Clone, Debug)]
@@ -54,6 +55,17 @@ pub struct RoomChanges {
     pub description: Option<Option<String>>,
     pub max_members: Option<Option<i32>>,
     pub updated_at: Option<DateTime<Utc>>,
+    pub logo_file_id: Option<Option<Uuid>>,
+}
+
+/// The room's logo, with its row locked until the transaction ends.
+pub async fn logo_for_update(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Uuid>> {
+    rooms::table
+        .find(id)
+        .select(rooms::logo_file_id)
+        .for_no_key_update()
+        .first(conn)
+        .await
 }
 
 pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Room>> {

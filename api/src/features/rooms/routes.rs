@@ -62,6 +62,11 @@ pub struct UpdateRoomRequest {
     #[schema(minimum = 0, maximum = 100000)]
     #[serde(default, deserialize_with = "crate::platform::validate::opt_integer")]
     pub max_members: Option<i32>,
+    /// An upload of one's own with purpose `room_logo` (re-encoded to a PNG of at most
+    /// 512 px); null removes the logo. The one it replaces is deleted.
+    #[serde(default, deserialize_with = "crate::platform::json::nullable")]
+    #[schema(value_type = Option<Uuid>, nullable)]
+    pub logo_file_id: Option<Option<Uuid>>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -193,7 +198,7 @@ pub async fn update_room(
     store: web::Data<Store>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
-    let update = RoomUpdate::parse(b.name, b.description, b.max_members)?;
+    let update = RoomUpdate::parse(b.name, b.description, b.max_members, b.logo_file_id)?;
     let room_id = room_id.into_inner();
     let room = store
         .write(async |conn| service::update(conn, user.id, room_id, update).await)

@@ -11,6 +11,8 @@ use super::validate::{NewRoomInput, RoomUpdate};
 use super::views::{MemberEvent, MemberReason, RoomView};
 use crate::features::events::log;
 use crate::features::events::{Committed, EventKind};
+use crate::features::files::detect::Purpose;
+use crate::features::files::uses;
 use crate::platform::error::ApiError;
 
 pub async fn create(
@@ -73,7 +75,16 @@ pub async fn update(
         let acc = access(conn, room_id, user_id).await?;
         acc.require_manager()?;
         acc.refuse_direct()?;
+        // The room's row is locked: logo changes are one at a time.
+        let old_logo = repo::logo_for_update(conn, room_id).await?;
+        let new_logo = update.0.logo_file_id.filter(|new| *new != old_logo);
+        if let Some(Some(new)) = new_logo {
+            uses::claim(conn, user_id, new, Purpose::RoomLogo).await?;
+        }
         let room = repo::update(conn, room_id, &update.0).await?;
+        if let (Some(_), Some(old)) = (new_logo, old_logo) {
+            uses::release(conn, &[old]).await?;
+        }
         let shared = RoomView::new(room.clone(), None);
         let data = serde_json::to_value(&shared).expect("a room view serialises");
         let event = log::append(conn, room_id, EventKind::RoomUpdated, &data).await?;
@@ -95,6 +106,7 @@ pub async fn delete(conn: &mut AsyncPgConnection, user_id: Uuid, room_id: Uuid) 
         let acc = access(conn, room_id, user_id).await?;
         acc.require_manager()?;
         acc.refuse_direct()?;
+        uses::release_room(conn, room_id).await?;
         repo::delete(conn, room_id).await?;
         Ok(())
     })

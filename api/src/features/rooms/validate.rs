@@ -1,6 +1,7 @@
 //! Room input, checked once: names, descriptions, member limits.
 
 use chrono::Utc;
+use uuid::Uuid;
 
 use super::kinds::RoomKind;
 use super::repo::RoomChanges;
@@ -82,6 +83,7 @@ impl RoomUpdate {
         name: Option<RoomName>,
         description: Option<RoomDescription>,
         max_members: Option<i32>,
+        logo_file_id: Option<Option<Uuid>>,
     ) -> Result<Self, ApiError> {
         Ok(Self(RoomChanges {
             name: name.map(RoomName::into_inner),
@@ -92,6 +94,7 @@ impl RoomUpdate {
                 Some(n) => Some(parse_max_members(Some(n))?),
             },
             updated_at: Some(Utc::now()),
+            logo_file_id,
         }))
     }
 }

@@ -21,6 +21,8 @@ pub struct RoomView {
     /// Head of the room's event log.
     pub last_seq: i64,
     pub member_count: i32,
+    /// The room's picture (`/v1/files/{id}/download?inline=1`).
+    pub logo_file_id: Option<Uuid>,
     /// The caller's role, when a member (absent in events, which every member shares).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub my_role: Option<Role>,
@@ -40,6 +42,7 @@ impl RoomView {
             created_by: room.created_by,
             last_seq: room.last_seq,
             member_count: room.member_count,
+            logo_file_id: room.logo_file_id,
             my_role: membership.map(|m| m.role),
             last_activity_at: room.last_activity_at,
             created_at: room.created_at,

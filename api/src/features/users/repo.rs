@@ -32,6 +32,7 @@ pub struct User {
     pub deleted: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub avatar_file_id: Option<Uuid>,
 }
 
 #[derive(Insertable, Debug)]
@@ -55,6 +56,7 @@ pub struct ProfileChanges {
     pub image_url: Option<Option<String>>,
     pub profile_complete: Option<bool>,
     pub updated_at: Option<DateTime<Utc>>,
+    pub avatar_file_id: Option<Option<Uuid>>,
 }
 
 pub async fn by_clerk_id(conn: &mut AsyncPgConnection, clerk_id: &str) -> QueryResult<Option<User>> {
@@ -112,6 +114,45 @@ pub async fn update_profile(conn: &mut AsyncPgConnection, id: Uuid, changes: &Pr
         .returning(User::as_returning())
         .get_result(conn)
         .await
+}
+
+/// The user's avatar file, with their row locked until the transaction ends.
+pub async fn avatar_for_update(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Uuid>> {
+    users::table
+        .find(id)
+        .select(users::avatar_file_id)
+        .for_no_key_update()
+        .first(conn)
+        .await
+}
+
+// Avatars are files, but the files feature builds on this one (it signs users in through
+// `signed_in`), so the two file rules used here are called as the SQL functions they are:
+// `parley_claim_file` (the caller's unused upload, purpose avatar) and
+// `parley_release_files` (row now, bytes by a `files.delete_objects` job).
+
+/// Marks the user's unused avatar upload as in use; false when it is not one.
+pub async fn claim_avatar(conn: &mut AsyncPgConnection, user: Uuid, file: Uuid) -> QueryResult<bool> {
+    #[derive(QueryableByName)]
+    struct Claimed {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        claimed: bool,
+    }
+    let row: Claimed = diesel::sql_query("SELECT parley_claim_file($1, $2, 'avatar') AS claimed")
+        .bind::<diesel::sql_types::Uuid, _>(user)
+        .bind::<diesel::sql_types::Uuid, _>(file)
+        .get_result(conn)
+        .await?;
+    Ok(row.claimed)
+}
+
+/// Releases a replaced avatar.
+pub async fn release_file(conn: &mut AsyncPgConnection, file: Uuid) -> QueryResult<()> {
+    diesel::sql_query("SELECT parley_release_files(ARRAY[$1])")
+        .bind::<diesel::sql_types::Uuid, _>(file)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Prefix search on display name or e-mail, keyset-paginated by id.

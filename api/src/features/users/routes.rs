@@ -28,6 +28,11 @@ pub struct UpdateMeRequest {
     pub bio: Option<Bio>,
     pub color: Option<Color>,
     pub image_url: Option<ImageUrl>,
+    /// An upload of one's own with purpose `avatar` (re-encoded to a PNG of at most 512 px);
+    /// null removes the picture. The one it replaces is deleted.
+    #[serde(default, deserialize_with = "crate::platform::json::nullable")]
+    #[schema(value_type = Option<Uuid>, nullable)]
+    pub avatar_file_id: Option<Option<Uuid>>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -67,7 +72,7 @@ pub async fn update_me(
     store: web::Data<Store>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
-    let update = ProfileUpdate::new(b.display_name, b.bio, b.color, b.image_url);
+    let update = ProfileUpdate::new(b.display_name, b.bio, b.color, b.image_url, b.avatar_file_id);
     let updated = store
         .run(async |conn| service::update_profile(conn, user.id, update).await)
         .await?;

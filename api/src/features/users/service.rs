@@ -1,6 +1,6 @@
 //! Users: profiles, search, and the local row behind a token subject.
 
-use diesel_async::AsyncPgConnection;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use super::repo::{self, NewUser};
@@ -37,7 +37,28 @@ pub async fn update_profile(
     user_id: Uuid,
     update: ProfileUpdate,
 ) -> Result<UserResponse, ApiError> {
-    Ok(repo::update_profile(conn, user_id, &update.0).await?.into())
+    let Some(avatar) = update.0.avatar_file_id else {
+        return Ok(repo::update_profile(conn, user_id, &update.0).await?.into());
+    };
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        let old = repo::avatar_for_update(conn, user_id).await?;
+        if old == avatar {
+            return Ok(repo::update_profile(conn, user_id, &update.0).await?.into());
+        }
+        if let Some(new) = avatar {
+            if !repo::claim_avatar(conn, user_id, new).await? {
+                return Err(ApiError::invalid(
+                    "avatar_file_id must be your own unused upload with purpose avatar",
+                ));
+            }
+        }
+        let user = repo::update_profile(conn, user_id, &update.0).await?;
+        if let Some(old) = old {
+            repo::release_file(conn, old).await?;
+        }
+        Ok(user.into())
+    })
+    .await
 }
 
 /// Live users by display-name or e-mail prefix, a page at a time.

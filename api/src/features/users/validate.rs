@@ -1,5 +1,7 @@
 //! Profile input, checked once: each field's type states its rule in the OpenAPI document.
 
+use uuid::Uuid;
+
 use super::repo::ProfileChanges;
 use crate::platform::validate::checked_string;
 use crate::platform::validate::{as_given, pattern, trimmed, Rule, LINE, NO_NUL};
@@ -65,6 +67,7 @@ impl ProfileUpdate {
         bio: Option<Bio>,
         color: Option<Color>,
         image_url: Option<ImageUrl>,
+        avatar_file_id: Option<Option<Uuid>>,
     ) -> Self {
         let cleared = |s: String| (!s.is_empty()).then_some(s);
         Self(ProfileChanges {
@@ -74,6 +77,7 @@ impl ProfileUpdate {
             color: color.map(|c| cleared(c.into_inner())),
             image_url: image_url.map(|u| cleared(u.into_inner())),
             updated_at: Some(chrono::Utc::now()),
+            avatar_file_id,
         })
     }
 }
@@ -89,6 +93,7 @@ mod tests {
             Some(Bio::parse("  ").unwrap()),
             Some(Color::parse("#AABBCC").unwrap()),
             Some(ImageUrl::parse("https://x.test/a.png").unwrap()),
+            None,
         )
         .0;
         assert_eq!(c.display_name.as_deref(), Some("Ann"));

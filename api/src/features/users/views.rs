@@ -18,6 +18,9 @@ pub struct UserResponse {
     pub last_name: Option<String>,
     pub display_name: String,
     pub image_url: Option<String>,
+    /// The profile picture uploaded to Parley (`/v1/files/{id}/download?inline=1`); shown
+    /// instead of `image_url` when set.
+    pub avatar_file_id: Option<Uuid>,
     pub bio: Option<String>,
     /// `#rrggbb`.
     pub color: Option<String>,
@@ -39,6 +42,7 @@ impl From<User> for UserResponse {
             last_name: u.last_name,
             display_name: u.display_name,
             image_url: u.image_url,
+            avatar_file_id: u.avatar_file_id,
             bio: u.bio,
             color: u.color,
             profile_complete: u.profile_complete,

@@ -31,6 +31,7 @@ use super::outbox::{Notice, Out, Outbox};
 use super::protocol::{close, ClientFrame, ErrorReply, OkReply, ServerFrame, MAX_FRAME};
 use super::tickets::Identity;
 use crate::features::events::{log, Ephemeral};
+use crate::features::messages::posting::Draft;
 use crate::features::rooms::access as rooms;
 use crate::platform::error::{ApiError, ErrorCode};
 
@@ -285,12 +286,21 @@ impl Conn {
                 body,
                 reply_to,
                 mentions,
+                attachment_ids,
                 ..
             } => {
                 // Queued here, in frame order, so pipelined sends commit in the order sent;
                 // only the wait for the commit runs beside the session.
                 let user = self.identity.user_id;
-                match commands::submit_send(&self.state, user, room_id, client_msg_id, body, reply_to, mentions).await {
+                let draft = Draft {
+                    room_id,
+                    client_msg_id,
+                    body,
+                    reply_to,
+                    mentions,
+                    attachment_ids,
+                };
+                match commands::submit_send(&self.state, user, draft).await {
                     Ok(committed) => {
                         let outbox = self.outbox.clone();
                         self.tasks.spawn(async move {

@@ -1,4 +1,4 @@
-//! Per-user send rate limit: a fixed one-second window, shared through Redis when
+//! Per-user rate limit (message sends and uploads share it): a fixed one-second window, shared through Redis when
 //! configured so that spreading sockets over instances does not multiply the allowance.
 //!
 //! Posts are counted a group-commit batch at a time (`allow_batch`): one Redis round trip
