@@ -1,5 +1,5 @@
 "use client";
-import { Compass, House, LogOut, Menu, User, type LucideIcon } from "lucide-react";
+import { Compass, House, LogOut, Menu, NotebookText, User, type LucideIcon } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState, type ReactNode } from "react";
@@ -11,12 +11,13 @@ import { ConnectionStatus } from "./connection-status";
 import { ConversationList } from "./conversation-list";
 import { NotificationBell } from "./notifications/notification-bell";
 import { ThemeToggle } from "./theme-toggle";
-import { Avatar } from "./ui/avatar";
+import { UserAvatar } from "./user-avatar";
 import { Button } from "./ui/button";
 
 const nav: { href: string; label: string; icon: LucideIcon; testId: string }[] = [
   { href: "/dashboard", label: "Home", icon: House, testId: "nav-dashboard" },
   { href: "/rooms", label: "Browse rooms", icon: Compass, testId: "nav-rooms" },
+  { href: "/notes", label: "Notes", icon: NotebookText, testId: "nav-notes" },
   { href: "/profile", label: "Profile", icon: User, testId: "nav-profile" },
 ];
 
@@ -43,29 +44,32 @@ function Sidebar({ onNavigate, withBell = false }: { onNavigate?: () => void; wi
         </div>
       </div>
       <nav className="flex flex-col gap-0.5 px-2" aria-label="Main">
-        {nav.map((n) => (
-          <Link
-            key={n.href}
-            href={n.href}
-            data-testid={n.testId}
-            onClick={onNavigate}
-            aria-current={path === n.href ? "page" : undefined}
-            className={cn(
-              "flex items-center gap-3 rounded-lg px-3 py-2 text-sm font-medium hover:bg-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring",
-              path === n.href && "bg-muted",
-            )}
-          >
-            <n.icon className="size-4 shrink-0" aria-hidden />
-            {n.label}
-          </Link>
-        ))}
+        {nav.map((n) => {
+          const here = path === n.href || (n.href === "/notes" && path.startsWith("/notes/"));
+          return (
+            <Link
+              key={n.href}
+              href={n.href}
+              data-testid={n.testId}
+              onClick={onNavigate}
+              aria-current={here ? "page" : undefined}
+              className={cn(
+                "flex items-center gap-3 rounded-lg px-3 py-2 text-sm font-medium hover:bg-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring",
+                here && "bg-muted",
+              )}
+            >
+              <n.icon className="size-4 shrink-0" aria-hidden />
+              {n.label}
+            </Link>
+          );
+        })}
       </nav>
       <div className="mt-4 px-4 text-xs font-semibold uppercase tracking-wide text-muted-foreground">Conversations</div>
       <div className="mt-1 min-h-0 flex-1 overflow-y-auto px-2 pb-2">
         <ConversationList compact onNavigate={onNavigate} />
       </div>
       <div className="flex items-center gap-2 border-t border-border p-3">
-        <Avatar name={name || "?"} src={me.data?.image_url} color={me.data?.color} />
+        <UserAvatar user={me.data} name={name || "?"} />
         <div className="min-w-0 flex-1">
           <div className="truncate text-sm font-medium" data-testid="current-user-name">
             {name}

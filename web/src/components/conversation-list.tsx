@@ -7,6 +7,7 @@ import { useMe } from "@/hooks/queries/me";
 import type { Conversation } from "@/lib/api/types";
 import { cn, formatRelative } from "@/lib/utils";
 import { errorMessage } from "@/lib/api/client";
+import { attachmentsOf } from "@/lib/api/files";
 import { RoomIcon, RoomName } from "./room-title";
 import { Badge } from "./ui/badge";
 import { EmptyState, ErrorState, Skeleton } from "./ui/states";
@@ -15,7 +16,9 @@ function preview(c: Conversation, myId: string | undefined) {
   const m = c.last_message;
   if (!m) return c.room.description || "No messages yet";
   if (m.deleted) return "Message deleted";
-  return (m.author_id === myId ? "You: " : "") + m.body;
+  const files = attachmentsOf(m);
+  const text = m.body || (files.length === 1 ? `📎 ${files[0].name}` : files.length > 1 ? `📎 ${files.length} files` : "");
+  return (m.author_id === myId ? "You: " : "") + text;
 }
 
 export function ConversationList({ compact = false, onNavigate }: { compact?: boolean; onNavigate?: () => void }) {

@@ -3,7 +3,7 @@ import { Hash, Lock } from "lucide-react";
 import type { Room } from "@/lib/api/types";
 import { useMembers } from "@/hooks/queries/rooms";
 import { useMe } from "@/hooks/queries/me";
-import { Avatar } from "./ui/avatar";
+import { UserAvatar, useRoomLogoSrc } from "./user-avatar";
 
 /** A direct room is named after the other person; other rooms by their name. */
 export function useRoomDisplay(room: Room | undefined) {
@@ -18,7 +18,18 @@ export function useRoomDisplay(room: Room | undefined) {
 
 export function RoomIcon({ room, size = "sm" }: { room: Room; size?: "sm" | "md" }) {
   const { name, other } = useRoomDisplay(room);
-  if (room.kind === "direct") return <Avatar name={name || "?"} src={other?.image_url} color={other?.color} size={size} />;
+  const logo = useRoomLogoSrc(room.kind === "direct" ? null : room);
+  if (room.kind === "direct") return <UserAvatar user={other} name={name || "?"} size={size} />;
+  if (logo)
+    return (
+      // eslint-disable-next-line @next/next/no-img-element
+      <img
+        src={logo}
+        alt=""
+        data-testid="room-logo"
+        className={"shrink-0 rounded-lg object-cover " + (size === "md" ? "h-10 w-10" : "h-8 w-8")}
+      />
+    );
   return (
     <span
       aria-hidden

@@ -2,11 +2,16 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, errorMessage } from "@/lib/api/client";
-import type { Mentions, Message } from "@/lib/api/types";
+import type { Mentions, Message, PostMessage } from "@/lib/api/types";
 import { upsertMessage, type MessagePages } from "@/lib/realtime/apply";
 import type { ConnectionStatus } from "@/lib/realtime/client";
 import { newId } from "@/lib/utils";
 import { messagesKey, postMessage } from "./queries/messages";
+
+export interface PendingAttachment {
+  id: string;
+  name: string;
+}
 
 /** A message being sent, or that failed to send, shown after the room's messages. */
 export interface PendingMessage {
@@ -14,6 +19,8 @@ export interface PendingMessage {
   body: string;
   reply_to: string | null;
   mentions?: Mentions;
+  /** Uploaded files it carries (ids for the API, names to show meanwhile). */
+  attachments?: PendingAttachment[];
   status: "sending" | "failed";
   error?: string;
   created_at: string;
@@ -51,12 +58,15 @@ export function usePendingSends({
       for (let attempt = 0; ; attempt++) {
         try {
           // Same client_msg_id on every try: the API answers a repeat with the original message.
-          const m = await postMessage(roomId, {
+          // attachment_ids is not in the generated schema yet (see lib/api/files.ts).
+          const body: PostMessage & { attachment_ids?: string[] } = {
             body: p.body,
             client_msg_id: p.client_msg_id,
             ...(p.reply_to ? { reply_to: p.reply_to } : {}),
             ...(p.mentions ? { mentions: p.mentions } : {}),
-          });
+            ...(p.attachments?.length ? { attachment_ids: p.attachments.map((a) => a.id) } : {}),
+          };
+          const m = await postMessage(roomId, body);
           qc.setQueryData<MessagePages>(messagesKey(roomId), (d) => upsertMessage(d, m));
           setPending((ps) => ps.filter((x) => x.client_msg_id !== p.client_msg_id));
           return;
@@ -73,12 +83,13 @@ export function usePendingSends({
   );
 
   const send = useCallback(
-    (body: string, replyTo: string | null, mentions?: Mentions) => {
+    (body: string, replyTo: string | null, mentions?: Mentions, attachments?: PendingAttachment[]) => {
       const p: PendingMessage = {
         client_msg_id: newId(),
         body,
         reply_to: replyTo,
         mentions,
+        attachments,
         status: "sending",
         created_at: new Date().toISOString(),
         baselineSeq: newestSeq,

@@ -8,7 +8,7 @@ import type { AppNotification, NotificationKind } from "@/lib/api/types";
 import { describeNotification, flattenNotifications, groupByDay, notificationHref } from "@/lib/notifications";
 import { useRealtimeOptional } from "@/lib/realtime/provider";
 import { cn, formatRelative } from "@/lib/utils";
-import { Avatar } from "../ui/avatar";
+import { UserAvatar } from "../user-avatar";
 import { Button } from "../ui/button";
 import { EmptyState, ErrorState, Skeleton } from "../ui/states";
 
@@ -40,7 +40,7 @@ function NotificationRow({ n, onOpen }: { n: AppNotification; onOpen(n: AppNotif
         )}
       >
         <div className="relative shrink-0">
-          <Avatar name={name} src={actor.data?.image_url} color={actor.data?.color} />
+          <UserAvatar user={actor.data} name={name} />
           <span className="absolute -bottom-1 -right-1 rounded-full border border-border bg-card p-0.5">
             <Icon className="size-3 text-muted-foreground" aria-hidden />
           </span>

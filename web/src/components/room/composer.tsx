@@ -1,19 +1,33 @@
 "use client";
-import { X } from "lucide-react";
-import { forwardRef, useId, useImperativeHandle, useRef, useState, type KeyboardEvent } from "react";
+import { Paperclip, X } from "lucide-react";
+import { forwardRef, useId, useImperativeHandle, useRef, useState, type ClipboardEvent, type KeyboardEvent } from "react";
+import { useAttachmentUploads } from "@/hooks/use-attachment-uploads";
+import type { PendingAttachment } from "@/hooks/use-pending-sends";
 import type { Mentions, Message } from "@/lib/api/types";
+import { canSend, uploadsInFlight } from "@/lib/files/upload-queue";
 import { collectMentions, findMentionQuery, matchMembers, type MentionCandidate } from "@/lib/mentions";
+import { UploadTray } from "../files/upload-tray";
 import { Button } from "../ui/button";
 import { MentionSuggestions, mentionOptionId, type MentionOption } from "./mention-suggestions";
 
 export interface ComposerHandle {
   focus(): void;
+  /** Attach files (dropped on the room): each starts uploading at once. */
+  addFiles(files: File[]): void;
+}
+
+/** A pasted image has a generic name ("image.png"): give it one that says when. */
+function namePasted(f: File): File {
+  if (f.name && f.name !== "image.png") return f;
+  const ext = f.type.split("/")[1]?.replace("jpeg", "jpg") || "png";
+  const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-");
+  return new File([f], `pasted-${stamp}.${ext}`, { type: f.type });
 }
 
 export const Composer = forwardRef<
   ComposerHandle,
   {
-    onSend(body: string, mentions?: Mentions): void;
+    onSend(body: string, mentions?: Mentions, attachments?: PendingAttachment[]): void;
     onTyping(): void;
     onEditLast(): void;
     replyTo: Message | null;
@@ -39,7 +53,20 @@ export const Composer = forwardRef<
   const area = useRef<HTMLTextAreaElement>(null);
   const lastTyping = useRef(0);
   const listId = useId();
-  useImperativeHandle(ref, () => ({ focus: () => area.current?.focus() }));
+  const fileInput = useRef<HTMLInputElement>(null);
+  const uploads = useAttachmentUploads();
+  const { addFiles } = uploads;
+  useImperativeHandle(
+    ref,
+    () => ({
+      focus: () => area.current?.focus(),
+      addFiles: (files) => {
+        if (!disabled) addFiles(files);
+      },
+    }),
+    [addFiles, disabled],
+  );
+  const sendable = canSend(text, uploads.items);
 
   const query = findMentionQuery(text, caret);
   const options: MentionOption[] =
@@ -68,14 +95,24 @@ export const Composer = forwardRef<
 
   function submit() {
     const body = text.trim();
-    if (!body) return;
-    onSend(body, collectMentions(body, picked.current, mentionables, canMentionRoom));
+    if (disabled || !canSend(body, uploads.items)) return;
+    const attachments = uploads.items.flatMap((i) => (i.status === "uploaded" && i.fileId ? [{ id: i.fileId, name: i.name }] : []));
+    onSend(body, collectMentions(body, picked.current, mentionables, canMentionRoom), attachments.length ? attachments : undefined);
+    uploads.markSent();
     picked.current.clear();
     setText("");
     setCaret(0);
     setDismissedAt(null);
     lastTyping.current = 0;
     area.current?.focus();
+  }
+
+  function onPaste(e: ClipboardEvent<HTMLTextAreaElement>) {
+    const files = Array.from(e.clipboardData.files);
+    if (files.length === 0 || disabled) return;
+    // A copied image often comes with its HTML or URL too: attach the file, paste no text.
+    e.preventDefault();
+    addFiles(files.map(namePasted));
   }
 
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
@@ -121,6 +158,7 @@ export const Composer = forwardRef<
           </Button>
         </div>
       )}
+      <UploadTray items={uploads.items} onRemove={uploads.remove} />
       <form
         className="relative flex items-end gap-2"
         onSubmit={(e) => {
@@ -128,6 +166,31 @@ export const Composer = forwardRef<
           submit();
         }}
       >
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          hidden
+          data-testid="composer-file-input"
+          onChange={(e) => {
+            const files = Array.from(e.target.files ?? []);
+            // Cleared, so choosing the same file again fires a change.
+            e.target.value = "";
+            addFiles(files);
+          }}
+        />
+        <Button
+          variant="ghost"
+          size="icon"
+          className="h-10 w-10 shrink-0 rounded-xl"
+          disabled={disabled}
+          onClick={() => fileInput.current?.click()}
+          aria-label="Attach files"
+          title="Attach files (or drop them on the room, or paste an image)"
+          data-testid="composer-attach"
+        >
+          <Paperclip className="size-4" aria-hidden />
+        </Button>
         {options.length > 0 && (
           <MentionSuggestions id={listId} options={options} active={Math.max(0, activeIdx)} onPick={pick} onHover={setActive} />
         )}
@@ -158,9 +221,17 @@ export const Composer = forwardRef<
             }
           }}
           onKeyDown={onKeyDown}
+          onPaste={onPaste}
           className="max-h-40 min-h-[2.5rem] flex-1 resize-none rounded-xl border border-border bg-card px-3 py-2 text-sm field-sizing-content placeholder:text-muted-foreground focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
         />
-        <Button type="submit" disabled={disabled || !text.trim()} data-testid="composer-send" className="h-10 rounded-xl" aria-label="Send">
+        <Button
+          type="submit"
+          disabled={disabled || !sendable}
+          data-testid="composer-send"
+          className="h-10 rounded-xl"
+          aria-label="Send"
+          title={uploadsInFlight(uploads.items) ? "Waiting for uploads to finish" : undefined}
+        >
           Send
         </Button>
       </form>

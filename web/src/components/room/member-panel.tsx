@@ -7,7 +7,7 @@ import { useUserSearch } from "@/hooks/queries/users";
 import { useDebounced } from "@/hooks/use-debounced";
 import { errorMessage } from "@/lib/api/client";
 import type { Room } from "@/lib/api/types";
-import { Avatar } from "../ui/avatar";
+import { UserAvatar } from "../user-avatar";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Input } from "../ui/input";
@@ -28,7 +28,7 @@ function InviteBox({ room, memberIds }: { room: Room; memberIds: Set<string> }) 
           {!users.isPending && candidates.length === 0 && <li className="text-xs text-muted-foreground">Nobody to invite.</li>}
           {candidates.map((u) => (
             <li key={u.id} className="flex items-center gap-2">
-              <Avatar name={u.display_name} src={u.image_url} color={u.color} />
+              <UserAvatar user={u} />
               <span className="min-w-0 flex-1 truncate text-sm">{u.display_name}</span>
               <Button size="sm" variant="outline" data-testid="invite-user" disabled={invite.isPending} onClick={() => invite.mutate({ user_id: u.id })}>
                 Invite
@@ -76,7 +76,7 @@ export function MemberPanel({ room, myUserId, online, onClose }: { room: Room; m
           <ul className="flex flex-col gap-0.5" data-testid="member-list">
             {items.map((m) => (
               <li key={m.user.id} className="flex items-center gap-2 rounded-lg px-2 py-1.5 hover:bg-muted" data-testid="member-item" data-user-id={m.user.id}>
-                <Avatar name={m.user.display_name} src={m.user.image_url} color={m.user.color} online={online ? onlineSet.has(m.user.id) : undefined} />
+                <UserAvatar user={m.user} online={online ? onlineSet.has(m.user.id) : undefined} />
                 <Link href={`/users/${m.user.id}`} className="min-w-0 flex-1 truncate text-sm hover:underline">
                   {m.user.display_name}
                   {m.user.id === myUserId && <span className="text-muted-foreground"> (you)</span>}

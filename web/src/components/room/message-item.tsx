@@ -1,13 +1,15 @@
 "use client";
-import { Pencil, Reply, SmilePlus, Trash2, X } from "lucide-react";
+import { Paperclip, Pencil, Reply, SmilePlus, Trash2, X } from "lucide-react";
 import Link from "next/link";
 import { memo, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import type { PendingMessage } from "@/hooks/use-pending-sends";
+import { attachmentsOf } from "@/lib/api/files";
 import type { Message, User } from "@/lib/api/types";
 import type { MentionTarget } from "@/lib/markdown";
 import { cn, formatTime } from "@/lib/utils";
+import { AttachmentList } from "../files/attachments";
 import { Markdown } from "../markdown";
-import { Avatar } from "../ui/avatar";
+import { UserAvatar } from "../user-avatar";
 
 export const QUICK_EMOJIS = ["👍", "❤️", "😂", "🎉", "😮", "😢"];
 
@@ -93,6 +95,7 @@ export const MessageItem = memo(function MessageItem(p: Props) {
   const [picker, setPicker] = useState(false);
   const name = author?.display_name || "Unknown";
   const reactions = Object.entries(m.reactions ?? {}).filter(([, n]) => n > 0);
+  const attachments = attachmentsOf(m);
   return (
     <div
       id={`m-${m.id}`}
@@ -112,7 +115,7 @@ export const MessageItem = memo(function MessageItem(p: Props) {
       <div className="w-8 shrink-0">
         {!p.grouped && (
           <Link href={author ? `/users/${author.id}` : "#"} tabIndex={-1} aria-hidden>
-            <Avatar name={name} src={author?.image_url} color={author?.color} />
+            <UserAvatar user={author} name={name} />
           </Link>
         )}
       </div>
@@ -143,15 +146,18 @@ export const MessageItem = memo(function MessageItem(p: Props) {
         ) : p.editing ? (
           <EditBox initial={m.body} onSave={(b) => p.onSaveEdit(m, b)} onCancel={p.onCancelEdit} />
         ) : (
-          <div className="whitespace-pre-wrap break-words text-sm leading-relaxed" data-testid="message-body">
-            <Markdown text={m.body} mentions={p.mentionTargets} />
-            {m.edited_at && (
-              <span className="ml-1 text-[11px] text-muted-foreground" data-testid="message-edited">
-                (edited)
-              </span>
-            )}
-          </div>
+          (m.body || attachments.length === 0) && (
+            <div className="whitespace-pre-wrap break-words text-sm leading-relaxed" data-testid="message-body">
+              <Markdown text={m.body} mentions={p.mentionTargets} />
+              {m.edited_at && (
+                <span className="ml-1 text-[11px] text-muted-foreground" data-testid="message-edited">
+                  (edited)
+                </span>
+              )}
+            </div>
+          )
         )}
+        {!m.deleted && <AttachmentList attachments={attachments} />}
         {reactions.length > 0 && !m.deleted && (
           <div className="mt-1 flex flex-wrap gap-1">
             {reactions.map(([emoji, n]) => {
@@ -182,7 +188,7 @@ export const MessageItem = memo(function MessageItem(p: Props) {
           <div className="mt-1 flex items-center gap-0.5" data-testid="read-marker" aria-label={`Seen by ${p.readers.map((r) => r.display_name).join(", ")}`}>
             <span className="mr-1 text-[10px] text-muted-foreground">Seen by</span>
             {p.readers.slice(0, 5).map((r) => (
-              <Avatar key={r.id} name={r.display_name} src={r.image_url} color={r.color} size="xs" />
+              <UserAvatar key={r.id} user={r} size="xs" />
             ))}
           </div>
         )}
@@ -245,9 +251,21 @@ export function PendingItem({ p, onRetry, onDiscard }: { p: PendingMessage; onRe
     <div data-testid="pending-message" data-status={p.status} className="flex gap-3 px-3 py-0.5 sm:px-4">
       <div className="w-8 shrink-0" />
       <div className="min-w-0 flex-1">
-        <p className={cn("whitespace-pre-wrap break-words text-sm", p.status === "sending" ? "opacity-60" : "text-red-600 dark:text-red-400")}>
-          {p.body}
-        </p>
+        {p.body && (
+          <p className={cn("whitespace-pre-wrap break-words text-sm", p.status === "sending" ? "opacity-60" : "text-red-600 dark:text-red-400")}>
+            {p.body}
+          </p>
+        )}
+        {p.attachments && p.attachments.length > 0 && (
+          <ul className={cn("flex flex-wrap gap-1 text-xs", p.status === "sending" && "opacity-60")} data-testid="pending-attachments">
+            {p.attachments.map((a) => (
+              <li key={a.id} className="inline-flex items-center gap-1 rounded-md border border-border bg-card px-1.5 py-0.5">
+                <Paperclip className="size-3" aria-hidden />
+                {a.name}
+              </li>
+            ))}
+          </ul>
+        )}
         <div className="flex items-center gap-2 text-[11px] text-muted-foreground">
           {p.status === "sending" ? (
             "Sending…"

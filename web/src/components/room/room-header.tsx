@@ -3,8 +3,8 @@ import { Users } from "lucide-react";
 import { useRouter } from "next/navigation";
 import type { Room } from "@/lib/api/types";
 import { useLeaveRoom } from "@/hooks/queries/rooms";
-import { RoomIcon } from "../room-title";
 import { Button } from "../ui/button";
+import { RoomLogoControl } from "./room-logo-dialog";
 import { RoomNotifyMenu } from "./room-notify-menu";
 
 /** The room's name, member and online counts, the members toggle and Leave. */
@@ -14,6 +14,7 @@ export function RoomHeader({
   onlineCount,
   showMembers,
   onToggleMembers,
+  canModerate = false,
 }: {
   room: Room;
   /** A DM's name is the other person's. */
@@ -22,12 +23,14 @@ export function RoomHeader({
   onlineCount: number | undefined;
   showMembers: boolean;
   onToggleMembers(): void;
+  /** Owners and moderators may change the logo. */
+  canModerate?: boolean;
 }) {
   const router = useRouter();
   const leave = useLeaveRoom();
   return (
     <header className="flex h-14 shrink-0 items-center gap-3 border-b border-border px-3 sm:px-4">
-      <RoomIcon room={r} />
+      <RoomLogoControl room={r} canEdit={canModerate} />
       <div className="min-w-0 flex-1">
         <h1 className="truncate font-semibold leading-tight" data-testid="room-name">
           {displayName || r.name}

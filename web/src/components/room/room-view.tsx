@@ -18,6 +18,7 @@ import { useReadMarker } from "@/hooks/use-read-marker";
 import { useReadersByMessage } from "@/hooks/use-readers-by-message";
 import { useRoomLive } from "@/hooks/use-room-live";
 import { useRoomSubscription } from "@/hooks/use-room-subscription";
+import { FileDropZone } from "../files/drop-zone";
 import { useRoomDisplay } from "../room-title";
 import { EmptyState, ErrorState, Loading } from "../ui/states";
 import { Composer, type ComposerHandle } from "./composer";
@@ -135,13 +136,14 @@ export function RoomView({ roomId }: { roomId: string }) {
 
   return (
     <div className="relative flex h-full min-h-0" data-testid="room-view" data-room-id={r.id}>
-      <div className="flex min-w-0 flex-1 flex-col">
+      <FileDropZone className="flex min-w-0 flex-1 flex-col" onFiles={(files) => composer.current?.addFiles(files)}>
         <RoomHeader
           room={r}
           displayName={display.name}
           onlineCount={live.online?.length}
           showMembers={showMembers}
           onToggleMembers={() => setShowMembers((v) => !v)}
+          canModerate={canModerate}
         />
 
         {messages.isPending ? (
@@ -219,8 +221,8 @@ export function RoomView({ roomId }: { roomId: string }) {
           ref={composer}
           mentionables={mentionables}
           canMentionRoom={canModerate && r.kind !== "direct" && r.member_count <= 1000}
-          onSend={(body, mentions) => {
-            pending.send(body, replyTo?.id ?? null, mentions);
+          onSend={(body, mentions, attachments) => {
+            pending.send(body, replyTo?.id ?? null, mentions, attachments);
             setReplyTo(null);
           }}
           onTyping={() => rt?.client.sendFrame({ type: "typing", room_id: roomId })}
@@ -233,7 +235,7 @@ export function RoomView({ roomId }: { roomId: string }) {
           onCancelReply={() => setReplyTo(null)}
           placeholder={`Message ${r.kind === "direct" ? display.name || "" : `#${r.name}`}`}
         />
-      </div>
+      </FileDropZone>
       {showMembers && <MemberPanel room={r} myUserId={myId} online={live.online} onClose={() => setShowMembers(false)} />}
       <ConfirmDeleteDialog message={confirmDelete} onCancel={() => setConfirmDelete(null)} onConfirm={(m) => remove.mutate(m.id)} />
     </div>

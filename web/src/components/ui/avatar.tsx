@@ -41,6 +41,7 @@ export function Avatar({
         <img
           src={src}
           alt=""
+          data-testid="avatar-image"
           onError={() => setBroken(true)}
           className={cn("rounded-full object-cover", sizes[size])}
         />

@@ -30,7 +30,8 @@ export function Dialog({
     <dialog
       ref={ref}
       data-testid={testId}
-      onClose={onClose}
+      // Only its own close: React bubbles a nested dialog's close event to this one.
+      onClose={(e) => e.target === e.currentTarget && onClose()}
       onClick={(e) => e.target === ref.current && onClose()}
       className={cn(
         "m-auto w-[min(32rem,calc(100vw-2rem))] rounded-xl border border-border bg-card p-0 text-card-foreground shadow-xl",

@@ -33,6 +33,11 @@ export function getToken(): Promise<string | null> {
   return tokenProvider();
 }
 
+/** A fresh token after a 401 (null when the auth layer has no way to refresh). */
+export function refreshToken(): Promise<string | null> {
+  return tokenRefresher ? tokenRefresher() : Promise.resolve(null);
+}
+
 // Copies of in-flight requests, so a 401 can be retried once with a fresh token.
 const retryCopies = new Map<string, Request>();
 

@@ -139,7 +139,9 @@ export interface paths {
          * Upload a file (`multipart/form-data`). Streamed to storage: 413 `too_large` the moment
          *     the size cap is passed, 413 `quota_exceeded` past the user's quota, 415 when the bytes
          *     are not a type the purpose takes, 422 for an empty file, 422 `infected` when clamd finds
-         *     something, 503 when the store or the scanner is unreachable — and nothing is kept.
+         *     something, 429 past the per-user rate limit (shared with message sends), 503 when the
+         *     store or the scanner is unreachable — and nothing is kept. Image attachments get a
+         *     thumbnail (`thumbnail_url`).
          */
         post: operations["upload_file"];
         delete?: never;
@@ -196,6 +198,26 @@ export interface paths {
         };
         /** Download: counts it, then 302 to a URL that serves the bytes for about two minutes. */
         get: operations["download_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/files/{file_id}/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An image attachment's thumbnail (a JPEG of at most 480 px a side): 302 to a URL that
+         *     serves it for about two minutes; 404 when the file has none or may not be seen.
+         */
+        get: operations["file_thumbnail"];
         put?: never;
         post?: never;
         delete?: never;
@@ -271,6 +293,60 @@ export interface paths {
         post?: never;
         /** Take back a reaction (idempotent). */
         delete: operations["remove_reaction"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The library: public notes, notes of one's rooms and one's own, newest first. */
+        get: operations["list_notes"];
+        put?: never;
+        /** Add a note to the library (its file uploaded first with purpose `note`). */
+        post: operations["create_note"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notes/{note_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A note (counts a view; 404 for a note the caller may not see). */
+        get: operations["get_note"];
+        put?: never;
+        post?: never;
+        /** Delete a note and its file (its author, or a moderator of its room). */
+        delete: operations["delete_note"];
+        options?: never;
+        head?: never;
+        /** Change a note (its author, or a moderator of its room). */
+        patch: operations["update_note"];
+        trace?: never;
+    };
+    "/v1/notes/{note_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a note's file: counts it, then 302 to a URL that serves it for about two minutes. */
+        get: operations["download_note"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -668,6 +744,23 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A file as a message or a note shows it. */
+        AttachmentView: {
+            /** @description Decided from the bytes. */
+            content_type: string;
+            /** Format: int32 */
+            height?: number | null;
+            /** Format: uuid */
+            id: string;
+            /** @description As the uploader named it (for display only). */
+            name: string;
+            /** Format: int64 */
+            size: number;
+            /** @description `/v1/files/{id}/thumbnail` for images (a JPEG of at most 480 px a side). */
+            thumbnail_url?: string | null;
+            /** Format: int32 */
+            width?: number | null;
+        };
         /** @description bio must be at most 500 characters, without NUL */
         Bio: string;
         /**
@@ -693,7 +786,9 @@ export interface components {
             /** @enum {string} */
             type: "unsubscribe";
         } | {
-            body: components["schemas"]["MessageText"];
+            /** @description Up to 10 of the sender's own uploads (purpose `attachment`), as on REST. */
+            attachment_ids?: string[] | null;
+            body?: components["schemas"]["MessageText"] | null;
             /** @description Idempotency key: a retry returns the first message with `duplicate: true`. */
             client_msg_id: components["schemas"]["ClientMsgId"];
             mentions?: components["schemas"]["Mentions"] | null;
@@ -790,6 +885,21 @@ export interface components {
             /** @description At most 200. */
             items: components["schemas"]["Conversation"][];
         };
+        CreateNoteRequest: {
+            description?: components["schemas"]["NoteDescription"] | null;
+            /**
+             * Format: uuid
+             * @description An upload of one's own with purpose `note` not used elsewhere.
+             */
+            file_id: string;
+            is_public: boolean;
+            /**
+             * Format: uuid
+             * @description A room of one's own to share it to (members see it; `note.shared` is posted there).
+             */
+            room_id?: string | null;
+            title: components["schemas"]["NoteTitle"];
+        };
         CreateRoomRequest: {
             description?: components["schemas"]["RoomDescription"] | null;
             kind: components["schemas"]["NewRoomKind"];
@@ -871,7 +981,7 @@ export interface components {
          * @description What happened in a room.
          * @enum {string}
          */
-        EventKind: "message.created" | "message.updated" | "message.deleted" | "reaction.added" | "reaction.removed" | "member.joined" | "member.left" | "room.updated";
+        EventKind: "message.created" | "message.updated" | "message.deleted" | "reaction.added" | "reaction.removed" | "member.joined" | "member.left" | "room.updated" | "note.shared";
         EventPage: {
             items: components["schemas"]["RoomEvent"][];
             /**
@@ -897,6 +1007,8 @@ export interface components {
             /** Format: int64 */
             size: number;
             status: components["schemas"]["Status"];
+            /** @description `/v1/files/{id}/thumbnail` for image attachments (a JPEG of at most 480 px a side). */
+            thumbnail_url?: string | null;
             /** Format: int32 */
             width?: number | null;
         };
@@ -971,6 +1083,11 @@ export interface components {
         MessageText: string;
         /** @description A message as clients see it. Deleted messages keep their seq with an empty body. */
         MessageView: {
+            /**
+             * @description Files sent with the message (download through `/v1/files/{id}/download`); none once
+             *     it is deleted.
+             */
+            attachments?: components["schemas"]["AttachmentView"][];
             /** Format: uuid */
             author_id: string;
             body: string;
@@ -1006,6 +1123,40 @@ export interface components {
          * @enum {string}
          */
         NewRoomKind: "public" | "private";
+        /** @description description must be at most 4000 characters, without NUL */
+        NoteDescription: string;
+        NotePage: {
+            items: components["schemas"]["NoteView"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description title must be 1 to 200 characters on one line with at least one visible */
+        NoteTitle: string;
+        NoteView: {
+            /** Format: uuid */
+            author_id: string;
+            /** Format: date-time */
+            created_at: string;
+            description: string;
+            /** Format: int64 */
+            download_count: number;
+            /** @description The note's file (download through `/v1/notes/{id}/download`, which counts it). */
+            file: components["schemas"]["AttachmentView"];
+            /** Format: uuid */
+            id: string;
+            /** @description Public notes are seen by everyone signed in; others by the author and the room. */
+            is_public: boolean;
+            /**
+             * Format: uuid
+             * @description The room it is shared to.
+             */
+            room_id?: string | null;
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int64 */
+            view_count: number;
+        };
         NotificationPage: {
             items: components["schemas"]["NotificationView"][];
             next_cursor?: string | null;
@@ -1080,7 +1231,9 @@ export interface components {
             room_id?: string | null;
         };
         PostMessageRequest: {
-            body: components["schemas"]["MessageText"];
+            /** @description Up to 10 of the sender's own uploads (purpose `attachment`) not attached elsewhere. */
+            attachment_ids?: string[] | null;
+            body?: components["schemas"]["MessageText"] | null;
             /** @description The client's idempotency key (a UUID is ideal): a retry returns the first message. */
             client_msg_id: components["schemas"]["ClientMsgId"];
             mentions?: components["schemas"]["Mentions"] | null;
@@ -1258,6 +1411,11 @@ export interface components {
              * @description Head of the room's event log.
              */
             last_seq: number;
+            /**
+             * Format: uuid
+             * @description The room's picture (`/v1/files/{id}/download?inline=1`).
+             */
+            logo_file_id?: string | null;
             /** Format: int32 */
             max_members?: number | null;
             /** Format: int32 */
@@ -1366,13 +1524,35 @@ export interface components {
         };
         /** @description Profile fields a user may change. Anything else (id, role, email…) is refused. */
         UpdateMeRequest: {
+            /**
+             * Format: uuid
+             * @description An upload of one's own with purpose `avatar` (re-encoded to a PNG of at most 512 px);
+             *     null removes the picture. The one it replaces is deleted.
+             */
+            avatar_file_id?: string | null;
             bio?: components["schemas"]["Bio"] | null;
             color?: components["schemas"]["Color"] | null;
             display_name?: components["schemas"]["DisplayName"] | null;
             image_url?: components["schemas"]["ImageUrl"] | null;
         };
+        UpdateNoteRequest: {
+            description?: components["schemas"]["NoteDescription"] | null;
+            is_public?: boolean | null;
+            /**
+             * Format: uuid
+             * @description Share to another room of one's own; null: to none.
+             */
+            room_id?: string | null;
+            title?: components["schemas"]["NoteTitle"] | null;
+        };
         UpdateRoomRequest: {
             description?: components["schemas"]["RoomDescription"] | null;
+            /**
+             * Format: uuid
+             * @description An upload of one's own with purpose `room_logo` (re-encoded to a PNG of at most
+             *     512 px); null removes the logo. The one it replaces is deleted.
+             */
+            logo_file_id?: string | null;
             /**
              * Format: int32
              * @description 1 to 100000; 0 clears the limit.
@@ -1396,6 +1576,12 @@ export interface components {
         };
         /** @description A Parley user. Deleted users keep their id (their messages stay) with personal fields blanked. */
         UserResponse: {
+            /**
+             * Format: uuid
+             * @description The profile picture uploaded to Parley (`/v1/files/{id}/download?inline=1`); shown
+             *     instead of `image_url` when set.
+             */
+            avatar_file_id?: string | null;
             bio?: string | null;
             /** @description The Clerk user id (`sub` of their tokens). */
             clerk_id: string;
@@ -1857,6 +2043,8 @@ export interface operations {
                 /** @description Unix seconds, as signed. */
                 expires: number;
                 inline: number;
+                /** @description 1: the thumbnail. */
+                thumb?: number | null;
                 /** @description The URL's signature. */
                 sig: string;
             };
@@ -1914,6 +2102,49 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description To the bytes */
+            302: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Redirect"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    file_thumbnail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the thumbnail */
             302: {
                 headers: {
                     Location?: string;
@@ -2257,6 +2488,269 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MessageView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_notes: {
+        parameters: {
+            query?: {
+                q?: string | null;
+                /** @description Only notes shared to this room. */
+                room_id?: string | null;
+                /** @description Only one's own notes. */
+                mine?: boolean | null;
+                cursor?: string | null;
+                /** @description 1 to 100, default 50. */
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotePage"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateNoteRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoteView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                note_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoteView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                note_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                note_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateNoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoteView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download_note: {
+        parameters: {
+            query?: {
+                /** @description 1: show in the page (images, audio and video only); otherwise a download. */
+                inline?: number | null;
+            };
+            header?: never;
+            path: {
+                note_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the bytes */
+            302: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Redirect"];
                 };
             };
             /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */

@@ -2,7 +2,7 @@
 import { Check } from "lucide-react";
 import { useEffect, useState, type FormEvent } from "react";
 import { NotificationSettingsCard } from "@/components/notifications/notification-settings-card";
-import { Avatar } from "@/components/ui/avatar";
+import { AvatarPicker } from "@/components/files/avatar-picker";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Input, Label, Textarea } from "@/components/ui/input";
@@ -19,15 +19,14 @@ export default function ProfilePage() {
   const [form, setForm] = useState({ display_name: "", bio: "", color: "", image_url: "" });
   const [saved, setSaved] = useState(false);
 
+  // Keyed on the form's own fields: a new avatar (a new me.data) keeps unsaved edits.
+  const d = me.data;
+  const loaded = d ? { display_name: d.display_name ?? "", bio: d.bio ?? "", color: d.color ?? "", image_url: d.image_url ?? "" } : null;
+  const loadedKey = JSON.stringify(loaded);
   useEffect(() => {
-    if (me.data)
-      setForm({
-        display_name: me.data.display_name ?? "",
-        bio: me.data.bio ?? "",
-        color: me.data.color ?? "",
-        image_url: me.data.image_url ?? "",
-      });
-  }, [me.data]);
+    const next = JSON.parse(loadedKey) as typeof form | null;
+    if (next) setForm(next);
+  }, [loadedKey]);
 
   if (me.isPending) return <Loading />;
   if (me.isError) return <ErrorState error={errorMessage(me.error)} onRetry={() => me.refetch()} className="m-8" />;
@@ -59,13 +58,15 @@ export default function ProfilePage() {
         </CardHeader>
         <CardContent>
           <form onSubmit={onSubmit} className="flex flex-col gap-5">
-            <div className="flex items-center gap-4">
-              <Avatar name={form.display_name || "?"} src={form.image_url || null} color={form.color || null} size="lg" />
+            <AvatarPicker
+              user={me.data}
+              preview={{ name: form.display_name || "?", imageUrl: form.image_url || null, color: form.color || null }}
+            >
               <div className="text-sm text-muted-foreground">
                 <div className="font-medium text-foreground">{me.data.email ?? me.data.clerk_id}</div>
                 Member since {new Date(me.data.created_at).toLocaleDateString()}
               </div>
-            </div>
+            </AvatarPicker>
             <div className="flex flex-col gap-1.5">
               <Label htmlFor="display_name">Display name</Label>
               <Input id="display_name" data-testid="profile-display-name" value={form.display_name} onChange={set("display_name")} maxLength={64} required />
@@ -99,6 +100,7 @@ export default function ProfilePage() {
             </div>
             <div className="flex flex-col gap-1.5">
               <Label htmlFor="image_url">Image URL</Label>
+              <span className="-mt-1 text-xs text-muted-foreground">Shown when no photo is uploaded.</span>
               <Input id="image_url" type="url" data-testid="profile-image-url" value={form.image_url} onChange={set("image_url")} placeholder="https://…" />
             </div>
             {update.isError && (

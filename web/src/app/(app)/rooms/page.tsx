@@ -1,9 +1,10 @@
 "use client";
-import { Hash, Lock, Search } from "lucide-react";
+import { Search } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { CreateRoomButton } from "@/components/create-room-dialog";
+import { RoomIcon } from "@/components/room-title";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
@@ -60,9 +61,7 @@ export default function RoomDirectoryPage() {
                 data-room-name={room.name}
                 className="flex items-center gap-4 rounded-xl border border-border bg-card p-4"
               >
-                <span className="inline-flex h-10 w-10 shrink-0 items-center justify-center rounded-lg bg-primary/10 font-semibold text-primary" aria-hidden>
-                  {room.kind === "private" ? <Lock className="size-4" /> : <Hash className="size-4" />}
-                </span>
+                <RoomIcon room={room} size="md" />
                 <div className="min-w-0 flex-1">
                   <div className="flex items-center gap-2">
                     <Link href={`/rooms/${room.id}`} className="truncate font-semibold hover:underline">

@@ -1,10 +1,10 @@
 "use client";
 import { MessageCircle } from "lucide-react";
 import { useParams, useRouter } from "next/navigation";
-import { Avatar } from "@/components/ui/avatar";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
+import { UserAvatar } from "@/components/user-avatar";
 import { ErrorState, Loading } from "@/components/ui/states";
 import { useStartDm } from "@/hooks/queries/conversations";
 import { useMe } from "@/hooks/queries/me";
@@ -28,7 +28,7 @@ export default function UserPage() {
     <div className="mx-auto w-full max-w-xl p-4 sm:p-8">
       <Card data-testid="user-profile">
         <CardContent className="flex flex-col items-center gap-3 p-8 text-center">
-          <Avatar name={u.display_name || "?"} src={u.image_url} color={u.color} size="lg" />
+          <UserAvatar user={u} size="lg" />
           <div>
             <h1 className="text-2xl font-bold">{u.deleted ? "Deleted user" : u.display_name}</h1>
             {fullName && <p className="text-sm text-muted-foreground">{fullName}</p>}
