@@ -71,3 +71,12 @@ for mode in actix-ws upgrade; do
   kill "${pids[-1]}"
   port=$((port + 1))
 done
+
+echo "# files: upload throughput against a plain write to the same store, memory under 32 large uploads, download redirects"
+files_dir=target/bench-files
+rm -rf "$files_dir"
+REDIS_URL="$REDIS_BASE_URL" REDIS_PREFIX="benchf$$" BIND_ADDR="127.0.0.1:8085" AUTH_MODE=dev SEND_RATE_PER_SEC=1000000 \
+  FILES_DIR="$files_dir" RUST_LOG=warn INSTANCE_ID="bench-files" $bin serve >/tmp/parley-bench-8085.log 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:8085/healthz" >/dev/null && break; sleep 0.1; done
+target/release/filebench url=http://127.0.0.1:8085 pid="${pids[-1]}" dir="$files_dir" duration=$dur

@@ -4,9 +4,8 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::repo::{Filter, NoteChanges};
-use super::service::{self, NewNote};
-use super::validate::{NoteDescription, NoteTitle};
+use super::service::{self, Library, NewNote};
+use super::validate::{NoteDescription, NoteTitle, NoteUpdate};
 use super::views::NoteView;
 use crate::features::events::Store;
 use crate::features::files::service as files;
@@ -125,15 +124,14 @@ pub async fn list_notes(
     store: web::Data<Store>,
 ) -> ApiResult<HttpResponse> {
     let page = Page::parse(query.limit, query.cursor.as_ref())?;
-    let filter = Filter {
+    let library = Library {
         q: query.q.clone().map(NoteQuery::into_inner).filter(|q| !q.is_empty()),
         room_id: query.room_id,
         mine: query.mine.unwrap_or(false),
-        after: page.after,
-        limit: page.limit,
+        page,
     };
     let (items, next_cursor) = store
-        .run(async |conn| service::list(conn, user.id, filter).await)
+        .run(async |conn| service::list(conn, user.id, library).await)
         .await?;
     Ok(HttpResponse::Ok().json(NotePage { items, next_cursor }))
 }
@@ -158,13 +156,7 @@ pub async fn update_note(
     store: web::Data<Store>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
-    let changes = NoteChanges {
-        title: b.title.map(NoteTitle::into_inner),
-        description: b.description.map(NoteDescription::into_inner),
-        is_public: b.is_public,
-        room_id: b.room_id,
-        updated_at: None,
-    };
+    let changes = NoteUpdate::new(b.title, b.description, b.is_public, b.room_id);
     let id = note_id.into_inner();
     let view = store
         .write(async |conn| service::update(conn, user.id, id, changes).await)

@@ -6,7 +6,8 @@ use chrono::Utc;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
-use super::repo::{self, Filter, Note, NoteChanges};
+use super::repo::{self, Filter, Note};
+use super::validate::NoteUpdate;
 use super::views::NoteView;
 use crate::features::events::log;
 use crate::features::events::{Committed, EventKind, RoomEvent};
@@ -14,6 +15,7 @@ use crate::features::files::detect::Purpose;
 use crate::features::files::uses;
 use crate::features::rooms::access as rooms;
 use crate::platform::error::ApiError;
+use crate::platform::pagination::Page;
 
 /// A new note, checked.
 pub struct NewNote {
@@ -85,12 +87,27 @@ pub async fn download(conn: &mut AsyncPgConnection, user: Uuid, id: Uuid) -> Res
     Ok(note.file_id)
 }
 
+/// What the library is asked for.
+pub struct Library {
+    pub q: Option<String>,
+    pub room_id: Option<Uuid>,
+    pub mine: bool,
+    pub page: Page,
+}
+
 /// The library: notes the caller may see, newest first; the next cursor.
 pub async fn list(
     conn: &mut AsyncPgConnection,
     user: Uuid,
-    filter: Filter,
+    library: Library,
 ) -> Result<(Vec<NoteView>, Option<String>), ApiError> {
+    let filter = Filter {
+        q: library.q,
+        room_id: library.room_id,
+        mine: library.mine,
+        after: library.page.after,
+        limit: library.page.limit,
+    };
     let found = repo::list(conn, user, &filter).await?;
     let next = crate::platform::pagination::next_cursor(&found, filter.limit, |(n, _)| n.id);
     Ok((found.into_iter().map(|(n, f)| NoteView::new(n, f)).collect(), next))
@@ -117,23 +134,16 @@ pub async fn update(
     conn: &mut AsyncPgConnection,
     user: Uuid,
     id: Uuid,
-    changes: NoteChanges,
+    update: NoteUpdate,
 ) -> Result<Committed<NoteView>, ApiError> {
+    let changes = update.0;
     conn.transaction::<_, ApiError, _>(async |conn| {
         let before = editable(conn, user, id).await?;
         let moved = changes.room_id.filter(|room| *room != before.room_id);
         if let Some(Some(room)) = moved {
             rooms::member(conn, room, user).await?;
         }
-        let note = repo::update(
-            conn,
-            id,
-            &NoteChanges {
-                updated_at: Some(Utc::now()),
-                ..changes
-            },
-        )
-        .await?;
+        let note = repo::update(conn, id, &changes).await?;
         let view = view(conn, note).await?;
         let events = match moved {
             Some(Some(_)) => shared(conn, &view).await?,

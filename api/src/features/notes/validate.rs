@@ -1,5 +1,8 @@
 //! Note input, checked once.
 
+use uuid::Uuid;
+
+use super::repo::NoteChanges;
 use crate::platform::validate::checked_string;
 use crate::platform::validate::{trimmed, Rule, LINE, NO_NUL};
 
@@ -26,3 +29,23 @@ checked_string!(
     },
     trimmed
 );
+
+/// A note's changes, checked.
+pub struct NoteUpdate(pub(super) NoteChanges);
+
+impl NoteUpdate {
+    pub fn new(
+        title: Option<NoteTitle>,
+        description: Option<NoteDescription>,
+        is_public: Option<bool>,
+        room_id: Option<Option<Uuid>>,
+    ) -> Self {
+        Self(NoteChanges {
+            title: title.map(NoteTitle::into_inner),
+            description: description.map(NoteDescription::into_inner),
+            is_public,
+            room_id,
+            updated_at: Some(chrono::Utc::now()),
+        })
+    }
+}
