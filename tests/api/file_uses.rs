@@ -321,3 +321,28 @@ async fn avatars_and_room_logos_are_seen_by_everyone_and_a_replaced_one_is_delet
     let location = download_location(&app, &carol, logo["id"].as_str().unwrap(), "?inline=1").await;
     assert!(location.contains("inline=1"), "{location}");
 }
+
+#[tokio::test]
+async fn a_file_deleted_during_a_download_finishes_that_download_and_is_gone_after() {
+    let app = spawn_app().await;
+    let alice = app.user("alice").await;
+    let bytes = pdf(1024 * 1024); // the test limit: large enough to stream in many chunks
+    let file = uploaded(&app, &alice, form(None, "big.pdf", "application/pdf", bytes.clone())).await;
+    let id = file["id"].as_str().unwrap();
+    let location = download_location(&app, &alice, id, "").await;
+    // The download has begun (headers in) when the file is deleted.
+    let started = reqwest::get(format!("{}{location}", app.url)).await.unwrap();
+    assert_eq!(started.status(), 200);
+    assert_eq!(app.delete(&alice.token, &format!("/v1/files/{id}")).await.status(), 204);
+    assert_eq!(
+        started.bytes().await.unwrap().as_ref(),
+        bytes.as_slice(),
+        "the started download is whole"
+    );
+    // The same signed URL, still unexpired, now finds nothing.
+    assert_eq!(
+        reqwest::get(format!("{}{location}", app.url)).await.unwrap().status(),
+        404
+    );
+    assert_eq!(app.get(&alice.token, &format!("/v1/files/{id}")).await.status(), 404);
+}
