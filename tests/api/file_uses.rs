@@ -346,3 +346,29 @@ async fn a_file_deleted_during_a_download_finishes_that_download_and_is_gone_aft
     );
     assert_eq!(app.get(&alice.token, &format!("/v1/files/{id}")).await.status(), 404);
 }
+
+#[tokio::test]
+async fn uploads_count_against_the_per_user_rate_limit_and_a_refused_one_leaves_nothing() {
+    let app = parley_tests::spawn_app_with(|s| s.posting.send_rate_per_sec = 3).await;
+    let alice = app.user("alice").await;
+    let uploads = (0..12).map(|i| {
+        super::files::upload(
+            &app,
+            &alice,
+            form(None, &format!("{i}.pdf"), "application/pdf", pdf(2000)),
+        )
+    });
+    let statuses: Vec<u16> = futures_util::future::join_all(uploads)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    let accepted = statuses.iter().filter(|s| **s == 201).count();
+    assert!(accepted >= 1 && statuses.contains(&429), "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 201 || *s == 429), "{statuses:?}");
+    assert_eq!(
+        app.db_query_i64("SELECT count(*) AS n FROM files").await,
+        accepted as i64
+    );
+    assert_eq!(objects(&app), accepted);
+}
