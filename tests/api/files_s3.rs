@@ -82,3 +82,52 @@ async fn an_unreachable_store_is_503_with_no_row_and_no_object() {
     uploaded(&app, &alice, form(None, "a.png", "image/png", PNG.to_vec())).await;
     assert_eq!(keys(&s3).await.len(), 1);
 }
+
+#[tokio::test]
+async fn a_store_going_down_mid_upload_is_503_with_no_row_and_no_object() {
+    let s3 = s3_config().await;
+    let endpoint = s3.endpoint.clone().unwrap();
+    let proxy = Proxy::start(host_port(&endpoint)).await;
+    let mut through = s3.clone();
+    through.endpoint = Some(via(&endpoint, proxy.addr));
+    let app = app_on(&through).await;
+    let alice = app.user("alice").await;
+    assert_eq!(proxy.connections(), 0);
+
+    // The body streams: its first part, then (once the app has begun the upload in the
+    // store) the store goes down, then the rest.
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
+    let body = reqwest::Body::wrap_stream(tokio_stream_of(rx));
+    let part = reqwest::multipart::Part::stream(body)
+        .file_name("big.pdf")
+        .mime_str("application/pdf")
+        .unwrap();
+    let request = app
+        .request(reqwest::Method::POST, &alice.token, "/v1/files")
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send();
+    let sending = tokio::spawn(request);
+    let bytes = pdf(900 * 1024);
+    tx.send(Ok(bytes[..64 * 1024].to_vec())).await.unwrap();
+    parley_tests::eventually(
+        std::time::Duration::from_secs(10),
+        "the upload reached the store",
+        || async { proxy.connections() > 0 },
+    )
+    .await;
+    proxy.cut();
+    tx.send(Ok(bytes[64 * 1024..].to_vec())).await.unwrap();
+    drop(tx);
+    let res = sending.await.unwrap().unwrap();
+    assert_eq!(res.status(), 503);
+    assert_eq!(app.db_query_i64("SELECT count(*) AS n FROM files").await, 0);
+    proxy.restore();
+    assert!(keys(&s3).await.is_empty(), "no object");
+}
+
+/// An mpsc receiver as a stream of chunks.
+fn tokio_stream_of(
+    mut rx: tokio::sync::mpsc::Receiver<Result<Vec<u8>, std::io::Error>>,
+) -> impl futures_util::Stream<Item = Result<Vec<u8>, std::io::Error>> {
+    futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))
+}

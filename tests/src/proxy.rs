@@ -2,7 +2,7 @@
 //! from the app under test without stopping the server every other test shares.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use tokio::net::{TcpListener, TcpStream};
@@ -12,6 +12,7 @@ pub struct Proxy {
     pub addr: SocketAddr,
     up: Arc<AtomicBool>,
     cuts: watch::Sender<u64>,
+    accepted: Arc<AtomicU64>,
 }
 
 impl Proxy {
@@ -20,7 +21,8 @@ impl Proxy {
         let addr = listener.local_addr().unwrap();
         let up = Arc::new(AtomicBool::new(true));
         let (cuts, _) = watch::channel(0u64);
-        let (flag, watch) = (up.clone(), cuts.clone());
+        let accepted = Arc::new(AtomicU64::new(0));
+        let (flag, watch, count) = (up.clone(), cuts.clone(), accepted.clone());
         tokio::spawn(async move {
             loop {
                 let Ok((client, _)) = listener.accept().await else {
@@ -30,6 +32,7 @@ impl Proxy {
                     drop(client); // down: the connection is closed at once
                     continue;
                 }
+                count.fetch_add(1, Ordering::SeqCst);
                 let mut cut = watch.subscribe();
                 tokio::spawn(async move {
                     let Ok(mut server) = TcpStream::connect(target).await else {
@@ -43,7 +46,17 @@ impl Proxy {
                 });
             }
         });
-        Self { addr, up, cuts }
+        Self {
+            addr,
+            up,
+            cuts,
+            accepted,
+        }
+    }
+
+    /// Connections let through so far.
+    pub fn connections(&self) -> u64 {
+        self.accepted.load(Ordering::SeqCst)
     }
 
     /// Closes every open connection and refuses new ones, as a server that went down.
