@@ -28,6 +28,20 @@ export interface PendingMessage {
   baselineSeq: number;
 }
 
+/**
+ * The POST body for a pending message. An attachment-only message has no `body` at all:
+ * the API refuses an empty one (and takes a missing one when `attachment_ids` is set).
+ */
+export function messageRequest(p: Pick<PendingMessage, "client_msg_id" | "body" | "reply_to" | "mentions" | "attachments">): PostMessage {
+  return {
+    ...(p.body ? { body: p.body } : {}),
+    client_msg_id: p.client_msg_id,
+    ...(p.reply_to ? { reply_to: p.reply_to } : {}),
+    ...(p.mentions ? { mentions: p.mentions } : {}),
+    ...(p.attachments?.length ? { attachment_ids: p.attachments.map((a) => a.id) } : {}),
+  };
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const retriable = (e: unknown) => e instanceof ApiError && (e.status === 0 || e.status === 408 || e.status === 429 || e.status >= 500);
 
@@ -58,15 +72,7 @@ export function usePendingSends({
       for (let attempt = 0; ; attempt++) {
         try {
           // Same client_msg_id on every try: the API answers a repeat with the original message.
-          // attachment_ids is not in the generated schema yet (see lib/api/files.ts).
-          const body: PostMessage & { attachment_ids?: string[] } = {
-            body: p.body,
-            client_msg_id: p.client_msg_id,
-            ...(p.reply_to ? { reply_to: p.reply_to } : {}),
-            ...(p.mentions ? { mentions: p.mentions } : {}),
-            ...(p.attachments?.length ? { attachment_ids: p.attachments.map((a) => a.id) } : {}),
-          };
-          const m = await postMessage(roomId, body);
+          const m = await postMessage(roomId, messageRequest(p));
           qc.setQueryData<MessagePages>(messagesKey(roomId), (d) => upsertMessage(d, m));
           setPending((ps) => ps.filter((x) => x.client_msg_id !== p.client_msg_id));
           return;

@@ -2,7 +2,8 @@
 import { ImagePlus, ZoomIn } from "lucide-react";
 import { useEffect, useRef, useState, type PointerEvent, type ReactNode } from "react";
 import { ApiError, errorMessage } from "@/lib/api/client";
-import { uploadFile, type FileView, type UploadHandle } from "@/lib/api/files";
+import { uploadFile, type UploadHandle } from "@/lib/api/files";
+import type { FileView } from "@/lib/api/types";
 import { MAX_ZOOM, MIN_ZOOM, cropRect, outputSide, panBy, type Pan } from "@/lib/files/crop";
 import { uploadErrorMessage } from "@/lib/files/format";
 import { cn } from "@/lib/utils";

@@ -1,6 +1,6 @@
 import { Download, Eye, Globe, Lock } from "lucide-react";
 import Link from "next/link";
-import type { NoteView } from "@/lib/api/files";
+import type { NoteView } from "@/lib/api/types";
 import { formatBytes } from "@/lib/files/format";
 import { FileIcon } from "../files/file-icon";
 import { Badge } from "../ui/badge";

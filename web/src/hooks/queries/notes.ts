@@ -1,6 +1,7 @@
 "use client";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { createNote, deleteNote, getNote, listNotes, updateNote, type CreateNote, type NoteView, type UpdateNote } from "@/lib/api/files";
+import { createNote, deleteNote, getNote, listNotes, updateNote } from "@/lib/api/files";
+import type { CreateNote, NoteView, UpdateNote } from "@/lib/api/types";
 
 export const notesKey = ["notes"] as const;
 export const noteKey = (id: string) => ["notes", "one", id] as const;

@@ -1,101 +1,24 @@
-// Files, message attachments, avatars, room logos and study notes. The generated schema
-// does not describe these routes yet, so their types are written here and they are called
-// with plain fetch (and XMLHttpRequest for uploads, for progress and cancel). When
-// schema.d.ts is regenerated the readers below (attachmentsOf, avatarFileId, logoFileId)
-// keep working: they only look at fields the new schema adds.
+// Files, message attachments, avatars, room logos and study notes. Types come from the
+// generated schema (see ./types). JSON calls go through the typed client; uploads use
+// XMLHttpRequest (for progress and cancel) and downloads fetch the bytes as a blob, both
+// with the same bearer token and one retry after a 401.
 import { API_URL } from "../env";
-import { ApiError, getToken, refreshToken } from "./client";
-import type { Message, Room, User } from "./types";
+import { ApiError, api, getToken, refreshToken, unwrap } from "./client";
+import type { Attachment, CreateNote, FilePurpose, FileView, Message, NoteQuery, Room, UpdateNote, User } from "./types";
 
-export type FilePurpose = "attachment" | "avatar" | "room_logo" | "note";
-
-/** POST /v1/files → 201. */
-export interface FileView {
-  id: string;
-  name: string;
-  /** Decided by the server from the bytes. */
-  content_type: string;
-  size: number;
-  sha256: string;
-  width?: number | null;
-  height?: number | null;
-  purpose: FilePurpose;
-  status: "uploaded" | "attached";
-  created_at: string;
-  /** A path relative to the API base, e.g. /v1/files/{id}/thumbnail. */
-  thumbnail_url?: string | null;
-}
-
-/** A file as messages and notes show it. */
-export interface Attachment {
-  id: string;
-  name: string;
-  content_type: string;
-  size: number;
-  width?: number | null;
-  height?: number | null;
-  thumbnail_url?: string | null;
-}
-
-export interface NoteView {
-  id: string;
-  title: string;
-  description?: string | null;
-  file: Attachment;
-  room_id?: string | null;
-  is_public: boolean;
-  author_id: string;
-  view_count: number;
-  download_count: number;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface NotePage {
-  items: NoteView[];
-  next_cursor: string | null;
-}
-
-export interface CreateNote {
-  title: string;
-  description?: string;
-  file_id: string;
-  room_id?: string;
-  is_public: boolean;
-}
-
-export interface UpdateNote {
-  title?: string;
-  description?: string;
-  is_public?: boolean;
-  room_id?: string | null;
-}
-
-export interface NoteQuery {
-  q?: string;
-  room_id?: string;
-  mine?: boolean;
-  cursor?: string | null;
-  limit?: number;
-}
-
-// ---- fields the regenerated schema will carry -------------------------------------------
+// ---- fields of messages, users and rooms ---------------------------------------------------
 
 /** A message's attachments (none on a deleted message). */
 export function attachmentsOf(m: Message | null | undefined): Attachment[] {
-  if (!m || m.deleted) return [];
-  const a = (m as { attachments?: unknown }).attachments;
-  return Array.isArray(a) ? (a as Attachment[]) : [];
+  return m && !m.deleted ? (m.attachments ?? []) : [];
 }
 
 export function avatarFileId(u: User | null | undefined): string | null {
-  const id = (u as { avatar_file_id?: unknown } | null | undefined)?.avatar_file_id;
-  return typeof id === "string" && id ? id : null;
+  return u?.avatar_file_id || null;
 }
 
 export function logoFileId(r: Room | null | undefined): string | null {
-  const id = (r as { logo_file_id?: unknown } | null | undefined)?.logo_file_id;
-  return typeof id === "string" && id ? id : null;
+  return r?.logo_file_id || null;
 }
 
 // ---- plain fetch with the bearer token ----------------------------------------------------
@@ -140,17 +63,6 @@ export async function authorizedFetch(path: string, init: RequestInit = {}): Pro
   return fresh ? go(fresh) : res;
 }
 
-/** A JSON call: the parsed answer (undefined for 204), or an ApiError. */
-export async function apiJson<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await authorizedFetch(path, {
-    method,
-    headers: body === undefined ? undefined : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw await problemOf(res);
-  return (res.status === 204 ? undefined : await res.json()) as T;
-}
-
 /**
  * The bytes behind a download or thumbnail path (…/download, …/thumbnail): the API answers
  * 302 to a short-lived signed URL, which fetch follows with the token still attached.
@@ -185,7 +97,7 @@ export async function downloadToDisk(path: string, name: string) {
 }
 
 export function deleteFile(id: string): Promise<void> {
-  return apiJson<void>("DELETE", `/v1/files/${id}`);
+  return unwrap(api.DELETE("/v1/files/{file_id}", { params: { path: { file_id: id } } })).then(() => undefined);
 }
 
 // ---- uploads --------------------------------------------------------------------------------
@@ -257,28 +169,30 @@ export function uploadFile(
 // ---- profile and rooms ----------------------------------------------------------------------
 
 export function setAvatar(fileId: string | null): Promise<User> {
-  return apiJson<User>("PATCH", "/v1/me", { avatar_file_id: fileId });
+  return unwrap(api.PATCH("/v1/me", { body: { avatar_file_id: fileId } }));
 }
 
 export function setRoomLogo(roomId: string, fileId: string | null): Promise<Room> {
-  return apiJson<Room>("PATCH", `/v1/rooms/${roomId}`, { logo_file_id: fileId });
+  return unwrap(api.PATCH("/v1/rooms/{room_id}", { params: { path: { room_id: roomId } }, body: { logo_file_id: fileId } }));
 }
 
 // ---- notes ----------------------------------------------------------------------------------
 
-export function notesQueryString(q: NoteQuery): string {
-  const p = new URLSearchParams();
-  if (q.q) p.set("q", q.q);
-  if (q.room_id) p.set("room_id", q.room_id);
-  if (q.mine) p.set("mine", "true");
-  if (q.cursor) p.set("cursor", q.cursor);
-  if (q.limit) p.set("limit", String(q.limit));
-  const s = p.toString();
-  return s ? `?${s}` : "";
+/** The list query with empty values left out (an empty q, mine: false, no cursor). */
+export function notesQuery(q: NoteQuery): NoteQuery {
+  return {
+    q: q.q || undefined,
+    room_id: q.room_id || undefined,
+    mine: q.mine || undefined,
+    cursor: q.cursor || undefined,
+    limit: q.limit || undefined,
+  };
 }
 
-export const listNotes = (q: NoteQuery) => apiJson<NotePage>("GET", `/v1/notes${notesQueryString(q)}`);
-export const getNote = (id: string) => apiJson<NoteView>("GET", `/v1/notes/${id}`);
-export const createNote = (body: CreateNote) => apiJson<NoteView>("POST", "/v1/notes", body);
-export const updateNote = (id: string, body: UpdateNote) => apiJson<NoteView>("PATCH", `/v1/notes/${id}`, body);
-export const deleteNote = (id: string) => apiJson<void>("DELETE", `/v1/notes/${id}`);
+export const listNotes = (q: NoteQuery) => unwrap(api.GET("/v1/notes", { params: { query: notesQuery(q) } }));
+export const getNote = (id: string) => unwrap(api.GET("/v1/notes/{note_id}", { params: { path: { note_id: id } } }));
+export const createNote = (body: CreateNote) => unwrap(api.POST("/v1/notes", { body }));
+export const updateNote = (id: string, body: UpdateNote) =>
+  unwrap(api.PATCH("/v1/notes/{note_id}", { params: { path: { note_id: id } }, body }));
+export const deleteNote = (id: string): Promise<void> =>
+  unwrap(api.DELETE("/v1/notes/{note_id}", { params: { path: { note_id: id } } })).then(() => undefined);

@@ -12,6 +12,7 @@ type Ok<Op> = Op extends { responses: infer R }
       : never
   : never;
 type Body<Op> = Op extends { requestBody?: infer B } ? Json<NonNullable<B>> : never;
+type Query<Op> = Op extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
 
 export type User = Ok<paths["/v1/me"]["get"]>;
 export type UpdateMe = Body<paths["/v1/me"]["patch"]>;
@@ -29,6 +30,19 @@ export type PostMessage = Body<paths["/v1/rooms/{room_id}/messages"]["post"]>;
 export type Mentions = NonNullable<PostMessage["mentions"]>;
 export type RoomEventRecord = Ok<paths["/v1/rooms/{room_id}/events"]["get"]>["items"][number];
 export type Conversation = Ok<paths["/v1/conversations"]["get"]>["items"][number];
+
+// ---- Files and notes -------------------------------------------------------------------
+
+/** POST /v1/files → 201 (the upload itself is multipart, sent with XMLHttpRequest). */
+export type FileView = Ok<paths["/v1/files"]["post"]>;
+export type FilePurpose = FileView["purpose"];
+/** A file as messages and notes show it. */
+export type Attachment = NonNullable<Message["attachments"]>[number];
+export type NoteView = Ok<paths["/v1/notes/{note_id}"]["get"]>;
+export type NotePage = Ok<paths["/v1/notes"]["get"]>;
+export type NoteQuery = Query<paths["/v1/notes"]["get"]>;
+export type CreateNote = Body<paths["/v1/notes"]["post"]>;
+export type UpdateNote = Body<paths["/v1/notes/{note_id}"]["patch"]>;
 
 // ---- Notifications ---------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 // Pure helpers for showing files and explaining why an upload failed.
 import { ApiError } from "../api/client";
-import type { FilePurpose } from "../api/files";
+import type { FilePurpose } from "../api/types";
 
 const MiB = 1024 * 1024;
 

@@ -17,7 +17,8 @@ import { useBumpDownloads, useDeleteNote, useNote, useUpdateNote } from "@/hooks
 import { useUser } from "@/hooks/queries/users";
 import { useFileUrl } from "@/hooks/use-file-blob";
 import { ApiError, errorMessage } from "@/lib/api/client";
-import { noteDownloadPath, type NoteView } from "@/lib/api/files";
+import { noteDownloadPath } from "@/lib/api/files";
+import type { NoteView } from "@/lib/api/types";
 import { formatBytes, isPreviewableImage } from "@/lib/files/format";
 
 function Preview({ note }: { note: NoteView }) {
