@@ -25,7 +25,6 @@ if ! "$venv/bin/python" -c "import ministack" 2>/dev/null \
 fi
 if ! answers; then
   log "starting ministack on 127.0.0.1:$port"
-  rm -f "$state/keys"
   # Every descriptor of the background job goes to the log, the subshell's included: a
   # caller that reads this script's output to its end (the test harness) must not wait on
   # the server's lifetime. (A redirection on the python command alone left the waiting
@@ -35,8 +34,8 @@ if ! answers; then
   for _ in $(seq 1 100); do answers && break; sleep 0.1; done
   answers || { log "ministack did not come up; see $state/server.log"; exit 1; }
 fi
-if [ ! -s "$state/keys" ]; then
-  "$venv/bin/python" "$repo/api/scripts/s3_bootstrap.py" "$endpoint" "$bucket" > "$state/keys"
-fi
+# Keys from an earlier start are reused only if this server still knows them.
+"$venv/bin/python" "$repo/api/scripts/s3_bootstrap.py" "$endpoint" "$bucket" "$state/keys" > "$state/keys.new"
+mv "$state/keys.new" "$state/keys"
 read -r key secret < "$state/keys"
 echo "S3_ENDPOINT=$endpoint S3_REGION=us-east-1 S3_BUCKET=$bucket S3_ACCESS_KEY_ID=$key S3_SECRET_ACCESS_KEY=$secret"
