@@ -18,6 +18,15 @@ async fn app_on(config: &parley::platform::storage::S3Config) -> TestApp {
     spawn_app_with(move |s| s.files.s3 = Some(config)).await
 }
 
+/// An app that reaches the store through a proxy the test can cut.
+async fn app_through_proxy(s3: &parley::platform::storage::S3Config) -> (Proxy, TestApp) {
+    let endpoint = s3.endpoint.clone().unwrap();
+    let proxy = Proxy::start(host_port(&endpoint)).await;
+    let mut through = s3.clone();
+    through.endpoint = Some(via(&endpoint, proxy.addr));
+    (proxy, app_on(&through).await)
+}
+
 #[tokio::test]
 async fn downloads_are_presigned_by_the_store_and_a_tampered_url_is_refused_by_it() {
     let s3 = s3_config().await;
@@ -66,11 +75,7 @@ async fn refused_uploads_leave_nothing_in_the_bucket() {
 #[tokio::test]
 async fn an_unreachable_store_is_503_with_no_row_and_no_object() {
     let s3 = s3_config().await;
-    let endpoint = s3.endpoint.clone().unwrap();
-    let proxy = Proxy::start(host_port(&endpoint)).await;
-    let mut through = s3.clone();
-    through.endpoint = Some(via(&endpoint, proxy.addr));
-    let app = app_on(&through).await;
+    let (proxy, app) = app_through_proxy(&s3).await;
     let alice = app.user("alice").await;
     proxy.cut();
     let res = upload(&app, &alice, form(None, "a.png", "image/png", PNG.to_vec())).await;
@@ -86,11 +91,7 @@ async fn an_unreachable_store_is_503_with_no_row_and_no_object() {
 #[tokio::test]
 async fn a_store_going_down_mid_upload_is_503_with_no_row_and_no_object() {
     let s3 = s3_config().await;
-    let endpoint = s3.endpoint.clone().unwrap();
-    let proxy = Proxy::start(host_port(&endpoint)).await;
-    let mut through = s3.clone();
-    through.endpoint = Some(via(&endpoint, proxy.addr));
-    let app = app_on(&through).await;
+    let (proxy, app) = app_through_proxy(&s3).await;
     let alice = app.user("alice").await;
     assert_eq!(proxy.connections(), 0);
 

@@ -2,6 +2,7 @@
 //! PostgreSQL database and the real Redis with a unique prefix, and a fake Clerk that
 //! serves a real JWKS over HTTP. Tokens are signed with a real RSA key.
 
+pub mod bench;
 pub mod clerk;
 pub mod proxy;
 pub mod push;

@@ -1,19 +1,17 @@
 // Two users, alice and bob, each in their own browser context, chat through the real API
 // (dev sign-in) and this app. The second test continues in the room the first one made.
 import { expect, test, type BrowserContext, type Locator, type Page } from "@playwright/test";
-import { apiAs, messageByText, shot, shotPath, signIn } from "./helpers";
+import { apiAs, messageByText, shot, signIn, twoUsers } from "./helpers";
 
 const run = Math.random().toString(36).slice(2, 8);
 const alice = { id: `user_e2e_alice_${run}`, name: `Alice ${run}` };
 const bob = { id: `user_e2e_bob_${run}`, name: `Bob ${run}` };
 const roomName = `e2e-room-${run}`;
 
-let ctxA: BrowserContext;
 let ctxB: BrowserContext;
 let a: Page;
 let b: Page;
 let roomUrl = "";
-const pageErrors: string[] = [];
 
 // ---- page helpers -------------------------------------------------------------------
 
@@ -46,44 +44,7 @@ async function postAs(userId: string, roomId: string, body: string) {
 
 // ---- setup --------------------------------------------------------------------------
 
-test.describe.configure({ mode: "serial" });
-
-test.beforeAll(async ({ browser }) => {
-  ctxA = await browser.newContext();
-  ctxB = await browser.newContext();
-  a = await ctxA.newPage();
-  b = await ctxB.newPage();
-  for (const [p, who] of [
-    [a, "alice"],
-    [b, "bob"],
-  ] as const) {
-    p.on("pageerror", (e) => pageErrors.push(`${who}: ${e.stack || e.message}`));
-  }
-});
-
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) {
-    for (const [p, who] of [
-      [a, "alice"],
-      [b, "bob"],
-    ] as const) {
-      if (!p || p.isClosed()) continue;
-      const file = shotPath(`failure-${who}`);
-      await p.screenshot({ path: file }).then(
-        () => testInfo.attachments.push({ name: `failure-${who}`, path: file, contentType: "image/png" }),
-        () => undefined,
-      );
-    }
-  }
-  // An uncaught error in either page fails the test it happened in.
-  const errors = pageErrors.splice(0);
-  expect(errors, "uncaught errors in the pages").toEqual([]);
-});
-
-test.afterAll(async () => {
-  await ctxA?.close();
-  await ctxB?.close();
-});
+twoUsers("chat", (u) => ({ ctxB, a, b } = u));
 
 // ---- the scenarios ------------------------------------------------------------------
 

@@ -4,20 +4,17 @@
 // (crop, upload, PATCH) and the notes library (share, find, download, delete).
 import fs from "node:fs/promises";
 import zlib from "node:zlib";
-import { expect, test, type BrowserContext, type Locator, type Page, type Request } from "@playwright/test";
-import { apiAs, messageByText, shot, shotPath, signIn } from "./helpers";
+import { expect, test, type Locator, type Page, type Request } from "@playwright/test";
+import { apiAs, messageByText, shot, signIn, twoUsers } from "./helpers";
 
 const run = Math.random().toString(36).slice(2, 8);
 const alice = { id: `user_e2e_falice_${run}`, name: `Alice ${run}` };
 const bob = { id: `user_e2e_fbob_${run}`, name: `Bob ${run}` };
 const roomName = `e2e-files-${run}`;
 
-let ctxA: BrowserContext;
-let ctxB: BrowserContext;
 let a: Page;
 let b: Page;
 let roomId = "";
-const pageErrors: string[] = [];
 
 // ---- test files, made here --------------------------------------------------------------
 
@@ -125,43 +122,7 @@ async function countUploads(page: Page, fn: () => Promise<void>): Promise<number
 
 // ---- setup --------------------------------------------------------------------------------
 
-test.describe.configure({ mode: "serial" });
-
-test.beforeAll(async ({ browser }) => {
-  ctxA = await browser.newContext();
-  ctxB = await browser.newContext();
-  a = await ctxA.newPage();
-  b = await ctxB.newPage();
-  for (const [p, who] of [
-    [a, "alice"],
-    [b, "bob"],
-  ] as const) {
-    p.on("pageerror", (e) => pageErrors.push(`${who} at ${p.url()}: ${e.stack || e.message}`));
-  }
-});
-
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) {
-    for (const [p, who] of [
-      [a, "alice"],
-      [b, "bob"],
-    ] as const) {
-      if (!p || p.isClosed()) continue;
-      const file = shotPath(`files-failure-${who}`);
-      await p.screenshot({ path: file }).then(
-        () => testInfo.attachments.push({ name: `files-failure-${who}`, path: file, contentType: "image/png" }),
-        () => undefined,
-      );
-    }
-  }
-  const errors = pageErrors.splice(0);
-  expect(errors, "uncaught errors in the pages").toEqual([]);
-});
-
-test.afterAll(async () => {
-  await ctxA?.close();
-  await ctxB?.close();
-});
+twoUsers("files", (u) => ({ a, b } = u));
 
 // ---- the scenarios ------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
-// What both end-to-end specs use: screenshots, dev sign-in, finding messages, and calling
+// What the end-to-end specs share: two users' browsers, screenshots, dev sign-in, finding messages, and calling
 // the API as a user (a dev token minted for them).
 import path from "node:path";
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import { expect, test, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from "@playwright/test";
 import { API_URL } from "./env";
 
 /** Screenshots go straight into the output folder (test-results/), which each run starts empty. */
@@ -43,4 +43,55 @@ export async function apiAs<T>(userId: string, method: string, route: string, bo
   });
   expect(r.ok, `${method} ${route}: ${r.status} ${r.ok ? "" : await r.text()}`).toBe(true);
   return (r.status === 204 ? undefined : await r.json()) as T;
+}
+
+export interface TwoUsers {
+  ctxA: BrowserContext;
+  ctxB: BrowserContext;
+  a: Page;
+  b: Page;
+}
+
+/**
+ * Alice's and Bob's browsers for a serial spec: made before its tests (`got` receives them),
+ * a screenshot of each page when a test fails, any uncaught page error failing the test it
+ * happened in, and both closed at the end.
+ */
+export function twoUsers(prefix: string, got: (u: TwoUsers) => void, options: { b?: BrowserContextOptions } = {}) {
+  const pageErrors: string[] = [];
+  let users: TwoUsers | undefined;
+  test.describe.configure({ mode: "serial" });
+  test.beforeAll(async ({ browser }) => {
+    const ctxA = await browser.newContext();
+    const ctxB = await browser.newContext(options.b);
+    users = { ctxA, ctxB, a: await ctxA.newPage(), b: await ctxB.newPage() };
+    for (const [p, who] of [
+      [users.a, "alice"],
+      [users.b, "bob"],
+    ] as const) {
+      p.on("pageerror", (e) => pageErrors.push(`${who} at ${p.url()}: ${e.stack || e.message}`));
+    }
+    got(users);
+  });
+  test.afterEach(async ({}, testInfo) => {
+    if (users && testInfo.status !== testInfo.expectedStatus) {
+      for (const [p, who] of [
+        [users.a, "alice"],
+        [users.b, "bob"],
+      ] as const) {
+        if (p.isClosed()) continue;
+        const file = shotPath(`${prefix}-failure-${who}`);
+        await p.screenshot({ path: file }).then(
+          () => testInfo.attachments.push({ name: `${prefix}-failure-${who}`, path: file, contentType: "image/png" }),
+          () => undefined,
+        );
+      }
+    }
+    const errors = pageErrors.splice(0);
+    expect(errors, "uncaught errors in the pages").toEqual([]);
+  });
+  test.afterAll(async () => {
+    await users?.ctxA.close();
+    await users?.ctxB.close();
+  });
 }

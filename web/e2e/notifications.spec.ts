@@ -1,21 +1,18 @@
 // Notifications end to end: alice mentions bob while bob is elsewhere, bob's bell counts it
 // live and leads him to the message; once bob sets the room to "Nothing", a mention leaves
 // his bell alone (checked against a DM that does notify him, and against the API).
-import { expect, test, type BrowserContext, type Page } from "@playwright/test";
-import { apiAs, messageByText, shot, shotPath, signIn } from "./helpers";
+import { expect, test, type Page } from "@playwright/test";
+import { apiAs, messageByText, shot, signIn, twoUsers } from "./helpers";
 
 const run = Math.random().toString(36).slice(2, 8);
 const alice = { id: `user_e2e_nalice_${run}`, name: `Alice ${run}` };
 const bob = { id: `user_e2e_nbob_${run}`, name: `Bob ${run}` };
 const roomName = `e2e-notify-${run}`;
 
-let ctxA: BrowserContext;
-let ctxB: BrowserContext;
 let a: Page;
 let b: Page;
 let roomId = "";
 let bobUuid = "";
-const pageErrors: string[] = [];
 
 // ---- helpers ------------------------------------------------------------------------
 
@@ -42,44 +39,8 @@ async function sendMention(page: Page, who: { name: string }, before: string, af
 
 // ---- setup --------------------------------------------------------------------------
 
-test.describe.configure({ mode: "serial" });
-
-test.beforeAll(async ({ browser }) => {
-  ctxA = await browser.newContext();
-  // Bob's browser is in Paris: the profile's time zone defaults to it.
-  ctxB = await browser.newContext({ timezoneId: "Europe/Paris" });
-  a = await ctxA.newPage();
-  b = await ctxB.newPage();
-  for (const [p, who] of [
-    [a, "alice"],
-    [b, "bob"],
-  ] as const) {
-    p.on("pageerror", (e) => pageErrors.push(`${who} at ${p.url()}: ${e.stack || e.message}`));
-  }
-});
-
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) {
-    for (const [p, who] of [
-      [a, "alice"],
-      [b, "bob"],
-    ] as const) {
-      if (!p || p.isClosed()) continue;
-      const file = shotPath(`notif-failure-${who}`);
-      await p.screenshot({ path: file }).then(
-        () => testInfo.attachments.push({ name: `notif-failure-${who}`, path: file, contentType: "image/png" }),
-        () => undefined,
-      );
-    }
-  }
-  const errors = pageErrors.splice(0);
-  expect(errors, "uncaught errors in the pages").toEqual([]);
-});
-
-test.afterAll(async () => {
-  await ctxA?.close();
-  await ctxB?.close();
-});
+// Bob's browser is in Paris: the profile's time zone defaults to it.
+twoUsers("notif", (u) => ({ a, b } = u), { b: { timezoneId: "Europe/Paris" } });
 
 // ---- the scenarios ------------------------------------------------------------------
 

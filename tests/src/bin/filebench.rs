@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use parley::platform::storage::Storage;
+use parley_tests::bench::{dev_token, rss_kib};
 use rand::RngCore;
 use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
@@ -27,31 +28,6 @@ fn payload(size: usize) -> Vec<u8> {
     rand::thread_rng().fill_bytes(&mut b);
     b[..9].copy_from_slice(b"%PDF-1.7\n");
     b
-}
-
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
-}
-
-async fn token(http: &reqwest::Client, url: &str, user: &str) -> String {
-    let res: Value = http
-        .post(format!("{url}/v1/dev/token"))
-        .json(&json!({"user_id": user, "name": user}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    res["token"].as_str().unwrap().to_owned()
 }
 
 /// Uploads `bytes` as a file; its id.
@@ -74,7 +50,7 @@ async fn through_api(url: &str, data: &Arc<Vec<u8>>, uploaders: usize, files: us
     let http = reqwest::Client::new();
     let mut tokens = Vec::new();
     for i in 0..uploaders {
-        tokens.push(token(&http, url, &format!("bench_up_{i}_{}", rand::random::<u32>())).await);
+        tokens.push(dev_token(&http, url, &format!("bench_up_{i}_{}", rand::random::<u32>())).await);
     }
     let started = Instant::now();
     let tasks: Vec<_> = tokens
@@ -129,7 +105,7 @@ async fn plain_writes(dir: &str, data: &Arc<Vec<u8>>, writers: usize, files: usi
 /// The server's peak RSS above idle while `n` uploads of `size` bytes run at once.
 async fn memory(url: &str, pid: u32, size: usize, n: usize) -> Value {
     let http = reqwest::Client::new();
-    let t = token(&http, url, &format!("bench_mem_{}", rand::random::<u32>())).await;
+    let t = dev_token(&http, url, &format!("bench_mem_{}", rand::random::<u32>())).await;
     let data = Arc::new(payload(size));
     let idle = rss_kib(pid);
     let (peak, done) = (Arc::new(AtomicU64::new(idle)), Arc::new(AtomicBool::new(false)));

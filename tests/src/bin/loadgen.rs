@@ -17,6 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
+use parley_tests::bench::{dev_token, field_of, rss_kib};
 use serde_json::{json, Value};
 use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -81,19 +82,6 @@ async fn main() {
         "fanout" => println!("{}", fanout(&urls, &o).await),
         other => eprintln!("unknown mode {other}"),
     }
-}
-
-/// Sends a setup request and answers one string field of its JSON reply.
-async fn field_of(req: reqwest::RequestBuilder, field: &str) -> String {
-    let reply: Value = req.send().await.unwrap().json().await.unwrap();
-    reply[field].as_str().unwrap().to_owned()
-}
-
-async fn dev_token(http: &reqwest::Client, url: &str, user: &str) -> String {
-    let req = http
-        .post(format!("{url}/v1/dev/token"))
-        .json(&json!({"user_id": user, "name": user}));
-    field_of(req, "token").await
 }
 
 /// Creates a public room and answers its id.
@@ -500,18 +488,6 @@ fn handle(
         }
         _ => {}
     }
-}
-
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
 }
 
 async fn connections(url: &str, o: &Opts) -> Value {

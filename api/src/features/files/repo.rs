@@ -179,8 +179,12 @@ pub async fn delete_unused(
 }
 
 /// Deletes up to `limit` uploads unused since before `cutoff`, skipping rows another
-/// instance is sweeping; their object keys.
-pub async fn sweep(conn: &mut AsyncPgConnection, cutoff: DateTime<Utc>, limit: i64) -> QueryResult<Vec<String>> {
+/// instance is sweeping; each one's object key and thumbnail key.
+pub async fn sweep(
+    conn: &mut AsyncPgConnection,
+    cutoff: DateTime<Utc>,
+    limit: i64,
+) -> QueryResult<Vec<(String, Option<String>)>> {
     #[derive(QueryableByName)]
     struct Key {
         #[diesel(sql_type = diesel::sql_types::Text)]
@@ -198,8 +202,5 @@ pub async fn sweep(conn: &mut AsyncPgConnection, cutoff: DateTime<Utc>, limit: i
     .bind::<diesel::sql_types::BigInt, _>(limit)
     .load(conn)
     .await?;
-    Ok(keys
-        .into_iter()
-        .flat_map(|k| std::iter::once(k.object_key).chain(k.thumbnail_key))
-        .collect())
+    Ok(keys.into_iter().map(|k| (k.object_key, k.thumbnail_key)).collect())
 }

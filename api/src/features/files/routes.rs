@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::detect::Purpose;
 use super::service;
-use super::serving::{inline_flag, redirect, serving, Files, Redirect};
+use super::serving::{inline_flag, redirect, served, serving, Files, Redirect};
 use super::signing::Signed;
 use super::views::FileView;
 use crate::features::events::Store;
@@ -164,11 +164,7 @@ pub async fn file_content(
         ));
     }
     let file = store.run(async |conn| service::by_signed_url(conn, id).await).await?;
-    let (key, media_type) = match (what.thumbnail, &file.thumbnail_key) {
-        (true, Some(key)) => (key, "image/jpeg"),
-        (true, None) => return Err(ApiError::NotFound("thumbnail")),
-        (false, _) => (&file.object_key, file.content_type.as_str()),
-    };
+    let (key, media_type) = served(&file, what.thumbnail)?;
     // A file deleted between the redirect and now is 404.
     let (size, stream) = files.storage.read_sized(key).await?;
     let (content_type, disposition) = serving(media_type, &file.name, what.inline);

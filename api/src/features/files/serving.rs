@@ -27,11 +27,7 @@ impl Files {
     /// A URL that serves the file (or its thumbnail) for about two minutes. `inline` is
     /// honoured for images, audio and video only.
     pub async fn location(&self, file: &File, inline: bool, thumbnail: bool) -> Result<String, ApiError> {
-        let (key, media_type) = match (thumbnail, &file.thumbnail_key) {
-            (true, Some(key)) => (key.as_str(), "image/jpeg"),
-            (true, None) => return Err(ApiError::NotFound("thumbnail")),
-            (false, _) => (file.object_key.as_str(), file.content_type.as_str()),
-        };
+        let (key, media_type) = served(file, thumbnail)?;
         let inline = thumbnail || (inline && detect::inline_ok(media_type));
         let (content_type, disposition) = serving(media_type, &file.name, inline);
         let lifetime = std::time::Duration::from_secs(URL_LIFETIME_SECS as u64);
@@ -47,6 +43,15 @@ impl Files {
                     .url(file.id, Signed { inline, thumbnail }, chrono::Utc::now().timestamp()),
             },
         )
+    }
+}
+
+/// The object key and media type of the file, or of its thumbnail (404 when it has none).
+pub fn served(file: &File, thumbnail: bool) -> Result<(&str, &str), ApiError> {
+    match (thumbnail, &file.thumbnail_key) {
+        (true, Some(key)) => Ok((key, "image/jpeg")),
+        (true, None) => Err(ApiError::NotFound("thumbnail")),
+        (false, _) => Ok((&file.object_key, &file.content_type)),
     }
 }
 

@@ -33,15 +33,17 @@ pub async fn once(db: &DbPool, storage: &Storage, ttl: Duration) -> anyhow::Resu
     let mut total = 0;
     loop {
         let mut conn = db.get().await?;
-        let keys = repo::sweep(&mut conn, cutoff, BATCH).await?;
+        let swept = repo::sweep(&mut conn, cutoff, BATCH).await?;
         drop(conn);
-        for key in &keys {
-            if let Err(e) = storage.delete(key).await {
-                tracing::warn!(error = %e, key, "deleting a swept upload's object");
+        for (object, thumb) in &swept {
+            for key in std::iter::once(object).chain(thumb) {
+                if let Err(e) = storage.delete(key).await {
+                    tracing::warn!(error = %e, key, "deleting a swept upload's object");
+                }
             }
         }
-        total += keys.len();
-        if (keys.len() as i64) < BATCH {
+        total += swept.len();
+        if (swept.len() as i64) < BATCH {
             return Ok(total);
         }
     }

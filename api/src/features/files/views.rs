@@ -56,10 +56,9 @@ pub struct AttachmentView {
     pub thumbnail_url: Option<String>,
 }
 
-fn thumbnail_url(f: &File) -> Option<String> {
-    f.thumbnail_key
-        .as_ref()
-        .map(|_| format!("/v1/files/{}/thumbnail", f.id))
+/// Where a file's thumbnail is served, when it has one.
+pub fn thumbnail_url(id: Uuid, thumbnail_key: Option<&str>) -> Option<String> {
+    thumbnail_key.map(|_| format!("/v1/files/{id}/thumbnail"))
 }
 
 impl From<&File> for AttachmentView {
@@ -71,7 +70,7 @@ impl From<&File> for AttachmentView {
             size: f.size,
             width: f.width,
             height: f.height,
-            thumbnail_url: thumbnail_url(f),
+            thumbnail_url: thumbnail_url(f.id, f.thumbnail_key.as_deref()),
         }
     }
 }
@@ -79,7 +78,7 @@ impl From<&File> for AttachmentView {
 impl From<File> for FileView {
     fn from(f: File) -> Self {
         Self {
-            thumbnail_url: thumbnail_url(&f),
+            thumbnail_url: thumbnail_url(f.id, f.thumbnail_key.as_deref()),
             id: f.id,
             name: f.name,
             content_type: f.content_type,

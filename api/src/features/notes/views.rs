@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::repo::{Note, NoteFile};
-use crate::features::files::views::AttachmentView;
+use crate::features::files::views::{thumbnail_url, AttachmentView};
 
 #[derive(Serialize, Deserialize, ToSchema, Clone, Debug)]
 pub struct NoteView {
@@ -39,7 +39,7 @@ impl NoteView {
                 size: f.size,
                 width: f.width,
                 height: f.height,
-                thumbnail_url: f.thumbnail_key.map(|_| format!("/v1/files/{}/thumbnail", f.id)),
+                thumbnail_url: thumbnail_url(f.id, f.thumbnail_key.as_deref()),
             },
             room_id: n.room_id,
             is_public: n.is_public,

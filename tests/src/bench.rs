@@ -1,0 +1,30 @@
+//! What the benchmark binaries (`loadgen`, `filebench`) share.
+
+use serde_json::{json, Value};
+
+/// Sends a setup request and answers one string field of its JSON reply.
+pub async fn field_of(req: reqwest::RequestBuilder, field: &str) -> String {
+    let reply: Value = req.send().await.unwrap().json().await.unwrap();
+    reply[field].as_str().unwrap().to_owned()
+}
+
+/// A token from the dev issuer (`AUTH_MODE=dev`) for `user`.
+pub async fn dev_token(http: &reqwest::Client, url: &str, user: &str) -> String {
+    let req = http
+        .post(format!("{url}/v1/dev/token"))
+        .json(&json!({"user_id": user, "name": user}));
+    field_of(req, "token").await
+}
+
+/// A process's resident memory, in KiB (0 when it cannot be read).
+pub fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
