@@ -2,6 +2,7 @@
 
 mod architecture;
 mod auth;
+mod creators;
 mod file_uses;
 mod files;
 mod files_s3;
@@ -10,6 +11,7 @@ mod messages;
 mod notes;
 mod notifications;
 mod outages;
+mod payments;
 mod realtime;
 mod rooms;
 mod users;

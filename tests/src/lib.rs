@@ -6,14 +6,15 @@ pub mod bench;
 pub mod clerk;
 pub mod proxy;
 pub mod push;
+pub mod stripe;
 pub mod ws;
 
 use std::time::Duration;
 
 use parley::app::{self, Application, Handles};
 use parley::platform::config::{
-    AuthMode, AuthSettings, DbSettings, FileSettings, JobSettings, PostingSettings, PushSettings, RedisSettings,
-    Settings, WsSettings,
+    AuthMode, AuthSettings, DbSettings, FileSettings, JobSettings, PaymentSettings, PostingSettings, PushSettings,
+    RedisSettings, Settings, WsSettings,
 };
 use parley::platform::storage::S3Config;
 use serde_json::{json, Value};
@@ -119,6 +120,18 @@ pub fn base_settings(database_url: &str, clerk: &FakeClerk) -> Settings {
             unused_ttl: Duration::from_secs(24 * 3600),
             clamd_addr: None,
             s3: None,
+        },
+        payments: PaymentSettings {
+            stripe_secret_key: None,
+            webhook_secrets: vec![],
+            connect_webhook_secrets: vec![],
+            api_base: "http://127.0.0.1:9".into(),
+            fee_percent: 10,
+            grace: Duration::from_secs(7 * 86_400),
+            app_url: "http://localhost:3000".into(),
+            tip_min: 100,
+            tip_max: 100_000,
+            lapse_interval: Duration::from_secs(300),
         },
     }
 }
@@ -454,5 +467,79 @@ where
         }
         assert!(tokio::time::Instant::now() < deadline, "timed out waiting for: {what}");
         tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Instances with payments on, against the fake Stripe (webhooks go to the first one).
+pub struct Paid {
+    pub apps: Vec<TestApp>,
+    pub stripe: stripe::FakeStripe,
+}
+
+pub async fn spawn_paid(n: usize, tweak: impl Fn(&mut Settings)) -> Paid {
+    let fake = stripe::FakeStripe::start(stripe::FakeStripeConfig::default()).await;
+    let base = fake.base.clone();
+    let apps = spawn_cluster_with(n, |s| {
+        s.payments.stripe_secret_key = Some(stripe::SECRET_KEY.into());
+        s.payments.webhook_secrets = vec![stripe::WEBHOOK_SECRET.into()];
+        s.payments.connect_webhook_secrets = vec![stripe::CONNECT_WEBHOOK_SECRET.into()];
+        s.payments.api_base = base.clone();
+        s.payments.lapse_interval = Duration::from_millis(100);
+        tweak(s);
+    })
+    .await;
+    fake.set_webhook_urls(
+        &format!("{}/v1/webhooks/stripe", apps[0].url),
+        &format!("{}/v1/webhooks/stripe/connect", apps[0].url),
+    );
+    Paid { apps, stripe: fake }
+}
+
+/// The last path segment of a Stripe-hosted URL (`…/checkout/cs_…` → `cs_…`).
+pub fn stripe_id(url: &str) -> String {
+    url.split('?')
+        .next()
+        .unwrap_or(url)
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+impl Paid {
+    pub fn app(&self) -> &TestApp {
+        &self.apps[0]
+    }
+
+    /// A creator whose payout account Stripe has enabled (onboarding completed).
+    pub async fn creator(&self, name: &str) -> TestUser {
+        let app = self.app();
+        let user = app.user(name).await;
+        let res = app.post(&user.token, "/v1/payouts/account", json!({})).await;
+        assert_eq!(res.status(), 200, "onboarding starts");
+        let body: Value = res.json().await.unwrap();
+        let account = stripe_id(body["onboarding_url"].as_str().unwrap());
+        self.stripe.complete_onboarding(&account).await;
+        eventually(Duration::from_secs(10), "the account is enabled", || async {
+            app.get_json(&user.token, "/v1/payouts/account").await["charges_enabled"] == true
+        })
+        .await;
+        user
+    }
+
+    /// Pays a Checkout URL and waits for Parley to see the payment settled.
+    pub async fn pay(&self, payer: &TestUser, started: &Value) {
+        let session = stripe_id(started["checkout_url"].as_str().unwrap());
+        let sent = self.stripe.pay_checkout(&session).await;
+        assert!(
+            sent.iter().all(|s| s.status == Some(200)),
+            "every event accepted: {sent:?}"
+        );
+        let path = format!("/v1/payments/{}", started["payment_id"].as_str().unwrap());
+        let app = self.app();
+        eventually(Duration::from_secs(10), "the payment settles", || async {
+            app.get_json(&payer.token, &path).await["status"] == "succeeded"
+        })
+        .await;
     }
 }

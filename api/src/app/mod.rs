@@ -36,6 +36,9 @@ use crate::features::health::routes::Probes;
 use crate::features::messages::posting::{Poster, PosterConfig};
 use crate::features::notifications::push::{PushSender, Vapid, JOB_KIND as PUSH_JOB};
 use crate::features::notifications::{FanoutRetry, Notifier, RETRY_JOB as NOTIFY_RETRY_JOB};
+use crate::features::payments::events::{StripeEvents, JOB_KIND as STRIPE_EVENT_JOB};
+use crate::features::payments::stripe::Stripe;
+use crate::features::payments::Payments;
 use crate::features::users::signed_in::Authenticator;
 use crate::features::webhooks::routes::Intake;
 use crate::features::webhooks::service::{ClerkWebhooks, JOB_KIND as CLERK_WEBHOOK_JOB};
@@ -152,7 +155,22 @@ impl Application {
             )
             .with_handler(PUSH_JOB, Arc::new(PushSender::new(vapid.clone())?))
             .with_handler(NOTIFY_RETRY_JOB, Arc::new(FanoutRetry(notifier.clone())))
-            .with_handler(DELETE_OBJECTS_JOB, Arc::new(DeleteObjects(storage.clone())));
+            .with_handler(DELETE_OBJECTS_JOB, Arc::new(DeleteObjects(storage.clone())))
+            .with_handler(
+                STRIPE_EVENT_JOB,
+                Arc::new(StripeEvents {
+                    publish: Arc::new(bus.clone()),
+                    settings: Arc::new(settings.payments.clone()),
+                }),
+            );
+        let payments = Payments {
+            stripe: Stripe::new(
+                &settings.payments.api_base,
+                settings.payments.stripe_secret_key.as_deref(),
+            )?,
+            settings: Arc::new(settings.payments.clone()),
+            jobs: jobs.clone(),
+        };
         tasks.spawn(jobs.clone().run(tasks.stopping().clone()));
         let posting = &settings.posting;
         // Message sends and uploads count against one per-user limit.
@@ -197,6 +215,11 @@ impl Application {
             db: db.clone(),
             publish: Arc::new(bus.clone()),
         };
+        tasks.spawn(crate::features::payments::creators::subscriptions::run_sweep(
+            store.clone(),
+            settings.payments.lapse_interval,
+            tasks.stopping().clone(),
+        ));
         let shutdown = CancellationToken::new();
         let realtime = Arc::new(Realtime {
             settings: settings.clone(),
@@ -228,6 +251,7 @@ impl Application {
             dev: DevMode(dev),
             vapid,
             files,
+            payments,
             settings,
             store,
             poster,
@@ -374,6 +398,7 @@ fn build_app(
         .app_data(web::Data::new(state.dev.clone()))
         .app_data(web::Data::new(state.vapid.clone()))
         .app_data(web::Data::new(state.files.clone()))
+        .app_data(web::Data::new(state.payments.clone()))
         .app_data(web::Data::from(state.realtime.clone()))
         .app_data(known)
         .into_utoipa_app()

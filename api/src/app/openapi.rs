@@ -31,7 +31,10 @@ use crate::realtime::protocol::{ClientFrame, ServerFrame};
         (name = "rooms", description = "Rooms, membership, direct messages, read state and the event log"),
         (name = "messages", description = "Messages, reactions and search"),
         (name = "realtime", description = "WebSocket tickets and the socket"),
-        (name = "webhooks", description = "Clerk webhooks (Svix-signed)"),
+        (name = "webhooks", description = "Clerk webhooks (Svix-signed) and Stripe webhooks (Stripe-Signature)"),
+        (name = "payments", description = "Payments one makes: history, Elements intents, refunds (one ledger)"),
+        (name = "payouts", description = "Getting paid: the Stripe Connect account, onboarding and earnings"),
+        (name = "creators", description = "Creators: tips, tiers, subscriptions"),
         (name = "dev", description = "Dev sign-in (AUTH_MODE=dev only)"),
         (name = "health", description = "Liveness, readiness, metrics")
     )

@@ -5,7 +5,7 @@ use actix_web::error::{PathError, QueryPayloadError};
 use actix_web::{web, HttpRequest};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::features::{conversations, files, health, messages, notes, notifications, rooms, users, webhooks};
+use crate::features::{conversations, files, health, messages, notes, notifications, payments, rooms, users, webhooks};
 use crate::platform::error::ApiError;
 use crate::platform::json::JSON_LIMIT;
 use crate::{auth, realtime};
@@ -28,6 +28,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(notifications::routes::configure)
                 .configure(files::routes::configure)
                 .configure(notes::routes::configure)
+                .configure(payments::routes::configure)
+                .configure(payments::creators::routes::configure)
                 .configure(realtime::routes::configure),
         );
 }

@@ -11,6 +11,7 @@ use crate::features::files::Files;
 use crate::features::health::routes::Probes;
 use crate::features::messages::posting::Poster;
 use crate::features::notifications::push::Vapid;
+use crate::features::payments::Payments;
 use crate::features::users::signed_in::Authenticator;
 use crate::features::webhooks::routes::Intake;
 use crate::platform::config::Settings;
@@ -29,6 +30,7 @@ pub struct AppState {
     pub dev: DevMode,
     pub vapid: Vapid,
     pub files: Files,
+    pub payments: Payments,
     pub realtime: Arc<Realtime>,
     pub presence: Presence,
     /// Background tasks, stopped (and awaited) after the server drains.

@@ -10,6 +10,7 @@ pub mod health;
 pub mod messages;
 pub mod notes;
 pub mod notifications;
+pub mod payments;
 pub mod rooms;
 pub mod users;
 pub mod webhooks;

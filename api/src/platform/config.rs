@@ -29,6 +29,27 @@ pub struct Settings {
     pub jobs: JobSettings,
     pub push: PushSettings,
     pub files: FileSettings,
+    pub payments: PaymentSettings,
+}
+
+/// Stripe. Without `STRIPE_SECRET_KEY` every paid feature answers 503, unless dev mode
+/// points `STRIPE_API_BASE` at the project's offline stand-in (`make run` does).
+#[derive(Clone, Debug)]
+pub struct PaymentSettings {
+    pub stripe_secret_key: Option<String>,
+    /// Platform events (`/v1/webhooks/stripe`); several, comma-separated, during a rotation.
+    pub webhook_secrets: Vec<String>,
+    /// Connect events (`/v1/webhooks/stripe/connect`).
+    pub connect_webhook_secrets: Vec<String>,
+    pub api_base: String,
+    pub fee_percent: u8,
+    pub grace: Duration,
+    /// Where Checkout and onboarding send the user back (the web app).
+    pub app_url: String,
+    pub tip_min: i64,
+    pub tip_max: i64,
+    /// How often lapsed subscriptions (grace over) are looked for.
+    pub lapse_interval: Duration,
 }
 
 #[derive(Clone, Debug)]
@@ -243,6 +264,7 @@ impl Settings {
                 },
                 s3: s3_settings(env)?,
             },
+            payments: payment_settings(env)?,
             jobs: JobSettings {
                 retry_base: Duration::from_millis(parsed(
                     env,
@@ -252,6 +274,35 @@ impl Settings {
             },
         })
     }
+}
+
+fn payment_settings(env: Lookup) -> Result<PaymentSettings, ConfigError> {
+    let fee_percent: u8 = parsed(env, "PLATFORM_FEE_PERCENT", 10)?;
+    if fee_percent >= 100 {
+        return Err(ConfigError {
+            name: "PLATFORM_FEE_PERCENT",
+            problem: "must be 0 to 99".into(),
+        });
+    }
+    let secrets = |name| list(env, name, "");
+    Ok(PaymentSettings {
+        stripe_secret_key: var(env, "STRIPE_SECRET_KEY"),
+        webhook_secrets: secrets("STRIPE_WEBHOOK_SECRET"),
+        connect_webhook_secrets: secrets("STRIPE_CONNECT_WEBHOOK_SECRET"),
+        api_base: var(env, "STRIPE_API_BASE")
+            .unwrap_or_else(|| "https://api.stripe.com".into())
+            .trim_end_matches('/')
+            .to_owned(),
+        fee_percent,
+        grace: Duration::from_secs(parsed::<u64>(env, "SUBSCRIPTION_GRACE_DAYS", 7)? * 86_400),
+        app_url: var(env, "APP_URL")
+            .unwrap_or_else(|| "http://localhost:3000".into())
+            .trim_end_matches('/')
+            .to_owned(),
+        tip_min: parsed(env, "TIP_MIN_AMOUNT", 100)?,
+        tip_max: parsed(env, "TIP_MAX_AMOUNT", 100_000)?,
+        lapse_interval: Duration::from_secs(parsed(env, "SUBSCRIPTION_LAPSE_INTERVAL_S", 300)?),
+    })
 }
 
 fn s3_settings(env: Lookup) -> Result<Option<crate::platform::storage::S3Config>, ConfigError> {

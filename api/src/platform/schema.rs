@@ -66,6 +66,7 @@ diesel::table! {
         last_activity_at -> Timestamptz,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        required_tier_id -> Nullable<Uuid>,
         logo_file_id -> Nullable<Uuid>,
     }
 }
@@ -96,6 +97,7 @@ diesel::table! {
         deleted_at -> Nullable<Timestamptz>,
         mentions -> Nullable<Jsonb>,
         attachments -> Nullable<Jsonb>,
+        ppv -> Nullable<Jsonb>,
     }
 }
 
@@ -217,6 +219,129 @@ diesel::allow_tables_to_appear_in_same_query!(
     notification_log,
     push_subscriptions,
     files,
-    notes
+    notes,
+    payout_accounts,
+    stripe_customers,
+    stripe_events,
+    creator_profiles,
+    creator_tiers,
+    subscriptions,
+    payments,
+    ppv_unlocks
 );
 diesel::joinable!(notes -> files (file_id));
+
+diesel::table! {
+    payout_accounts (user_id) {
+        user_id -> Uuid,
+        stripe_account_id -> Text,
+        charges_enabled -> Bool,
+        payouts_enabled -> Bool,
+        details_submitted -> Bool,
+        requirements -> Jsonb,
+        disabled_reason -> Nullable<Text>,
+        state_at -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    stripe_customers (user_id) {
+        user_id -> Uuid,
+        stripe_customer_id -> Text,
+    }
+}
+
+diesel::table! {
+    stripe_events (id) {
+        id -> Text,
+        event_type -> Text,
+        account -> Nullable<Text>,
+        created -> Int8,
+        payload -> Jsonb,
+        received_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    creator_profiles (user_id) {
+        user_id -> Uuid,
+        bio -> Text,
+        show_subscriber_count -> Bool,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    creator_tiers (id) {
+        id -> Uuid,
+        creator_id -> Uuid,
+        name -> Text,
+        amount -> Int8,
+        currency -> Text,
+        benefits -> Jsonb,
+        trial_days -> Int4,
+        active -> Bool,
+        stripe_product_id -> Nullable<Text>,
+        stripe_price_id -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    subscriptions (id) {
+        id -> Uuid,
+        fan_id -> Uuid,
+        creator_id -> Uuid,
+        tier_id -> Uuid,
+        stripe_subscription_id -> Nullable<Text>,
+        stripe_checkout_session_id -> Nullable<Text>,
+        status -> Text,
+        cancel_at_period_end -> Bool,
+        current_period_end -> Nullable<Timestamptz>,
+        trial_end -> Nullable<Timestamptz>,
+        past_due_since -> Nullable<Timestamptz>,
+        access_until -> Nullable<Timestamptz>,
+        state_at -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    payments (id) {
+        id -> Uuid,
+        kind -> Text,
+        payer_id -> Uuid,
+        payee_id -> Uuid,
+        payee_account -> Text,
+        amount -> Int8,
+        currency -> Text,
+        fee_amount -> Int8,
+        status -> Text,
+        refunded_amount -> Int8,
+        subject_id -> Nullable<Uuid>,
+        room_id -> Nullable<Uuid>,
+        note -> Nullable<Text>,
+        stripe_checkout_session_id -> Nullable<Text>,
+        stripe_payment_intent_id -> Nullable<Text>,
+        stripe_invoice_id -> Nullable<Text>,
+        failure -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        succeeded_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::joinable!(subscriptions -> creator_tiers (tier_id));
+
+diesel::table! {
+    ppv_unlocks (message_id, user_id) {
+        message_id -> Uuid,
+        user_id -> Uuid,
+        payment_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}

@@ -194,6 +194,23 @@ where
     Ok(<Option<Wrap<T>> as serde::Deserialize>::deserialize(d)?.map(|w| w.0))
 }
 
+pattern!(
+    /// The currencies Parley sells in (lowercase ISO 4217, as Stripe writes them).
+    pub CURRENCY = r"^(usd|eur|gbp|cad|aud)$"
+);
+
+checked_string!(
+    /// A lowercase ISO currency Parley sells in: usd, eur, gbp, cad or aud.
+    Currency,
+    Rule {
+        min: 3,
+        max: 3,
+        pattern: Some(&CURRENCY),
+        message: "currency must be one of usd, eur, gbp, cad, aud (lowercase)",
+    },
+    as_given
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::features::events::EventKind;
-use crate::features::messages::validate::{ClientMsgId, MessageText};
+use crate::features::messages::validate::{ClientMsgId, MessageText, PpvRequest};
 use crate::features::messages::views::MessageView;
 use crate::features::notifications::views::NotificationView;
 use crate::features::notifications::Mentions;
@@ -56,6 +56,8 @@ pub enum ClientFrame {
         /// Up to 10 of the sender's own uploads (purpose `attachment`), as on REST.
         #[schema(max_items = 10)]
         attachment_ids: Option<Vec<Uuid>>,
+        /// Pay-per-view, as on REST.
+        ppv: Option<PpvRequest>,
         #[serde(rename = "ref")]
         #[schema(value_type = Option<Value>)]
         reference: Option<Value>,

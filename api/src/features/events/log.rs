@@ -23,6 +23,7 @@ crate::platform::text_enum::text_enum! {
         MemberLeft = "member.left",
         RoomUpdated = "room.updated",
         NoteShared = "note.shared",
+        TipReceived = "tip.received",
     }
 }
 

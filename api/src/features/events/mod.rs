@@ -4,6 +4,7 @@
 pub mod log;
 pub mod publish;
 pub mod store;
+pub mod unlock;
 
 pub use log::{EventKind, RoomEvent};
 pub use publish::{Committed, Control, Ephemeral, FeedEntry, Publish};

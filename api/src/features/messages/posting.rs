@@ -19,8 +19,8 @@ use uuid::Uuid;
 
 use super::repo::{self as messages, Outcome, PostItem, PostOutcome};
 use super::service::views;
-use super::validate::{ClientMsgId, MessageText};
-use super::views::MessageView;
+use super::validate::{ClientMsgId, MessageText, PpvRequest};
+use super::views::{MessageView, Ppv, PpvPrice};
 use crate::features::events::{EventKind, Publish, RoomEvent};
 use crate::features::files::uses;
 use crate::features::notifications::mentions::MAX_ROOM_MENTION_MEMBERS;
@@ -41,6 +41,8 @@ pub struct PostRequest {
     /// At most 10, no repeats; that each is the author's unused upload is checked (and the
     /// file claimed) in the batch.
     pub attachment_ids: Vec<Uuid>,
+    /// Pay-per-view price and preview (needs a body; the author must be able to sell).
+    pub ppv: Option<Ppv>,
 }
 
 /// A post as a client sends it (REST body or socket `send` frame).
@@ -51,6 +53,7 @@ pub struct Draft {
     pub reply_to: Option<Uuid>,
     pub mentions: Option<Mentions>,
     pub attachment_ids: Option<Vec<Uuid>>,
+    pub ppv: Option<PpvRequest>,
 }
 
 impl PostRequest {
@@ -60,6 +63,9 @@ impl PostRequest {
         if d.body.is_none() && attachment_ids.is_empty() {
             return Err(ApiError::invalid("a message needs a body, attachments or both"));
         }
+        if d.ppv.is_some() && d.body.is_none() {
+            return Err(ApiError::invalid("a pay-per-view message needs a body"));
+        }
         Ok(Self {
             room_id: d.room_id,
             author_id,
@@ -68,6 +74,7 @@ impl PostRequest {
             reply_to: d.reply_to,
             mentions: d.mentions.map(Mentions::checked).transpose()?.flatten(),
             attachment_ids,
+            ppv: d.ppv.map(PpvRequest::checked).transpose()?,
         })
     }
 }
@@ -258,7 +265,7 @@ fn posted_messages(batch: &[Job], results: &[Result<Posted, ApiError>]) -> Vec<P
                 author_id: view.author_id,
                 reply_to: view.reply_to,
                 mentions: job.request.mentions.clone().unwrap_or_default(),
-                body: view.body.clone(),
+                body: view.notification_text(),
             }),
             _ => None,
         })
@@ -292,7 +299,13 @@ async fn commit(db: &DbPool, publish: &dyn Publish, batch: &[Job]) -> Result<Vec
                 room_id: r.room_id,
                 seq: 0,
                 author_id: r.author_id,
-                body: r.body.clone(),
+                body: Some(r.body.clone()),
+                locked: false,
+                ppv: r.ppv.as_ref().map(|p| PpvPrice {
+                    amount: p.amount,
+                    currency: p.currency.clone(),
+                }),
+                preview: r.ppv.as_ref().and_then(|p| p.preview.clone()),
                 reply_to: r.reply_to,
                 mentions: r.mentions.clone().unwrap_or_default(),
                 client_msg_id: r.client_msg_id.clone(),
@@ -320,9 +333,13 @@ async fn commit(db: &DbPool, publish: &dyn Publish, batch: &[Job]) -> Result<Vec
                     .mentions
                     .as_ref()
                     .map(|m| serde_json::to_value(m).expect("mentions serialise")),
-                payload: serde_json::to_value(&view).expect("a message view serialises"),
+                payload: view.event_data(),
                 attachment_ids: r.attachment_ids.clone(),
                 attachments: serde_json::to_value(&view.attachments).expect("attachments serialise"),
+                ppv: r
+                    .ppv
+                    .as_ref()
+                    .map(|p| serde_json::to_value(p).expect("a price serialises")),
             };
             views_by_idx.push(view);
             item
@@ -374,6 +391,9 @@ async fn commit(db: &DbPool, publish: &dyn Publish, batch: &[Job]) -> Result<Vec
             (Outcome::BadMention, _, _) => Err(ApiError::invalid("mentions.user_ids must be members of the room")),
             (Outcome::BadAttachment, _, _) => Err(ApiError::invalid(
                 "attachment_ids must be your own uploads (purpose attachment) not attached to another message",
+            )),
+            (Outcome::BadPpv, _, _) => Err(ApiError::Conflict(
+                "pay-per-view needs a payout account Stripe has enabled (POST /v1/payouts/account)".into(),
             )),
             (Outcome::BadRoomMention, _, _) => Err(ApiError::invalid(format!(
                 "only owners and moderators may mention the whole room, and only in rooms of at most {MAX_ROOM_MENTION_MEMBERS} members"

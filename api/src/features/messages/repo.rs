@@ -26,6 +26,8 @@ pub struct Message {
     pub mentions: Option<serde_json::Value>,
     /// The attachments' views as posted (null: none, or deleted with the message).
     pub attachments: Option<serde_json::Value>,
+    /// Pay-per-view: `{amount, currency, preview}` (null: free).
+    pub ppv: Option<serde_json::Value>,
 }
 
 /// Reaction counts per emoji, and which of them the caller gave.
@@ -188,6 +190,17 @@ pub async fn search(
                 .and(room_members::user_id.eq(viewer))),
         )
         .filter(messages::deleted_at.is_null())
+        // A locked pay-per-view message is found only by its author and its buyers.
+        .filter(diesel::dsl::sql::<Bool>(
+            "(messages.ppv IS NULL OR messages.author_id = room_members.user_id OR EXISTS \
+                 (SELECT 1 FROM ppv_unlocks u WHERE u.message_id = messages.id AND u.user_id = room_members.user_id))",
+        ))
+        // A subscriber-only room's plain members read it only while their access lasts.
+        .filter(diesel::dsl::sql::<Bool>(
+            "(room_members.role <> 'member' OR NOT EXISTS (SELECT 1 FROM rooms r WHERE r.id = messages.room_id \
+             AND r.required_tier_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM subscriptions s \
+             WHERE s.fan_id = room_members.user_id AND s.tier_id = r.required_tier_id AND s.access_until > now())))",
+        ))
         .filter(
             diesel::dsl::sql::<Bool>("messages.search @@ plainto_tsquery('simple', ")
                 .bind::<Text, _>(query.to_owned())
@@ -225,6 +238,8 @@ pub struct PostItem {
     pub attachment_ids: Vec<Uuid>,
     /// What the message stores of them (their views).
     pub attachments: serde_json::Value,
+    /// Pay-per-view price and preview (the author must be able to sell).
+    pub ppv: Option<serde_json::Value>,
 }
 
 crate::platform::text_enum::text_enum! {
@@ -239,6 +254,7 @@ crate::platform::text_enum::text_enum! {
         BadMention = "bad_mention",
         BadRoomMention = "bad_room_mention",
         BadAttachment = "bad_attachment",
+        BadPpv = "bad_ppv",
     }
 }
 
@@ -259,6 +275,17 @@ pub async fn post_batch(conn: &mut AsyncPgConnection, items: &[PostItem]) -> Que
     let json = serde_json::to_value(items).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
     diesel::sql_query("SELECT * FROM parley_post_messages($1)")
         .bind::<Jsonb, _>(json)
+        .load(conn)
+        .await
+}
+
+/// Which of these pay-per-view messages the viewer bought.
+pub async fn unlocked(conn: &mut AsyncPgConnection, viewer: Uuid, ids: &[Uuid]) -> QueryResult<Vec<Uuid>> {
+    use crate::platform::schema::ppv_unlocks;
+    ppv_unlocks::table
+        .filter(ppv_unlocks::user_id.eq(viewer))
+        .filter(ppv_unlocks::message_id.eq_any(ids))
+        .select(ppv_unlocks::message_id)
         .load(conn)
         .await
 }

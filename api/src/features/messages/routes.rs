@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::posting::{Draft, PostRequest, Posted, Poster};
 use super::service::{self, HistoryPage};
-use super::validate::{parse_emoji, ClientMsgId, MessageText, SearchText};
+use super::validate::{parse_emoji, ClientMsgId, MessageText, PpvRequest, SearchText};
 use super::views::MessageView;
 use crate::features::events::Store;
 use crate::features::notifications::Mentions;
@@ -59,6 +59,9 @@ pub struct PostMessageRequest {
     /// Up to 10 of the sender's own uploads (purpose `attachment`) not attached elsewhere.
     #[schema(max_items = 10)]
     pub attachment_ids: Option<Vec<Uuid>>,
+    /// Sell the message: members who did not buy it see only `preview` and the price
+    /// (needs a body, and a payout account Stripe has enabled: 409 otherwise).
+    pub ppv: Option<PpvRequest>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -128,6 +131,7 @@ pub async fn post_message(
             reply_to: b.reply_to,
             mentions: b.mentions,
             attachment_ids: b.attachment_ids,
+            ppv: b.ppv,
         },
     )?;
     Ok(match poster.post(request).await? {

@@ -29,11 +29,23 @@ pub async fn views(
     } else {
         repo::reactions_for(conn, &ids, viewer).await?
     };
+    // Pay-per-view messages of others: which did the viewer buy (one query, only if any).
+    let priced: Vec<Uuid> = list
+        .iter()
+        .filter(|m| m.ppv.is_some() && m.author_id != viewer)
+        .map(|m| m.id)
+        .collect();
+    let bought: std::collections::HashSet<Uuid> = if priced.is_empty() {
+        Default::default()
+    } else {
+        repo::unlocked(conn, viewer, &priced).await?.into_iter().collect()
+    };
     Ok(list
         .into_iter()
         .map(|m| {
             let r = reactions.get(&m.id);
-            MessageView::new(m, r, true)
+            let entitled = m.author_id == viewer || bought.contains(&m.id);
+            MessageView::new(m, r, true).lock(entitled)
         })
         .collect())
 }
@@ -83,6 +95,7 @@ pub async fn history(
     limit: i64,
 ) -> Result<Vec<MessageView>, ApiError> {
     let access = rooms::access(conn, room_id, viewer).await?;
+    access.require_reader()?;
     let (before, after) = match page {
         HistoryPage::Latest => (None, None),
         HistoryPage::Before(b) => (Some(b), None),
@@ -101,7 +114,7 @@ pub async fn search(
     page: Page,
 ) -> Result<(Vec<MessageView>, Option<String>), ApiError> {
     if let Some(room_id) = room_id {
-        rooms::access(conn, room_id, viewer).await?;
+        rooms::access(conn, room_id, viewer).await?.require_reader()?;
     }
     let found = repo::search(conn, viewer, query, room_id, page.after, page.limit).await?;
     let next_cursor = page.next_cursor(&found, |m| m.id);

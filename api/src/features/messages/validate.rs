@@ -131,3 +131,39 @@ mod tests {
         }
     }
 }
+
+checked_string!(
+    /// A pay-per-view message's free preview: 1 to 280 characters.
+    PpvPreview,
+    Rule {
+        min: 1,
+        max: 280,
+        pattern: Some(&TEXT),
+        message: "preview must be 1 to 280 characters with at least one visible",
+    },
+    trimmed
+);
+
+/// Pay-per-view: the price (minor units, 100 to 100000) and an optional free preview.
+#[derive(serde::Deserialize, utoipa::ToSchema, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct PpvRequest {
+    #[serde(deserialize_with = "crate::platform::validate::integer")]
+    #[schema(minimum = 100, maximum = 100000)]
+    pub amount: i64,
+    pub currency: crate::platform::validate::Currency,
+    pub preview: Option<PpvPreview>,
+}
+
+impl PpvRequest {
+    pub fn checked(self) -> Result<super::views::Ppv, ApiError> {
+        if !(100..=100_000).contains(&self.amount) {
+            return Err(ApiError::invalid("ppv.amount must be 100 to 100000"));
+        }
+        Ok(super::views::Ppv {
+            amount: self.amount,
+            currency: self.currency.into_inner(),
+            preview: self.preview.map(PpvPreview::into_inner),
+        })
+    }
+}

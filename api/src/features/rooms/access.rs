@@ -34,6 +34,17 @@ impl Access {
             .ok_or_else(|| ApiError::Forbidden("join the room first".into()))
     }
 
+    /// Reading a room's content: anyone who sees a public room, except a subscriber-only
+    /// room, which only its members (with access) read.
+    pub fn require_reader(&self) -> Result<(), ApiError> {
+        match (self.room.required_tier_id, &self.membership) {
+            (Some(_), None) => Err(ApiError::Forbidden(
+                "this room is for subscribers: subscribe to its tier and join to read it".into(),
+            )),
+            _ => Ok(()),
+        }
+    }
+
     pub fn require_manager(&self) -> Result<(), ApiError> {
         self.require_member()?;
         if self.is_manager() {
@@ -58,6 +69,14 @@ impl Access {
 pub async fn access(conn: &mut AsyncPgConnection, room_id: Uuid, user_id: Uuid) -> Result<Access, ApiError> {
     match repo::with_membership(conn, room_id, user_id).await? {
         Some((room, membership)) if room.kind == RoomKind::Public || membership.is_some() => {
+            // A subscriber-only room: a plain member whose access lapsed is a member no
+            // more (payments removes them; until then nothing is read or sent).
+            let membership = match (room.required_tier_id, membership) {
+                (Some(tier), Some(m)) if m.role == Role::Member && !repo::tier_access(conn, user_id, tier).await? => {
+                    None
+                }
+                (_, m) => m,
+            };
             Ok(Access { room, membership })
         }
         _ => Err(ApiError::NotFound("room")),

@@ -17,7 +17,7 @@ use crate::platform::error::ApiError;
 
 /// A room's members with their roles and read markers, oldest first.
 pub async fn list(conn: &mut AsyncPgConnection, user_id: Uuid, room_id: Uuid) -> Result<Vec<MemberView>, ApiError> {
-    access(conn, room_id, user_id).await?;
+    access(conn, room_id, user_id).await?.require_reader()?;
     let members = repo::members(conn, room_id).await?;
     let ids: Vec<Uuid> = members.iter().map(|m| m.user_id).collect();
     let mut people: HashMap<Uuid, _> = users::by_ids(conn, &ids)
@@ -142,6 +142,25 @@ pub async fn mark_read(
                 seq: last_read_seq,
             })
             .with_feed(read.into_iter().collect()))
+    })
+    .await
+}
+
+/// Removes plain members of subscriber-only rooms whose access ended (of one fan and tier,
+/// or everyone), each with `member.left` reason `subscription_ended`. Safe to run on every
+/// instance at once: a member already removed is skipped.
+pub async fn remove_lapsed(
+    conn: &mut AsyncPgConnection,
+    only: Option<(Uuid, Uuid)>,
+) -> Result<Committed<usize>, ApiError> {
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        let mut events = Vec::new();
+        let lapsed = repo::lapsed_members(conn, only).await?;
+        for (room, user) in &lapsed {
+            let removed = remove(conn, *room, *user, Role::Member, MemberReason::SubscriptionEnded).await?;
+            events.extend(removed.events);
+        }
+        Ok(Committed::new(events.len(), events))
     })
     .await
 }

@@ -23,6 +23,7 @@ pub struct Room {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub logo_file_id: Option<Uuid>,
+    pub required_tier_id: Option<Uuid>,
 }
 
 #[derive(Queryable, Selectable, Clone, Debug)]
@@ -56,6 +57,7 @@ pub struct RoomChanges {
     pub max_members: Option<Option<i32>>,
     pub updated_at: Option<DateTime<Utc>>,
     pub logo_file_id: Option<Option<Uuid>>,
+    pub required_tier_id: Option<Option<Uuid>>,
 }
 
 /// The room's logo, with its row locked until the transaction ends.
@@ -283,4 +285,65 @@ pub async fn heads(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Ve
         .select((rooms::id, rooms::last_seq))
         .load(conn)
         .await
+}
+
+/// Whether the user has a subscription to the tier that grants access now (trialing,
+/// active, or past due within the grace period: `access_until` is kept by payments).
+pub async fn tier_access(conn: &mut AsyncPgConnection, user_id: Uuid, tier_id: Uuid) -> QueryResult<bool> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        ok: bool,
+    }
+    let row: Row = diesel::sql_query(
+        "SELECT EXISTS (SELECT 1 FROM subscriptions WHERE fan_id = $1 AND tier_id = $2 AND access_until > now()) AS ok",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(user_id)
+    .bind::<diesel::sql_types::Uuid, _>(tier_id)
+    .get_result(conn)
+    .await?;
+    Ok(row.ok)
+}
+
+/// The creator of a tier, if it exists.
+pub async fn tier_creator(conn: &mut AsyncPgConnection, tier_id: Uuid) -> QueryResult<Option<Uuid>> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Uuid)]
+        creator_id: Uuid,
+    }
+    let row: Option<Row> = diesel::sql_query("SELECT creator_id FROM creator_tiers WHERE id = $1")
+        .bind::<diesel::sql_types::Uuid, _>(tier_id)
+        .get_result(conn)
+        .await
+        .optional()?;
+    Ok(row.map(|r| r.creator_id))
+}
+
+/// Plain members of tier rooms whose access has ended (of one fan and tier, or all).
+pub async fn lapsed_members(
+    conn: &mut AsyncPgConnection,
+    only: Option<(Uuid, Uuid)>,
+) -> QueryResult<Vec<(Uuid, Uuid)>> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Uuid)]
+        room_id: Uuid,
+        #[diesel(sql_type = diesel::sql_types::Uuid)]
+        user_id: Uuid,
+    }
+    let (fan, tier) = only.unzip();
+    let rows: Vec<Row> = diesel::sql_query(
+        "SELECT m.room_id, m.user_id FROM room_members m JOIN rooms r ON r.id = m.room_id \
+         WHERE r.required_tier_id IS NOT NULL AND m.role = 'member' \
+           AND ($1::uuid IS NULL OR (m.user_id = $1 AND r.required_tier_id = $2)) \
+           AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.fan_id = m.user_id \
+                           AND s.tier_id = r.required_tier_id AND s.access_until > now()) \
+         LIMIT 1000",
+    )
+    .bind::<diesel::sql_types::Nullable<diesel::sql_types::Uuid>, _>(fan)
+    .bind::<diesel::sql_types::Nullable<diesel::sql_types::Uuid>, _>(tier)
+    .load(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.room_id, r.user_id)).collect())
 }

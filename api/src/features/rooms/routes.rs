@@ -67,6 +67,10 @@ pub struct UpdateRoomRequest {
     #[serde(default, deserialize_with = "crate::platform::json::nullable")]
     #[schema(value_type = Option<Uuid>, nullable)]
     pub logo_file_id: Option<Option<Uuid>>,
+    /// A tier of one's own: only its subscribers may join (owner only); null: open again.
+    #[serde(default, deserialize_with = "crate::platform::json::nullable")]
+    #[schema(value_type = Option<Uuid>, nullable)]
+    pub required_tier_id: Option<Option<Uuid>>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -198,7 +202,7 @@ pub async fn update_room(
     store: web::Data<Store>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
-    let update = RoomUpdate::parse(b.name, b.description, b.max_members, b.logo_file_id)?;
+    let update = RoomUpdate::parse(b.name, b.description, b.max_members, b.logo_file_id, b.required_tier_id)?;
     let room_id = room_id.into_inner();
     let room = store
         .write(async |conn| service::update(conn, user.id, room_id, update).await)

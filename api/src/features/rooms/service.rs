@@ -78,6 +78,13 @@ pub async fn update(
         // The room's row is locked: logo changes are one at a time.
         let old_logo = repo::logo_for_update(conn, room_id).await?;
         let new_logo = update.0.logo_file_id.filter(|new| *new != old_logo);
+        if let Some(Some(tier)) = update.0.required_tier_id {
+            if !acc.is_owner() || repo::tier_creator(conn, tier).await? != Some(user_id) {
+                return Err(ApiError::invalid(
+                    "required_tier_id must be a tier of your own (room owners only)",
+                ));
+            }
+        }
         if let Some(Some(new)) = new_logo {
             uses::claim(conn, user_id, new, Purpose::RoomLogo).await?;
         }
@@ -122,6 +129,16 @@ pub async fn join(conn: &mut AsyncPgConnection, user_id: Uuid, room_id: Uuid) ->
         }
         if acc.room.kind != RoomKind::Public {
             return Err(ApiError::NotFound("room"));
+        }
+        if let Some(tier) = acc.room.required_tier_id {
+            if repo::membership(conn, room_id, user_id).await?.is_some() {
+                return Err(ApiError::Forbidden("your subscription for this room has ended".into()));
+            }
+            if !repo::tier_access(conn, user_id, tier).await? {
+                return Err(ApiError::Forbidden(
+                    "this room is for subscribers: subscribe to its tier to join".into(),
+                ));
+            }
         }
         Ok(add(conn, acc.room, user_id, Role::Member).await?.map(|(view, _)| view))
     })
@@ -198,6 +215,8 @@ pub async fn events(
     limit: i64,
 ) -> Result<(Vec<log::RoomEvent>, i64), ApiError> {
     let acc = access(conn, room_id, user_id).await?;
-    let items = log::after(conn, acc.room.id, after, limit).await?;
+    acc.require_reader()?;
+    let mut items = log::after(conn, acc.room.id, after, limit).await?;
+    crate::features::events::unlock::for_viewer(conn, user_id, &mut items).await?;
     Ok((items, acc.room.last_seq))
 }

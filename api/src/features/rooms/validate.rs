@@ -84,6 +84,7 @@ impl RoomUpdate {
         description: Option<RoomDescription>,
         max_members: Option<i32>,
         logo_file_id: Option<Option<Uuid>>,
+        required_tier_id: Option<Option<Uuid>>,
     ) -> Result<Self, ApiError> {
         Ok(Self(RoomChanges {
             name: name.map(RoomName::into_inner),
@@ -95,6 +96,7 @@ impl RoomUpdate {
             },
             updated_at: Some(Utc::now()),
             logo_file_id,
+            required_tier_id,
         }))
     }
 }

@@ -23,6 +23,9 @@ pub struct RoomView {
     pub member_count: i32,
     /// The room's picture (`/v1/files/{id}/download?inline=1`).
     pub logo_file_id: Option<Uuid>,
+    /// Only subscribers of this tier (trialing, active, or past due within the grace
+    /// period) may join and read; others' memberships end when their access does.
+    pub required_tier_id: Option<Uuid>,
     /// The caller's role, when a member (absent in events, which every member shares).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub my_role: Option<Role>,
@@ -43,6 +46,7 @@ impl RoomView {
             last_seq: room.last_seq,
             member_count: room.member_count,
             logo_file_id: room.logo_file_id,
+            required_tier_id: room.required_tier_id,
             my_role: membership.map(|m| m.role),
             last_activity_at: room.last_activity_at,
             created_at: room.created_at,
@@ -86,6 +90,8 @@ pub enum MemberReason {
     Left,
     Kicked,
     RoleChanged,
+    /// Removed from a subscriber-only room when their subscription's access ended.
+    SubscriptionEnded,
 }
 
 impl MemberEvent {

@@ -21,6 +21,13 @@ pub struct AuthUser {
     pub claims: Claims,
 }
 
+impl AuthUser {
+    /// A platform administrator (may refund any payment).
+    pub fn is_admin(&self) -> bool {
+        self.user.role.as_str() == "admin"
+    }
+}
+
 /// What authenticating a request needs; registered as app data.
 #[derive(Clone)]
 pub struct Authenticator {

@@ -30,7 +30,7 @@ use super::frame::ConnId;
 use super::outbox::{Notice, Out, Outbox};
 use super::protocol::{close, ClientFrame, ErrorReply, OkReply, ServerFrame, MAX_FRAME};
 use super::tickets::Identity;
-use crate::features::events::{log, Ephemeral};
+use crate::features::events::{log, unlock, Ephemeral};
 use crate::features::messages::posting::Draft;
 use crate::features::rooms::access as rooms;
 use crate::platform::error::{ApiError, ErrorCode};
@@ -206,9 +206,13 @@ impl Conn {
 
     /// Queues the log's events in (after, upto]; false on failure.
     async fn replay(&mut self, room_id: Uuid, after: i64, upto: i64) -> bool {
+        let viewer = self.identity.user_id;
         let fetched = async {
             let mut db = self.state.store.db.get().await.ok()?;
-            log::range(&mut db, room_id, after, upto).await.ok()
+            let mut list = log::range(&mut db, room_id, after, upto).await.ok()?;
+            // Pay-per-view messages this user wrote or bought come back unlocked.
+            unlock::for_viewer(&mut db, viewer, &mut list).await.ok()?;
+            Some(list)
         }
         .await;
         let Some(list) = fetched else { return false };
@@ -287,6 +291,7 @@ impl Conn {
                 reply_to,
                 mentions,
                 attachment_ids,
+                ppv,
                 ..
             } => {
                 // Queued here, in frame order, so pipelined sends commit in the order sent;
@@ -299,6 +304,7 @@ impl Conn {
                     reply_to,
                     mentions,
                     attachment_ids,
+                    ppv,
                 };
                 match commands::submit_send(&self.state, user, draft).await {
                     Ok(committed) => {

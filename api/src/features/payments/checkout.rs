@@ -1,0 +1,231 @@
+//! Starting a payment: a pending ledger row first (its id keys everything at Stripe), then
+//! a hosted Checkout Session or a PaymentIntent as a destination charge to the payee's
+//! account with the platform's fee. Amounts and currencies come from the caller's service
+//! (our database or our checked limits), never from Stripe's answer or the client's say.
+//! If Stripe refuses or cannot be reached, the pending row is removed again.
+
+use chrono::Utc;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::accounts;
+use super::kinds::{PaymentKind, PaymentStatus};
+use super::repo::{self, Payment};
+use super::stripe::{Form, StripeError};
+use super::views::{IntentView, StartedView};
+use super::Payments;
+use crate::features::events::Store;
+use crate::platform::error::ApiError;
+
+/// What is being paid for, decided by the feature that sells it.
+pub struct Charge {
+    pub kind: PaymentKind,
+    pub payer: Uuid,
+    pub payee: Uuid,
+    pub amount: i64,
+    pub currency: String,
+    pub subject_id: Option<Uuid>,
+    pub room_id: Option<Uuid>,
+    pub note: Option<String>,
+    /// Shown on Stripe's page.
+    pub product_name: String,
+    /// Where the web app shows the outcome (a path of APP_URL).
+    pub return_path: String,
+}
+
+#[derive(Deserialize)]
+struct Session {
+    id: String,
+    url: String,
+}
+
+#[derive(Deserialize)]
+struct Customer {
+    id: String,
+}
+
+#[derive(Deserialize)]
+struct Intent {
+    id: String,
+    client_secret: String,
+}
+
+/// The payer's Stripe customer, created once.
+pub async fn customer(store: &Store, payments: &Payments, user: Uuid, email: Option<&str>) -> Result<String, ApiError> {
+    if let Some(id) = store.run(async |conn| Ok(repo::customer(conn, user).await?)).await? {
+        return Ok(id);
+    }
+    let created: Customer = payments
+        .stripe
+        .post(
+            "/v1/customers",
+            &format!("customer:{user}"),
+            Form::new()
+                .opt("email", email)
+                .metadata("metadata", &[("user_id", user.to_string())]),
+        )
+        .await?;
+    store
+        .run(async |conn| Ok(repo::insert_customer(conn, user, &created.id).await?))
+        .await
+}
+
+/// Records the pending payment after checking the payee may sell.
+async fn pending(store: &Store, payments: &Payments, charge: &Charge) -> Result<Payment, ApiError> {
+    if charge.payer == charge.payee {
+        return Err(ApiError::invalid("you cannot pay yourself"));
+    }
+    store
+        .run(async |conn| {
+            let account = accounts::selling(conn, charge.payee).await?;
+            let payment = Payment {
+                id: Uuid::now_v7(),
+                kind: charge.kind,
+                payer_id: charge.payer,
+                payee_id: charge.payee,
+                payee_account: account.stripe_account_id,
+                amount: charge.amount,
+                currency: charge.currency.clone(),
+                fee_amount: payments.fee(charge.amount),
+                status: PaymentStatus::Pending,
+                refunded_amount: 0,
+                subject_id: charge.subject_id,
+                room_id: charge.room_id,
+                note: charge.note.clone(),
+                stripe_checkout_session_id: None,
+                stripe_payment_intent_id: None,
+                stripe_invoice_id: None,
+                created_at: Utc::now(),
+                succeeded_at: None,
+            };
+            repo::insert_payment(conn, &payment).await?;
+            Ok(payment)
+        })
+        .await
+}
+
+/// Undoes the pending row when Stripe refused (nothing exists there); when Stripe could not
+/// be reached it may have made the object, so the row stays, marked failed, and a late
+/// success event still settles it.
+async fn undo(store: &Store, id: Uuid, error: &StripeError) {
+    let undone = store
+        .run(async |conn| {
+            match error {
+                StripeError::Refused { .. } | StripeError::NotConfigured => {
+                    repo::delete_pending(conn, id).await.map(drop)?
+                }
+                _ => repo::mark_failed(conn, id, "the payment provider could not be reached").await?,
+            }
+            Ok(())
+        })
+        .await;
+    if let Err(e) = undone {
+        tracing::warn!(payment = %id, error = %e, "a payment Stripe did not take could not be undone");
+    }
+}
+
+fn metadata(p: &Payment) -> Vec<(&'static str, String)> {
+    vec![
+        ("payment_id", p.id.to_string()),
+        ("kind", p.kind.to_string()),
+        ("payer_id", p.payer_id.to_string()),
+        ("payee_id", p.payee_id.to_string()),
+    ]
+}
+
+/// A hosted Checkout Session (`mode=payment`) for the charge.
+pub async fn checkout(
+    store: &Store,
+    payments: &Payments,
+    charge: Charge,
+    email: Option<&str>,
+) -> Result<StartedView, ApiError> {
+    let customer = customer(store, payments, charge.payer, email).await?;
+    let payment = pending(store, payments, &charge).await?;
+    let app = &payments.settings.app_url;
+    let back = format!("{app}{}", charge.return_path);
+    let sep = if back.contains('?') { '&' } else { '?' };
+    let meta = metadata(&payment);
+    let form = Form::new()
+        .set("mode", "payment")
+        .set("customer", &customer)
+        .set("client_reference_id", payment.id)
+        .set(
+            "success_url",
+            format!(
+                "{back}{sep}payment_id={}&session_id={{CHECKOUT_SESSION_ID}}",
+                payment.id
+            ),
+        )
+        .set("cancel_url", format!("{back}{sep}payment_id={}&canceled=1", payment.id))
+        .set("line_items[0][quantity]", 1)
+        .set("line_items[0][price_data][currency]", &payment.currency)
+        .set("line_items[0][price_data][unit_amount]", payment.amount)
+        .set("line_items[0][price_data][product_data][name]", &charge.product_name)
+        .set("payment_intent_data[application_fee_amount]", payment.fee_amount)
+        .set(
+            "payment_intent_data[transfer_data][destination]",
+            &payment.payee_account,
+        )
+        .metadata("payment_intent_data[metadata]", &meta)
+        .metadata("metadata", &meta);
+    let session: Session = match payments
+        .stripe
+        .post(
+            "/v1/checkout/sessions",
+            &format!("payment:{}:checkout", payment.id),
+            form,
+        )
+        .await
+    {
+        Ok(s) => s,
+        Err(e) => {
+            undo(store, payment.id, &e).await;
+            return Err(e.into());
+        }
+    };
+    store
+        .run(async |conn| Ok(repo::set_checkout(conn, payment.id, Some(&session.id), None).await?))
+        .await?;
+    Ok(StartedView {
+        payment_id: payment.id,
+        checkout_url: session.url,
+    })
+}
+
+/// A PaymentIntent for Stripe Elements, with the same metadata and routing.
+pub async fn intent(
+    store: &Store,
+    payments: &Payments,
+    charge: Charge,
+    email: Option<&str>,
+) -> Result<IntentView, ApiError> {
+    let customer = customer(store, payments, charge.payer, email).await?;
+    let payment = pending(store, payments, &charge).await?;
+    let form = Form::new()
+        .set("amount", payment.amount)
+        .set("currency", &payment.currency)
+        .set("customer", &customer)
+        .set("automatic_payment_methods[enabled]", true)
+        .set("application_fee_amount", payment.fee_amount)
+        .set("transfer_data[destination]", &payment.payee_account)
+        .metadata("metadata", &metadata(&payment));
+    let intent: Intent = match payments
+        .stripe
+        .post("/v1/payment_intents", &format!("payment:{}:intent", payment.id), form)
+        .await
+    {
+        Ok(i) => i,
+        Err(e) => {
+            undo(store, payment.id, &e).await;
+            return Err(e.into());
+        }
+    };
+    store
+        .run(async |conn| Ok(repo::set_checkout(conn, payment.id, None, Some(&intent.id)).await?))
+        .await?;
+    Ok(IntentView {
+        payment_id: payment.id,
+        client_secret: intent.client_secret,
+    })
+}

@@ -1,0 +1,274 @@
+//! Creator tiers, fans' subscriptions and creator profiles.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use crate::features::payments::kinds::SubscriptionStatus;
+use crate::platform::schema::{creator_profiles, creator_tiers, subscriptions};
+
+#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[diesel(table_name = creator_tiers)]
+pub struct Tier {
+    pub id: Uuid,
+    pub creator_id: Uuid,
+    pub name: String,
+    pub amount: i64,
+    pub currency: String,
+    pub benefits: serde_json::Value,
+    pub trial_days: i32,
+    pub active: bool,
+    pub stripe_product_id: Option<String>,
+    pub stripe_price_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub async fn insert_tier(conn: &mut AsyncPgConnection, tier: &Tier) -> QueryResult<()> {
+    diesel::insert_into(creator_tiers::table)
+        .values(tier)
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+pub async fn tier(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Tier>> {
+    creator_tiers::table
+        .find(id)
+        .select(Tier::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn tier_for_update(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Tier>> {
+    creator_tiers::table
+        .find(id)
+        .select(Tier::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn tiers(conn: &mut AsyncPgConnection, creator: Uuid, only_active: bool) -> QueryResult<Vec<Tier>> {
+    let mut q = creator_tiers::table
+        .filter(creator_tiers::creator_id.eq(creator))
+        .select(Tier::as_select())
+        .order((creator_tiers::amount.asc(), creator_tiers::created_at.asc()))
+        .into_boxed();
+    if only_active {
+        q = q.filter(creator_tiers::active.eq(true));
+    }
+    q.load(conn).await
+}
+
+pub async fn save_tier(conn: &mut AsyncPgConnection, tier: &Tier) -> QueryResult<()> {
+    diesel::update(creator_tiers::table.find(tier.id))
+        .set((
+            creator_tiers::name.eq(&tier.name),
+            creator_tiers::amount.eq(tier.amount),
+            creator_tiers::currency.eq(&tier.currency),
+            creator_tiers::benefits.eq(&tier.benefits),
+            creator_tiers::trial_days.eq(tier.trial_days),
+            creator_tiers::active.eq(tier.active),
+            creator_tiers::stripe_product_id.eq(&tier.stripe_product_id),
+            creator_tiers::stripe_price_id.eq(&tier.stripe_price_id),
+            creator_tiers::updated_at.eq(Utc::now()),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = subscriptions)]
+pub struct Subscription {
+    pub id: Uuid,
+    pub fan_id: Uuid,
+    pub creator_id: Uuid,
+    pub tier_id: Uuid,
+    pub stripe_subscription_id: Option<String>,
+    pub status: SubscriptionStatus,
+    pub cancel_at_period_end: bool,
+    pub current_period_end: Option<DateTime<Utc>>,
+    pub trial_end: Option<DateTime<Utc>>,
+    pub access_until: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn insert_subscription(conn: &mut AsyncPgConnection, id: Uuid, fan: Uuid, tier: &Tier) -> QueryResult<()> {
+    diesel::insert_into(subscriptions::table)
+        .values((
+            subscriptions::id.eq(id),
+            subscriptions::fan_id.eq(fan),
+            subscriptions::creator_id.eq(tier.creator_id),
+            subscriptions::tier_id.eq(tier.id),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+pub async fn set_session(conn: &mut AsyncPgConnection, id: Uuid, session: &str) -> QueryResult<()> {
+    diesel::update(subscriptions::table.find(id))
+        .set(subscriptions::stripe_checkout_session_id.eq(session))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+pub async fn delete_incomplete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+    diesel::delete(
+        subscriptions::table
+            .find(id)
+            .filter(subscriptions::stripe_subscription_id.is_null())
+            .filter(subscriptions::stripe_checkout_session_id.is_null()),
+    )
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
+pub async fn subscription(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Subscription>> {
+    subscriptions::table
+        .find(id)
+        .select(Subscription::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// The fan's subscriptions that started (a checkout completed), newest first.
+pub async fn of_fan(conn: &mut AsyncPgConnection, fan: Uuid) -> QueryResult<Vec<Subscription>> {
+    subscriptions::table
+        .filter(subscriptions::fan_id.eq(fan))
+        .filter(subscriptions::stripe_subscription_id.is_not_null())
+        .select(Subscription::as_select())
+        .order(subscriptions::created_at.desc())
+        .limit(200)
+        .load(conn)
+        .await
+}
+
+/// Whether the fan has a subscription to the tier with access now.
+pub async fn has_access(conn: &mut AsyncPgConnection, fan: Uuid, tier: Uuid) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        subscriptions::table
+            .filter(subscriptions::fan_id.eq(fan))
+            .filter(subscriptions::tier_id.eq(tier))
+            .filter(subscriptions::access_until.gt(diesel::dsl::now)),
+    ))
+    .get_result(conn)
+    .await
+}
+
+/// Fans with access now, of any of the creator's tiers.
+pub async fn subscriber_count(conn: &mut AsyncPgConnection, creator: Uuid) -> QueryResult<i64> {
+    subscriptions::table
+        .filter(subscriptions::creator_id.eq(creator))
+        .filter(subscriptions::access_until.gt(diesel::dsl::now))
+        .select(diesel::dsl::sql::<diesel::sql_types::BigInt>("count(DISTINCT fan_id)"))
+        .first(conn)
+        .await
+}
+
+/// A subscription's state as of a Stripe event.
+pub struct SubscriptionState<'a> {
+    pub stripe_id: &'a str,
+    pub status: SubscriptionStatus,
+    pub cancel_at_period_end: bool,
+    pub current_period_end: Option<DateTime<Utc>>,
+    pub trial_end: Option<DateTime<Utc>>,
+    pub at: i64,
+}
+
+/// Writes the state unless a newer event was applied; access follows the status (past
+/// due: until `grace` after it first went past due). Returns whether it was written.
+pub async fn write_state(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    s: &SubscriptionState<'_>,
+    grace_secs: i64,
+) -> QueryResult<bool> {
+    let n = diesel::sql_query(
+        "UPDATE subscriptions SET stripe_subscription_id = $2, status = $3, cancel_at_period_end = $4, \
+           current_period_end = $5, trial_end = $6, state_at = $7, updated_at = now(), \
+           past_due_since = CASE WHEN $3 = 'past_due' THEN coalesce(past_due_since, to_timestamp($7)) END, \
+           access_until = CASE WHEN $3 IN ('trialing', 'active') THEN '9999-12-31 00:00:00+00'::timestamptz \
+                               WHEN $3 = 'past_due' THEN coalesce(past_due_since, to_timestamp($7)) + make_interval(secs => $8) \
+                               ELSE least(coalesce(access_until, now()), now()) END \
+         WHERE id = $1 AND state_at <= $7 AND (stripe_subscription_id IS NULL OR stripe_subscription_id = $2)",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(id)
+    .bind::<diesel::sql_types::Text, _>(s.stripe_id)
+    .bind::<diesel::sql_types::Text, _>(s.status.as_str())
+    .bind::<diesel::sql_types::Bool, _>(s.cancel_at_period_end)
+    .bind::<diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>, _>(s.current_period_end)
+    .bind::<diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>, _>(s.trial_end)
+    .bind::<diesel::sql_types::BigInt, _>(s.at)
+    .bind::<diesel::sql_types::Double, _>(grace_secs as f64)
+    .execute(conn)
+    .await?;
+    Ok(n == 1)
+}
+
+/// Records the Stripe subscription a completed checkout made (state comes from its events).
+pub async fn link(conn: &mut AsyncPgConnection, id: Uuid, stripe_id: &str) -> QueryResult<()> {
+    diesel::update(
+        subscriptions::table
+            .find(id)
+            .filter(subscriptions::stripe_subscription_id.is_null()),
+    )
+    .set(subscriptions::stripe_subscription_id.eq(stripe_id))
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
+pub async fn customer_of(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<String>> {
+    use crate::platform::schema::stripe_customers;
+    subscriptions::table
+        .inner_join(stripe_customers::table.on(stripe_customers::user_id.eq(subscriptions::fan_id)))
+        .filter(subscriptions::id.eq(id))
+        .select(stripe_customers::stripe_customer_id)
+        .first(conn)
+        .await
+        .optional()
+}
+
+#[derive(Queryable, Selectable, Clone, Debug, Default)]
+#[diesel(table_name = creator_profiles)]
+pub struct Profile {
+    pub bio: String,
+    pub show_subscriber_count: bool,
+}
+
+pub async fn profile(conn: &mut AsyncPgConnection, user: Uuid) -> QueryResult<Option<Profile>> {
+    creator_profiles::table
+        .find(user)
+        .select(Profile::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn save_profile(conn: &mut AsyncPgConnection, user: Uuid, p: &Profile) -> QueryResult<()> {
+    diesel::insert_into(creator_profiles::table)
+        .values((
+            creator_profiles::user_id.eq(user),
+            creator_profiles::bio.eq(&p.bio),
+            creator_profiles::show_subscriber_count.eq(p.show_subscriber_count),
+        ))
+        .on_conflict(creator_profiles::user_id)
+        .do_update()
+        .set((
+            creator_profiles::bio.eq(&p.bio),
+            creator_profiles::show_subscriber_count.eq(p.show_subscriber_count),
+            creator_profiles::updated_at.eq(Utc::now()),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}

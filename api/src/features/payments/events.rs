@@ -1,0 +1,153 @@
+//! Stripe's webhook events: verified by the route, stored once per event id with a job in
+//! one transaction (a replay is acknowledged and not applied twice), then applied by the
+//! jobs queue with retries. Stripe does not keep order, so handlers write the object's
+//! current state and ignore an event older than what is stored.
+
+use std::sync::Arc;
+
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use futures_util::future::BoxFuture;
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::creators::subscriptions;
+use super::{accounts, ledger, repo};
+use crate::features::events::{Publish, RoomEvent};
+use crate::platform::config::PaymentSettings;
+use crate::platform::error::ApiError;
+use crate::platform::jobs::{self, AfterCommit, Handler, Job};
+
+pub const JOB_KIND: &str = "stripe.event";
+
+/// Which endpoint an event came to.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Endpoint {
+    Platform,
+    Connect,
+}
+
+/// Stores a verified event and queues its job; false for an event id seen before.
+pub async fn receive(conn: &mut AsyncPgConnection, endpoint: Endpoint, event: &Value) -> Result<bool, ApiError> {
+    let (Some(id), Some(kind), Some(created)) =
+        (event["id"].as_str(), event["type"].as_str(), event["created"].as_i64())
+    else {
+        return Err(ApiError::invalid("an event needs id, type and created"));
+    };
+    let account = event["account"].as_str();
+    if endpoint == Endpoint::Connect && account.is_none() {
+        return Err(ApiError::invalid("a Connect event names its account"));
+    }
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        if !repo::store_event(conn, id, kind, account, created, event).await? {
+            return Ok(false);
+        }
+        jobs::enqueue(
+            conn,
+            JOB_KIND,
+            &serde_json::json!({ "event_id": id }),
+            Some(&format!("{JOB_KIND}:{id}")),
+        )
+        .await?;
+        Ok(true)
+    })
+    .await
+}
+
+/// Applies stored events; room events they make (a tip) are published after commit.
+pub struct StripeEvents {
+    pub publish: Arc<dyn Publish>,
+    pub settings: Arc<PaymentSettings>,
+}
+
+impl Handler for StripeEvents {
+    fn run<'a>(&'a self, conn: &'a mut AsyncPgConnection, job: &'a Job) -> BoxFuture<'a, anyhow::Result<AfterCommit>> {
+        Box::pin(async move {
+            let id = job.payload["event_id"]
+                .as_str()
+                .ok_or_else(|| anyhow::anyhow!("job has no event_id"))?;
+            let (kind, event) = repo::event(conn, id)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("Stripe event {id} is gone"))?;
+            let events = apply(conn, &self.settings, &kind, &event).await?;
+            if events.is_empty() {
+                return Ok(None);
+            }
+            let publish = self.publish.clone();
+            let after: BoxFuture<'static, ()> = Box::pin(async move { publish.events(&events).await });
+            Ok(Some(after))
+        })
+    }
+}
+
+/// Our payment id, from the object's metadata.
+fn payment_id(object: &Value) -> Option<Uuid> {
+    object["metadata"]["payment_id"].as_str().and_then(|s| s.parse().ok())
+}
+
+async fn apply(
+    conn: &mut AsyncPgConnection,
+    settings: &PaymentSettings,
+    kind: &str,
+    event: &Value,
+) -> anyhow::Result<Vec<RoomEvent>> {
+    let object = &event["data"]["object"];
+    let created = event["created"].as_i64().unwrap_or(0);
+    let grace = settings.grace.as_secs() as i64;
+    match kind {
+        "customer.subscription.created"
+        | "customer.subscription.updated"
+        | "customer.subscription.deleted"
+        | "customer.subscription.paused"
+        | "customer.subscription.resumed" => subscriptions::apply_state(conn, object, created, grace).await,
+        "invoice.paid" => {
+            let fee = |amount: i64| amount * i64::from(settings.fee_percent) / 100;
+            subscriptions::invoice_paid(conn, fee, object).await.map(|()| vec![])
+        }
+        "checkout.session.completed" if object["mode"].as_str() == Some("subscription") => {
+            subscriptions::checkout_completed(conn, object).await.map(|()| vec![])
+        }
+        "account.updated" => accounts::apply_update(conn, object, created).await.map(|()| vec![]),
+        "checkout.session.completed" | "checkout.session.async_payment_succeeded" => {
+            match (
+                object["mode"].as_str(),
+                object["payment_status"].as_str(),
+                payment_id(object),
+            ) {
+                (Some("payment"), Some("paid"), Some(id)) => {
+                    ledger::settle(conn, id, object["payment_intent"].as_str()).await
+                }
+                _ => Ok(vec![]),
+            }
+        }
+        "checkout.session.async_payment_failed" | "checkout.session.expired" => {
+            if let Some(id) = payment_id(object) {
+                ledger::fail(conn, id, "the checkout was not paid").await?;
+            }
+            Ok(vec![])
+        }
+        "payment_intent.succeeded" => match payment_id(object) {
+            Some(id) => ledger::settle(conn, id, object["id"].as_str()).await,
+            None => Ok(vec![]),
+        },
+        "payment_intent.payment_failed" => {
+            if let Some(id) = payment_id(object) {
+                let why = object["last_payment_error"]["message"]
+                    .as_str()
+                    .unwrap_or("the payment failed");
+                ledger::fail(conn, id, why).await?;
+            }
+            Ok(vec![])
+        }
+        "charge.refunded" => {
+            if let (Some(intent), Some(total)) = (object["payment_intent"].as_str(), object["amount_refunded"].as_i64())
+            {
+                ledger::refunded(conn, intent, total).await?;
+            }
+            Ok(vec![])
+        }
+        other => {
+            tracing::debug!(event_type = other, "Stripe event ignored");
+            Ok(vec![])
+        }
+    }
+}

@@ -1,0 +1,39 @@
+//! Payments on Stripe: creators' Connect accounts (Express dashboard), destination charges
+//! through hosted Checkout or a PaymentIntent (Elements), one ledger (`payments`), refunds,
+//! and Stripe's webhooks verified, stored once per event id and applied from the jobs queue
+//! as state (never increments), ignoring what is older than what is stored.
+
+pub mod accounts;
+pub mod checkout;
+pub mod creators;
+pub mod events;
+pub mod kinds;
+pub mod ledger;
+pub mod ppv;
+pub mod repo;
+pub mod routes;
+pub mod signature;
+pub mod stripe;
+pub mod validate;
+pub mod views;
+
+use std::sync::Arc;
+
+use crate::platform::config::PaymentSettings;
+use crate::platform::jobs::Jobs;
+
+/// What payment routes and services take as app data.
+#[derive(Clone)]
+pub struct Payments {
+    pub stripe: stripe::Stripe,
+    pub settings: Arc<PaymentSettings>,
+    /// Woken when a webhook event is stored.
+    pub jobs: Jobs,
+}
+
+impl Payments {
+    /// The platform's fee on `amount` (rounded down).
+    pub fn fee(&self, amount: i64) -> i64 {
+        amount * i64::from(self.settings.fee_percent) / 100
+    }
+}

@@ -1,0 +1,86 @@
+//! Unlocking a pay-per-view message: a one-time payment whose price comes from the message
+//! (our database). An open Checkout for the same message is handed out again rather than
+//! a second one made; after payment the buyer has the message for good.
+
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::checkout::{self, Charge};
+use super::kinds::PaymentKind;
+use super::repo;
+use super::views::StartedView;
+use super::Payments;
+use crate::features::events::Store;
+use crate::features::rooms::access as rooms;
+use crate::platform::error::ApiError;
+
+#[derive(Deserialize)]
+struct Price {
+    amount: i64,
+    currency: String,
+}
+
+/// The charge for unlocking `message` (404 unless the caller may see it; 409 when there is
+/// nothing to buy).
+pub async fn charge(store: &Store, buyer: Uuid, message: Uuid) -> Result<Charge, ApiError> {
+    store
+        .run(async |conn| {
+            let m = repo::priced_message(conn, message, buyer)
+                .await?
+                .ok_or(ApiError::NotFound("message"))?;
+            rooms::member(conn, m.room_id, buyer).await.map_err(|e| match e {
+                ApiError::Forbidden(_) => ApiError::NotFound("message"),
+                other => other,
+            })?;
+            let price: Price = match (&m.ppv, m.deleted) {
+                (Some(ppv), false) => serde_json::from_value(ppv.clone())
+                    .map_err(|e| ApiError::Internal(anyhow::anyhow!("a stored price is unreadable: {e}")))?,
+                _ => return Err(ApiError::Conflict("this message is not for sale".into())),
+            };
+            if m.author_id == buyer || m.bought {
+                return Err(ApiError::Conflict("you already have this message".into()));
+            }
+            Ok(Charge {
+                kind: PaymentKind::Ppv,
+                payer: buyer,
+                payee: m.author_id,
+                amount: price.amount,
+                currency: price.currency,
+                subject_id: Some(message),
+                room_id: None,
+                note: None,
+                product_name: "Pay-per-view message".into(),
+                return_path: format!("/rooms/{}?message={message}", m.room_id),
+            })
+        })
+        .await
+}
+
+#[derive(Deserialize)]
+struct Session {
+    url: Option<String>,
+    status: Option<String>,
+}
+
+pub async fn unlock(
+    store: &Store,
+    payments: &Payments,
+    buyer: Uuid,
+    email: Option<&str>,
+    message: Uuid,
+) -> Result<StartedView, ApiError> {
+    let charge = charge(store, buyer, message).await?;
+    let pending = store
+        .run(async |conn| Ok(repo::pending_checkout(conn, buyer, PaymentKind::Ppv, message).await?))
+        .await?;
+    if let Some((payment_id, session)) = pending {
+        let open: Session = payments.stripe.get(&format!("/v1/checkout/sessions/{session}")).await?;
+        if let (Some("open"), Some(url)) = (open.status.as_deref(), open.url) {
+            return Ok(StartedView {
+                payment_id,
+                checkout_url: url,
+            });
+        }
+    }
+    checkout::checkout(store, payments, charge, email).await
+}

@@ -1,0 +1,353 @@
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use super::checkout::{self, Charge};
+use super::events::{self, Endpoint};
+use super::kinds::PaymentKind;
+use super::validate::{Currency, TipNote};
+use super::views::{AccountView, EarningsView, IntentView, OnboardingView, PaymentPage, PaymentView, StartedView};
+use super::{accounts, ledger, ppv, signature, Payments};
+use crate::features::events::Store;
+use crate::features::rooms::access as rooms;
+use crate::features::users::service as users;
+use crate::features::users::signed_in::AuthUser;
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::json::Json;
+use crate::platform::pagination::{Cursor, Page};
+use crate::platform::validate::integer;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(start_onboarding)
+        .service(get_account)
+        .service(earnings)
+        .service(history)
+        .service(get_payment)
+        .service(refund)
+        .service(create_intent)
+        .service(tip)
+        .service(unlock)
+        .service(stripe_webhook)
+        .service(stripe_connect_webhook);
+}
+
+/// Set up (first time) or continue getting paid: a Stripe Connect account with the Express
+/// dashboard, and a fresh link to Stripe's onboarding.
+#[utoipa::path(tag = "payouts", security(("bearer" = [])), responses((status = 200, body = OnboardingView)))]
+#[post("/payouts/account")]
+pub async fn start_onboarding(
+    user: AuthUser,
+    store: web::Data<Store>,
+    payments: web::Data<Payments>,
+) -> ApiResult<HttpResponse> {
+    let view = accounts::onboard(&store, &payments, user.id, user.user.email.as_deref()).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// One's payout account as Stripe last reported it (404 before onboarding starts).
+#[utoipa::path(tag = "payouts", security(("bearer" = [])), responses((status = 200, body = AccountView)))]
+#[get("/payouts/account")]
+pub async fn get_account(user: AuthUser, store: web::Data<Store>) -> ApiResult<HttpResponse> {
+    let view = store.run(async |conn| accounts::get(conn, user.id).await).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// What one has earned as a payee: gross, the platform's fees, refunds and net, overall,
+/// per month and per kind, per currency.
+#[utoipa::path(tag = "payouts", security(("bearer" = [])), responses((status = 200, body = EarningsView)))]
+#[get("/payouts/earnings")]
+pub async fn earnings(user: AuthUser, store: web::Data<Store>) -> ApiResult<HttpResponse> {
+    let view = store.run(async |conn| ledger::earnings(conn, user.id).await).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct HistoryQuery {
+    #[param(inline)]
+    pub cursor: Option<Cursor>,
+    /// 1 to 100, default 50.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
+}
+
+/// One's payments as payer, newest first.
+#[utoipa::path(tag = "payments", security(("bearer" = [])), params(HistoryQuery),
+    responses((status = 200, body = PaymentPage)))]
+#[get("/payments/history")]
+pub async fn history(
+    user: AuthUser,
+    query: web::Query<HistoryQuery>,
+    store: web::Data<Store>,
+) -> ApiResult<HttpResponse> {
+    let page = Page::parse(query.limit, query.cursor.as_ref())?;
+    let view = store
+        .run(async |conn| ledger::history(conn, user.id, page).await)
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// A payment one made or received (404 for anyone else's).
+#[utoipa::path(tag = "payments", security(("bearer" = [])), responses((status = 200, body = PaymentView)))]
+#[get("/payments/{payment_id}")]
+pub async fn get_payment(
+    user: AuthUser,
+    payment_id: web::Path<Uuid>,
+    store: web::Data<Store>,
+) -> ApiResult<HttpResponse> {
+    let id = payment_id.into_inner();
+    let view = store.run(async |conn| ledger::get(conn, user.id, id).await).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RefundRequest {
+    /// Minor units to refund; default what is left.
+    #[serde(default, deserialize_with = "crate::platform::validate::opt_integer")]
+    #[schema(minimum = 1)]
+    pub amount: Option<i64>,
+}
+
+/// Refund a payment one received (admins: any), in whole or in part. The creator's share
+/// and the platform's fee are pulled back; `charge.refunded` confirms it.
+#[utoipa::path(tag = "payments", security(("bearer" = [])), request_body = RefundRequest,
+    responses((status = 200, body = PaymentView)))]
+#[post("/payments/{payment_id}/refund")]
+pub async fn refund(
+    user: AuthUser,
+    payment_id: web::Path<Uuid>,
+    body: Json<RefundRequest>,
+    store: web::Data<Store>,
+    payments: web::Data<Payments>,
+) -> ApiResult<HttpResponse> {
+    let id = payment_id.into_inner();
+    let view = ledger::refund(
+        &store,
+        &payments,
+        user.id,
+        user.is_admin(),
+        id,
+        body.into_inner().amount,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TipRequest {
+    /// Minor units, 100 to 100000 by default (TIP_MIN_AMOUNT, TIP_MAX_AMOUNT).
+    #[serde(deserialize_with = "integer")]
+    #[schema(minimum = 100, maximum = 100000)]
+    pub amount: i64,
+    pub currency: Currency,
+    /// A room both are members of: `tip.received` is posted there once paid.
+    pub room_id: Option<Uuid>,
+    pub message: Option<TipNote>,
+}
+
+/// What a payment is for, when paying through Stripe Elements.
+#[derive(Deserialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Purchase {
+    /// A tip to a creator.
+    Tip {
+        creator_id: Uuid,
+        #[serde(deserialize_with = "integer")]
+        #[schema(minimum = 100, maximum = 100000)]
+        amount: i64,
+        currency: Currency,
+        room_id: Option<Uuid>,
+        message: Option<TipNote>,
+    },
+    /// Unlocking a pay-per-view message (its price is the message's).
+    Ppv { message_id: Uuid },
+}
+
+async fn tip_charge(
+    store: &Store,
+    payments: &Payments,
+    payer: Uuid,
+    creator: Uuid,
+    t: TipRequest,
+) -> ApiResult<Charge> {
+    let s = &payments.settings;
+    if t.amount < s.tip_min || t.amount > s.tip_max {
+        return Err(ApiError::invalid(format!(
+            "amount must be {} to {}",
+            s.tip_min, s.tip_max
+        )));
+    }
+    let name = store
+        .run(async |conn| {
+            let creator = users::live(conn, creator).await?;
+            if let Some(room) = t.room_id {
+                rooms::member(conn, room, payer).await?;
+                rooms::member(conn, room, creator.id)
+                    .await
+                    .map_err(|_| ApiError::invalid("the creator is not in that room"))?;
+            }
+            Ok(creator.display_name)
+        })
+        .await?;
+    Ok(Charge {
+        kind: PaymentKind::Tip,
+        payer,
+        payee: creator,
+        amount: t.amount,
+        currency: t.currency.into_inner(),
+        subject_id: None,
+        room_id: t.room_id,
+        note: t.message.map(TipNote::into_inner),
+        product_name: format!("Tip for {name}"),
+        return_path: match t.room_id {
+            Some(room) => format!("/rooms/{room}"),
+            None => format!("/creators/{creator}"),
+        },
+    })
+}
+
+/// Tip a creator: pay at `checkout_url`; once paid, `tip.received` appears in the room.
+#[utoipa::path(tag = "creators", security(("bearer" = [])), request_body = TipRequest,
+    responses((status = 201, body = StartedView)))]
+#[post("/creators/{user_id}/tips")]
+pub async fn tip(
+    user: AuthUser,
+    user_id: web::Path<Uuid>,
+    body: Json<TipRequest>,
+    store: web::Data<Store>,
+    payments: web::Data<Payments>,
+) -> ApiResult<HttpResponse> {
+    let charge = tip_charge(&store, &payments, user.id, user_id.into_inner(), body.into_inner()).await?;
+    let view = checkout::checkout(&store, &payments, charge, user.user.email.as_deref()).await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// Unlock a pay-per-view message: pay at `checkout_url` (an open Checkout for it is handed
+/// out again); once paid the message's body and attachments are yours on every path.
+#[utoipa::path(tag = "messages", security(("bearer" = [])), responses((status = 201, body = StartedView)))]
+#[post("/messages/{message_id}/unlock")]
+pub async fn unlock(
+    user: AuthUser,
+    message_id: web::Path<Uuid>,
+    store: web::Data<Store>,
+    payments: web::Data<Payments>,
+) -> ApiResult<HttpResponse> {
+    let email = user.user.email.as_deref();
+    let view = ppv::unlock(&store, &payments, user.id, email, message_id.into_inner()).await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IntentRequest {
+    pub purchase: Purchase,
+}
+
+/// Start a payment for Stripe Elements: a PaymentIntent with the same routing, fee and
+/// metadata as Checkout; confirm `client_secret` in the browser.
+#[utoipa::path(tag = "payments", security(("bearer" = [])), request_body = IntentRequest,
+    responses((status = 201, body = IntentView)))]
+#[post("/payments/intents")]
+pub async fn create_intent(
+    user: AuthUser,
+    body: Json<IntentRequest>,
+    store: web::Data<Store>,
+    payments: web::Data<Payments>,
+) -> ApiResult<HttpResponse> {
+    let charge = match body.into_inner().purchase {
+        Purchase::Tip {
+            creator_id,
+            amount,
+            currency,
+            room_id,
+            message,
+        } => {
+            let t = TipRequest {
+                amount,
+                currency,
+                room_id,
+                message,
+            };
+            tip_charge(&store, &payments, user.id, creator_id, t).await?
+        }
+        Purchase::Ppv { message_id } => ppv::charge(&store, user.id, message_id).await?,
+    };
+    let view = checkout::intent(&store, &payments, charge, user.user.email.as_deref()).await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EventAccepted {
+    /// False when this event id had been received before (not applied again).
+    pub stored: bool,
+}
+
+async fn receive(
+    req: HttpRequest,
+    body: web::Bytes,
+    store: &Store,
+    payments: &Payments,
+    endpoint: Endpoint,
+) -> ApiResult<HttpResponse> {
+    let s = &payments.settings;
+    let secrets = match endpoint {
+        Endpoint::Platform => &s.webhook_secrets,
+        Endpoint::Connect => &s.connect_webhook_secrets,
+    };
+    if secrets.is_empty() {
+        return Err(ApiError::Unavailable("Stripe webhooks are not configured".into()));
+    }
+    let header = req
+        .headers()
+        .get("stripe-signature")
+        .and_then(|v| v.to_str().ok())
+        .ok_or(ApiError::Unauthenticated)?;
+    // Like a missing or wrong Clerk signature: an authentication failure (401); Stripe retries.
+    signature::verify(secrets, header, &body, chrono::Utc::now().timestamp()).map_err(|e| {
+        tracing::info!(reason = %e, "Stripe webhook refused");
+        ApiError::Unauthenticated
+    })?;
+    let event: serde_json::Value =
+        serde_json::from_slice(&body).map_err(|e| ApiError::invalid(format!("invalid JSON body: {e}")))?;
+    let stored = store
+        .run(async |conn| events::receive(conn, endpoint, &event).await)
+        .await?;
+    if stored {
+        payments.jobs.wake();
+    }
+    Ok(HttpResponse::Ok().json(EventAccepted { stored }))
+}
+
+/// Stripe's events for the platform account (checkout, payment intents, invoices,
+/// subscriptions, refunds). Verified with STRIPE_WEBHOOK_SECRET (`Stripe-Signature`, 300 s
+/// tolerance: 401 otherwise), stored once per event id, applied in the background.
+#[utoipa::path(tag = "webhooks", request_body(content = Object, description = "A Stripe event"),
+    params(("Stripe-Signature" = Option<String>, Header, description = "Required: `t=<unix>,v1=<hex>`")),
+    responses((status = 200, body = EventAccepted)))]
+#[post("/webhooks/stripe")]
+pub async fn stripe_webhook(
+    req: HttpRequest,
+    body: web::Bytes,
+    store: web::Data<Store>,
+    payments: web::Data<Payments>,
+) -> ApiResult<HttpResponse> {
+    receive(req, body, &store, &payments, Endpoint::Platform).await
+}
+
+/// Stripe's Connect events (`account.updated` of creators' accounts), verified with
+/// STRIPE_CONNECT_WEBHOOK_SECRET.
+#[utoipa::path(tag = "webhooks", request_body(content = Object, description = "A Stripe Connect event"),
+    params(("Stripe-Signature" = Option<String>, Header, description = "Required: `t=<unix>,v1=<hex>`")),
+    responses((status = 200, body = EventAccepted)))]
+#[post("/webhooks/stripe/connect")]
+pub async fn stripe_connect_webhook(
+    req: HttpRequest,
+    body: web::Bytes,
+    store: web::Data<Store>,
+    payments: web::Data<Payments>,
+) -> ApiResult<HttpResponse> {
+    receive(req, body, &store, &payments, Endpoint::Connect).await
+}
