@@ -11,7 +11,7 @@ export NEXT_IGNORE_INCORRECT_LOCKFILE := 1
 .PHONY: help run dev migrate test test-api test-web contract lint openapi bench web-deps build
 
 help:
-	@echo "make run      start Parley on http://127.0.0.1:8080 (local PostgreSQL, in-process bus, dev sign-in)"
+	@echo "make run      start Parley on http://127.0.0.1:8080 (local PostgreSQL, in-process bus, dev sign-in, offline Stripe)"
 	@echo "make dev      the API and the web app together (http://localhost:3000)"
 	@echo "make test     every test: API, contract (schemathesis, AsyncAPI), web (starts PostgreSQL and Redis as needed)"
 	@echo "make lint     rustfmt, clippy -D warnings, web lint and type check"
@@ -20,6 +20,7 @@ help:
 
 build:
 	$(CARGO) build -p parley-api
+	$(CARGO) build -p parley-tests --bin fake-stripe
 
 # DATABASE_URL wins when set; otherwise a local PostgreSQL is found or started.
 run: build
@@ -28,7 +29,10 @@ run: build
 	    || psql -w "$$PG_BASE_URL/postgres" -qc "CREATE DATABASE parley"; fi; \
 	if [ -z "$${VAPID_PRIVATE_KEY:-}" ]; then [ -s target/dev-vapid-key ] || $(BIN) vapid-keygen > target/dev-vapid-key; \
 	  export VAPID_PRIVATE_KEY="$$(cat target/dev-vapid-key)"; fi; \
-	$(BIN) migrate && AUTH_MODE=$${AUTH_MODE:-dev} exec $(BIN) serve
+	if [ -z "$${STRIPE_SECRET_KEY:-}" ]; then \
+	  eval "$$(api/scripts/dev-stripe.sh "http://$${BIND_ADDR:-127.0.0.1:8080}")"; \
+	  trap '[ -n "$${FAKE_STRIPE_PID:-}" ] && kill $$FAKE_STRIPE_PID 2>/dev/null' EXIT; fi; \
+	$(BIN) migrate && AUTH_MODE=$${AUTH_MODE:-dev} $(BIN) serve
 
 migrate: build
 	@if [ -z "$${DATABASE_URL:-}" ]; then eval "$$($(SERVICES))"; export DATABASE_URL="$$PG_BASE_URL/parley"; fi; $(BIN) migrate

@@ -20,6 +20,14 @@ echo "postgres fsync: $(psql -w "$DATABASE_URL" -Atc 'SHOW fsync'), synchronous_
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
+# Payments against the fake Stripe (release build), its webhooks to the first instance.
+stripe_port=12114
+stripe="http://127.0.0.1:$stripe_port"
+FAKE_STRIPE_ADDR="127.0.0.1:$stripe_port" PARLEY_WEBHOOK_URL=http://127.0.0.1:8081/v1/webhooks/stripe \
+  PARLEY_CONNECT_WEBHOOK_URL=http://127.0.0.1:8081/v1/webhooks/stripe/connect target/release/fake-stripe >/tmp/parley-bench-stripe.log 2>&1 &
+pids+=($!)
+export STRIPE_SECRET_KEY=sk_test_parley STRIPE_API_BASE="$stripe" STRIPE_WEBHOOK_SECRET=whsec_parleyDevPlatformSecret0000000000 \
+  STRIPE_CONNECT_WEBHOOK_SECRET=whsec_parleyDevConnectSecret00000000000
 start() { # port
   # Two instances share two cores: one HTTP worker and one runtime thread each.
   REDIS_URL="$REDIS_BASE_URL" REDIS_PREFIX="bench$$" BIND_ADDR="127.0.0.1:$1" AUTH_MODE=dev HTTP_WORKERS=1 TOKIO_WORKER_THREADS=1 \
@@ -49,6 +57,12 @@ echo "# chat 10 with notifications: 0 % and 20 % of messages mention one member 
 for pct in 0 20; do
   $gen chat $urls clients=1000 rooms=100 rate=${BENCH_MENTION_RATE:-3600} duration=$dur mentions=$pct
 done
+echo "# chat 10 with pay-per-view: 0 % and 10 % of messages PPV (each member's entitlement decided on every path), one run after the other"
+for pct in 0 10; do
+  $gen chat $urls clients=1000 rooms=100 rate=${BENCH_PPV_RATE:-3600} duration=$dur ppv=$pct stripe="$stripe"
+done
+echo "# payments: Stripe webhook events applied per second, each delivered to both instances (half are duplicates)"
+target/release/paybench $urls events=${BENCH_WEBHOOK_EVENTS:-4000} db="$DATABASE_URL"
 echo "# @room: one mention of a 1,000-member room, members' sockets over two instances"
 $gen fanout $urls members=1000 repeat=${BENCH_FANOUT_REPEAT:-5}
 echo "# chat 10, bursty (bursts of 10)"

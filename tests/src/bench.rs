@@ -28,3 +28,36 @@ pub fn rss_kib(pid: u32) -> u64 {
         })
         .unwrap_or(0)
 }
+
+/// Makes the token's user a creator Stripe lets sell: onboarding through the fake Stripe
+/// (`stripe` is its base URL), then waiting for `account.updated` to be applied.
+pub async fn onboard(http: &reqwest::Client, url: &str, token: &str, stripe: &str) {
+    let req = http
+        .post(format!("{url}/v1/payouts/account"))
+        .bearer_auth(token)
+        .json(&json!({}));
+    let link = field_of(req, "onboarding_url").await;
+    let account = crate::stripe_id(&link);
+    let done = http
+        .post(format!("{stripe}/_fake/accounts/{account}/complete_onboarding"))
+        .send()
+        .await
+        .unwrap();
+    assert!(done.status().is_success(), "onboarding {account}: {}", done.status());
+    for _ in 0..500 {
+        let state: Value = http
+            .get(format!("{url}/v1/payouts/account"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if state["charges_enabled"] == true {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("account {account} was not enabled");
+}

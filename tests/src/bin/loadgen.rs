@@ -10,6 +10,8 @@
 //! duration=10 bursty=false body=100 count=19000 pid=N start=1000 step=1000 max=20000
 //! mentions=0 (percent of sends that mention another member of the room; every socket then
 //! also subscribes to its notifications) members=1000 repeat=5
+//! ppv=0 (percent of sends that are pay-per-view; the senders onboard first through
+//! stripe=http://fake-stripe, whose webhooks must reach the instances)
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
@@ -190,6 +192,7 @@ async fn chat(urls: &[String], o: &Opts, rate: f64) -> Value {
     let bursty: bool = opt(o, "bursty", false);
     let body_len: usize = opt(o, "body", 100);
     let mention_pct: u64 = opt(o, "mentions", 0);
+    let ppv_pct: u64 = opt(o, "ppv", 0);
     let members = clients / rooms;
     let http = reqwest::Client::builder().pool_max_idle_per_host(64).build().unwrap();
     let run = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
@@ -222,6 +225,23 @@ async fn chat(urls: &[String], o: &Opts, rate: f64) -> Value {
         .buffer_unordered(64)
         .collect::<Vec<_>>()
         .await;
+    if ppv_pct > 0 {
+        let stripe: String = opt(o, "stripe", "http://127.0.0.1:12114".to_owned());
+        futures_util::stream::iter(0..rooms)
+            .map(|r| {
+                let idx = r * members + r % 2 % members;
+                let (http, url, token, stripe) = (
+                    http.clone(),
+                    urls[idx % urls.len()].clone(),
+                    tokens[idx].clone(),
+                    stripe.clone(),
+                );
+                async move { parley_tests::bench::onboard(&http, &url, &token, &stripe).await }
+            })
+            .buffer_unordered(16)
+            .collect::<Vec<_>>()
+            .await;
+    }
     // Whom each room's sender mentions: the member after it.
     let targets: Vec<String> = if mention_pct > 0 {
         futures_util::stream::iter(0..rooms)
@@ -326,6 +346,12 @@ async fn chat(urls: &[String], o: &Opts, rate: f64) -> Value {
                             if (n + 1) * mention_pct / 100 > n * mention_pct / 100 {
                                 frame["mentions"] = json!({"user_ids": [mention_target]});
                             }
+                            // ppv_pct of the sends are pay-per-view: members get them locked,
+                            // with the timestamped text as the preview.
+                            if (n + 1) * ppv_pct / 100 > n * ppv_pct / 100 {
+                                let preview: String = frame["body"].as_str().unwrap_or_default().chars().take(280).collect();
+                                frame["ppv"] = json!({"amount": 500, "currency": "usd", "preview": preview});
+                            }
                             if sink.send(Message::Text(frame.to_string().into())).await.is_err() {
                                 sending = false;
                                 break;
@@ -384,7 +410,7 @@ async fn chat(urls: &[String], o: &Opts, rate: f64) -> Value {
     let delivery_span = all.last_delivery.as_secs_f64().max(secs);
     json!({
         "mode": "chat", "target_rate": rate, "clients": clients, "rooms": rooms, "members": members, "bursty": bursty,
-        "mention_pct": mention_pct, "notified": all.notified,
+        "mention_pct": mention_pct, "ppv_pct": ppv_pct, "notified": all.notified,
         "duration_s": secs, "setup_s": (setup_s * 10.0).round() / 10.0, "wall_s": (wall * 10.0).round() / 10.0,
         "sent": all.sent, "acknowledged": all.acked, "errors": all.errors, "error_codes": all.error_codes, "delivered": all.delivered, "expected": expected,
         "lost": expected.saturating_sub(all.delivered), "duplicated": all.duplicated, "out_of_order": all.out_of_order,
@@ -423,6 +449,9 @@ struct Frame<'a> {
 struct FrameData<'a> {
     #[serde(borrow, default)]
     body: Option<std::borrow::Cow<'a, str>>,
+    /// A locked pay-per-view message's (the bench puts the same text there).
+    #[serde(borrow, default)]
+    preview: Option<std::borrow::Cow<'a, str>>,
 }
 
 fn handle(
@@ -456,7 +485,7 @@ fn handle(
             stats.last_delivery = t0.elapsed();
             if let Some(ts) = f
                 .data
-                .and_then(|d| d.body)
+                .and_then(|d| d.body.or(d.preview))
                 .and_then(|b| b.split(':').nth(2).and_then(|s| s.parse::<u128>().ok()))
             {
                 let now = t0.elapsed().as_micros();

@@ -1,5 +1,5 @@
 "use client";
-import { Compass, House, LogOut, Menu, NotebookText, User, type LucideIcon } from "lucide-react";
+import { ChartColumn, Compass, House, LogOut, Menu, NotebookText, Receipt, Repeat, User, type LucideIcon } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState, type ReactNode } from "react";
@@ -18,6 +18,9 @@ const nav: { href: string; label: string; icon: LucideIcon; testId: string }[] =
   { href: "/dashboard", label: "Home", icon: House, testId: "nav-dashboard" },
   { href: "/rooms", label: "Browse rooms", icon: Compass, testId: "nav-rooms" },
   { href: "/notes", label: "Notes", icon: NotebookText, testId: "nav-notes" },
+  { href: "/payments", label: "Payments", icon: Receipt, testId: "nav-payments" },
+  { href: "/subscriptions", label: "Subscriptions", icon: Repeat, testId: "nav-subscriptions" },
+  { href: "/payouts", label: "Earnings", icon: ChartColumn, testId: "nav-earnings" },
   { href: "/profile", label: "Profile", icon: User, testId: "nav-profile" },
 ];
 

@@ -17,4 +17,12 @@ describe("messageRequest", () => {
       reply_to: "m1",
     });
   });
+
+  it("sends a pay-per-view price with the body", () => {
+    expect(messageRequest({ ...base, body: "secret", ppv: { amount: 500, currency: "usd", preview: "teaser" } })).toEqual({
+      body: "secret",
+      client_msg_id: "c1",
+      ppv: { amount: 500, currency: "usd", preview: "teaser" },
+    });
+  });
 });

@@ -2,7 +2,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, errorMessage } from "@/lib/api/client";
-import type { Mentions, Message, PostMessage } from "@/lib/api/types";
+import type { Mentions, Message, PostMessage, PpvRequest } from "@/lib/api/types";
 import { upsertMessage, type MessagePages } from "@/lib/realtime/apply";
 import type { ConnectionStatus } from "@/lib/realtime/client";
 import { newId } from "@/lib/utils";
@@ -21,6 +21,8 @@ export interface PendingMessage {
   mentions?: Mentions;
   /** Uploaded files it carries (ids for the API, names to show meanwhile). */
   attachments?: PendingAttachment[];
+  /** Sold as pay-per-view at this price. */
+  ppv?: PpvRequest;
   status: "sending" | "failed";
   error?: string;
   created_at: string;
@@ -32,13 +34,16 @@ export interface PendingMessage {
  * The POST body for a pending message. An attachment-only message has no `body` at all:
  * the API refuses an empty one (and takes a missing one when `attachment_ids` is set).
  */
-export function messageRequest(p: Pick<PendingMessage, "client_msg_id" | "body" | "reply_to" | "mentions" | "attachments">): PostMessage {
+export function messageRequest(
+  p: Pick<PendingMessage, "client_msg_id" | "body" | "reply_to" | "mentions" | "attachments" | "ppv">,
+): PostMessage {
   return {
     ...(p.body ? { body: p.body } : {}),
     client_msg_id: p.client_msg_id,
     ...(p.reply_to ? { reply_to: p.reply_to } : {}),
     ...(p.mentions ? { mentions: p.mentions } : {}),
     ...(p.attachments?.length ? { attachment_ids: p.attachments.map((a) => a.id) } : {}),
+    ...(p.ppv ? { ppv: p.ppv } : {}),
   };
 }
 
@@ -89,13 +94,14 @@ export function usePendingSends({
   );
 
   const send = useCallback(
-    (body: string, replyTo: string | null, mentions?: Mentions, attachments?: PendingAttachment[]) => {
+    (body: string, replyTo: string | null, mentions?: Mentions, attachments?: PendingAttachment[], ppv?: PpvRequest) => {
       const p: PendingMessage = {
         client_msg_id: newId(),
         body,
         reply_to: replyTo,
         mentions,
         attachments,
+        ppv,
         status: "sending",
         created_at: new Date().toISOString(),
         baselineSeq: newestSeq,

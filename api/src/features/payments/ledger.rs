@@ -20,7 +20,7 @@ use crate::platform::pagination::Page;
 /// Marks a payment succeeded and delivers what it bought, once; the room events to publish.
 pub async fn settle(conn: &mut AsyncPgConnection, id: Uuid, intent: Option<&str>) -> anyhow::Result<Vec<RoomEvent>> {
     let Some(payment) = repo::payment_for_update(conn, id).await? else {
-        tracing::warn!(payment = %id, "a Stripe event names a payment Parley does not have");
+        tracing::info!(payment = %id, "a Stripe event names a payment Parley does not have");
         return Ok(vec![]);
     };
     if !repo::mark_succeeded(conn, id, intent).await? {

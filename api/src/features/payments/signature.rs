@@ -51,7 +51,7 @@ pub fn verify(secrets: &[String], header: &str, body: &[u8], now: i64) -> Result
 }
 
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     (0..text.len())

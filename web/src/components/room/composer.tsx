@@ -3,12 +3,14 @@ import { Paperclip, X } from "lucide-react";
 import { forwardRef, useId, useImperativeHandle, useRef, useState, type ClipboardEvent, type KeyboardEvent } from "react";
 import { useAttachmentUploads } from "@/hooks/use-attachment-uploads";
 import type { PendingAttachment } from "@/hooks/use-pending-sends";
-import type { Mentions, Message } from "@/lib/api/types";
+import type { Mentions, Message, PpvRequest } from "@/lib/api/types";
 import { canSend, uploadsInFlight } from "@/lib/files/upload-queue";
 import { collectMentions, findMentionQuery, matchMembers, type MentionCandidate } from "@/lib/mentions";
 import { UploadTray } from "../files/upload-tray";
 import { Button } from "../ui/button";
 import { MentionSuggestions, mentionOptionId, type MentionOption } from "./mention-suggestions";
+import { quoteText } from "./paid-content";
+import { PpvFields, PpvToggle, usePpvDraft } from "./ppv-controls";
 
 export interface ComposerHandle {
   focus(): void;
@@ -27,7 +29,7 @@ function namePasted(f: File): File {
 export const Composer = forwardRef<
   ComposerHandle,
   {
-    onSend(body: string, mentions?: Mentions, attachments?: PendingAttachment[]): void;
+    onSend(body: string, mentions?: Mentions, attachments?: PendingAttachment[], ppv?: PpvRequest): void;
     onTyping(): void;
     onEditLast(): void;
     replyTo: Message | null;
@@ -39,9 +41,11 @@ export const Composer = forwardRef<
     mentionables?: MentionCandidate[];
     /** Owners and moderators may notify the whole room. */
     canMentionRoom?: boolean;
+    /** My payout account is enabled: messages may be sold (pay-per-view). */
+    canSell?: boolean;
   }
 >(function Composer(
-  { onSend, onTyping, onEditLast, replyTo, replyAuthor, onCancelReply, disabled, placeholder, mentionables = [], canMentionRoom = false },
+  { onSend, onTyping, onEditLast, replyTo, replyAuthor, onCancelReply, disabled, placeholder, mentionables = [], canMentionRoom = false, canSell = false },
   ref,
 ) {
   const [text, setText] = useState("");
@@ -55,6 +59,7 @@ export const Composer = forwardRef<
   const listId = useId();
   const fileInput = useRef<HTMLInputElement>(null);
   const uploads = useAttachmentUploads();
+  const ppv = usePpvDraft();
   const { addFiles } = uploads;
   useImperativeHandle(
     ref,
@@ -96,9 +101,13 @@ export const Composer = forwardRef<
   function submit() {
     const body = text.trim();
     if (disabled || !canSend(body, uploads.items)) return;
+    // A sold message needs a body (the API refuses one without) and a valid price.
+    const sale = canSell ? ppv.request() : undefined;
+    if (sale === null || (sale && !body)) return;
     const attachments = uploads.items.flatMap((i) => (i.status === "uploaded" && i.fileId ? [{ id: i.fileId, name: i.name }] : []));
-    onSend(body, collectMentions(body, picked.current, mentionables, canMentionRoom), attachments.length ? attachments : undefined);
+    onSend(body, collectMentions(body, picked.current, mentionables, canMentionRoom), attachments.length ? attachments : undefined, sale);
     uploads.markSent();
+    ppv.reset();
     picked.current.clear();
     setText("");
     setCaret(0);
@@ -151,7 +160,7 @@ export const Composer = forwardRef<
         <div className="mb-2 flex items-center gap-2 rounded-lg border-l-4 border-primary bg-muted px-3 py-1.5 text-xs" data-testid="reply-banner">
           <div className="min-w-0 flex-1">
             <span className="font-semibold">Replying to {replyAuthor ?? "message"}</span>
-            <p className="truncate text-muted-foreground">{replyTo.deleted ? "Message deleted" : replyTo.body}</p>
+            <p className="truncate text-muted-foreground">{quoteText(replyTo)}</p>
           </div>
           <Button size="sm" variant="ghost" onClick={onCancelReply} aria-label="Cancel reply">
             <X className="size-4" aria-hidden />
@@ -159,6 +168,7 @@ export const Composer = forwardRef<
         </div>
       )}
       <UploadTray items={uploads.items} onRemove={uploads.remove} />
+      {canSell && <PpvFields draft={ppv} />}
       <form
         className="relative flex items-end gap-2"
         onSubmit={(e) => {
@@ -191,6 +201,7 @@ export const Composer = forwardRef<
         >
           <Paperclip className="size-4" aria-hidden />
         </Button>
+        {canSell && <PpvToggle draft={ppv} disabled={disabled} />}
         {options.length > 0 && (
           <MentionSuggestions id={listId} options={options} active={Math.max(0, activeIdx)} onPick={pick} onHover={setActive} />
         )}

@@ -10,6 +10,7 @@ import { cn, formatTime } from "@/lib/utils";
 import { AttachmentList } from "../files/attachments";
 import { Markdown } from "../markdown";
 import { UserAvatar } from "../user-avatar";
+import { LockedBody, PpvLabel, quoteText } from "./paid-content";
 
 export const QUICK_EMOJIS = ["👍", "❤️", "😂", "🎉", "😮", "😢"];
 
@@ -34,6 +35,9 @@ interface Props {
   onSaveEdit(m: Message, body: string): void;
   onDelete(m: Message): void;
   onReact(m: Message, emoji: string, add: boolean): void;
+  /** Buy a locked pay-per-view message. */
+  onUnlock?(m: Message): void;
+  unlocking?: boolean;
 }
 
 function EditBox({ initial, onSave, onCancel }: { initial: string; onSave(b: string): void; onCancel(): void }) {
@@ -135,7 +139,7 @@ export const MessageItem = memo(function MessageItem(p: Props) {
             <Reply className="size-3 shrink-0" aria-hidden />
             <span className="font-medium">{p.replyTarget?.author ?? "Reply"}</span>
             <span className="truncate">
-              {p.replyTarget?.message ? (p.replyTarget.message.deleted ? "Message deleted" : p.replyTarget.message.body) : "an earlier message"}
+              {p.replyTarget?.message ? quoteText(p.replyTarget.message) : "an earlier message"}
             </span>
           </div>
         )}
@@ -143,12 +147,15 @@ export const MessageItem = memo(function MessageItem(p: Props) {
           <p className="text-sm italic text-muted-foreground" data-testid="message-deleted">
             Message deleted
           </p>
+        ) : m.locked ? (
+          <LockedBody message={m} mine={mine} onUnlock={p.onUnlock} unlocking={p.unlocking} />
         ) : p.editing ? (
-          <EditBox initial={m.body} onSave={(b) => p.onSaveEdit(m, b)} onCancel={p.onCancelEdit} />
+          <EditBox initial={m.body ?? ""} onSave={(b) => p.onSaveEdit(m, b)} onCancel={p.onCancelEdit} />
         ) : (
           (m.body || attachments.length === 0) && (
             <div className="whitespace-pre-wrap break-words text-sm leading-relaxed" data-testid="message-body">
-              <Markdown text={m.body} mentions={p.mentionTargets} />
+              <PpvLabel message={m} />
+              <Markdown text={m.body ?? ""} mentions={p.mentionTargets} />
               {m.edited_at && (
                 <span className="ml-1 text-[11px] text-muted-foreground" data-testid="message-edited">
                   (edited)
@@ -228,7 +235,7 @@ export const MessageItem = memo(function MessageItem(p: Props) {
               <ActionButton label="Reply" testId="message-reply" onClick={() => p.onReply(m)}>
                 <Reply className="size-4" aria-hidden />
               </ActionButton>
-              {mine && (
+              {mine && !m.locked && (
                 <ActionButton label="Edit" testId="message-edit" onClick={() => p.onStartEdit(m)}>
                   <Pencil className="size-4" aria-hidden />
                 </ActionButton>

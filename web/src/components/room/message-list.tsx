@@ -22,7 +22,10 @@ export function MessageList({
   onAtBottomChange,
   pendingCount = 0,
   focusSeq = null,
+  interludes = [],
 }: {
+  /** Lines between messages at their place in the room's log (tips), by seq. */
+  interludes?: { seq: number; key: string; node: ReactNode }[];
   /** Scroll this message into view once it is rendered (a link to it). */
   focusSeq?: number | null;
   /** Number of my unsent messages; a new one scrolls to the bottom. */
@@ -123,6 +126,7 @@ export function MessageList({
           )}
           {messages.map((m, i) => {
             const prev = messages[i - 1];
+            const before = interludes.filter((x) => x.seq < m.seq && (!prev || x.seq > prev.seq));
             const newDay = !prev || new Date(prev.created_at).toDateString() !== new Date(m.created_at).toDateString();
             const divider = newDividerAfterSeq !== null && m.seq > newDividerAfterSeq && (!prev || prev.seq <= newDividerAfterSeq);
             return (
@@ -140,10 +144,18 @@ export function MessageList({
                     New
                   </div>
                 )}
-                {renderMessage(m, newDay || divider ? undefined : prev)}
+                {before.map((x) => (
+                  <Fragment key={x.key}>{x.node}</Fragment>
+                ))}
+                {renderMessage(m, newDay || divider || before.length > 0 ? undefined : prev)}
               </Fragment>
             );
           })}
+          {interludes
+            .filter((x) => !messages.length || x.seq > messages[messages.length - 1].seq)
+            .map((x) => (
+              <Fragment key={x.key}>{x.node}</Fragment>
+            ))}
           {footer}
         </div>
       </div>

@@ -3,6 +3,7 @@ import { Users } from "lucide-react";
 import { useRouter } from "next/navigation";
 import type { Room } from "@/lib/api/types";
 import { useLeaveRoom } from "@/hooks/queries/rooms";
+import { TipButton } from "../payments/tip-dialog";
 import { Button } from "../ui/button";
 import { RoomLogoControl } from "./room-logo-dialog";
 import { RoomNotifyMenu } from "./room-notify-menu";
@@ -15,7 +16,10 @@ export function RoomHeader({
   showMembers,
   onToggleMembers,
   canModerate = false,
+  myId,
 }: {
+  /** Others may tip the room's creator here. */
+  myId?: string;
   room: Room;
   /** A DM's name is the other person's. */
   displayName: string;
@@ -49,6 +53,7 @@ export function RoomHeader({
           {r.description && r.kind !== "direct" ? ` · ${r.description}` : ""}
         </p>
       </div>
+      {myId && r.kind !== "direct" && r.created_by !== myId && <TipButton size="sm" variant="ghost" creatorId={r.created_by} roomId={r.id} />}
       <RoomNotifyMenu roomId={r.id} isDirect={r.kind === "direct"} />
       <Button variant="ghost" size="sm" onClick={onToggleMembers} data-testid="toggle-members" aria-expanded={showMembers} aria-label="Members">
         <Users className="size-4" aria-hidden />

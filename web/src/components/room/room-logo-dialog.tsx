@@ -11,6 +11,7 @@ import { ImagePickerButton } from "../files/image-picker";
 import { RoomIcon } from "../room-title";
 import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
+import { RoomAccessSection } from "./room-access";
 
 function useSetRoomLogo(roomId: string) {
   const qc = useQueryClient();
@@ -35,14 +36,14 @@ export function RoomLogoControl({ room, canEdit }: { room: Room; canEdit: boolea
       <button
         type="button"
         onClick={() => setOpen(true)}
-        title="Change the room's logo"
+        title="Room settings: logo and who may join"
         aria-label="Change the room's logo"
         data-testid="room-logo-edit"
         className="rounded-lg focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
       >
         <RoomIcon room={room} />
       </button>
-      <Dialog open={open} onClose={() => setOpen(false)} title="Room logo" testId="room-logo-dialog">
+      <Dialog open={open} onClose={() => setOpen(false)} title="Room settings" testId="room-logo-dialog">
         <div className="flex items-center gap-4">
           <RoomIcon room={room} size="md" />
           <p className="text-sm text-muted-foreground">
@@ -70,6 +71,7 @@ export function RoomLogoControl({ room, canEdit }: { room: Room; canEdit: boolea
             }}
           />
         </div>
+        {room.my_role === "owner" && <RoomAccessSection room={room} />}
       </Dialog>
     </>
   );

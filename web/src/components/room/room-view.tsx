@@ -17,8 +17,10 @@ import { usePendingSends } from "@/hooks/use-pending-sends";
 import { useReadMarker } from "@/hooks/use-read-marker";
 import { useReadersByMessage } from "@/hooks/use-readers-by-message";
 import { useRoomLive } from "@/hooks/use-room-live";
+import { useRoomPayments } from "@/hooks/use-room-payments";
 import { useRoomSubscription } from "@/hooks/use-room-subscription";
 import { FileDropZone } from "../files/drop-zone";
+import { CheckoutReturnBanner } from "../payments/checkout-return";
 import { useRoomDisplay } from "../room-title";
 import { EmptyState, ErrorState, Loading } from "../ui/states";
 import { Composer, type ComposerHandle } from "./composer";
@@ -27,6 +29,7 @@ import { JoinPrompt } from "./join-prompt";
 import { MemberPanel } from "./member-panel";
 import { MessageItem, PendingItem } from "./message-item";
 import { MessageList, MessagesSkeleton } from "./message-list";
+import { TipLine } from "./paid-content";
 import { RoomHeader } from "./room-header";
 import { TypingIndicator } from "./typing-indicator";
 
@@ -58,7 +61,8 @@ function useLinkedMessage(list: Message[], messages: ReturnType<typeof useRoomMe
   const seqParam = Number(search.get("seq"));
   const [hashId, setHashId] = useState<string | null>(null);
   useEffect(() => {
-    setHashId(/^#m-([0-9a-f-]{36})$/i.exec(window.location.hash)?.[1] ?? null);
+    // `#m-<id>`, or `?message=<id>` (back from unlocking it at Checkout).
+    setHashId(/^#m-([0-9a-f-]{36})$/i.exec(window.location.hash)?.[1] ?? search.get("message"));
   }, [search]);
   const target = Number.isSafeInteger(seqParam) && seqParam > 0 ? seqParam : (list.find((m) => m.id === hashId)?.seq ?? null);
   const pages = useRef(0);
@@ -114,6 +118,11 @@ export function RoomView({ roomId }: { roomId: string }) {
   useRoomSubscription({ roomId, isMember, lastSeq: room.data?.last_seq ?? null, loaded: messages.isSuccess, newestSeq });
   const pending = usePendingSends({ roomId, messages: list, myId, status: rt?.status });
   const { dividerSeq } = useReadMarker({ roomId, isMember, messages: list, loaded: messages.isSuccess, members: memberItems, myId });
+  const paid = useRoomPayments(roomId, list, messages.isSuccess);
+  const tipLines = useMemo(
+    () => paid.tips.map((t) => ({ seq: t.seq, key: `tip-${t.seq}`, node: <TipLine tip={t} fromName={nameOf(t.from_user_id) ?? "Someone"} /> })),
+    [paid.tips, nameOf],
+  );
   const readersByMessage = useReadersByMessage({ roomId, members: memberItems, liveReads: live.reads, messages: list, myId, status: rt?.status });
 
   if (room.isPending) return <Loading label="Opening room…" className="h-full" />;
@@ -144,7 +153,9 @@ export function RoomView({ roomId }: { roomId: string }) {
           showMembers={showMembers}
           onToggleMembers={() => setShowMembers((v) => !v)}
           canModerate={canModerate}
+          myId={myId}
         />
+        <CheckoutReturnBanner phase={paid.checkoutPhase} className="mx-3 mt-2" successText="Payment complete." />
 
         {messages.isPending ? (
           <MessagesSkeleton />
@@ -167,6 +178,7 @@ export function RoomView({ roomId }: { roomId: string }) {
             newDividerAfterSeq={dividerSeq}
             pendingCount={pending.visiblePending.length}
             focusSeq={focusSeq}
+            interludes={tipLines}
             renderMessage={(m, prev) => {
               const grouped = Boolean(
                 prev && prev.author_id === m.author_id && !m.reply_to && new Date(m.created_at).getTime() - new Date(prev.created_at).getTime() < 5 * 60_000,
@@ -198,6 +210,8 @@ export function RoomView({ roomId }: { roomId: string }) {
                   }}
                   onDelete={(x) => setConfirmDelete(x)}
                   onReact={(x, emoji, add) => react.mutate({ id: x.id, emoji, add })}
+                  onUnlock={paid.unlock}
+                  unlocking={paid.unlockingId === m.id}
                 />
               );
             }}
@@ -212,22 +226,23 @@ export function RoomView({ roomId }: { roomId: string }) {
         )}
 
         <TypingIndicator names={live.typingIds.map((id) => nameOf(id) ?? "Someone")} />
-        {(edit.isError || remove.isError || react.isError) && (
+        {(edit.isError || remove.isError || react.isError || paid.unlockError) && (
           <p role="alert" className="px-4 text-xs text-red-600 dark:text-red-400">
-            {errorMessage(edit.error ?? remove.error ?? react.error)}
+            {errorMessage(edit.error ?? remove.error ?? react.error ?? paid.unlockError)}
           </p>
         )}
         <Composer
           ref={composer}
           mentionables={mentionables}
           canMentionRoom={canModerate && r.kind !== "direct" && r.member_count <= 1000}
-          onSend={(body, mentions, attachments) => {
-            pending.send(body, replyTo?.id ?? null, mentions, attachments);
+          canSell={paid.canSell && r.kind !== "direct"}
+          onSend={(body, mentions, attachments, ppv) => {
+            pending.send(body, replyTo?.id ?? null, mentions, attachments, ppv);
             setReplyTo(null);
           }}
           onTyping={() => rt?.client.sendFrame({ type: "typing", room_id: roomId })}
           onEditLast={() => {
-            const mine = [...list].reverse().find((m) => m.author_id === myId && !m.deleted);
+            const mine = [...list].reverse().find((m) => m.author_id === myId && !m.deleted && !m.locked);
             if (mine) setEditing(mine.id);
           }}
           replyTo={replyTo}

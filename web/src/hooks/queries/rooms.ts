@@ -1,7 +1,7 @@
 "use client";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "@/lib/api/client";
-import type { CreateRoom, MemberRole, Room } from "@/lib/api/types";
+import type { CreateRoom, MemberRole, Room, UpdateRoom } from "@/lib/api/types";
 
 export const roomKey = (id: string) => ["rooms", id] as const;
 export const membersKey = (id: string) => ["rooms", id, "members"] as const;
@@ -47,7 +47,7 @@ export function useCreateRoom() {
 export function useUpdateRoom(id: string) {
   const done = useRoomListInvalidation();
   return useMutation({
-    mutationFn: (body: { name?: string; description?: string }) =>
+    mutationFn: (body: UpdateRoom) =>
       unwrap(api.PATCH("/v1/rooms/{room_id}", { params: { path: { room_id: id } }, body })),
     onSuccess: (room) => done(room),
   });

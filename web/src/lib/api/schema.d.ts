@@ -75,6 +75,112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/creators/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set one's creator page (bio, whether to show the subscriber count). */
+        put: operations["save_profile"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/creators/me/tiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One's tiers, active or not. */
+        get: operations["list_tiers"];
+        put?: never;
+        /** Add a tier (a monthly subscription fans can buy once one's payout account is enabled). */
+        post: operations["create_tier"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/creators/me/tiers/{tier_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change one of one's tiers. */
+        patch: operations["update_tier"];
+        trace?: never;
+    };
+    "/v1/creators/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A creator's public page: bio, active tiers, and the subscriber count if shown. */
+        get: operations["creator_page"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/creators/{user_id}/subscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Subscribe to a creator's tier: pay at `checkout_url` (`payment_id` is the
+         *     subscription's id; each paid invoice then appears in the ledger).
+         */
+        post: operations["subscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/creators/{user_id}/tips": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tip a creator: pay at `checkout_url`; once paid, `tip.received` appears in the room. */
+        post: operations["tip"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/dev/jwks.json": {
         parameters: {
             query?: never;
@@ -298,6 +404,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/messages/{message_id}/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unlock a pay-per-view message: pay at `checkout_url` (an open Checkout for it is handed
+         *     out again); once paid the message's body and attachments are yours on every path.
+         */
+        post: operations["unlock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/notes": {
         parameters: {
             query?: never;
@@ -398,6 +524,121 @@ export interface paths {
         };
         /** How many of the caller's notifications are unread. */
         get: operations["unread_count"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payments/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One's payments as payer, newest first. */
+        get: operations["history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payments/intents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a payment for Stripe Elements: a PaymentIntent with the same routing, fee and
+         *     metadata as Checkout; confirm `client_secret` in the browser.
+         */
+        post: operations["create_intent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payments/{payment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A payment one made or received (404 for anyone else's). */
+        get: operations["get_payment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payments/{payment_id}/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund a payment one received (admins: any), in whole or in part. The creator's share
+         *     and the platform's fee are pulled back; `charge.refunded` confirms it.
+         */
+        post: operations["refund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payouts/account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One's payout account as Stripe last reported it (404 before onboarding starts). */
+        get: operations["get_account"];
+        put?: never;
+        /**
+         * Set up (first time) or continue getting paid: a Stripe Connect account with the Express
+         *     dashboard, and a fresh link to Stripe's onboarding.
+         */
+        post: operations["start_onboarding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payouts/earnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What one has earned as a payee: gross, the platform's fees, refunds and net, overall,
+         *     per month and per kind, per currency.
+         */
+        get: operations["earnings"];
         put?: never;
         post?: never;
         delete?: never;
@@ -646,6 +887,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One's subscriptions, newest first. */
+        get: operations["my_subscriptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subscriptions/{subscription_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel at the end of the paid period (access stays until then). */
+        post: operations["cancel_subscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subscriptions/{subscription_id}/portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A link to Stripe's Billing Portal (payment method, invoices) for this subscription. */
+        post: operations["subscription_portal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/users": {
         parameters: {
             query?: never;
@@ -702,6 +994,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks/stripe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stripe's events for the platform account (checkout, payment intents, invoices,
+         *     subscriptions, refunds). Verified with STRIPE_WEBHOOK_SECRET (`Stripe-Signature`, 300 s
+         *     tolerance: 401 otherwise), stored once per event id, applied in the background.
+         */
+        post: operations["stripe_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/stripe/connect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stripe's Connect events (`account.updated` of creators' accounts), verified with
+         *     STRIPE_CONNECT_WEBHOOK_SECRET.
+         */
+        post: operations["stripe_connect_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ws": {
         parameters: {
             query?: never;
@@ -744,6 +1077,15 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A creator's payout account as Stripe last reported it. */
+        AccountView: {
+            /** @description Paid features (tiers, tips, pay-per-view) work only when this is true. */
+            charges_enabled: boolean;
+            details_submitted: boolean;
+            payouts_enabled: boolean;
+            /** @description What Stripe still needs (`requirements.currently_due`), e.g. `external_account`. */
+            requirements: string[];
+        };
         /** @description A file as a message or a note shows it. */
         AttachmentView: {
             /** @description Decided from the bytes. */
@@ -761,7 +1103,9 @@ export interface components {
             /** Format: int32 */
             width?: number | null;
         };
-        /** @description bio must be at most 500 characters, without NUL */
+        /** @description a benefit must be 1 to 200 characters on one line with at least one visible */
+        Benefit: string;
+        /** @description bio must be at most 2000 characters, without NUL */
         Bio: string;
         /**
          * @description A frame from the client. Any frame may carry `ref` (any JSON value), echoed in its reply.
@@ -792,6 +1136,7 @@ export interface components {
             /** @description Idempotency key: a retry returns the first message with `duplicate: true`. */
             client_msg_id: components["schemas"]["ClientMsgId"];
             mentions?: components["schemas"]["Mentions"] | null;
+            ppv?: components["schemas"]["PpvRequest"] | null;
             ref?: unknown;
             /** Format: uuid */
             reply_to?: string | null;
@@ -910,6 +1255,46 @@ export interface components {
             max_members?: number | null;
             name: components["schemas"]["RoomName"];
         };
+        CreateTierRequest: {
+            active?: boolean | null;
+            /**
+             * Format: int64
+             * @description Monthly price in minor units: 100 to 1000000.
+             */
+            amount: number;
+            /** @description Up to 20. */
+            benefits?: components["schemas"]["Benefit"][] | null;
+            currency: components["schemas"]["Currency"];
+            name: components["schemas"]["TierName"];
+            /**
+             * Format: int32
+             * @description 0 to 730 free days before the first charge.
+             */
+            trial_days?: number | null;
+        };
+        CreatorProfileRequest: {
+            bio: components["schemas"]["Bio"];
+            /** @description Show how many fans have access now on one's page. */
+            show_subscriber_count: boolean;
+        };
+        /** @description A creator's public page. */
+        CreatorView: {
+            /** @description Whether the creator can be paid now (tips, subscriptions, unlocks). */
+            accepts_payments: boolean;
+            bio: string;
+            display_name: string;
+            /**
+             * Format: int64
+             * @description Fans with access now; only when the creator chooses to show it.
+             */
+            subscriber_count?: number | null;
+            /** @description Active tiers, cheapest first. */
+            tiers: components["schemas"]["TierView"][];
+            /** Format: uuid */
+            user_id: string;
+        };
+        /** @description currency must be one of usd, eur, gbp, cad, aud (lowercase) */
+        Currency: string;
         /** @description email must be at most 320 characters, without NUL */
         DevEmail: string;
         /** @description name must be at most 200 characters, without NUL */
@@ -949,6 +1334,12 @@ export interface components {
             /** @description `HH:MM`. */
             start: string;
         };
+        /** @description A payee's earnings, overall, per month (newest first) and per kind, per currency. */
+        EarningsView: {
+            kinds: components["schemas"]["KindEarnings"][];
+            months: components["schemas"]["MonthEarnings"][];
+            totals: components["schemas"]["Totals"][];
+        };
         EditMessageRequest: {
             body: components["schemas"]["MessageText"];
         };
@@ -977,11 +1368,15 @@ export interface components {
              */
             room_id?: string | null;
         };
+        EventAccepted: {
+            /** @description False when this event id had been received before (not applied again). */
+            stored: boolean;
+        };
         /**
          * @description What happened in a room.
          * @enum {string}
          */
-        EventKind: "message.created" | "message.updated" | "message.deleted" | "reaction.added" | "reaction.removed" | "member.joined" | "member.left" | "room.updated" | "note.shared";
+        EventKind: "message.created" | "message.updated" | "message.deleted" | "reaction.added" | "reaction.removed" | "member.joined" | "member.left" | "room.updated" | "note.shared" | "tip.received";
         EventPage: {
             items: components["schemas"]["RoomEvent"][];
             /**
@@ -1020,6 +1415,15 @@ export interface components {
         };
         /** @description image_url must be an http(s) URL of at most 2048 characters (or empty to clear it) */
         ImageUrl: string;
+        IntentRequest: {
+            purchase: components["schemas"]["Purchase"];
+        };
+        /** @description A payment started for Stripe Elements: confirm `client_secret` in the browser. */
+        IntentView: {
+            client_secret: string;
+            /** Format: uuid */
+            payment_id: string;
+        };
         InviteRequest: {
             role?: components["schemas"]["InviteRole"] | null;
             /** Format: uuid */
@@ -1036,6 +1440,10 @@ export interface components {
          * @enum {string}
          */
         Kind: "mention" | "reply" | "dm" | "room_invite" | "message";
+        KindEarnings: {
+            kind: components["schemas"]["PaymentKind"];
+            totals: components["schemas"]["Totals"][];
+        };
         /**
          * @description A member's notification level for a room (absent = the default: `all` in direct
          *     rooms, `mentions` elsewhere).
@@ -1058,7 +1466,7 @@ export interface components {
             items: components["schemas"]["MemberView"][];
         };
         /** @enum {string} */
-        MemberReason: "left" | "kicked" | "role_changed";
+        MemberReason: "left" | "kicked" | "role_changed" | "subscription_ended";
         MemberView: {
             /** Format: date-time */
             joined_at: string;
@@ -1081,7 +1489,11 @@ export interface components {
         };
         /** @description body must be 1 to 4000 characters with at least one visible, and no control characters but tab and newline */
         MessageText: string;
-        /** @description A message as clients see it. Deleted messages keep their seq with an empty body. */
+        /**
+         * @description A message as clients see it. Deleted messages keep their seq with an empty body. A
+         *     pay-per-view message is `locked` to everyone but its author and buyers: then it has no
+         *     `body` and no attachments, only `ppv` (the price) and `preview`.
+         */
         MessageView: {
             /**
              * @description Files sent with the message (download through `/v1/files/{id}/download`); none once
@@ -1090,7 +1502,8 @@ export interface components {
             attachments?: components["schemas"]["AttachmentView"][];
             /** Format: uuid */
             author_id: string;
-            body: string;
+            /** @description Absent while `locked`. */
+            body?: string | null;
             /** @description The client's idempotency key. */
             client_msg_id: string;
             /** Format: date-time */
@@ -1100,10 +1513,15 @@ export interface components {
             edited_at?: string | null;
             /** Format: uuid */
             id: string;
+            /** @description True for a pay-per-view message the viewer has not bought (events: always). */
+            locked?: boolean;
             /** @description Who the message mentions, as sent. */
             mentions: components["schemas"]["Mentions"];
             /** @description Emojis the caller gave (REST only; events are shared by all members). */
             my_reactions?: string[] | null;
+            ppv?: components["schemas"]["PpvPrice"] | null;
+            /** @description A pay-per-view message's free preview, shown locked or not. */
+            preview?: string | null;
             /** @description Count per emoji. */
             reactions: {
                 [key: string]: number;
@@ -1117,6 +1535,11 @@ export interface components {
              * @description Position in the room's log.
              */
             seq: number;
+        };
+        MonthEarnings: {
+            /** @description `YYYY-MM` (UTC). */
+            month: string;
+            totals: components["schemas"]["Totals"][];
         };
         /**
          * @description The kinds of room a client may create (direct rooms come from `POST /v1/dms`).
@@ -1230,6 +1653,68 @@ export interface components {
              */
             room_id?: string | null;
         };
+        OnboardingView: {
+            account: components["schemas"]["AccountView"];
+            /** @description Stripe's hosted onboarding (valid for a few minutes: ask again for a new one). */
+            onboarding_url: string;
+        };
+        /**
+         * @description What a payment bought.
+         * @enum {string}
+         */
+        PaymentKind: "tip" | "ppv" | "subscription_invoice" | "lecture" | "booking";
+        PaymentPage: {
+            items: components["schemas"]["PaymentView"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        /**
+         * @description Where a payment stands. It only moves forward: `pending` → `failed` or `succeeded`
+         *     (a failed attempt may still succeed) → `partially_refunded` → `refunded`.
+         * @enum {string}
+         */
+        PaymentStatus: "pending" | "succeeded" | "failed" | "refunded" | "partially_refunded";
+        /** @description One money movement in the ledger (minor units, lowercase ISO currency). */
+        PaymentView: {
+            /**
+             * Format: int64
+             * @example 500
+             */
+            amount: number;
+            /** Format: date-time */
+            created_at: string;
+            /** @example usd */
+            currency: string;
+            /**
+             * Format: int64
+             * @description The platform's fee, taken from `amount`.
+             */
+            fee_amount: number;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["PaymentKind"];
+            /** Format: uuid */
+            payee_id: string;
+            /** Format: uuid */
+            payer_id: string;
+            /** Format: int64 */
+            refunded_amount: number;
+            /**
+             * Format: uuid
+             * @description A tip's room.
+             */
+            room_id?: string | null;
+            status: components["schemas"]["PaymentStatus"];
+            /**
+             * Format: uuid
+             * @description What was bought: a message (ppv), a subscription (invoice), a lecture, a booking.
+             */
+            subject_id?: string | null;
+        };
+        /** @description A Stripe-hosted page to open (the Billing Portal). */
+        PortalView: {
+            url: string;
+        };
         PostMessageRequest: {
             /** @description Up to 10 of the sender's own uploads (purpose `attachment`) not attached elsewhere. */
             attachment_ids?: string[] | null;
@@ -1237,11 +1722,31 @@ export interface components {
             /** @description The client's idempotency key (a UUID is ideal): a retry returns the first message. */
             client_msg_id: components["schemas"]["ClientMsgId"];
             mentions?: components["schemas"]["Mentions"] | null;
+            ppv?: components["schemas"]["PpvRequest"] | null;
             /**
              * Format: uuid
              * @description A message of the same room.
              */
             reply_to?: string | null;
+        };
+        /** @description preview must be 1 to 280 characters with at least one visible */
+        PpvPreview: string;
+        /** @description A pay-per-view message's price. */
+        PpvPrice: {
+            /**
+             * Format: int64
+             * @example 500
+             */
+            amount: number;
+            /** @example usd */
+            currency: string;
+        };
+        /** @description Pay-per-view: the price (minor units, 100 to 100000) and an optional free preview. */
+        PpvRequest: {
+            /** Format: int64 */
+            amount: number;
+            currency: components["schemas"]["Currency"];
+            preview?: components["schemas"]["PpvPreview"] | null;
         };
         /**
          * @description RFC 9457 problem details, plus a stable machine-readable `code`.
@@ -1266,6 +1771,24 @@ export interface components {
             title: string;
             /** @description A URI naming the problem type. */
             type: string;
+        };
+        /** @description What a payment is for, when paying through Stripe Elements. */
+        Purchase: {
+            /** Format: int64 */
+            amount: number;
+            /** Format: uuid */
+            creator_id: string;
+            currency: components["schemas"]["Currency"];
+            message?: components["schemas"]["TipNote"] | null;
+            /** Format: uuid */
+            room_id?: string | null;
+            /** @enum {string} */
+            type: "tip";
+        } | {
+            /** Format: uuid */
+            message_id: string;
+            /** @enum {string} */
+            type: "ppv";
         };
         /**
          * @description What an upload is for: it decides the size cap and the types allowed.
@@ -1339,6 +1862,13 @@ export interface components {
         Redirect: {
             /** @description Where the bytes are, for about two minutes. */
             url: string;
+        };
+        RefundRequest: {
+            /**
+             * Format: int64
+             * @description Minor units to refund; default what is left.
+             */
+            amount?: number | null;
         };
         /**
          * @description A member's role in a room.
@@ -1422,6 +1952,12 @@ export interface components {
             member_count: number;
             my_role?: components["schemas"]["Role"] | null;
             name: string;
+            /**
+             * Format: uuid
+             * @description Only subscribers of this tier (trialing, active, or past due within the grace
+             *     period) may join and read; others' memberships end when their access does.
+             */
+            required_tier_id?: string | null;
             /** Format: date-time */
             updated_at: string;
         };
@@ -1507,16 +2043,102 @@ export interface components {
             /** @description IANA time zone of the do-not-disturb hours. */
             time_zone: string;
         };
+        /** @description A payment that was started: pay at `checkout_url` (Stripe's hosted Checkout). */
+        StartedView: {
+            checkout_url: string;
+            /** Format: uuid */
+            payment_id: string;
+        };
         /**
          * @description `uploaded`: not used by anything yet (swept after a day); `attached`: in use.
          * @enum {string}
          */
         Status: "uploaded" | "attached";
+        SubscribeRequest: {
+            /** Format: uuid */
+            tier_id: string;
+        };
+        /**
+         * @description A subscription's status as Stripe reports it.
+         * @enum {string}
+         */
+        SubscriptionStatus: "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "canceled" | "unpaid" | "paused";
+        SubscriptionView: {
+            /** @description Whether it gives access now (trialing, active, or past due within the grace period). */
+            access: boolean;
+            /** @description It ends at `current_period_end` instead of renewing. */
+            cancel_at_period_end: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            creator_id: string;
+            /** Format: date-time */
+            current_period_end?: string | null;
+            /** Format: uuid */
+            id: string;
+            status: components["schemas"]["SubscriptionStatus"];
+            /** Format: uuid */
+            tier_id: string;
+            /** Format: date-time */
+            trial_end?: string | null;
+        };
         TicketResponse: {
             /** Format: date-time */
             expires_at: string;
             /** @description Pass as `?ticket=` to `GET /v1/ws` within 30 seconds; it works once, on any instance. */
             ticket: string;
+        };
+        /** @description name must be 1 to 80 characters on one line with at least one visible */
+        TierName: string;
+        TierView: {
+            active: boolean;
+            /**
+             * Format: int64
+             * @description Monthly price in minor units.
+             * @example 500
+             */
+            amount: number;
+            benefits: string[];
+            /** @example usd */
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: int32 */
+            trial_days: number;
+        };
+        /** @description message must be 1 to 500 characters with at least one visible */
+        TipNote: string;
+        TipRequest: {
+            /**
+             * Format: int64
+             * @description Minor units, 100 to 100000 by default (TIP_MIN_AMOUNT, TIP_MAX_AMOUNT).
+             */
+            amount: number;
+            currency: components["schemas"]["Currency"];
+            message?: components["schemas"]["TipNote"] | null;
+            /**
+             * Format: uuid
+             * @description A room both are members of: `tip.received` is posted there once paid.
+             */
+            room_id?: string | null;
+        };
+        /** @description Money in one currency: what was paid, the platform's fee, what was refunded, and net. */
+        Totals: {
+            /** Format: int64 */
+            count: number;
+            currency: string;
+            /** Format: int64 */
+            fees: number;
+            /** Format: int64 */
+            gross: number;
+            /**
+             * Format: int64
+             * @description gross − fees − refunded: what reaches the creator's Stripe balance.
+             */
+            net: number;
+            /** Format: int64 */
+            refunded: number;
         };
         UnreadCount: {
             /** Format: int64 */
@@ -1559,6 +2181,25 @@ export interface components {
              */
             max_members?: number | null;
             name?: components["schemas"]["RoomName"] | null;
+            /**
+             * Format: uuid
+             * @description A tier of one's own: only its subscribers may join (owner only); null: open again.
+             */
+            required_tier_id?: string | null;
+        };
+        UpdateTierRequest: {
+            /** @description An inactive tier takes no new subscribers. */
+            active?: boolean | null;
+            /**
+             * Format: int64
+             * @description A new price applies to new subscribers; existing ones keep theirs.
+             */
+            amount?: number | null;
+            benefits?: components["schemas"]["Benefit"][] | null;
+            currency?: components["schemas"]["Currency"] | null;
+            name?: components["schemas"]["TierName"] | null;
+            /** Format: int32 */
+            trial_days?: number | null;
         };
         /** @description The upload form: `purpose` (optional, before the file), then `file`. */
         UploadForm: {
@@ -1755,6 +2396,307 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConversationList"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    save_profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatorProfileRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatorView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_tiers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TierView"][];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_tier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTierRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TierView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_tier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tier_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTierRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TierView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    creator_page: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatorView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    subscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubscribeRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StartedView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    tip: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TipRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StartedView"];
                 };
             };
             /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
@@ -2512,6 +3454,47 @@ export interface operations {
             };
         };
     };
+    unlock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StartedView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_notes: {
         parameters: {
             query?: {
@@ -2880,6 +3863,295 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    history: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                /** @description 1 to 100, default 50. */
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentPage"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_intent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntentRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntentView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_payment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                payment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    refund: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                payment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_account: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_onboarding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnboardingView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    earnings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EarningsView"];
                 };
             };
             /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
@@ -3776,6 +5048,127 @@ export interface operations {
             };
         };
     };
+    my_subscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionView"][];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancel_subscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    subscription_portal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_users: {
         parameters: {
             query?: {
@@ -3889,6 +5282,100 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookAccepted"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stripe_webhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required: `t=<unix>,v1=<hex>` */
+                "Stripe-Signature"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A Stripe event */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventAccepted"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stripe_connect_webhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required: `t=<unix>,v1=<hex>` */
+                "Stripe-Signature"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A Stripe Connect event */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventAccepted"];
                 };
             };
             /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */

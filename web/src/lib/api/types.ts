@@ -63,5 +63,29 @@ export type NotificationFrame = Extract<ServerFrame, { type: "notification" }>;
 /** Notifications marked read elsewhere (another tab, or reading the room). */
 export type NotificationsReadFrame = Extract<ServerFrame, { type: "notifications_read" }>;
 
+// ---- Payments ----------------------------------------------------------------------------
+
+export type PayoutAccount = Ok<paths["/v1/payouts/account"]["get"]>;
+export type Onboarding = Ok<paths["/v1/payouts/account"]["post"]>;
+export type Earnings = Ok<paths["/v1/payouts/earnings"]["get"]>;
+export type Totals = Earnings["totals"][number];
+export type Payment = Ok<paths["/v1/payments/{payment_id}"]["get"]>;
+export type PaymentKind = Payment["kind"];
+export type PaymentStatus = Payment["status"];
+export type PaymentPage = Ok<paths["/v1/payments/history"]["get"]>;
+export type Creator = Ok<paths["/v1/creators/{user_id}"]["get"]>;
+export type Tier = Creator["tiers"][number];
+export type CreateTier = Body<paths["/v1/creators/me/tiers"]["post"]>;
+export type UpdateTier = Body<paths["/v1/creators/me/tiers/{tier_id}"]["patch"]>;
+export type CreatorProfile = Body<paths["/v1/creators/me"]["put"]>;
+export type TipRequest = Body<paths["/v1/creators/{user_id}/tips"]["post"]>;
+/** A payment started at Stripe's hosted Checkout: `checkout_url` is where to pay. */
+export type Started = Ok<paths["/v1/creators/{user_id}/tips"]["post"]>;
+export type Subscription = Ok<paths["/v1/subscriptions"]["get"]>[number];
+export type SubscriptionStatus = Subscription["status"];
+/** A pay-per-view price and preview, when posting. */
+export type PpvRequest = NonNullable<PostMessage["ppv"]>;
+export type UpdateRoom = Body<paths["/v1/rooms/{room_id}"]["patch"]>;
+
 // ---- The routes the client is typed with ------------------------------------------------
 export type ApiPaths = paths;

@@ -66,6 +66,32 @@ describe("message cache reducers", () => {
     expect(orderedMessages(d).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it("keeps the author's unlocked copy of a pay-per-view message when a locked event arrives", () => {
+    const ppv = { ppv: { amount: 500, currency: "usd" }, preview: "a teaser" };
+    const mine = msg(1, { ...ppv, locked: false, body: "the secret" });
+    const event = msg(1, { ...ppv, locked: true, body: undefined, attachments: [], my_reactions: null, reactions: { "👍": 1 } });
+    const d = upsertMessage(pages([mine]), event)!;
+    const m = orderedMessages(d)[0];
+    expect(m.locked).toBe(false);
+    expect(m.body).toBe("the secret");
+    expect(m.reactions).toEqual({ "👍": 1 });
+  });
+
+  it("an unlocked copy (the REST answer, or history after buying) replaces a locked one", () => {
+    const ppv = { ppv: { amount: 500, currency: "usd" }, preview: "a teaser" };
+    let d = upsertMessage(pages([]), msg(1, { ...ppv, locked: true, body: undefined }))!;
+    expect(orderedMessages(d)[0].locked).toBe(true);
+    d = upsertMessage(d, msg(1, { ...ppv, locked: false, body: "the secret" }))!;
+    expect(orderedMessages(d)[0].body).toBe("the secret");
+  });
+
+  it("a locked message the viewer never had unlocked stays locked", () => {
+    const locked = msg(1, { ppv: { amount: 500, currency: "usd" }, locked: true, body: undefined });
+    const d = upsertMessage(pages([locked]), { ...locked, reactions: { "🎉": 2 } })!;
+    expect(orderedMessages(d)[0].locked).toBe(true);
+    expect(orderedMessages(d)[0].body).toBeUndefined();
+  });
+
   it("leaves an unloaded cache alone", () => {
     expect(upsertMessage(undefined, msg(1))).toBeUndefined();
   });

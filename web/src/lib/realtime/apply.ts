@@ -30,6 +30,16 @@ function mapMessages(data: MessagePages, fn: (m: Message) => Message): MessagePa
   return changed ? { ...data, pages } : data;
 }
 
+/**
+ * A locked copy of a pay-per-view message (live events are always locked, even for its
+ * author and buyers) never hides the content this viewer already has: the unlocked copy's
+ * body and attachments stay, the rest (reactions, deletion) comes from the new copy.
+ */
+export function mergeLocked(current: Message, incoming: Message): Message {
+  if (!incoming.locked || current.locked || incoming.deleted) return incoming;
+  return { ...incoming, locked: false, body: current.body, attachments: current.attachments };
+}
+
 /** Insert or replace a message. A newer edit never loses to an older copy. */
 export function upsertMessage(data: MessagePages | undefined, msg: Message): MessagePages | undefined {
   if (!data) return data;
@@ -38,8 +48,9 @@ export function upsertMessage(data: MessagePages | undefined, msg: Message): Mes
       if (m.id !== msg.id) return m;
       if (m.deleted && !msg.deleted) return m;
       if (m.edited_at && (!msg.edited_at || m.edited_at > msg.edited_at)) return m;
+      const next = mergeLocked(m, msg);
       // Event payloads are shared by every reader and carry no my_reactions: keep ours.
-      return msg.my_reactions == null ? { ...msg, my_reactions: m.my_reactions ?? [] } : msg;
+      return next.my_reactions == null ? { ...next, my_reactions: m.my_reactions ?? [] } : next;
     });
   }
   const pages = data.pages.length ? [...data.pages] : [{ items: [] }];

@@ -19,6 +19,20 @@ export type MemberLeaveReason = Schemas["MemberReason"];
 /** `member.joined` / `member.left`. */
 export type MemberEventData = Schemas["MemberEvent"];
 
+/**
+ * `tip.received`: a tip paid in the room. The API document types this payload only as
+ * "any object" (no schema component), so it is spelled out here from the API's ledger.
+ */
+export interface TipReceivedData {
+  payment_id: string;
+  from_user_id: string;
+  to_user_id: string;
+  /** Minor units. */
+  amount: number;
+  currency: string;
+  message?: string | null;
+}
+
 /** What each event kind carries in `data`. */
 export interface RoomEventDataByKind {
   "message.created": Message;
@@ -30,6 +44,7 @@ export interface RoomEventDataByKind {
   "reaction.removed": ReactionEventData;
   "member.joined": MemberEventData;
   "member.left": MemberEventData;
+  "tip.received": TipReceivedData;
 }
 
 export type RoomEventKind = keyof RoomEventDataByKind;
@@ -64,6 +79,7 @@ const KINDS: Record<RoomEventKind, true> = {
   "reaction.removed": true,
   "member.joined": true,
   "member.left": true,
+  "tip.received": true,
 };
 
 export function isRoomEventKind(kind: string): kind is RoomEventKind {

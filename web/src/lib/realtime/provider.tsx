@@ -6,6 +6,7 @@ import { useAuth } from "../auth/context";
 import { WS_URL } from "../env";
 import { applyReaction, markDeleted, upsertMessage, type MessagePages } from "./apply";
 import { RealtimeClient, type ConnectionStatus } from "./client";
+import type { Room } from "../api/types";
 import type { RoomEvent } from "./frames";
 import { useConversations, conversationsKey } from "@/hooks/queries/conversations";
 import { useMe } from "@/hooks/queries/me";
@@ -17,6 +18,7 @@ import {
   resyncNotifications,
 } from "@/hooks/queries/notifications";
 import { membersKey, roomKey } from "@/hooks/queries/rooms";
+import { addRoomTip } from "@/hooks/use-room-tips";
 
 interface RealtimeValue {
   client: RealtimeClient;
@@ -77,8 +79,12 @@ function applyEvent(qc: QueryClient, ev: RoomEvent, myUserId: string | undefined
       if (ev.data.user_id === myUserId) bumpConversations();
       break;
     case "room.updated":
-      qc.setQueryData(roomKey(ev.room_id), ev.data);
+      // Events carry no my_role (every member shares them): keep mine.
+      qc.setQueryData<Room>(roomKey(ev.room_id), (old) => ({ ...ev.data, my_role: ev.data.my_role ?? old?.my_role }));
       bumpConversations();
+      break;
+    case "tip.received":
+      addRoomTip(qc, ev.room_id, { ...ev.data, seq: ev.seq });
       break;
   }
 }

@@ -206,7 +206,7 @@ pub async fn apply_state(
         return Ok(vec![]);
     };
     let Some(sub) = repo::subscription(conn, id).await? else {
-        tracing::warn!(subscription = %id, "a Stripe event names a subscription Parley does not have");
+        tracing::info!(subscription = %id, "a Stripe event names a subscription Parley does not have");
         return Ok(vec![]);
     };
     let status = object["status"]

@@ -3,6 +3,7 @@ import { Check } from "lucide-react";
 import { useEffect, useState, type FormEvent } from "react";
 import { NotificationSettingsCard } from "@/components/notifications/notification-settings-card";
 import { AvatarPicker } from "@/components/files/avatar-picker";
+import { PayoutCard } from "@/components/payments/payout-card";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Input, Label, Textarea } from "@/components/ui/input";
@@ -121,6 +122,7 @@ export default function ProfilePage() {
           </form>
         </CardContent>
       </Card>
+      <PayoutCard />
       <NotificationSettingsCard />
     </div>
   );

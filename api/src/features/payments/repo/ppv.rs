@@ -1,0 +1,70 @@
+//! Pay-per-view: priced messages, buyers' unlocks, and an open Checkout to hand out again.
+
+use diesel::prelude::*;
+use diesel::sql_types::Nullable;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use crate::features::payments::kinds::{PaymentKind, PaymentStatus};
+use crate::platform::schema::payments;
+
+/// A pay-per-view message's room, author and price (`{amount, currency, preview}`).
+#[derive(QueryableByName, Debug)]
+pub struct PricedMessage {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub room_id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub author_id: Uuid,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Jsonb>)]
+    pub ppv: Option<serde_json::Value>,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub deleted: bool,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub bought: bool,
+}
+
+pub async fn priced_message(conn: &mut AsyncPgConnection, id: Uuid, buyer: Uuid) -> QueryResult<Option<PricedMessage>> {
+    diesel::sql_query(
+        "SELECT m.room_id, m.author_id, m.ppv, m.deleted_at IS NOT NULL AS deleted, \
+                EXISTS (SELECT 1 FROM ppv_unlocks u WHERE u.message_id = m.id AND u.user_id = $2) AS bought \
+         FROM messages m WHERE m.id = $1",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(id)
+    .bind::<diesel::sql_types::Uuid, _>(buyer)
+    .get_result(conn)
+    .await
+    .optional()
+}
+
+/// Gives the buyer the message for good (once).
+pub async fn unlock(conn: &mut AsyncPgConnection, message: Uuid, buyer: Uuid, payment: Uuid) -> QueryResult<()> {
+    diesel::sql_query(
+        "INSERT INTO ppv_unlocks (message_id, user_id, payment_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(message)
+    .bind::<diesel::sql_types::Uuid, _>(buyer)
+    .bind::<diesel::sql_types::Uuid, _>(payment)
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
+/// The payer's pending Checkout for this purchase, if any (to hand out again, not twice).
+pub async fn pending_checkout(
+    conn: &mut AsyncPgConnection,
+    payer: Uuid,
+    kind: PaymentKind,
+    subject: Uuid,
+) -> QueryResult<Option<(Uuid, String)>> {
+    payments::table
+        .filter(payments::payer_id.eq(payer))
+        .filter(payments::kind.eq(kind))
+        .filter(payments::subject_id.eq(subject))
+        .filter(payments::status.eq(PaymentStatus::Pending))
+        .filter(payments::stripe_checkout_session_id.is_not_null())
+        .order(payments::id.desc())
+        .select((payments::id, payments::stripe_checkout_session_id.assume_not_null()))
+        .first(conn)
+        .await
+        .optional()
+}

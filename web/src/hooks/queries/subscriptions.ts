@@ -1,0 +1,44 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, unwrap } from "@/lib/api/client";
+import type { Subscription } from "@/lib/api/types";
+import { useAuth } from "@/lib/auth/context";
+import { openHosted } from "./payments";
+
+export const subscriptionsKey = ["subscriptions"] as const;
+
+/**
+ * My subscriptions, newest first. `waitFor`: a subscription just paid at Checkout, polled
+ * every second until Stripe's webhook moved it past `incomplete`.
+ */
+export function useSubscriptions(waitFor?: string | null) {
+  const { signedIn, user } = useAuth();
+  return useQuery({
+    queryKey: [...subscriptionsKey, user?.id ?? null],
+    queryFn: () => unwrap(api.GET("/v1/subscriptions")),
+    enabled: signedIn,
+    refetchInterval: (q) => {
+      if (!waitFor) return false;
+      const s = q.state.data?.find((x: Subscription) => x.id === waitFor);
+      return s && s.status !== "incomplete" ? false : 1000;
+    },
+  });
+}
+
+export function useCancelSubscription() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) =>
+      unwrap(api.POST("/v1/subscriptions/{subscription_id}/cancel", { params: { path: { subscription_id: id } } })),
+    onSuccess: () => qc.invalidateQueries({ queryKey: subscriptionsKey }),
+  });
+}
+
+/** Stripe's billing portal for a subscription (cards, invoices), opened in this tab. */
+export function usePortal() {
+  return useMutation({
+    mutationFn: (id: string) =>
+      unwrap(api.POST("/v1/subscriptions/{subscription_id}/portal", { params: { path: { subscription_id: id } } })),
+    onSuccess: (v) => openHosted(v.url),
+  });
+}

@@ -1,0 +1,34 @@
+"use client";
+import { useQueryClient } from "@tanstack/react-query";
+import type { Message } from "@/lib/api/types";
+import { messagesKey } from "./queries/messages";
+import { useCheckoutReturn } from "./use-checkout-return";
+import { usePayoutAccount, useUnlock } from "./queries/payments";
+import { roomTipsKey, useRoomTips } from "./use-room-tips";
+
+/**
+ * A room's paid parts: its tips (from the oldest loaded message on), unlocking a locked
+ * message, whether I may sell messages, and the return from Checkout (a tip or an unlock),
+ * after which the room's messages and tips are read again.
+ */
+export function useRoomPayments(roomId: string, messages: Message[], loaded: boolean) {
+  const qc = useQueryClient();
+  const fromSeq = loaded ? (messages[0]?.seq ?? 1) : null;
+  const tips = useRoomTips(roomId, fromSeq);
+  const account = usePayoutAccount();
+  const unlock = useUnlock();
+  const checkout = useCheckoutReturn((ok) => {
+    if (!ok) return;
+    // An unlock: history now has the body for me. A tip: its line is in the log.
+    void qc.invalidateQueries({ queryKey: messagesKey(roomId) });
+    void qc.invalidateQueries({ queryKey: roomTipsKey(roomId) });
+  });
+  return {
+    tips: tips.data ?? [],
+    canSell: Boolean(account.data?.charges_enabled),
+    unlock: (m: Message) => unlock.mutate(m.id),
+    unlockingId: unlock.isPending || unlock.isSuccess ? unlock.variables : undefined,
+    unlockError: unlock.error,
+    checkoutPhase: checkout.phase,
+  };
+}
