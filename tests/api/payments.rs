@@ -360,3 +360,49 @@ async fn the_payee_refunds_in_part_then_in_full_and_no_one_else_may() {
     assert_eq!(earnings["totals"][0]["refunded"], 1000);
     assert_eq!(earnings["totals"][0]["net"], 0, "the fee went back too: {earnings}");
 }
+
+#[tokio::test]
+async fn an_event_reporting_another_amount_than_the_ledgers_fulfils_nothing() {
+    let paid = spawn_paid(1, |_| {}).await;
+    let app = paid.app();
+    let creator = paid.creator("creator").await;
+    let fan = app.user("fan").await;
+    let room = app.create_room(&creator, "tips", "public").await;
+    app.join(&fan, room).await;
+    let started: Value = tip(
+        &paid,
+        &fan,
+        &creator,
+        json!({"amount": 800, "currency": "usd", "room_id": room}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    // A forged-looking but validly signed event: 1 cent "paid" for an 800 cent tip.
+    let body = json!({"id": "evt_mismatch", "object": "event", "type": "payment_intent.succeeded",
+        "created": chrono::Utc::now().timestamp(), "data": {"object": {"id": "pi_mismatch", "object": "payment_intent",
+        "amount_received": 1, "currency": "usd", "metadata": {"payment_id": started["payment_id"]}}}})
+    .to_string();
+    let header = stripe::signature_header(
+        chrono::Utc::now().timestamp(),
+        &body,
+        &[stripe::WEBHOOK_SECRET.to_owned()],
+    );
+    let res = app
+        .http
+        .post(format!("{}/v1/webhooks/stripe", app.url))
+        .header("stripe-signature", header)
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let path = format!("/v1/payments/{}", started["payment_id"].as_str().unwrap());
+    eventually(WAIT, "the mismatch is recorded", || async {
+        app.get_json(&fan.token, &path).await["status"] == "failed"
+    })
+    .await;
+    assert!(!app.event_kinds(&fan, room).await.contains(&"tip.received".to_owned()));
+}

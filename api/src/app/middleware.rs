@@ -81,6 +81,15 @@ impl KnownPaths {
         Self { paths }
     }
 
+    /// The methods of a route written out in full (no parameter) that is exactly `path`:
+    /// `/v1/payments/intents` rather than `/v1/payments/{payment_id}`.
+    pub fn literal(&self, path: &str) -> Option<&[Method]> {
+        self.paths
+            .iter()
+            .find(|(def, _)| !def.pattern().unwrap_or("{").contains('{') && def.is_match(path))
+            .map(|(_, methods)| methods.as_slice())
+    }
+
     fn allowed(&self, path: &str) -> Option<&[Method]> {
         self.paths
             .iter()
@@ -92,19 +101,22 @@ impl KnownPaths {
 /// The app's default service: 405 with `Allow` for a known path, else 404.
 pub async fn unmatched(req: HttpRequest, known: actix_web::web::Data<KnownPaths>) -> HttpResponse {
     match known.allowed(req.path()) {
-        Some(methods) => {
-            let allow = methods.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
-            HttpResponse::MethodNotAllowed()
-                .insert_header((header::ALLOW, allow))
-                .content_type("application/problem+json")
-                .json(Problem::new(
-                    StatusCode::METHOD_NOT_ALLOWED,
-                    ErrorCode::MethodNotAllowed,
-                    format!("{} is not allowed on this route", req.method()),
-                ))
-        }
+        Some(methods) => method_not_allowed(&req, methods),
         None => crate::platform::error::no_such_route(),
     }
+}
+
+/// 405 with `Allow`, as problem+json.
+pub fn method_not_allowed(req: &HttpRequest, methods: &[Method]) -> HttpResponse {
+    let allow = methods.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
+    HttpResponse::MethodNotAllowed()
+        .insert_header((header::ALLOW, allow))
+        .content_type("application/problem+json")
+        .json(Problem::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            ErrorCode::MethodNotAllowed,
+            format!("{} is not allowed on this route", req.method()),
+        ))
 }
 
 /// Responses that the framework produced without a body of ours become problem+json too.

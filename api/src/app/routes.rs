@@ -5,6 +5,7 @@ use actix_web::error::{PathError, QueryPayloadError};
 use actix_web::{web, HttpRequest};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::middleware::{method_not_allowed, KnownPaths};
 use crate::features::{conversations, files, health, messages, notes, notifications, payments, rooms, users, webhooks};
 use crate::platform::error::ApiError;
 use crate::platform::json::JSON_LIMIT;
@@ -34,7 +35,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
         );
 }
 
-fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
+/// A path parameter that does not parse is a missing resource, unless the path is another
+/// route's literal one with other methods (`GET /v1/payments/intents` is 405, not a payment).
+fn path_error(err: PathError, req: &HttpRequest) -> actix_web::Error {
+    let known = req.app_data::<web::Data<KnownPaths>>();
+    if let Some(methods) = known.and_then(|k| k.literal(req.path())) {
+        let response = method_not_allowed(req, methods);
+        return actix_web::error::InternalError::from_response(err, response).into();
+    }
     ApiError::NotFoundDetail(format!("no such resource: {err}")).into()
 }
 

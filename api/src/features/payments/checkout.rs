@@ -73,7 +73,7 @@ pub async fn customer(store: &Store, payments: &Payments, user: Uuid, email: Opt
 /// Records the pending payment after checking the payee may sell.
 async fn pending(store: &Store, payments: &Payments, charge: &Charge) -> Result<Payment, ApiError> {
     if charge.payer == charge.payee {
-        return Err(ApiError::invalid("you cannot pay yourself"));
+        return Err(ApiError::Conflict("you cannot pay yourself".into()));
     }
     store
         .run(async |conn| {

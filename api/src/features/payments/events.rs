@@ -11,6 +11,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::creators::subscriptions;
+use super::ledger::Paid;
 use super::{accounts, ledger, repo};
 use crate::features::events::{Publish, RoomEvent};
 use crate::platform::config::PaymentSettings;
@@ -114,7 +115,11 @@ async fn apply(
                 payment_id(object),
             ) {
                 (Some("payment"), Some("paid"), Some(id)) => {
-                    ledger::settle(conn, id, object["payment_intent"].as_str()).await
+                    let paid = Paid {
+                        amount: object["amount_total"].as_i64(),
+                        currency: object["currency"].as_str(),
+                    };
+                    ledger::settle(conn, id, object["payment_intent"].as_str(), paid).await
                 }
                 _ => Ok(vec![]),
             }
@@ -126,7 +131,13 @@ async fn apply(
             Ok(vec![])
         }
         "payment_intent.succeeded" => match payment_id(object) {
-            Some(id) => ledger::settle(conn, id, object["id"].as_str()).await,
+            Some(id) => {
+                let paid = Paid {
+                    amount: object["amount_received"].as_i64(),
+                    currency: object["currency"].as_str(),
+                };
+                ledger::settle(conn, id, object["id"].as_str(), paid).await
+            }
             None => Ok(vec![]),
         },
         "payment_intent.payment_failed" => {

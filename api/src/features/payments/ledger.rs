@@ -17,12 +17,29 @@ use crate::features::events::{EventKind, RoomEvent, Store};
 use crate::platform::error::ApiError;
 use crate::platform::pagination::Page;
 
+/// What Stripe says was paid: the amount and currency.
+pub struct Paid<'a> {
+    pub amount: Option<i64>,
+    pub currency: Option<&'a str>,
+}
+
 /// Marks a payment succeeded and delivers what it bought, once; the room events to publish.
-pub async fn settle(conn: &mut AsyncPgConnection, id: Uuid, intent: Option<&str>) -> anyhow::Result<Vec<RoomEvent>> {
+/// A payment whose paid amount or currency differs from the ledger's is not fulfilled.
+pub async fn settle(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    intent: Option<&str>,
+    paid: Paid<'_>,
+) -> anyhow::Result<Vec<RoomEvent>> {
     let Some(payment) = repo::payment_for_update(conn, id).await? else {
         tracing::info!(payment = %id, "a Stripe event names a payment Parley does not have");
         return Ok(vec![]);
     };
+    if paid.amount != Some(payment.amount) || paid.currency != Some(payment.currency.as_str()) {
+        tracing::error!(payment = %id, ?paid.amount, ?paid.currency, "Stripe reports another amount than the ledger's: not fulfilled");
+        repo::mark_failed(conn, id, "the amount paid differs from the price").await?;
+        return Ok(vec![]);
+    }
     if !repo::mark_succeeded(conn, id, intent).await? {
         return Ok(vec![]);
     }

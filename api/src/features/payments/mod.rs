@@ -31,6 +31,15 @@ pub struct Payments {
     pub jobs: Jobs,
 }
 
+/// A user id that names nobody (users' lookup calls it invalid input) is a missing creator.
+pub fn no_such_creator(e: crate::platform::error::ApiError) -> crate::platform::error::ApiError {
+    use crate::platform::error::ApiError;
+    match e {
+        ApiError::Invalid(_) => ApiError::NotFound("creator"),
+        other => other,
+    }
+}
+
 impl Payments {
     /// The platform's fee on `amount` (rounded down).
     pub fn fee(&self, amount: i64) -> i64 {

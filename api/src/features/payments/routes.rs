@@ -153,17 +153,23 @@ pub struct TipRequest {
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Purchase {
     /// A tip to a creator.
+    // The patterns say what `format: uuid` says, for generators that skip formats in a oneOf.
     Tip {
+        #[schema(pattern = "^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")]
         creator_id: Uuid,
         #[serde(deserialize_with = "integer")]
         #[schema(minimum = 100, maximum = 100000)]
         amount: i64,
         currency: Currency,
+        #[schema(pattern = "^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")]
         room_id: Option<Uuid>,
         message: Option<TipNote>,
     },
     /// Unlocking a pay-per-view message (its price is the message's).
-    Ppv { message_id: Uuid },
+    Ppv {
+        #[schema(pattern = "^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")]
+        message_id: Uuid,
+    },
 }
 
 async fn tip_charge(
@@ -182,7 +188,7 @@ async fn tip_charge(
     }
     let name = store
         .run(async |conn| {
-            let creator = users::live(conn, creator).await?;
+            let creator = users::live(conn, creator).await.map_err(super::no_such_creator)?;
             if let Some(room) = t.room_id {
                 rooms::member(conn, room, payer).await?;
                 rooms::member(conn, room, creator.id)

@@ -21,6 +21,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(list_tiers)
         .service(update_tier)
         .service(save_profile)
+        .service(my_page)
         .service(creator_page)
         .service(subscribe)
         .service(my_subscriptions)
@@ -162,6 +163,14 @@ pub async fn save_profile(
     let view = store
         .run(async |conn| tiers::save_profile(conn, user.id, b.bio.into_inner(), b.show_subscriber_count).await)
         .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// One's own creator page, as others see it.
+#[utoipa::path(tag = "creators", security(("bearer" = [])), responses((status = 200, body = CreatorView)))]
+#[get("/creators/me")]
+pub async fn my_page(user: AuthUser, store: web::Data<Store>) -> ApiResult<HttpResponse> {
+    let view = store.run(async |conn| tiers::page(conn, user.id).await).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 

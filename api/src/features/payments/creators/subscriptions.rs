@@ -38,7 +38,7 @@ pub async fn subscribe(
     tier_id: Uuid,
 ) -> Result<StartedView, ApiError> {
     if fan == creator {
-        return Err(ApiError::invalid("you cannot subscribe to yourself"));
+        return Err(ApiError::Conflict("you cannot subscribe to yourself".into()));
     }
     let (tier, account) = store
         .run(async |conn| {

@@ -161,7 +161,9 @@ pub async fn update(
 }
 
 pub async fn page(conn: &mut AsyncPgConnection, creator: Uuid) -> Result<CreatorView, ApiError> {
-    let user = users::live(conn, creator).await?;
+    let user = users::live(conn, creator)
+        .await
+        .map_err(super::super::no_such_creator)?;
     let profile = repo::profile(conn, creator).await?.unwrap_or_default();
     let tiers = repo::tiers(conn, creator, true).await?;
     let accepts_payments = payments_repo::account(conn, creator)
