@@ -406,3 +406,40 @@ async fn an_event_reporting_another_amount_than_the_ledgers_fulfils_nothing() {
     .await;
     assert!(!app.event_kinds(&fan, room).await.contains(&"tip.received".to_owned()));
 }
+
+#[tokio::test]
+async fn an_expired_or_declined_checkout_leaves_a_failed_payment_and_no_tip() {
+    let paid = spawn_paid(1, |_| {}).await;
+    let app = paid.app();
+    let creator = paid.creator("creator").await;
+    let fan = app.user("fan").await;
+    let room = app.create_room(&creator, "tips", "public").await;
+    app.join(&fan, room).await;
+    for end in ["decline", "expire"] {
+        let started: Value = tip(
+            &paid,
+            &fan,
+            &creator,
+            json!({"amount": 250, "currency": "gbp", "room_id": room}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        let session = stripe_id(started["checkout_url"].as_str().unwrap());
+        match end {
+            "decline" => paid.stripe.decline_checkout(&session).await,
+            _ => paid.stripe.expire_checkout(&session).await,
+        };
+        let path = format!("/v1/payments/{}", started["payment_id"].as_str().unwrap());
+        eventually(WAIT, "the payment failed", || async {
+            app.get_json(&fan.token, &path).await["status"] == "failed"
+        })
+        .await;
+    }
+    assert!(!app.event_kinds(&fan, room).await.contains(&"tip.received".to_owned()));
+    assert_eq!(
+        app.get_json(&creator.token, "/v1/payouts/earnings").await["totals"],
+        json!([])
+    );
+}
