@@ -17,6 +17,8 @@ function preview(c: Conversation, myId: string | undefined) {
   if (!m) return c.room.description || "No messages yet";
   if (m.deleted) return "Message deleted";
   const files = attachmentsOf(m);
+  // A pay-per-view message I have not bought has no body: its preview stands in.
+  if (m.locked) return `🔒 ${m.preview || "Pay-per-view message"}`;
   const text = m.body || (files.length === 1 ? `📎 ${files[0].name}` : files.length > 1 ? `📎 ${files.length} files` : "");
   return (m.author_id === myId ? "You: " : "") + text;
 }

@@ -7,13 +7,14 @@ import { usePayoutAccount, useUnlock } from "./queries/payments";
 import { roomTipsKey, useRoomTips } from "./use-room-tips";
 
 /**
- * A room's paid parts: its tips (from the oldest loaded message on), unlocking a locked
+ * A room's paid parts: its tips (from the oldest loaded message on, or all), unlocking a locked
  * message, whether I may sell messages, and the return from Checkout (a tip or an unlock),
  * after which the room's messages and tips are read again.
  */
-export function useRoomPayments(roomId: string, messages: Message[], loaded: boolean) {
+export function useRoomPayments(roomId: string, messages: Message[], loaded: boolean, hasOlder: boolean) {
   const qc = useQueryClient();
-  const fromSeq = loaded ? (messages[0]?.seq ?? 1) : null;
+  // From the room's start when all of its history is loaded (tips before the first message).
+  const fromSeq = !loaded ? null : hasOlder && messages.length ? messages[0].seq : 1;
   const tips = useRoomTips(roomId, fromSeq);
   const account = usePayoutAccount();
   const unlock = useUnlock();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Totals } from "./api/types";
-import { canCancel, checkoutReturn, isSettled, mainCurrency, monthSeries, subscriptionNext, tipLine } from "./payments";
+import type { Message, Totals } from "./api/types";
+import { canCancel, checkoutReturn, isSettled, mainCurrency, monthSeries, quoteText, subscriptionNext, tipLine } from "./payments";
 
 const totals = (currency: string, gross: number): Totals => ({ currency, gross, fees: 0, refunded: 0, net: gross, count: 1 });
 
@@ -76,5 +76,16 @@ describe("checkoutReturn", () => {
     expect(checkoutReturn(new URLSearchParams("payment_id=p1&session_id=cs_1"))).toEqual({ paymentId: "p1", subscriptionId: null, canceled: false });
     expect(checkoutReturn(new URLSearchParams("subscription_id=s1&canceled=1"))).toEqual({ paymentId: null, subscriptionId: "s1", canceled: true });
     expect(checkoutReturn(new URLSearchParams("message=m1"))).toBeNull();
+  });
+});
+
+describe("quoteText", () => {
+  const m = (extra: Partial<Message>) => ({ id: "m", deleted: false, body: "hello", ...extra }) as Message;
+  it("quotes a locked message by its preview, never its missing body", () => {
+    expect(quoteText(m({ locked: true, body: undefined, preview: "teaser" }))).toBe("🔒 teaser");
+    expect(quoteText(m({ locked: true, body: undefined, preview: null }))).toBe("🔒 Locked message");
+    expect(quoteText(m({ body: null }))).toBe("");
+    expect(quoteText(m({}))).toBe("hello");
+    expect(quoteText(m({ deleted: true, body: "" }))).toBe("Message deleted");
   });
 });

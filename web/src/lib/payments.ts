@@ -1,6 +1,6 @@
 // Pure helpers for the payments pages: labels, the tip line, the earnings chart's series,
 // and what a return from Stripe's hosted pages says. No I/O; unit tested.
-import type { Payment, PaymentKind, PaymentStatus, Subscription, Totals } from "./api/types";
+import type { Message, Payment, PaymentKind, PaymentStatus, Subscription, Totals } from "./api/types";
 import { formatMoney } from "./money";
 import type { TipReceivedData } from "./realtime/frames";
 
@@ -107,4 +107,11 @@ export function checkoutReturn(params: { get(name: string): string | null }): Ch
   const subscriptionId = params.get("subscription_id");
   if (!paymentId && !subscriptionId) return null;
   return { paymentId, subscriptionId, canceled: params.get("canceled") === "1" };
+}
+
+/** What a reply quote or the reply banner shows of a message: never a missing body. */
+export function quoteText(m: Message): string {
+  if (m.deleted) return "Message deleted";
+  if (m.locked) return m.preview ? `🔒 ${m.preview}` : "🔒 Locked message";
+  return m.body ?? "";
 }

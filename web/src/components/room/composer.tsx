@@ -6,10 +6,10 @@ import type { PendingAttachment } from "@/hooks/use-pending-sends";
 import type { Mentions, Message, PpvRequest } from "@/lib/api/types";
 import { canSend, uploadsInFlight } from "@/lib/files/upload-queue";
 import { collectMentions, findMentionQuery, matchMembers, type MentionCandidate } from "@/lib/mentions";
+import { quoteText } from "@/lib/payments";
 import { UploadTray } from "../files/upload-tray";
 import { Button } from "../ui/button";
 import { MentionSuggestions, mentionOptionId, type MentionOption } from "./mention-suggestions";
-import { quoteText } from "./paid-content";
 import { PpvFields, PpvToggle, usePpvDraft } from "./ppv-controls";
 
 export interface ComposerHandle {

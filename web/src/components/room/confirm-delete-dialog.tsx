@@ -1,5 +1,6 @@
 "use client";
 import type { Message } from "@/lib/api/types";
+import { quoteText } from "@/lib/payments";
 import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 
@@ -8,7 +9,7 @@ export function ConfirmDeleteDialog({ message, onCancel, onConfirm }: { message:
   return (
     <Dialog open={Boolean(message)} onClose={onCancel} title="Delete message?" testId="confirm-delete">
       <p className="text-sm text-muted-foreground">This cannot be undone.</p>
-      <p className="line-clamp-3 rounded-lg bg-muted p-3 text-sm">{message?.body}</p>
+      <p className="line-clamp-3 rounded-lg bg-muted p-3 text-sm">{message ? quoteText(message) : null}</p>
       <div className="flex justify-end gap-2">
         <Button variant="ghost" onClick={onCancel}>
           Cancel

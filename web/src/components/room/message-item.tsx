@@ -6,11 +6,13 @@ import type { PendingMessage } from "@/hooks/use-pending-sends";
 import { attachmentsOf } from "@/lib/api/files";
 import type { Message, User } from "@/lib/api/types";
 import type { MentionTarget } from "@/lib/markdown";
+import { formatMoney } from "@/lib/money";
+import { quoteText } from "@/lib/payments";
 import { cn, formatTime } from "@/lib/utils";
 import { AttachmentList } from "../files/attachments";
 import { Markdown } from "../markdown";
 import { UserAvatar } from "../user-avatar";
-import { LockedBody, PpvLabel, quoteText } from "./paid-content";
+import { LockedBody, PpvLabel } from "./paid-content";
 
 export const QUICK_EMOJIS = ["👍", "❤️", "😂", "🎉", "😮", "😢"];
 
@@ -258,6 +260,9 @@ export function PendingItem({ p, onRetry, onDiscard }: { p: PendingMessage; onRe
     <div data-testid="pending-message" data-status={p.status} className="flex gap-3 px-3 py-0.5 sm:px-4">
       <div className="w-8 shrink-0" />
       <div className="min-w-0 flex-1">
+        {p.ppv && (
+          <div className="text-[11px] font-medium text-primary opacity-60">Pay-per-view · {formatMoney(p.ppv.amount, p.ppv.currency)}</div>
+        )}
         {p.body && (
           <p className={cn("whitespace-pre-wrap break-words text-sm", p.status === "sending" ? "opacity-60" : "text-red-600 dark:text-red-400")}>
             {p.body}

@@ -6,13 +6,6 @@ import { tipLine } from "@/lib/payments";
 import type { TipReceivedData } from "@/lib/realtime/frames";
 import { Button } from "../ui/button";
 
-/** What a reply quote or the reply banner shows of a message: never a missing body. */
-export function quoteText(m: Message): string {
-  if (m.deleted) return "Message deleted";
-  if (m.locked) return m.preview ? `🔒 ${m.preview}` : "🔒 Locked message";
-  return m.body ?? "";
-}
-
 /** A pay-per-view message I have not bought: its preview, its price and Unlock. */
 export function LockedBody({ message: m, mine, onUnlock, unlocking }: { message: Message; mine: boolean; onUnlock?(m: Message): void; unlocking?: boolean }) {
   const price = m.ppv ? formatMoney(m.ppv.amount, m.ppv.currency) : "";

@@ -118,7 +118,7 @@ export function RoomView({ roomId }: { roomId: string }) {
   useRoomSubscription({ roomId, isMember, lastSeq: room.data?.last_seq ?? null, loaded: messages.isSuccess, newestSeq });
   const pending = usePendingSends({ roomId, messages: list, myId, status: rt?.status });
   const { dividerSeq } = useReadMarker({ roomId, isMember, messages: list, loaded: messages.isSuccess, members: memberItems, myId });
-  const paid = useRoomPayments(roomId, list, messages.isSuccess);
+  const paid = useRoomPayments(roomId, list, messages.isSuccess, Boolean(messages.hasNextPage));
   const tipLines = useMemo(
     () => paid.tips.map((t) => ({ seq: t.seq, key: `tip-${t.seq}`, node: <TipLine tip={t} fromName={nameOf(t.from_user_id) ?? "Someone"} /> })),
     [paid.tips, nameOf],
@@ -163,7 +163,7 @@ export function RoomView({ roomId }: { roomId: string }) {
           <div className="flex-1 p-6">
             <ErrorState error={errorMessage(messages.error)} onRetry={() => messages.refetch()} />
           </div>
-        ) : list.length === 0 && pending.visiblePending.length === 0 ? (
+        ) : list.length === 0 && pending.visiblePending.length === 0 && tipLines.length === 0 ? (
           <div className="flex flex-1 items-center justify-center">
             <EmptyState icon={<Hand />} title="No messages yet">
               Say hello to get the conversation going.
@@ -235,7 +235,7 @@ export function RoomView({ roomId }: { roomId: string }) {
           ref={composer}
           mentionables={mentionables}
           canMentionRoom={canModerate && r.kind !== "direct" && r.member_count <= 1000}
-          canSell={paid.canSell && r.kind !== "direct"}
+          canSell={paid.canSell}
           onSend={(body, mentions, attachments, ppv) => {
             pending.send(body, replyTo?.id ?? null, mentions, attachments, ppv);
             setReplyTo(null);

@@ -30,7 +30,11 @@ export function useCancelSubscription() {
   return useMutation({
     mutationFn: (id: string) =>
       unwrap(api.POST("/v1/subscriptions/{subscription_id}/cancel", { params: { path: { subscription_id: id } } })),
-    onSuccess: () => qc.invalidateQueries({ queryKey: subscriptionsKey }),
+    // The answer is the subscription as it now is (ending at the period's end). No refetch:
+    // the list stores the change only once Stripe's event comes back, a moment later.
+    onSuccess: (sub) => {
+      qc.setQueriesData<Subscription[]>({ queryKey: subscriptionsKey }, (d) => d?.map((x) => (x.id === sub.id ? sub : x)));
+    },
   });
 }
 
