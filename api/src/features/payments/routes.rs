@@ -150,7 +150,8 @@ pub struct TipRequest {
 
 /// What a payment is for, when paying through Stripe Elements.
 #[derive(Deserialize, ToSchema)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+// Unknown fields are ignored here (the variants' schemas cannot say `additionalProperties: false`).
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum Purchase {
     /// A tip to a creator.
     // The patterns say what `format: uuid` says, for generators that skip formats in a oneOf.
