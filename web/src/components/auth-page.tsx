@@ -1,11 +1,9 @@
 "use client";
 import { SignIn, SignUp } from "@clerk/nextjs";
 import Link from "next/link";
-import { Suspense } from "react";
 import { CLERK_ENABLED } from "@/lib/env";
 import { DevSignIn } from "./dev-sign-in";
 import { ThemeToggle } from "./theme-toggle";
-import { Loading } from "./ui/states";
 
 export function AuthPage({ kind }: { kind: "sign-in" | "sign-up" }) {
   return (
@@ -24,9 +22,7 @@ export function AuthPage({ kind }: { kind: "sign-in" | "sign-up" }) {
             <SignUp path="/sign-up" routing="path" signInUrl="/sign-in" fallbackRedirectUrl="/dashboard" />
           )
         ) : (
-          <Suspense fallback={<Loading />}>
-            <DevSignIn title={kind === "sign-in" ? "Sign in" : "Create a dev account"} />
-          </Suspense>
+          <DevSignIn title={kind === "sign-in" ? "Sign in" : "Create a dev account"} />
         )}
       </main>
     </div>

@@ -1,5 +1,5 @@
 "use client";
-import { useRouter, useSearchParams } from "next/navigation";
+import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { api, errorMessage } from "@/lib/api/client";
 import { useDevSignIn } from "@/lib/auth/dev-auth";
@@ -22,7 +22,6 @@ function normaliseId(raw: string) {
 export function DevSignIn({ title = "Sign in" }: { title?: string }) {
   const actions = useDevSignIn();
   const router = useRouter();
-  const params = useSearchParams();
   const [userId, setUserId] = useState("");
   const [name, setName] = useState("");
   const [busy, setBusy] = useState(false);
@@ -36,7 +35,8 @@ export function DevSignIn({ title = "Sign in" }: { title?: string }) {
       await actions.signIn(normaliseId(id), displayName || undefined);
       // The token call may ignore `name` for an existing user; the profile is the source of truth.
       if (displayName) await api.PATCH("/v1/me", { body: { display_name: displayName } }).catch(() => undefined);
-      const next = params.get("redirect_url");
+      // Read when used (not with useSearchParams, which would need a Suspense boundary).
+      const next = new URLSearchParams(window.location.search).get("redirect_url");
       router.replace(next && next.startsWith("/") ? next : "/dashboard");
     } catch (e) {
       setError(errorMessage(e));

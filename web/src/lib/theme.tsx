@@ -4,7 +4,7 @@ import { createContext, useCallback, useContext, useEffect, useState, type React
 export type ThemePref = "system" | "light" | "dark";
 const KEY = "parley.theme";
 
-/** Runs before first paint (inlined in <head>) so there is no light flash in dark mode. */
+/** Runs before first paint (inlined first in <body>) so there is no light flash in dark mode. */
 export const themeScript = `(function(){try{var p=localStorage.getItem('${KEY}')||'system';var d=p==='dark'||(p==='system'&&matchMedia('(prefers-color-scheme: dark)').matches);document.documentElement.classList.toggle('dark',d);}catch(e){}})();`;
 
 const Ctx = createContext<{ pref: ThemePref; setPref: (p: ThemePref) => void }>({ pref: "system", setPref: () => {} });

@@ -341,7 +341,7 @@ async fn commit(db: &DbPool, publish: &dyn Publish, batch: &[Job]) -> Result<Vec
                     .as_ref()
                     .map(|p| serde_json::to_value(p).expect("a price serialises")),
             };
-            views_by_idx.push(view);
+            views_by_idx.push(Some(view));
             item
         })
         .collect();
@@ -358,7 +358,10 @@ async fn commit(db: &DbPool, publish: &dyn Publish, batch: &[Job]) -> Result<Vec
         let i = idx as usize;
         let result = match (outcome, seq, message_id) {
             (Outcome::Created, Some(seq), _) => {
-                let mut view = views_by_idx[i].clone();
+                let Some(mut view) = views_by_idx[i].take() else {
+                    results[i] = Some(Err(ApiError::Internal(anyhow::anyhow!("two outcomes for item {i}"))));
+                    continue;
+                };
                 view.seq = seq;
                 // The data sent to the function, with its seq: what the function stored.
                 let mut payload = std::mem::take(&mut items[i].payload);

@@ -114,6 +114,10 @@ impl MessageView {
     /// The view every member shares (an event's data): without the caller's own reactions,
     /// and a pay-per-view message locked (the log never holds what it sells).
     pub fn event_data(&self) -> serde_json::Value {
+        // The chat path's common case: nothing to hide, so no copy of the view.
+        if self.ppv.is_none() && self.my_reactions.is_none() {
+            return serde_json::to_value(self).expect("a message view serialises");
+        }
         let shared = MessageView {
             my_reactions: None,
             ..self.clone()

@@ -17,7 +17,7 @@ use crate::features::users::signed_in::AuthUser;
 use crate::platform::error::{ApiError, ApiResult};
 use crate::platform::json::Json;
 use crate::platform::pagination::{Cursor, Page};
-use crate::platform::validate::integer;
+use crate::platform::validate::{integer, UuidText};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(start_onboarding)
@@ -154,21 +154,20 @@ pub struct TipRequest {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Purchase {
     /// A tip to a creator.
-    // The patterns say what `format: uuid` says, for generators that skip formats in a oneOf.
     Tip {
-        #[schema(pattern = "^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")]
+        #[schema(value_type = UuidText)]
         creator_id: Uuid,
         #[serde(deserialize_with = "integer")]
         #[schema(minimum = 100, maximum = 100000)]
         amount: i64,
         currency: Currency,
-        #[schema(pattern = "^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")]
+        #[schema(value_type = Option<UuidText>)]
         room_id: Option<Uuid>,
         message: Option<TipNote>,
     },
     /// Unlocking a pay-per-view message (its price is the message's).
     Ppv {
-        #[schema(pattern = "^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")]
+        #[schema(value_type = UuidText)]
         message_id: Uuid,
     },
 }

@@ -1777,17 +1777,14 @@ export interface components {
         Purchase: {
             /** Format: int64 */
             amount: number;
-            /** Format: uuid */
-            creator_id: string;
+            creator_id: components["schemas"]["UuidText"];
             currency: components["schemas"]["Currency"];
             message?: components["schemas"]["TipNote"] | null;
-            /** Format: uuid */
-            room_id?: string | null;
+            room_id?: components["schemas"]["UuidText"] | null;
             /** @enum {string} */
             type: "tip";
         } | {
-            /** Format: uuid */
-            message_id: string;
+            message_id: components["schemas"]["UuidText"];
             /** @enum {string} */
             type: "ppv";
         };
@@ -2250,6 +2247,11 @@ export interface components {
          * @enum {string}
          */
         UserRole: "user" | "admin";
+        /**
+         * Format: uuid
+         * @description A UUID, as text.
+         */
+        UuidText: string;
         VapidKey: {
             /** @description The VAPID public key (uncompressed P-256 point, base64url): `applicationServerKey`. */
             public_key: string;
