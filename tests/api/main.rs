@@ -12,6 +12,7 @@ mod notes;
 mod notifications;
 mod outages;
 mod payments;
+mod ppv;
 mod realtime;
 mod rooms;
 mod users;

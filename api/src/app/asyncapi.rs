@@ -235,10 +235,11 @@ mod tests {
             "view",
             "notification",
             "notifications_read",
+            "message_unlocked",
         ] {
             assert!(names.contains(&frame), "{frame} missing from {names:?}");
         }
-        assert_eq!(names.len(), 13 + 10, "13 client frames and 10 server frames");
+        assert_eq!(names.len(), 13 + 11, "13 client frames and 11 server frames");
     }
 
     #[test]

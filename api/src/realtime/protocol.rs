@@ -265,6 +265,15 @@ pub enum ServerFrame {
         seq: i64,
         ids: Vec<Uuid>,
     },
+    /// A pay-per-view message is open to you, in feed seq order: you bought it, or its author
+    /// edited one you may read (its room events are locked for everyone). Fetch it with
+    /// `GET /v1/rooms/{room_id}/messages?after={message_seq - 1}&limit=1`.
+    MessageUnlocked {
+        seq: i64,
+        room_id: Uuid,
+        message_id: Uuid,
+        message_seq: i64,
+    },
 }
 
 impl ServerFrame {

@@ -44,7 +44,7 @@ pub enum Control {
 pub struct FeedEntry {
     pub user_id: Uuid,
     pub seq: i64,
-    /// `notification` or `notifications_read`.
+    /// `notification`, `notifications_read` or `message_unlocked`.
     pub kind: String,
     /// A JSON object: `{"notification": {...}}` or `{"ids": [...]}`.
     pub data: serde_json::Value,

@@ -4,5 +4,6 @@ pub mod posting;
 pub mod repo;
 pub mod routes;
 pub mod service;
+pub mod unlocked;
 pub mod validate;
 pub mod views;

@@ -8,6 +8,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use super::repo::{self, Message, ReactionSummary};
+use super::unlocked;
 use super::views::{MessageView, ReactionEvent};
 use crate::features::events::log;
 use crate::features::events::{Committed, EventKind};
@@ -152,7 +153,16 @@ pub async fn edit(
         let edited = repo::edit(conn, id, &body).await?;
         let view = view(conn, edited, user_id).await?;
         let event = log::append(conn, view.room_id, EventKind::MessageUpdated, &view.event_data()).await?;
-        Ok(Committed::new(view, vec![event]))
+        // The event is locked for everyone: the author's other devices and the buyers are
+        // told through their feeds to fetch the new text.
+        let opened = if view.ppv.is_some() {
+            let mut users = unlocked::buyers(conn, id).await?;
+            users.push(user_id);
+            unlocked::tell(conn, id, &users).await?
+        } else {
+            Vec::new()
+        };
+        Ok(Committed::new(view, vec![event]).with_feed(opened))
     })
     .await
 }

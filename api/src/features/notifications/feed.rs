@@ -91,3 +91,34 @@ impl From<EntryRow> for FeedEntry {
         entry((r.user_id, r.seq, r.kind, r.data))
     }
 }
+
+/// Appends one entry to each user's feed (users that are gone are skipped). The rows are
+/// locked in id order first, like every multi-user feed write, so writers never deadlock.
+pub async fn append(
+    conn: &mut AsyncPgConnection,
+    users: &[Uuid],
+    kind: &str,
+    data: &serde_json::Value,
+) -> QueryResult<Vec<FeedEntry>> {
+    use diesel::sql_types::{Array, Jsonb, Text, Uuid as SqlUuid};
+    if users.is_empty() {
+        return Ok(Vec::new());
+    }
+    diesel::sql_query("SELECT 1 FROM users WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE")
+        .bind::<Array<SqlUuid>, _>(users)
+        .execute(conn)
+        .await?;
+    let rows: Vec<EntryRow> = diesel::sql_query(
+        "WITH bumped AS (UPDATE users u SET notif_seq = u.notif_seq + 1 WHERE u.id = ANY($1) \
+                         RETURNING u.id, u.notif_seq) \
+         INSERT INTO notification_log AS l (user_id, seq, kind, data) \
+         SELECT b.id, b.notif_seq, $2, $3 FROM bumped b \
+         RETURNING l.user_id, l.seq, l.kind, l.data",
+    )
+    .bind::<Array<SqlUuid>, _>(users)
+    .bind::<Text, _>(kind)
+    .bind::<Jsonb, _>(data)
+    .load(conn)
+    .await?;
+    Ok(rows.into_iter().map(FeedEntry::from).collect())
+}

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::creators::subscriptions;
 use super::ledger::Paid;
 use super::{accounts, ledger, repo};
-use crate::features::events::{Publish, RoomEvent};
+use crate::features::events::{Committed, Publish};
 use crate::platform::config::PaymentSettings;
 use crate::platform::error::ApiError;
 use crate::platform::jobs::{self, AfterCommit, Handler, Job};
@@ -54,7 +54,8 @@ pub async fn receive(conn: &mut AsyncPgConnection, endpoint: Endpoint, event: &V
     .await
 }
 
-/// Applies stored events; room events they make (a tip) are published after commit.
+/// Applies stored events; the room events (a tip) and feed entries (an unlock) they make
+/// are published after commit.
 pub struct StripeEvents {
     pub publish: Arc<dyn Publish>,
     pub settings: Arc<PaymentSettings>,
@@ -69,12 +70,12 @@ impl Handler for StripeEvents {
             let (kind, event) = repo::event(conn, id)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("Stripe event {id} is gone"))?;
-            let events = apply(conn, &self.settings, &kind, &event).await?;
-            if events.is_empty() {
+            let applied = apply(conn, &self.settings, &kind, &event).await?;
+            if applied.events.is_empty() && applied.feed.is_empty() {
                 return Ok(None);
             }
             let publish = self.publish.clone();
-            let after: BoxFuture<'static, ()> = Box::pin(async move { publish.events(&events).await });
+            let after: BoxFuture<'static, ()> = Box::pin(async move { applied.publish(&*publish).await });
             Ok(Some(after))
         })
     }
@@ -90,7 +91,7 @@ async fn apply(
     settings: &PaymentSettings,
     kind: &str,
     event: &Value,
-) -> anyhow::Result<Vec<RoomEvent>> {
+) -> anyhow::Result<Committed<()>> {
     let object = &event["data"]["object"];
     let created = event["created"].as_i64().unwrap_or(0);
     let grace = settings.grace.as_secs() as i64;
@@ -99,15 +100,23 @@ async fn apply(
         | "customer.subscription.updated"
         | "customer.subscription.deleted"
         | "customer.subscription.paused"
-        | "customer.subscription.resumed" => subscriptions::apply_state(conn, object, created, grace).await,
+        | "customer.subscription.resumed" => subscriptions::apply_state(conn, object, created, grace)
+            .await
+            .map(|events| Committed::new((), events)),
         "invoice.paid" => {
             let fee = |amount: i64| amount * i64::from(settings.fee_percent) / 100;
-            subscriptions::invoice_paid(conn, fee, object).await.map(|()| vec![])
+            subscriptions::invoice_paid(conn, fee, object)
+                .await
+                .map(Committed::quiet)
         }
         "checkout.session.completed" if object["mode"].as_str() == Some("subscription") => {
-            subscriptions::checkout_completed(conn, object).await.map(|()| vec![])
+            subscriptions::checkout_completed(conn, object)
+                .await
+                .map(Committed::quiet)
         }
-        "account.updated" => accounts::apply_update(conn, object, created).await.map(|()| vec![]),
+        "account.updated" => accounts::apply_update(conn, object, created)
+            .await
+            .map(Committed::quiet),
         "checkout.session.completed" | "checkout.session.async_payment_succeeded" => {
             match (
                 object["mode"].as_str(),
@@ -121,14 +130,14 @@ async fn apply(
                     };
                     ledger::settle(conn, id, object["payment_intent"].as_str(), paid).await
                 }
-                _ => Ok(vec![]),
+                _ => Ok(Committed::quiet(())),
             }
         }
         "checkout.session.async_payment_failed" | "checkout.session.expired" => {
             if let Some(id) = payment_id(object) {
                 ledger::fail(conn, id, "the checkout was not paid").await?;
             }
-            Ok(vec![])
+            Ok(Committed::quiet(()))
         }
         "payment_intent.succeeded" => match payment_id(object) {
             Some(id) => {
@@ -138,7 +147,7 @@ async fn apply(
                 };
                 ledger::settle(conn, id, object["id"].as_str(), paid).await
             }
-            None => Ok(vec![]),
+            None => Ok(Committed::quiet(())),
         },
         "payment_intent.payment_failed" => {
             if let Some(id) = payment_id(object) {
@@ -147,18 +156,18 @@ async fn apply(
                     .unwrap_or("the payment failed");
                 ledger::fail(conn, id, why).await?;
             }
-            Ok(vec![])
+            Ok(Committed::quiet(()))
         }
         "charge.refunded" => {
             if let (Some(intent), Some(total)) = (object["payment_intent"].as_str(), object["amount_refunded"].as_i64())
             {
                 ledger::refunded(conn, intent, total).await?;
             }
-            Ok(vec![])
+            Ok(Committed::quiet(()))
         }
         other => {
             tracing::debug!(event_type = other, "Stripe event ignored");
-            Ok(vec![])
+            Ok(Committed::quiet(()))
         }
     }
 }

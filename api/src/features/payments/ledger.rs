@@ -13,7 +13,8 @@ use super::stripe::Form;
 use super::views::{EarningsView, PaymentPage, PaymentView};
 use super::Payments;
 use crate::features::events::log;
-use crate::features::events::{EventKind, RoomEvent, Store};
+use crate::features::events::{Committed, EventKind, Store};
+use crate::features::messages::unlocked;
 use crate::platform::error::ApiError;
 use crate::platform::pagination::Page;
 
@@ -23,45 +24,50 @@ pub struct Paid<'a> {
     pub currency: Option<&'a str>,
 }
 
-/// Marks a payment succeeded and delivers what it bought, once; the room events to publish.
+/// Marks a payment succeeded and delivers what it bought, once; the room events and feed
+/// entries to publish.
 /// A payment whose paid amount or currency differs from the ledger's is not fulfilled.
 pub async fn settle(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     intent: Option<&str>,
     paid: Paid<'_>,
-) -> anyhow::Result<Vec<RoomEvent>> {
+) -> anyhow::Result<Committed<()>> {
     let Some(payment) = repo::payment_for_update(conn, id).await? else {
         tracing::info!(payment = %id, "a Stripe event names a payment Parley does not have");
-        return Ok(vec![]);
+        return Ok(Committed::quiet(()));
     };
     if paid.amount != Some(payment.amount) || paid.currency != Some(payment.currency.as_str()) {
         tracing::error!(payment = %id, ?paid.amount, ?paid.currency, "Stripe reports another amount than the ledger's: not fulfilled");
         repo::mark_failed(conn, id, "the amount paid differs from the price").await?;
-        return Ok(vec![]);
+        return Ok(Committed::quiet(()));
     }
     if !repo::mark_succeeded(conn, id, intent).await? {
-        return Ok(vec![]);
+        return Ok(Committed::quiet(()));
     }
     deliver(conn, &payment).await
 }
 
-async fn deliver(conn: &mut AsyncPgConnection, p: &Payment) -> anyhow::Result<Vec<RoomEvent>> {
+async fn deliver(conn: &mut AsyncPgConnection, p: &Payment) -> anyhow::Result<Committed<()>> {
     match (p.kind, p.room_id) {
         (PaymentKind::Tip, Some(room)) => {
             let data = json!({
                 "payment_id": p.id, "from_user_id": p.payer_id, "to_user_id": p.payee_id,
                 "amount": p.amount, "currency": p.currency, "message": p.note,
             });
-            Ok(vec![log::append(conn, room, EventKind::TipReceived, &data).await?])
+            let event = log::append(conn, room, EventKind::TipReceived, &data).await?;
+            Ok(Committed::new((), vec![event]))
         }
         (PaymentKind::Ppv, _) => {
-            if let Some(message) = p.subject_id {
-                repo::unlock(conn, message, p.payer_id, p.id).await?;
-            }
-            Ok(vec![])
+            let Some(message) = p.subject_id else {
+                return Ok(Committed::quiet(()));
+            };
+            repo::unlock(conn, message, p.payer_id, p.id).await?;
+            // The buyer's sockets (any device, any instance) hear of it through their feed.
+            let told = unlocked::tell(conn, message, &[p.payer_id]).await?;
+            Ok(Committed::quiet(()).with_feed(told))
         }
-        _ => Ok(vec![]),
+        _ => Ok(Committed::quiet(())),
     }
 }
 

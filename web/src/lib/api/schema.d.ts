@@ -2027,6 +2027,17 @@ export interface components {
             seq: number;
             /** @enum {string} */
             type: "notifications_read";
+        } | {
+            /** Format: uuid */
+            message_id: string;
+            /** Format: int64 */
+            message_seq: number;
+            /** Format: uuid */
+            room_id: string;
+            /** Format: int64 */
+            seq: number;
+            /** @enum {string} */
+            type: "message_unlocked";
         };
         SettingsRequest: {
             dnd?: components["schemas"]["DndHours"] | null;

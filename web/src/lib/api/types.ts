@@ -62,6 +62,7 @@ type ServerFrame = components["schemas"]["ServerFrame"];
 export type NotificationFrame = Extract<ServerFrame, { type: "notification" }>;
 /** Notifications marked read elsewhere (another tab, or reading the room). */
 export type NotificationsReadFrame = Extract<ServerFrame, { type: "notifications_read" }>;
+export type MessageUnlockedFrame = Extract<ServerFrame, { type: "message_unlocked" }>;
 
 // ---- Payments ----------------------------------------------------------------------------
 

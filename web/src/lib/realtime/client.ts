@@ -46,6 +46,7 @@ interface Listeners {
   hello: (frame: HelloFrame) => void;
   notification: FeedEvents["notification"];
   notificationsRead: FeedEvents["notificationsRead"];
+  messageUnlocked: FeedEvents["messageUnlocked"];
   notificationsSubscribed: FeedEvents["notificationsSubscribed"];
 }
 
@@ -75,6 +76,7 @@ export class RealtimeClient {
     hello: new Set(),
     notification: new Set(),
     notificationsRead: new Set(),
+    messageUnlocked: new Set(),
     notificationsSubscribed: new Set(),
   };
   /** My notifications stream (see ./notification-feed.ts). */
@@ -83,6 +85,7 @@ export class RealtimeClient {
     {
       notification: (f) => this.listeners.notification.forEach((fn) => fn(f)),
       notificationsRead: (f) => this.listeners.notificationsRead.forEach((fn) => fn(f)),
+      messageUnlocked: (f) => this.listeners.messageUnlocked.forEach((fn) => fn(f)),
       notificationsSubscribed: (s) => this.listeners.notificationsSubscribed.forEach((fn) => fn(s)),
     },
   );
@@ -395,6 +398,9 @@ export class RealtimeClient {
         return;
       case "notifications_read":
         this.feed.onRead(f);
+        return;
+      case "message_unlocked":
+        this.feed.onUnlocked(f);
         return;
       default:
         return;

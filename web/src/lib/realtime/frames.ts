@@ -4,7 +4,7 @@
 // `Room`, `ReactionEvent` and `MemberEvent`. Only the per-kind `data` map is written here,
 // because the document types `data` as any object.
 import type { components } from "../api/schema";
-import type { Message, NotificationFrame, NotificationsReadFrame, Room } from "../api/types";
+import type { Message, MessageUnlockedFrame, NotificationFrame, NotificationsReadFrame, Room } from "../api/types";
 
 type Schemas = components["schemas"];
 
@@ -116,7 +116,7 @@ export type ReadFrame = Frame<"read">;
 export type EphemeralFrame = TypingFrame | PresenceFrame | ReadFrame;
 
 /** My notifications stream (after `subscribe_notifications`); types in ../api/types. */
-export type { NotificationFrame, NotificationsReadFrame };
+export type { MessageUnlockedFrame, NotificationFrame, NotificationsReadFrame };
 
 export type ServerFrame =
   | HelloFrame
@@ -126,7 +126,8 @@ export type ServerFrame =
   | EventFrame
   | EphemeralFrame
   | NotificationFrame
-  | NotificationsReadFrame;
+  | NotificationsReadFrame
+  | MessageUnlockedFrame;
 
 /** Parse one text frame; anything malformed or unrecognised is null and ignored. */
 export function parseServerFrame(text: string): ServerFrame | null {
@@ -162,6 +163,13 @@ function hasFrameShape(f: Record<string, unknown>): boolean {
     }
     case "notifications_read":
       return typeof f.seq === "number" && Array.isArray(f.ids);
+    case "message_unlocked":
+      return (
+        typeof f.seq === "number" &&
+        typeof f.room_id === "string" &&
+        typeof f.message_id === "string" &&
+        typeof f.message_seq === "number"
+      );
     default:
       return false;
   }

@@ -65,6 +65,7 @@ function setup() {
   client.on("notification", (f) => got.push(`n:${f.notification.id}:${f.seq}`));
   client.on("notificationsRead", (f) => got.push(`r:${f.ids.join(",")}:${f.seq}`));
   client.on("notificationsSubscribed", (s) => got.push(`sub:${s}`));
+  client.on("messageUnlocked", (f) => got.push(`u:${f.message_id}@${f.message_seq}:${f.seq}`));
   return { client, got, last: () => sockets[sockets.length - 1], sockets };
 }
 
@@ -96,6 +97,23 @@ describe("RealtimeClient notifications stream", () => {
     expect(t.sockets).toHaveLength(2);
     t.last().open();
     expect(t.last().ofType("subscribe_notifications")).toMatchObject([{ since: 6 }]);
+  });
+
+  it("hands on an opened pay-per-view message and resumes after it", async () => {
+    const t = setup();
+    t.client.subscribeNotifications();
+    t.client.start();
+    await flush();
+    t.last().open();
+    const [sub] = t.last().ofType("subscribe_notifications");
+    t.last().frame({ type: "ok", ref: sub.ref, last_seq: 2 });
+    t.last().frame({ type: "message_unlocked", seq: 3, room_id: "r1" });
+    t.last().frame({ type: "message_unlocked", seq: 3, room_id: "r1", message_id: "m9", message_seq: 17 });
+    expect(t.got).toEqual(["sub:2", "u:m9@17:3"]);
+    t.last().drop();
+    await vi.advanceTimersByTimeAsync(500);
+    t.last().open();
+    expect(t.last().ofType("subscribe_notifications")).toMatchObject([{ since: 3 }]);
   });
 
   it("subscribes at once when already connected, and ignores malformed frames", async () => {

@@ -2,13 +2,15 @@
 // hello with `since` = the highest seq seen (frames and reads share the feed's seq), so a
 // reconnect misses nothing; anchored on the `ok` when nothing was seen yet; started over
 // from the server's head on resync_required. RealtimeClient owns one and routes frames here.
-import type { ClientFrame, ErrorFrame, NotificationFrame, NotificationsReadFrame, OkFrame } from "./frames";
+import type { ClientFrame, ErrorFrame, MessageUnlockedFrame, NotificationFrame, NotificationsReadFrame, OkFrame } from "./frames";
 
 export interface FeedEvents {
   /** A new or coalesced notification of mine. */
   notification(frame: NotificationFrame): void;
   /** Notifications of mine read elsewhere (another tab, or reading the room). */
   notificationsRead(frame: NotificationsReadFrame): void;
+  /** A pay-per-view message is open to me (bought, or edited since): fetch it. */
+  messageUnlocked(frame: MessageUnlockedFrame): void;
   /**
    * The server acknowledged the subscription (at start, after each reconnect, after a
    * resync): what was fetched over REST before may be stale and should be fetched again.
@@ -109,6 +111,11 @@ export class NotificationFeed {
   onRead(f: NotificationsReadFrame) {
     this.see(f.seq);
     if (this.followers > 0) this.events.notificationsRead(f);
+  }
+
+  onUnlocked(f: MessageUnlockedFrame) {
+    this.see(f.seq);
+    if (this.followers > 0) this.events.messageUnlocked(f);
   }
 
   private subscribe() {

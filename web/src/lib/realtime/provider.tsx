@@ -7,7 +7,7 @@ import { WS_URL } from "../env";
 import { applyReaction, markDeleted, upsertMessage, type MessagePages } from "./apply";
 import { RealtimeClient, type ConnectionStatus } from "./client";
 import type { Room } from "../api/types";
-import type { RoomEvent } from "./frames";
+import type { MessageUnlockedFrame, RoomEvent } from "./frames";
 import { useConversations, conversationsKey } from "@/hooks/queries/conversations";
 import { useMe } from "@/hooks/queries/me";
 import { messagesKey } from "@/hooks/queries/messages";
@@ -50,6 +50,19 @@ function makeClient() {
       return page.items.map((e) => ({ room_id: e.room_id, seq: e.seq, event: e.kind, data: e.data }));
     },
   });
+}
+
+/** A pay-per-view message opened for me (bought, or edited since): show its body where cached. */
+async function openMessage(qc: QueryClient, f: MessageUnlockedFrame) {
+  const key = messagesKey(f.room_id);
+  if (!qc.getQueryData(key)) return;
+  const page = await unwrap(
+    api.GET("/v1/rooms/{room_id}/messages", {
+      params: { path: { room_id: f.room_id }, query: { after: f.message_seq - 1, limit: 1 } },
+    }),
+  );
+  const m = page.items.find((x) => x.id === f.message_id);
+  if (m) qc.setQueryData<MessagePages>(key, (d) => upsertMessage(d, m));
 }
 
 /** Apply one ordered room event to the query cache. */
@@ -119,6 +132,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       c.on("notification", (f) => applyNotification(qc, f.notification)),
       c.on("notificationsRead", (f) => applyNotificationsRead(qc, f.ids)),
       c.on("notificationsSubscribed", () => resyncNotifications(qc)),
+      c.on("messageUnlocked", (f) => void openMessage(qc, f).catch(() => undefined)),
     ];
     const releaseNotif = c.subscribeNotifications();
     const offline = () => c.goOffline();
