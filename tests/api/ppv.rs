@@ -1,7 +1,7 @@
 //! Pay-per-view messages opening live. Room events stay locked for everyone; the buyer's
 //! and the author's sockets, on every instance, are told through their own feeds when a
 //! message is bought or edited (ids only, never the body), and fetch it over REST. A
-//! member who did not buy it is told nothing.
+//! member who did not buy it is told nothing. A purchase refunded in full locks it again.
 
 use parley_tests::{spawn_paid, TestApp, TestUser, WsClient};
 use serde_json::{json, Value};
@@ -108,4 +108,15 @@ async fn buying_or_editing_a_pay_per_view_message_opens_it_on_the_entitled_socke
     );
     let m = a.get_json(&other.token, &format!("/v1/rooms/{room}/messages")).await;
     assert!(!m.to_string().contains("okapi"), "still locked for them: {m}");
+
+    // A partial refund keeps it open; a full refund locks it again.
+    let refund = format!("/v1/payments/{}/refund", started["payment_id"].as_str().unwrap());
+    let res = a.post(&creator.token, &refund, json!({"amount": 100})).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(fetch(b, &buyer, &again).await["body"], edited);
+    let res = a.post(&creator.token, &refund, json!({})).await;
+    assert_eq!(res.status(), 200);
+    let m = fetch(b, &buyer, &again).await;
+    assert_eq!(m["locked"], true, "refunded in full: {m}");
+    assert!(!m.to_string().contains("okapi"), "{m}");
 }

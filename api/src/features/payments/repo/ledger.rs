@@ -136,13 +136,17 @@ pub async fn mark_failed(conn: &mut AsyncPgConnection, id: Uuid, why: &str) -> Q
     .map(drop)
 }
 
-/// Writes the refunded total Stripe reports; a smaller (older) total never lowers it.
+/// Writes the refunded total Stripe reports; a smaller (older) total never lowers it. A
+/// pay-per-view purchase refunded in full no longer opens its message (a partial refund does).
 pub async fn set_refunded(conn: &mut AsyncPgConnection, id: Uuid, refunded: i64) -> QueryResult<()> {
     diesel::sql_query(
-        "UPDATE payments SET refunded_amount = LEAST(amount, GREATEST(refunded_amount, $2)), \
-         status = CASE WHEN LEAST(amount, GREATEST(refunded_amount, $2)) >= amount THEN 'refunded' \
-                       WHEN GREATEST(refunded_amount, $2) > 0 THEN 'partially_refunded' ELSE status END, \
-         updated_at = now() WHERE id = $1 AND status IN ('succeeded', 'partially_refunded', 'refunded')",
+        "WITH p AS (UPDATE payments SET refunded_amount = LEAST(amount, GREATEST(refunded_amount, $2)), \
+           status = CASE WHEN LEAST(amount, GREATEST(refunded_amount, $2)) >= amount THEN 'refunded' \
+                         WHEN GREATEST(refunded_amount, $2) > 0 THEN 'partially_refunded' ELSE status END, \
+           updated_at = now() WHERE id = $1 AND status IN ('succeeded', 'partially_refunded', 'refunded') \
+           RETURNING id, kind, status) \
+         DELETE FROM ppv_unlocks u USING p \
+         WHERE u.payment_id = p.id AND p.kind = 'ppv' AND p.status = 'refunded'",
     )
     .bind::<diesel::sql_types::Uuid, _>(id)
     .bind::<BigInt, _>(refunded)
