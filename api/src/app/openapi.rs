@@ -8,6 +8,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 use crate::features::messages::views::ReactionEvent;
+use crate::features::payments::views::TipEvent;
 use crate::features::rooms::views::MemberEvent;
 use crate::platform::error::Problem;
 use crate::realtime::protocol::{ClientFrame, ServerFrame};
@@ -25,7 +26,7 @@ use crate::realtime::protocol::{ClientFrame, ServerFrame};
         license(name = "MIT")
     ),
     modifiers(&BearerAuth),
-    components(schemas(Problem, ClientFrame, ServerFrame, MemberEvent, ReactionEvent)),
+    components(schemas(Problem, ClientFrame, ServerFrame, MemberEvent, ReactionEvent, TipEvent)),
     tags(
         (name = "users", description = "Profiles"),
         (name = "rooms", description = "Rooms, membership, direct messages, read state and the event log"),

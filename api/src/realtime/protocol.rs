@@ -230,8 +230,8 @@ pub enum ServerFrame {
         reference: Value,
     },
     /// A room log event, delivered in seq order with no gap. `data` by `event`:
-    /// message.* → Message; room.updated → Room; reaction.* → ReactionEvent;
-    /// member.* → MemberEvent.
+    /// message.* → MessageView; room.updated → RoomView; reaction.* → ReactionEvent;
+    /// member.* → MemberEvent; note.shared → NoteView; tip.received → TipEvent.
     Event {
         room_id: Uuid,
         seq: i64,

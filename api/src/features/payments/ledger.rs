@@ -4,13 +4,12 @@
 
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::Deserialize;
-use serde_json::json;
 use uuid::Uuid;
 
 use super::kinds::{PaymentKind, PaymentStatus};
 use super::repo::{self, Payment};
 use super::stripe::Form;
-use super::views::{EarningsView, PaymentPage, PaymentView};
+use super::views::{EarningsView, PaymentPage, PaymentView, TipEvent};
 use super::Payments;
 use crate::features::events::log;
 use crate::features::events::{Committed, EventKind, Store};
@@ -51,10 +50,15 @@ pub async fn settle(
 async fn deliver(conn: &mut AsyncPgConnection, p: &Payment) -> anyhow::Result<Committed<()>> {
     match (p.kind, p.room_id) {
         (PaymentKind::Tip, Some(room)) => {
-            let data = json!({
-                "payment_id": p.id, "from_user_id": p.payer_id, "to_user_id": p.payee_id,
-                "amount": p.amount, "currency": p.currency, "message": p.note,
-            });
+            let data = TipEvent {
+                payment_id: p.id,
+                from_user_id: p.payer_id,
+                to_user_id: p.payee_id,
+                amount: p.amount,
+                currency: p.currency.clone(),
+                message: p.note.clone(),
+            };
+            let data = serde_json::to_value(data)?;
             let event = log::append(conn, room, EventKind::TipReceived, &data).await?;
             Ok(Committed::new((), vec![event]))
         }

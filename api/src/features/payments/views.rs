@@ -186,3 +186,17 @@ impl EarningsView {
         view
     }
 }
+
+/// A `tip.received` event's data: a tip paid in the room.
+#[derive(Serialize, ToSchema, Debug)]
+pub struct TipEvent {
+    pub payment_id: Uuid,
+    pub from_user_id: Uuid,
+    pub to_user_id: Uuid,
+    /// Minor units.
+    pub amount: i64,
+    /// Lowercase ISO currency.
+    pub currency: String,
+    /// The tipper's note, if any.
+    pub message: Option<String>,
+}

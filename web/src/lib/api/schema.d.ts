@@ -2116,6 +2116,24 @@ export interface components {
             /** Format: int32 */
             trial_days: number;
         };
+        /** @description A `tip.received` event's data: a tip paid in the room. */
+        TipEvent: {
+            /**
+             * Format: int64
+             * @description Minor units.
+             */
+            amount: number;
+            /** @description Lowercase ISO currency. */
+            currency: string;
+            /** Format: uuid */
+            from_user_id: string;
+            /** @description The tipper's note, if any. */
+            message?: string | null;
+            /** Format: uuid */
+            payment_id: string;
+            /** Format: uuid */
+            to_user_id: string;
+        };
         /** @description message must be 1 to 500 characters with at least one visible */
         TipNote: string;
         TipRequest: {

@@ -1,7 +1,7 @@
 // Every WebSocket frame and room-event type, in one module, from the API contract: the
 // frame types are the OpenAPI document's `ServerFrame` / `ClientFrame` components (the same
 // types the AsyncAPI document is generated from), and event payloads are its `Message`,
-// `Room`, `ReactionEvent` and `MemberEvent`. Only the per-kind `data` map is written here,
+// `Room`, `ReactionEvent`, `MemberEvent` and `TipEvent`. Only the per-kind `data` map is written here,
 // because the document types `data` as any object.
 import type { components } from "../api/schema";
 import type { Message, MessageUnlockedFrame, NotificationFrame, NotificationsReadFrame, Room } from "../api/types";
@@ -19,19 +19,8 @@ export type MemberLeaveReason = Schemas["MemberReason"];
 /** `member.joined` / `member.left`. */
 export type MemberEventData = Schemas["MemberEvent"];
 
-/**
- * `tip.received`: a tip paid in the room. The API document types this payload only as
- * "any object" (no schema component), so it is spelled out here from the API's ledger.
- */
-export interface TipReceivedData {
-  payment_id: string;
-  from_user_id: string;
-  to_user_id: string;
-  /** Minor units. */
-  amount: number;
-  currency: string;
-  message?: string | null;
-}
+/** `tip.received`: a tip paid in the room. */
+export type TipReceivedData = Schemas["TipEvent"];
 
 /** What each event kind carries in `data`. */
 export interface RoomEventDataByKind {
