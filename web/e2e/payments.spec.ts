@@ -1,8 +1,9 @@
 // Payments end to end, in offline test mode (the project's fake Stripe serves Checkout and
 // onboarding as plain HTML pages on its own origin): alice gets paid (onboarding), makes a
 // tier and a subscriber-only room; bob subscribes from her creator page, joins the room,
-// tips in it; alice sells a pay-per-view message that bob unlocks; bob's payments and
-// alice's earnings show it all.
+// tips in it; alice sells a pay-per-view message that bob unlocks; what she posts or edits
+// from another device opens live where it should; bob's payments and alice's earnings show
+// it all.
 import { expect, test, type Page } from "@playwright/test";
 import { apiAs, messageByText, shot, signIn, twoUsers } from "./helpers";
 
@@ -164,6 +165,23 @@ test("creator onboarding, tiers, subscriber-only room, tips and pay-per-view", a
     // The tip before it, read back from the room's log after the page load.
     await expect(b.getByTestId("tip-line")).toHaveText(`${bob.name} tipped $2.50: thanks!`);
     await shot(b, "payments-08-unlocked");
+  });
+
+  await test.step("from alice's phone: a new pay-per-view message opens on her page, an edit on bob's", async () => {
+    // Room events are locked for everyone; her page fetches her own, bob's is told by his feed.
+    await apiAs(alice.id, "POST", `/v1/rooms/${roomId}/messages`, {
+      body: `Posted from my phone ${run}`,
+      client_msg_id: `phone-${run}`,
+      ppv: { amount: 300, currency: "usd" },
+    });
+    await expect(messageByText(a, `Posted from my phone ${run}`)).toBeVisible();
+    await expect(b.getByTestId("message-locked")).toHaveCount(1);
+    const history = await apiAs<{ items: { id: string; body?: string }[] }>(alice.id, "GET", `/v1/rooms/${roomId}/messages`);
+    const bought = history.items.find((m) => m.body === `The secret recipe ${run}`);
+    expect(bought).toBeDefined();
+    await apiAs(alice.id, "PATCH", `/v1/messages/${bought!.id}`, { body: `The secret recipe, revised ${run}` });
+    await expect(messageByText(b, `The secret recipe, revised ${run}`)).toBeVisible();
+    await expect(messageByText(a, `The secret recipe, revised ${run}`)).toBeVisible();
   });
 
   await test.step("bob's payments and subscriptions", async () => {

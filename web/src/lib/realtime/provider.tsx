@@ -4,10 +4,10 @@ import { createContext, useContext, useEffect, useMemo, useRef, useState, type R
 import { api, getToken, unwrap } from "../api/client";
 import { useAuth } from "../auth/context";
 import { WS_URL } from "../env";
-import { applyReaction, markDeleted, upsertMessage, type MessagePages } from "./apply";
+import { applyReaction, findMessage, markDeleted, upsertMessage, type MessagePages } from "./apply";
 import { RealtimeClient, type ConnectionStatus } from "./client";
 import type { Room } from "../api/types";
-import type { MessageUnlockedFrame, RoomEvent } from "./frames";
+import type { RoomEvent } from "./frames";
 import { useConversations, conversationsKey } from "@/hooks/queries/conversations";
 import { useMe } from "@/hooks/queries/me";
 import { messagesKey } from "@/hooks/queries/messages";
@@ -52,16 +52,20 @@ function makeClient() {
   });
 }
 
-/** A pay-per-view message opened for me (bought, or edited since): show its body where cached. */
-async function openMessage(qc: QueryClient, f: MessageUnlockedFrame) {
-  const key = messagesKey(f.room_id);
+/**
+ * A pay-per-view message open to me whose event came locked (room events are locked for
+ * everyone): fetch it and show its body where the room is cached. For `message_unlocked`
+ * (bought, or edited since) and for my own, sent from another device.
+ */
+async function openMessage(qc: QueryClient, roomId: string, messageId: string, messageSeq: number) {
+  const key = messagesKey(roomId);
   if (!qc.getQueryData(key)) return;
   const page = await unwrap(
     api.GET("/v1/rooms/{room_id}/messages", {
-      params: { path: { room_id: f.room_id }, query: { after: f.message_seq - 1, limit: 1 } },
+      params: { path: { room_id: roomId }, query: { after: messageSeq - 1, limit: 1 } },
     }),
   );
-  const m = page.items.find((x) => x.id === f.message_id);
+  const m = page.items.find((x) => x.id === messageId);
   if (m) qc.setQueryData<MessagePages>(key, (d) => upsertMessage(d, m));
 }
 
@@ -70,10 +74,14 @@ function applyEvent(qc: QueryClient, ev: RoomEvent, myUserId: string | undefined
   const key = messagesKey(ev.room_id);
   const patch = (fn: (d: MessagePages | undefined) => MessagePages | undefined) => qc.setQueryData<MessagePages>(key, fn);
   switch (ev.event) {
-    case "message.created":
+    case "message.created": {
+      const mineLocked =
+        ev.data.locked && ev.data.author_id === myUserId && !findMessage(qc.getQueryData<MessagePages>(key), ev.data.id)?.body;
       patch((d) => upsertMessage(d, ev.data));
+      if (mineLocked) void openMessage(qc, ev.room_id, ev.data.id, ev.seq).catch(() => undefined);
       bumpConversations();
       break;
+    }
     case "message.updated":
       patch((d) => upsertMessage(d, ev.data));
       break;
@@ -132,7 +140,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       c.on("notification", (f) => applyNotification(qc, f.notification)),
       c.on("notificationsRead", (f) => applyNotificationsRead(qc, f.ids)),
       c.on("notificationsSubscribed", () => resyncNotifications(qc)),
-      c.on("messageUnlocked", (f) => void openMessage(qc, f).catch(() => undefined)),
+      c.on("messageUnlocked", (f) => void openMessage(qc, f.room_id, f.message_id, f.message_seq).catch(() => undefined)),
     ];
     const releaseNotif = c.subscribeNotifications();
     const offline = () => c.goOffline();
