@@ -39,6 +39,21 @@ if errors:
 print(f"openapi/asyncapi.yaml is valid AsyncAPI {doc['asyncapi']}: {len(doc['components']['messages'])} messages")
 PY
 
+# The fake Stripe (tests/src/stripe) against the official SDK, pinned: every response must
+# parse into the SDK's classes and every webhook verify with stripe.Webhook.construct_event.
+# Its own fake on its own port (the check points the webhooks at its own receiver).
+STRIPE_SDK_VERSION=16.1.0
+"$venv/bin/python" -c "import stripe, sys; sys.exit(stripe.VERSION != '$STRIPE_SDK_VERSION')" 2>/dev/null \
+  || "$venv/bin/pip" install -q --disable-pip-version-check "stripe==$STRIPE_SDK_VERSION"
+sdk_port=${CONTRACT_SDK_STRIPE_PORT:-12115}
+sdk_env=$(api/scripts/dev-stripe.sh "http://127.0.0.1:9" "$sdk_port")
+sdk_pid=$(sed -n 's/^FAKE_STRIPE_PID=//p' <<<"$sdk_env")
+sdk=0
+"$venv/bin/python" api/scripts/stripe_sdk_check.py "http://127.0.0.1:$sdk_port" sk_test_parley \
+  whsec_parleyDevPlatformSecret0000000000 || sdk=$?
+[ -n "$sdk_pid" ] && kill "$sdk_pid" 2>/dev/null || true
+if [ "$sdk" -ne 0 ]; then echo "the fake Stripe does not match the official SDK" >&2; exit 1; fi
+
 port=${CONTRACT_PORT:-18091}
 db=parley_contract
 psql -w "$PG_BASE_URL/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
