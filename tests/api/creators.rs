@@ -1,9 +1,10 @@
 //! Creators: tiers, subscriptions through their whole life on two instances (trial,
 //! active, past due within the grace period, lapsed and removed from the room, cancel at
-//! period end), and pay-per-view messages locked on every path until bought.
+//! period end), and a failed invoice on its own making the subscription past due.
 
 use std::time::Duration;
 
+use parley_tests::stripe::Delivery;
 use parley_tests::{eventually, spawn_paid, stripe_id, Paid, TestApp, TestUser};
 use serde_json::{json, Value};
 
@@ -250,179 +251,64 @@ async fn cancel_at_period_end_keeps_access_until_the_period_ends() {
 }
 
 #[tokio::test]
-async fn a_pay_per_view_message_is_locked_everywhere_until_bought() {
+async fn a_failed_invoice_alone_makes_the_subscription_past_due_and_an_older_event_does_not_undo_it() {
     let paid = spawn_paid(1, |_| {}).await;
     let app = paid.app();
     let creator = paid.creator("creator").await;
-    let (buyer, other) = (app.user("buyer").await, app.user("other").await);
-    let room = app.create_room(&creator, "ppv", "public").await;
-    app.join(&buyer, room).await;
-    app.join(&other, room).await;
-    let mut ws = app.connect(&other).await;
-    ws.call(json!({"type": "subscribe", "room_id": room})).await;
-
-    // Only a creator Stripe lets sell may post one.
-    let res = app
-        .post(
-            &other.token,
-            &format!("/v1/rooms/{room}/messages"),
-            json!({"body": "x", "client_msg_id": "o1", "ppv": {"amount": 500, "currency": "usd"}}),
-        )
-        .await;
-    assert_eq!(res.status(), 409);
-    let secret = "zebracorn secret recipe";
-    let res = app
-        .post(
-            &creator.token,
-            &format!("/v1/rooms/{room}/messages"),
-            json!({
-            "body": secret, "client_msg_id": "p1",
-            "ppv": {"amount": 500, "currency": "usd", "preview": "A recipe"},
-            "mentions": {"user_ids": [buyer.id, other.id]}}),
-        )
-        .await;
-    assert_eq!(res.status(), 201);
-    let mine: Value = res.json().await.unwrap();
-    assert_eq!(
-        (mine["body"].as_str(), mine["locked"].as_bool()),
-        (Some(secret), Some(false)),
-        "the author sees it"
-    );
-    let id = mine["id"].as_str().unwrap().to_owned();
-    let live = ws.next_of("event").await;
-    assert_locked(&live["data"], "live event");
-    let reply = app
-        .post(
-            &other.token,
-            &format!("/v1/rooms/{room}/messages"),
-            json!({"body": "what is it?", "client_msg_id": "r1", "reply_to": id}),
-        )
-        .await;
-    assert_eq!(reply.status(), 201);
-
-    // Every path a non-buyer has: history, the log, search, notifications.
-    for user in [&buyer, &other] {
-        let history = app.get_json(&user.token, &format!("/v1/rooms/{room}/messages")).await;
-        let m = history["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|m| m["id"] == id.as_str())
-            .unwrap()
-            .clone();
-        assert_locked(&m, "history");
-        let log = app.get_json(&user.token, &format!("/v1/rooms/{room}/events")).await;
-        assert!(!log.to_string().contains("zebracorn"), "the log never holds the body");
-        let found = app.get_json(&user.token, "/v1/search/messages?q=zebracorn").await;
-        assert_eq!(found["items"], json!([]), "search does not find what is locked");
-        let feed = app.get_json(&user.token, "/v1/notifications").await;
-        assert!(
-            !feed.to_string().contains("zebracorn"),
-            "notifications show the preview only: {feed}"
-        );
-    }
-    assert!(!app
-        .get_json(&creator.token, "/v1/notifications")
-        .await
-        .to_string()
-        .contains("zebracorn"));
-
-    // A stranger to the room cannot even start buying it; the author need not.
-    let stranger = app.user("stranger").await;
-    let private = app.create_room(&creator, "private", "private").await;
-    let hidden: Value = app
-        .post(
-            &creator.token,
-            &format!("/v1/rooms/{private}/messages"),
-            json!({"body": "hidden", "client_msg_id": "h1", "ppv": {"amount": 500, "currency": "usd"}}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let res = app
-        .post(
-            &stranger.token,
-            &format!("/v1/messages/{}/unlock", hidden["id"].as_str().unwrap()),
-            json!({}),
-        )
-        .await;
-    assert_eq!(res.status(), 404);
-    assert_eq!(
-        app.post(&creator.token, &format!("/v1/messages/{id}/unlock"), json!({}))
+    let fan = app.user("fan").await;
+    let t = tier(
+        app,
+        &creator,
+        json!({"name": "Monthly", "amount": 400, "currency": "usd"}),
+    )
+    .await;
+    let sub = subscribe(&paid, &fan, &creator, t["id"].as_str().unwrap()).await;
+    assert_eq!(subscription(app, &fan).await["status"], "active");
+    let all_applied = || async {
+        app.db_query_i64("SELECT count(*) AS n FROM jobs WHERE kind = 'stripe.event' AND status <> 'done'")
             .await
-            .status(),
-        409
-    );
-
-    // Buying: a second request hands out the same open Checkout.
-    let first: Value = app
-        .post(&buyer.token, &format!("/v1/messages/{id}/unlock"), json!({}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let second: Value = app
-        .post(&buyer.token, &format!("/v1/messages/{id}/unlock"), json!({}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(first, second);
-    let session = paid
-        .stripe
-        .object(&stripe_id(first["checkout_url"].as_str().unwrap()))
-        .unwrap();
-    assert_eq!(session["amount_total"], 500, "the price is the message's");
-    paid.pay(&buyer, &first).await;
-
-    let history = app.get_json(&buyer.token, &format!("/v1/rooms/{room}/messages")).await;
-    let opened = history["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["id"] == id.as_str())
-        .unwrap()
-        .clone();
-    assert_eq!(
-        (opened["body"].as_str(), opened["locked"].as_bool()),
-        (Some(secret), Some(false))
-    );
-    let found = app.get_json(&buyer.token, "/v1/search/messages?q=zebracorn").await;
-    assert_eq!(found["items"].as_array().unwrap().len(), 1);
-    let log = app.get_json(&buyer.token, &format!("/v1/rooms/{room}/events")).await;
-    assert!(log.to_string().contains("zebracorn"), "the buyer's log has it");
-    let mut resumed = app.connect(&buyer).await;
-    resumed
-        .call(json!({"type": "subscribe", "room_id": room, "since": 0}))
-        .await;
-    let replayed = loop {
-        let f = resumed.next_of("event").await;
-        if f["event"] == "message.created" && f["data"]["id"] == id.as_str() {
-            break f;
-        }
+            == 0
     };
-    assert_eq!(replayed["data"]["body"], secret, "a resume replays it unlocked");
-    // The other member still sees it locked, everywhere.
-    let history = app.get_json(&other.token, &format!("/v1/rooms/{room}/messages")).await;
-    let still = history["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["id"] == id.as_str())
-        .unwrap()
-        .clone();
-    assert_locked(&still, "after someone bought it");
-    assert!(!app
-        .get_json(&other.token, &format!("/v1/rooms/{room}/events"))
-        .await
-        .to_string()
-        .contains("zebracorn"));
-}
 
-fn assert_locked(m: &Value, path: &str) {
-    assert_eq!(m["locked"], true, "{path}: {m}");
-    assert!(m.get("body").is_none(), "{path}: no body: {m}");
-    assert_eq!(m["ppv"], json!({"amount": 500, "currency": "usd"}), "{path}");
-    assert!(!m.to_string().contains("zebracorn"), "{path}: {m}");
+    // Only invoice.payment_failed arrives (Stripe's subscription update is held back).
+    paid.stripe.hold(true);
+    paid.stripe.invoice(&sub, false).await;
+    let held = paid.stripe.held();
+    let failed = held
+        .iter()
+        .find(|e| e["type"] == "invoice.payment_failed")
+        .expect("a failed invoice event");
+    assert_eq!(
+        paid.stripe
+            .deliver(failed["id"].as_str().unwrap(), Delivery::default())
+            .await,
+        200
+    );
+    eventually(WAIT, "past due from the invoice alone", || async {
+        subscription(app, &fan).await["status"] == "past_due"
+    })
+    .await;
+    assert_eq!(subscription(app, &fan).await["access"], true, "within the grace period");
+
+    // An older event that still says active (the subscription's creation) changes nothing.
+    let created = paid.stripe.events_of("customer.subscription.created");
+    assert_eq!(
+        paid.stripe
+            .deliver(created[0]["id"].as_str().unwrap(), Delivery::default())
+            .await,
+        200
+    );
+    eventually(WAIT, "the older event is applied", all_applied).await;
+    assert_eq!(subscription(app, &fan).await["status"], "past_due");
+
+    // Stripe's own update, then the paid retry, bring it back to active.
+    paid.stripe.hold(false);
+    paid.stripe.release_held().await;
+    eventually(WAIT, "the held events are applied", all_applied).await;
+    assert_eq!(subscription(app, &fan).await["status"], "past_due");
+    paid.stripe.invoice(&sub, true).await;
+    eventually(WAIT, "active again", || async {
+        subscription(app, &fan).await["status"] == "active"
+    })
+    .await;
 }

@@ -1,9 +1,11 @@
-//! Pay-per-view messages opening live. Room events stay locked for everyone; the buyer's
-//! and the author's sockets, on every instance, are told through their own feeds when a
-//! message is bought or edited (ids only, never the body), and fetch it over REST. A
-//! member who did not buy it is told nothing. A purchase refunded in full locks it again.
+//! Pay-per-view messages: locked on every path until bought (history, the log and its
+//! replay, live events, search, notifications, reply quotes), then opening live. Room
+//! events stay locked for everyone; the buyer's and the author's sockets, on every
+//! instance, are told through their own feeds when a message is bought or edited (ids
+//! only, never the body), and fetch it over REST. A member who did not buy it is told
+//! nothing. A purchase refunded in full locks it again.
 
-use parley_tests::{spawn_paid, TestApp, TestUser, WsClient};
+use parley_tests::{spawn_paid, stripe_id, TestApp, TestUser, WsClient};
 use serde_json::{json, Value};
 
 async fn subscribe_feed(ws: &mut WsClient, since: Option<i64>) -> i64 {
@@ -119,4 +121,182 @@ async fn buying_or_editing_a_pay_per_view_message_opens_it_on_the_entitled_socke
     let m = fetch(b, &buyer, &again).await;
     assert_eq!(m["locked"], true, "refunded in full: {m}");
     assert!(!m.to_string().contains("okapi"), "{m}");
+}
+
+#[tokio::test]
+async fn a_pay_per_view_message_is_locked_everywhere_until_bought() {
+    let paid = spawn_paid(1, |_| {}).await;
+    let app = paid.app();
+    let creator = paid.creator("creator").await;
+    let (buyer, other) = (app.user("buyer").await, app.user("other").await);
+    let room = app.create_room(&creator, "ppv", "public").await;
+    app.join(&buyer, room).await;
+    app.join(&other, room).await;
+    let mut ws = app.connect(&other).await;
+    ws.call(json!({"type": "subscribe", "room_id": room})).await;
+
+    // Only a creator Stripe lets sell may post one.
+    let res = app
+        .post(
+            &other.token,
+            &format!("/v1/rooms/{room}/messages"),
+            json!({"body": "x", "client_msg_id": "o1", "ppv": {"amount": 500, "currency": "usd"}}),
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+    let secret = "zebracorn secret recipe";
+    let res = app
+        .post(
+            &creator.token,
+            &format!("/v1/rooms/{room}/messages"),
+            json!({
+            "body": secret, "client_msg_id": "p1",
+            "ppv": {"amount": 500, "currency": "usd", "preview": "A recipe"},
+            "mentions": {"user_ids": [buyer.id, other.id]}}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let mine: Value = res.json().await.unwrap();
+    assert_eq!(
+        (mine["body"].as_str(), mine["locked"].as_bool()),
+        (Some(secret), Some(false)),
+        "the author sees it"
+    );
+    let id = mine["id"].as_str().unwrap().to_owned();
+    let live = ws.next_of("event").await;
+    assert_locked(&live["data"], "live event");
+    let reply = app
+        .post(
+            &other.token,
+            &format!("/v1/rooms/{room}/messages"),
+            json!({"body": "what is it?", "client_msg_id": "r1", "reply_to": id}),
+        )
+        .await;
+    assert_eq!(reply.status(), 201);
+
+    // Every path a non-buyer has: history, the log, search, notifications.
+    for user in [&buyer, &other] {
+        let history = app.get_json(&user.token, &format!("/v1/rooms/{room}/messages")).await;
+        let m = history["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["id"] == id.as_str())
+            .unwrap()
+            .clone();
+        assert_locked(&m, "history");
+        let log = app.get_json(&user.token, &format!("/v1/rooms/{room}/events")).await;
+        assert!(!log.to_string().contains("zebracorn"), "the log never holds the body");
+        let found = app.get_json(&user.token, "/v1/search/messages?q=zebracorn").await;
+        assert_eq!(found["items"], json!([]), "search does not find what is locked");
+        let feed = app.get_json(&user.token, "/v1/notifications").await;
+        assert!(
+            !feed.to_string().contains("zebracorn"),
+            "notifications show the preview only: {feed}"
+        );
+    }
+    assert!(!app
+        .get_json(&creator.token, "/v1/notifications")
+        .await
+        .to_string()
+        .contains("zebracorn"));
+
+    // A stranger to the room cannot even start buying it; the author need not.
+    let stranger = app.user("stranger").await;
+    let private = app.create_room(&creator, "private", "private").await;
+    let hidden: Value = app
+        .post(
+            &creator.token,
+            &format!("/v1/rooms/{private}/messages"),
+            json!({"body": "hidden", "client_msg_id": "h1", "ppv": {"amount": 500, "currency": "usd"}}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let res = app
+        .post(
+            &stranger.token,
+            &format!("/v1/messages/{}/unlock", hidden["id"].as_str().unwrap()),
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+    assert_eq!(
+        app.post(&creator.token, &format!("/v1/messages/{id}/unlock"), json!({}))
+            .await
+            .status(),
+        409
+    );
+
+    // Buying: a second request hands out the same open Checkout.
+    let first: Value = app
+        .post(&buyer.token, &format!("/v1/messages/{id}/unlock"), json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let second: Value = app
+        .post(&buyer.token, &format!("/v1/messages/{id}/unlock"), json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(first, second);
+    let session = paid
+        .stripe
+        .object(&stripe_id(first["checkout_url"].as_str().unwrap()))
+        .unwrap();
+    assert_eq!(session["amount_total"], 500, "the price is the message's");
+    paid.pay(&buyer, &first).await;
+
+    let history = app.get_json(&buyer.token, &format!("/v1/rooms/{room}/messages")).await;
+    let opened = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == id.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (opened["body"].as_str(), opened["locked"].as_bool()),
+        (Some(secret), Some(false))
+    );
+    let found = app.get_json(&buyer.token, "/v1/search/messages?q=zebracorn").await;
+    assert_eq!(found["items"].as_array().unwrap().len(), 1);
+    let log = app.get_json(&buyer.token, &format!("/v1/rooms/{room}/events")).await;
+    assert!(log.to_string().contains("zebracorn"), "the buyer's log has it");
+    let mut resumed = app.connect(&buyer).await;
+    resumed
+        .call(json!({"type": "subscribe", "room_id": room, "since": 0}))
+        .await;
+    let replayed = loop {
+        let f = resumed.next_of("event").await;
+        if f["event"] == "message.created" && f["data"]["id"] == id.as_str() {
+            break f;
+        }
+    };
+    assert_eq!(replayed["data"]["body"], secret, "a resume replays it unlocked");
+    // The other member still sees it locked, everywhere.
+    let history = app.get_json(&other.token, &format!("/v1/rooms/{room}/messages")).await;
+    let still = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == id.as_str())
+        .unwrap()
+        .clone();
+    assert_locked(&still, "after someone bought it");
+    assert!(!app
+        .get_json(&other.token, &format!("/v1/rooms/{room}/events"))
+        .await
+        .to_string()
+        .contains("zebracorn"));
+}
+
+fn assert_locked(m: &Value, path: &str) {
+    assert_eq!(m["locked"], true, "{path}: {m}");
+    assert!(m.get("body").is_none(), "{path}: no body: {m}");
+    assert_eq!(m["ppv"], json!({"amount": 500, "currency": "usd"}), "{path}");
+    assert!(!m.to_string().contains("zebracorn"), "{path}: {m}");
 }

@@ -109,6 +109,9 @@ async fn apply(
                 .await
                 .map(Committed::quiet)
         }
+        "invoice.payment_failed" => subscriptions::invoice_failed(conn, object, created, grace)
+            .await
+            .map(Committed::quiet),
         "checkout.session.completed" if object["mode"].as_str() == Some("subscription") => {
             subscriptions::checkout_completed(conn, object)
                 .await

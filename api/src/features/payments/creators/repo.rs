@@ -214,6 +214,22 @@ pub async fn write_state(
     Ok(n == 1)
 }
 
+/// A failed invoice of an active or trialing subscription makes it past due (unless a newer
+/// event was applied); access runs on through the grace period. Returns whether it changed.
+pub async fn mark_past_due(conn: &mut AsyncPgConnection, id: Uuid, at: i64, grace_secs: i64) -> QueryResult<bool> {
+    let n = diesel::sql_query(
+        "UPDATE subscriptions SET status = 'past_due', state_at = $2, updated_at = now(), \
+           past_due_since = to_timestamp($2), access_until = to_timestamp($2) + make_interval(secs => $3) \
+         WHERE id = $1 AND state_at < $2 AND status IN ('active', 'trialing')",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(id)
+    .bind::<diesel::sql_types::BigInt, _>(at)
+    .bind::<diesel::sql_types::Double, _>(grace_secs as f64)
+    .execute(conn)
+    .await?;
+    Ok(n == 1)
+}
+
 /// Records the Stripe subscription a completed checkout made (state comes from its events).
 pub async fn link(conn: &mut AsyncPgConnection, id: Uuid, stripe_id: &str) -> QueryResult<()> {
     diesel::update(

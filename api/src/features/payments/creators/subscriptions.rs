@@ -237,6 +237,25 @@ pub async fn checkout_completed(conn: &mut AsyncPgConnection, object: &Value) ->
     Ok(())
 }
 
+/// `invoice.payment_failed`: the subscription is past due from the event's time, even when
+/// Stripe's `customer.subscription.updated` saying so comes later or not at all; that
+/// event, being as new or newer, then writes the whole state.
+pub async fn invoice_failed(
+    conn: &mut AsyncPgConnection,
+    invoice: &Value,
+    created: i64,
+    grace_secs: i64,
+) -> anyhow::Result<()> {
+    let Some(id) = our_id(&invoice["parent"]["subscription_details"]["metadata"]) else {
+        return Ok(());
+    };
+    if repo::subscription(conn, id).await?.is_none() {
+        anyhow::bail!("subscription {id} is not known yet");
+    }
+    repo::mark_past_due(conn, id, created, grace_secs).await?;
+    Ok(())
+}
+
 /// `invoice.paid`: a ledger row per paid invoice (none for a free trial's).
 pub async fn invoice_paid(
     conn: &mut AsyncPgConnection,
