@@ -3,7 +3,7 @@
 //! and that nobody reaches another user's notifications.
 
 use parley_tests::push::FakePush;
-use parley_tests::{spawn_app, spawn_cluster, TestApp, TestUser, WsClient};
+use parley_tests::{spawn_app, spawn_cluster, TestApp, TestUser};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -33,16 +33,6 @@ async fn unread(app: &TestApp, user: &TestUser) -> i64 {
         .unwrap()
 }
 
-async fn subscribe_feed(ws: &mut WsClient, since: Option<i64>) -> i64 {
-    let mut frame = json!({"type": "subscribe_notifications"});
-    if let Some(s) = since {
-        frame["since"] = s.into();
-    }
-    let reply = ws.call(frame).await;
-    assert_eq!(reply["type"], "ok", "{reply}");
-    reply["last_seq"].as_i64().unwrap()
-}
-
 /// A room owned by `owner` with these members.
 async fn room_with(app: &TestApp, owner: &TestUser, members: &[&TestUser]) -> Uuid {
     let room = app.create_room(owner, "team", "public").await;
@@ -67,7 +57,7 @@ async fn a_mention_reaches_every_socket_live_and_a_resume_misses_nothing_across_
     let bob = a.user("bob").await;
     let room = room_with(a, &alice, &[&bob]).await;
     let mut bob_ws = b.connect(&bob).await;
-    assert_eq!(subscribe_feed(&mut bob_ws, None).await, 0);
+    assert_eq!(bob_ws.subscribe_feed(None).await, 0);
 
     let message = mention(a, &alice, room, "@bob see this", &[&bob]).await;
     assert_eq!(message["mentions"], json!({"user_ids": [bob.id], "room": false}));
@@ -95,7 +85,7 @@ async fn a_mention_reaches_every_socket_live_and_a_resume_misses_nothing_across_
 
     // Resume on the other instance: every change after seq 1, in order, with no gap.
     let mut bob_ws = a.connect(&bob).await;
-    let head = subscribe_feed(&mut bob_ws, Some(1)).await;
+    let head = bob_ws.subscribe_feed(Some(1)).await;
     assert_eq!(head, 5, "3 DM changes + 1 reply after the mention");
     let mut seqs = Vec::new();
     let mut last_dm = Value::Null;
@@ -133,7 +123,7 @@ async fn a_mention_reaches_every_socket_live_and_a_resume_misses_nothing_across_
     let row = feed(a, &bob).await.into_iter().find(|n| n["kind"] == "dm").unwrap();
     assert_eq!(row["preview"], Value::Null);
     let mut replay = b.connect(&bob).await;
-    subscribe_feed(&mut replay, Some(0)).await;
+    replay.subscribe_feed(Some(0)).await;
     for _ in 0..5 {
         let f = replay.next_of("notification").await;
         assert!(!f.to_string().contains("dm 2"), "deleted text replayed: {f}");
@@ -225,7 +215,7 @@ async fn reading_a_room_or_the_feed_clears_notifications_everywhere_and_only_one
 
     // Another tab on the other instance hears the read.
     let mut tab = b.connect(&bob).await;
-    let head = subscribe_feed(&mut tab, None).await;
+    let head = tab.subscribe_feed(None).await;
     let res = a
         .post(
             &bob.token,

@@ -5,17 +5,20 @@
 //! only, never the body), and fetch it over REST. A member who did not buy it is told
 //! nothing. A purchase refunded in full locks it again.
 
-use parley_tests::{spawn_paid, stripe_id, TestApp, TestUser, WsClient};
+use parley_tests::{spawn_paid, stripe_id, TestApp, TestUser};
 use serde_json::{json, Value};
+use uuid::Uuid;
 
-async fn subscribe_feed(ws: &mut WsClient, since: Option<i64>) -> i64 {
-    let mut frame = json!({"type": "subscribe_notifications"});
-    if let Some(s) = since {
-        frame["since"] = s.into();
-    }
-    let reply = ws.call(frame).await;
-    assert_eq!(reply["type"], "ok", "{reply}");
-    reply["last_seq"].as_i64().unwrap()
+/// One message of the room's history, as `user` sees it.
+async fn in_history(app: &TestApp, user: &TestUser, room: Uuid, id: &str) -> Value {
+    let history = app.get_json(&user.token, &format!("/v1/rooms/{room}/messages")).await;
+    history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == id)
+        .unwrap_or_else(|| panic!("{id} in the history: {history}"))
+        .clone()
 }
 
 /// The message a `message_unlocked` frame names, fetched as its frame says.
@@ -43,9 +46,9 @@ async fn buying_or_editing_a_pay_per_view_message_opens_it_on_the_entitled_socke
     a.join(&other, room).await;
     // The buyer's phone on instance B; the author's other device on A.
     let mut phone = b.connect(&buyer).await;
-    subscribe_feed(&mut phone, None).await;
+    phone.subscribe_feed(None).await;
     let mut desk = a.connect(&creator).await;
-    subscribe_feed(&mut desk, None).await;
+    desk.subscribe_feed(None).await;
 
     let secret = "okapi first draft";
     let posted: Value = a
@@ -94,7 +97,7 @@ async fn buying_or_editing_a_pay_per_view_message_opens_it_on_the_entitled_socke
 
     // A resume on another socket replays both, in order; the other member's feed is empty.
     let mut laptop = a.connect(&buyer).await;
-    let head = subscribe_feed(&mut laptop, Some(0)).await;
+    let head = laptop.subscribe_feed(Some(0)).await;
     assert_eq!(head, again["seq"].as_i64().unwrap());
     let first = laptop.next_of("message_unlocked").await;
     let second = laptop.next_of("message_unlocked").await;
@@ -104,7 +107,7 @@ async fn buying_or_editing_a_pay_per_view_message_opens_it_on_the_entitled_socke
     );
     let mut theirs = b.connect(&other).await;
     assert_eq!(
-        subscribe_feed(&mut theirs, Some(0)).await,
+        theirs.subscribe_feed(Some(0)).await,
         0,
         "no entry for who did not buy it"
     );
@@ -176,14 +179,7 @@ async fn a_pay_per_view_message_is_locked_everywhere_until_bought() {
 
     // Every path a non-buyer has: history, the log, search, notifications.
     for user in [&buyer, &other] {
-        let history = app.get_json(&user.token, &format!("/v1/rooms/{room}/messages")).await;
-        let m = history["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|m| m["id"] == id.as_str())
-            .unwrap()
-            .clone();
+        let m = in_history(app, user, room, &id).await;
         assert_locked(&m, "history");
         let log = app.get_json(&user.token, &format!("/v1/rooms/{room}/events")).await;
         assert!(!log.to_string().contains("zebracorn"), "the log never holds the body");
@@ -250,14 +246,7 @@ async fn a_pay_per_view_message_is_locked_everywhere_until_bought() {
     assert_eq!(session["amount_total"], 500, "the price is the message's");
     paid.pay(&buyer, &first).await;
 
-    let history = app.get_json(&buyer.token, &format!("/v1/rooms/{room}/messages")).await;
-    let opened = history["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["id"] == id.as_str())
-        .unwrap()
-        .clone();
+    let opened = in_history(app, &buyer, room, &id).await;
     assert_eq!(
         (opened["body"].as_str(), opened["locked"].as_bool()),
         (Some(secret), Some(false))
@@ -278,14 +267,7 @@ async fn a_pay_per_view_message_is_locked_everywhere_until_bought() {
     };
     assert_eq!(replayed["data"]["body"], secret, "a resume replays it unlocked");
     // The other member still sees it locked, everywhere.
-    let history = app.get_json(&other.token, &format!("/v1/rooms/{room}/messages")).await;
-    let still = history["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["id"] == id.as_str())
-        .unwrap()
-        .clone();
+    let still = in_history(app, &other, room, &id).await;
     assert_locked(&still, "after someone bought it");
     assert!(!app
         .get_json(&other.token, &format!("/v1/rooms/{room}/events"))

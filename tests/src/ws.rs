@@ -100,6 +100,17 @@ impl WsClient {
         }
     }
 
+    /// `subscribe_notifications` (after `since`, if given); the feed's head from the `ok`.
+    pub async fn subscribe_feed(&mut self, since: Option<i64>) -> i64 {
+        let mut frame = serde_json::json!({"type": "subscribe_notifications"});
+        if let Some(s) = since {
+            frame["since"] = s.into();
+        }
+        let reply = self.call(frame).await;
+        assert_eq!(reply["type"], "ok", "{reply}");
+        reply["last_seq"].as_i64().unwrap()
+    }
+
     /// The next `event` frame (skipping ephemeral ones).
     pub async fn next_event(&mut self) -> Value {
         self.next_of("event").await

@@ -158,7 +158,7 @@ pub async fn edit(
         let opened = if view.ppv.is_some() {
             let mut users = unlocked::buyers(conn, id).await?;
             users.push(user_id);
-            unlocked::tell(conn, id, &users).await?
+            unlocked::tell(conn, &users, view.room_id, id, view.seq).await?
         } else {
             Vec::new()
         };

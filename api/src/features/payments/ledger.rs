@@ -68,7 +68,7 @@ async fn deliver(conn: &mut AsyncPgConnection, p: &Payment) -> anyhow::Result<Co
             };
             repo::unlock(conn, message, p.payer_id, p.id).await?;
             // The buyer's sockets (any device, any instance) hear of it through their feed.
-            let told = unlocked::tell(conn, message, &[p.payer_id]).await?;
+            let told = unlocked::tell_buyer(conn, message, p.payer_id).await?;
             Ok(Committed::quiet(()).with_feed(told))
         }
         _ => Ok(Committed::quiet(())),
