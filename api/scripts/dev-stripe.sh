@@ -20,7 +20,7 @@ if ! curl -sf "$base/_fake/events" >/dev/null 2>&1; then
     exec >target/fake-stripe.log 2>&1 </dev/null
     FAKE_STRIPE_ADDR="127.0.0.1:$port" STRIPE_SECRET_KEY=$key STRIPE_WEBHOOK_SECRET=$platform \
       STRIPE_CONNECT_WEBHOOK_SECRET=$connect PARLEY_WEBHOOK_URL="$api/v1/webhooks/stripe" \
-      PARLEY_CONNECT_WEBHOOK_URL="$api/v1/webhooks/stripe/connect" exec target/debug/fake-stripe
+      PARLEY_CONNECT_WEBHOOK_URL="$api/v1/webhooks/stripe/connect" exec "${FAKE_STRIPE_BIN:-target/debug/fake-stripe}"
   ) &
   echo "FAKE_STRIPE_PID=$!"
   for _ in $(seq 1 100); do curl -sf "$base/_fake/events" >/dev/null 2>&1 && break; sleep 0.1; done

@@ -20,17 +20,19 @@ fi
   || { echo "web/src/lib/api/schema.d.ts is stale: run make openapi and commit it" >&2; exit 1; })
 (cd web && npm run typecheck && npm run lint && npm run test:unit)
 
+# PARLEY_BIN: another build of the API (a snapshot, while target/ is being rebuilt).
+bin=${PARLEY_BIN:-target/debug/parley}
 api_port=${E2E_API_PORT:-18080}
 web_port=${E2E_WEB_PORT:-3100}
 db=parley_e2e
 psql -w "$PG_BASE_URL/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
 psql -w "$PG_BASE_URL/postgres" -qc "CREATE DATABASE $db" >/dev/null
 export DATABASE_URL="$PG_BASE_URL/$db"
-target/debug/parley migrate >/dev/null
+"$bin" migrate >/dev/null
 # Payments in offline test mode: the fake Stripe on its own port, webhooks to this API.
 eval "$(api/scripts/dev-stripe.sh "http://127.0.0.1:$api_port" "${E2E_STRIPE_PORT:-12112}")"
 FILES_DIR="$repo/target/e2e-files" AUTH_MODE=dev BIND_ADDR="127.0.0.1:$api_port" CORS_ORIGINS="http://localhost:$web_port" APP_URL="http://localhost:$web_port" RUST_LOG=warn \
-  target/debug/parley serve >"$repo/target/e2e-api.log" 2>&1 &
+  "$bin" serve >"$repo/target/e2e-api.log" 2>&1 &
 api_pid=$!
 trap 'kill $api_pid ${FAKE_STRIPE_PID:-} 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$api_port/readyz" >/dev/null && break; sleep 0.1; done

@@ -18,7 +18,12 @@ async fn tier(app: &TestApp, creator: &TestUser, body: Value) -> Value {
 
 async fn subscription(app: &TestApp, fan: &TestUser) -> Value {
     let list = app.get_json(&fan.token, "/v1/subscriptions").await;
-    list.as_array().unwrap().first().cloned().unwrap_or(Value::Null)
+    list["items"]
+        .as_array()
+        .unwrap()
+        .first()
+        .cloned()
+        .unwrap_or(Value::Null)
 }
 
 /// Subscribes and pays; the Stripe subscription's id.

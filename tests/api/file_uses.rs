@@ -99,17 +99,27 @@ async fn attachments_reach_the_room_live_are_claimed_once_and_go_with_their_mess
     assert_eq!((status, content_type.as_str()), (200, "image/jpeg"));
     let small = image::load_from_memory(&thumb).unwrap();
     assert_eq!((small.width(), small.height()), (480, 160));
-    // Anyone else: 404, as for a file that does not exist.
+    // Whoever reads the room downloads its attachments: in a public room, non-members too
+    // (they see the message and its attachments' ids).
     for path in [
         format!("/v1/files/{doc_id}/download"),
         format!("/v1/files/{image_id}/thumbnail"),
+        format!("/v1/files/{doc_id}"),
+    ] {
+        assert_eq!(fetch(&app, &carol, &path).await.0, 200, "{path}");
+    }
+    // In a private room, anyone else gets 404, as for a file that does not exist.
+    let private = app.create_room(&alice, "staff", "private").await;
+    let secret = uploaded(&app, &alice, form(None, "plan.pdf", "application/pdf", pdf(500))).await;
+    let res = post(&app, &alice, private, json!({"attachment_ids": [secret["id"]]})).await;
+    assert_eq!(res.status(), 201);
+    let secret_id = secret["id"].as_str().unwrap();
+    for path in [
+        format!("/v1/files/{secret_id}/download"),
+        format!("/v1/files/{secret_id}"),
     ] {
         assert_eq!(fetch(&app, &carol, &path).await.0, 404, "{path}");
     }
-    assert_eq!(
-        app.get(&carol.token, &format!("/v1/files/{doc_id}")).await.status(),
-        404
-    );
 
     // An attached file cannot be attached again, nor someone else's, nor 11, nor one twice.
     let bobs = uploaded(&app, &bob, form(None, "b.pdf", "application/pdf", pdf(100))).await;
@@ -132,7 +142,11 @@ async fn attachments_reach_the_room_live_are_claimed_once_and_go_with_their_mess
         "neither body nor files"
     );
     // Nothing of those refused posts was stored.
-    assert_eq!(app.db_query_i64("SELECT count(*) AS n FROM messages").await, 1);
+    assert_eq!(
+        app.db_query_i64(&format!("SELECT count(*) AS n FROM messages WHERE room_id = '{room}'"))
+            .await,
+        1
+    );
     assert_eq!(
         app.get_json(&alice.token, &format!("/v1/files/{}", fresh["id"].as_str().unwrap()))
             .await["status"],

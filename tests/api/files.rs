@@ -76,6 +76,12 @@ pub fn objects(app: &TestApp) -> usize {
     walk(&app.settings.files.dir)
 }
 
+/// Waits until the store holds `n` objects: released objects go through the durable
+/// `files.delete_objects` job, a moment after the request that released them.
+pub async fn objects_become(app: &TestApp, n: usize, what: &str) {
+    parley_tests::eventually(std::time::Duration::from_secs(10), what, || async { objects(app) == n }).await;
+}
+
 /// `GET /v1/files/{id}/download{query}` as `user`: asserts the 302 and answers its Location.
 pub async fn download_location(app: &TestApp, user: &TestUser, id: &str, query: &str) -> String {
     let res = no_redirects()
@@ -196,7 +202,14 @@ async fn someone_elses_file_is_404_like_a_missing_one() {
     assert_eq!(objects(&app), 1);
     assert_eq!(app.delete(&alice.token, &format!("/v1/files/{id}")).await.status(), 204);
     assert_eq!(app.get(&alice.token, &format!("/v1/files/{id}")).await.status(), 404);
-    assert_eq!(objects(&app), 0);
+    // The bytes go through the durable job queued with the row's deletion.
+    let queued = app
+        .db_query_i64(&format!(
+            "SELECT count(*) AS n FROM jobs WHERE kind = 'files.delete_objects' AND payload->'keys' ? 'files/{id}'"
+        ))
+        .await;
+    assert_eq!(queued, 1, "the object's deletion is a job");
+    objects_become(&app, 0, "the object deleted").await;
 }
 
 #[tokio::test]
@@ -265,7 +278,7 @@ async fn bad_uploads_are_refused_and_leave_nothing_behind() {
         assert_eq!(problem["code"], code, "case {i}: {problem}");
     }
     assert_eq!(app.db_query_i64("SELECT count(*) AS n FROM files").await, 0);
-    assert_eq!(objects(&app), 0, "nothing left in the store");
+    objects_become(&app, 0, "nothing left in the store").await;
 
     // The quota (3 MiB): three files of 1 MiB fit, the fourth does not.
     for _ in 0..3 {
@@ -279,7 +292,7 @@ async fn bad_uploads_are_refused_and_leave_nothing_behind() {
     let res = upload(&app, &alice, form(None, "p.pdf", "application/pdf", pdf(1000))).await;
     assert_eq!(res.status(), 413);
     assert_eq!(res.json::<Value>().await.unwrap()["code"], "quota_exceeded");
-    assert_eq!(objects(&app), 3);
+    objects_become(&app, 3, "the refused upload's object deleted").await;
 }
 
 #[tokio::test]
@@ -290,7 +303,7 @@ async fn when_the_database_refuses_the_row_the_stored_bytes_are_removed() {
         .await;
     let res = upload(&app, &alice, form(None, "fail-me.png", "image/png", PNG.to_vec())).await;
     assert_eq!(res.status(), 422);
-    assert_eq!(objects(&app), 0, "the object written before the row failed is gone");
+    objects_become(&app, 0, "the object written before the row failed is gone").await;
     uploaded(&app, &alice, form(None, "fine.png", "image/png", PNG.to_vec())).await;
     assert_eq!(objects(&app), 1);
 }
@@ -319,7 +332,7 @@ async fn unused_uploads_are_swept_after_a_day() {
         app.get(&alice.token, &format!("/v1/files/{new_id}")).await.status(),
         200
     );
-    assert_eq!(objects(&app), 1);
+    objects_become(&app, 1, "the swept upload's object deleted").await;
 }
 
 #[tokio::test]
@@ -343,7 +356,7 @@ async fn with_clamd_an_infected_upload_is_refused_and_a_down_scanner_is_503_and_
     let res = upload(&app, &alice, form(Some("note"), "notes.txt", "text/plain", padded)).await;
     assert_eq!(res.status(), 422);
     assert_eq!(app.db_query_i64("SELECT count(*) AS n FROM files").await, 1);
-    assert_eq!(objects(&app), 1, "only the clean file");
+    objects_become(&app, 1, "only the clean file").await;
 
     // A scanner that does not answer: 503, nothing kept.
     let closed = std::net::TcpListener::bind("127.0.0.1:0")
@@ -356,7 +369,7 @@ async fn with_clamd_an_infected_upload_is_refused_and_a_down_scanner_is_503_and_
     assert_eq!(res.status(), 503);
     assert_eq!(res.json::<Value>().await.unwrap()["code"], "unavailable");
     assert_eq!(app.db_query_i64("SELECT count(*) AS n FROM files").await, 0);
-    assert_eq!(objects(&app), 0);
+    objects_become(&app, 0, "nothing kept").await;
 }
 
 #[tokio::test]

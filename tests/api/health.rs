@@ -245,3 +245,16 @@ fn every_operation_has_its_own_id() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_root_url_answers_an_index_with_links_that_work() {
+    let app = spawn_app().await;
+    let index = app.public_json("/").await;
+    assert_eq!(index["name"], "Parley API");
+    assert!(index["version"].as_str().is_some_and(|v| !v.is_empty()));
+    for key in ["docs", "openapi", "asyncapi", "readyz"] {
+        let path = index["links"][key].as_str().unwrap_or_else(|| panic!("no {key} link"));
+        let res = app.http.get(format!("{}{path}", app.url)).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{key}: {path}");
+    }
+}

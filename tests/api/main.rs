@@ -7,6 +7,7 @@ mod file_uses;
 mod files;
 mod files_s3;
 mod health;
+mod jobs;
 mod messages;
 mod notes;
 mod notifications;

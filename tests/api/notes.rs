@@ -125,7 +125,7 @@ async fn each_reader_sees_public_notes_their_rooms_notes_and_their_own_and_nothi
 }
 
 #[tokio::test]
-async fn counts_are_exact_under_concurrency_and_only_the_author_or_a_moderator_changes_a_note() {
+async fn counts_are_exact_under_concurrency_and_a_moderator_may_only_unshare_another_members_note() {
     let app = spawn_app().await;
     let (alice, bob, carol) = (app.user("alice").await, app.user("bob").await, app.user("carol").await);
     let room = app.create_room(&alice, "chem", "public").await;
@@ -154,27 +154,43 @@ async fn counts_are_exact_under_concurrency_and_only_the_author_or_a_moderator_c
         (Some(21), Some(12))
     );
 
-    // Another member may not change it; the room's owner (a moderator) and the author may.
+    // Another member may not change it. The room's owner (a moderator) may not make it
+    // public, retitle it or move it to another room: only unshare it from the room. The
+    // author may change anything.
     let res = app
         .patch(&carol.token, &format!("/v1/notes/{id}"), json!({"title": "Mine now"}))
         .await;
     assert_eq!(res.status(), 403);
     assert_eq!(app.delete(&carol.token, &format!("/v1/notes/{id}")).await.status(), 403);
+    let alices_room = app.create_room(&alice, "alice's", "public").await;
+    for change in [
+        json!({"is_public": true}),
+        json!({"title": "Titration (checked)"}),
+        json!({"description": "mine"}),
+        json!({"room_id": alices_room}),
+        json!({"room_id": null, "is_public": true}),
+    ] {
+        let res = app
+            .patch(&alice.token, &format!("/v1/notes/{id}"), change.clone())
+            .await;
+        assert_eq!(res.status(), 403, "a moderator changed {change}");
+    }
     let res = app
         .patch(
-            &alice.token,
+            &bob.token,
             &format!("/v1/notes/{id}"),
-            json!({"title": "Titration (checked)", "is_public": true}),
+            json!({"title": "Titration (checked)"}),
         )
         .await;
     assert_eq!(res.status(), 200);
     let res = app
-        .patch(&bob.token, &format!("/v1/notes/{id}"), json!({"room_id": null}))
+        .patch(&alice.token, &format!("/v1/notes/{id}"), json!({"room_id": null}))
         .await;
+    assert_eq!(res.status(), 200, "the moderator unshares it from the room");
     let moved: Value = res.json().await.unwrap();
     assert_eq!(
-        (moved["title"].as_str(), &moved["room_id"]),
-        (Some("Titration (checked)"), &Value::Null)
+        (moved["title"].as_str(), &moved["room_id"], &moved["is_public"]),
+        (Some("Titration (checked)"), &Value::Null, &json!(false))
     );
 
     // A note needs one's own unused note upload, and a room one belongs to.

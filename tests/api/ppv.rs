@@ -282,3 +282,85 @@ fn assert_locked(m: &Value, path: &str) {
     assert_eq!(m["ppv"], json!({"amount": 500, "currency": "usd"}), "{path}");
     assert!(!m.to_string().contains("zebracorn"), "{path}: {m}");
 }
+
+/// What `user` gets for a file: its metadata and its bytes (404 for both when they may not
+/// see it, exactly like a file that does not exist).
+async fn file_statuses(app: &TestApp, user: &TestUser, file: &str) -> (u16, u16) {
+    (
+        app.get(&user.token, &format!("/v1/files/{file}"))
+            .await
+            .status()
+            .as_u16(),
+        app.get(&user.token, &format!("/v1/files/{file}/download"))
+            .await
+            .status()
+            .as_u16(),
+    )
+}
+
+#[tokio::test]
+async fn a_locked_messages_attachment_is_downloadable_only_by_those_it_is_open_to() {
+    use crate::files::{form, pdf, uploaded};
+    let paid = spawn_paid(1, |_| {}).await;
+    let app = paid.app();
+    let creator = paid.creator("creator").await;
+    let (buyer, other, passer) = (
+        app.user("buyer").await,
+        app.user("other").await,
+        app.user("passer").await,
+    );
+    let room = app.create_room(&creator, "ppv files", "public").await;
+    app.join(&buyer, room).await;
+    app.join(&other, room).await;
+    let sold = uploaded(app, &creator, form(None, "answers.pdf", "application/pdf", pdf(2000))).await;
+    let free = uploaded(app, &creator, form(None, "syllabus.pdf", "application/pdf", pdf(2000))).await;
+    let (sold_id, free_id) = (sold["id"].as_str().unwrap(), free["id"].as_str().unwrap());
+    let posted: Value = app
+        .post(
+            &creator.token,
+            &format!("/v1/rooms/{room}/messages"),
+            json!({"body": "the answers", "client_msg_id": "f1", "attachment_ids": [sold_id],
+                   "ppv": {"amount": 500, "currency": "usd"}}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let res = app
+        .post(
+            &creator.token,
+            &format!("/v1/rooms/{room}/messages"),
+            json!({"body": "free for all", "client_msg_id": "f2", "attachment_ids": [free_id]}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+
+    // Locked: members who did not buy it cannot fetch its attachment by id; the author can.
+    for who in [&buyer, &other, &passer] {
+        assert_eq!(file_statuses(app, who, sold_id).await, (404, 404), "{}", who.name);
+    }
+    assert_eq!(file_statuses(app, &creator, sold_id).await, (200, 200));
+    // A public room's readers (members or not) fetch its other attachments.
+    for who in [&buyer, &other, &passer] {
+        assert_eq!(file_statuses(app, who, free_id).await, (200, 200), "{}", who.name);
+    }
+
+    // Bought: open to the buyer only; refunded in full: closed again.
+    let id = posted["id"].as_str().unwrap();
+    let started: Value = app
+        .post(&buyer.token, &format!("/v1/messages/{id}/unlock"), json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    paid.pay(&buyer, &started).await;
+    assert_eq!(file_statuses(app, &buyer, sold_id).await, (200, 200));
+    assert_eq!(file_statuses(app, &other, sold_id).await, (404, 404));
+    let refund = format!("/v1/payments/{}/refund", started["payment_id"].as_str().unwrap());
+    assert_eq!(app.post(&creator.token, &refund, json!({})).await.status(), 200);
+    assert_eq!(
+        file_statuses(app, &buyer, sold_id).await,
+        (404, 404),
+        "refunded in full"
+    );
+}

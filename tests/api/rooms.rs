@@ -340,13 +340,92 @@ async fn joining_twice_and_leaving_twice_are_harmless() {
         "join, join, leave: one event each, no duplicates"
     );
     app.join(&ann, room).await;
+    let res = app
+        .post(&owner.token, &format!("/v1/rooms/{room}/leave"), json!({}))
+        .await;
+    assert_eq!(res.status(), 409, "the owner cannot abandon members");
+    assert_eq!(res.json::<Value>().await.unwrap()["code"], "owner_must_transfer");
+}
+
+#[tokio::test]
+async fn an_owner_hands_the_room_over_and_the_last_member_leaving_deletes_it() {
+    let app = spawn_app().await;
+    let (owner, ann, eve) = (app.user("owner").await, app.user("ann").await, app.user("eve").await);
+    let room = app.create_room(&owner, "handover", "private").await;
+    app.post(
+        &owner.token,
+        &format!("/v1/rooms/{room}/members"),
+        json!({"user_id": ann.id}),
+    )
+    .await;
+    app.post_message(&owner, room, "before I go").await;
+    let transfer = |who: &parley_tests::TestUser, to: Uuid| {
+        app.post(
+            &who.token,
+            &format!("/v1/rooms/{room}/transfer"),
+            json!({"user_id": to}),
+        )
+    };
+
+    // Only the owner hands over, and only to a member; a stranger sees no room at all.
+    assert_eq!(transfer(&ann, ann.id).await.status(), 403);
+    assert_eq!(transfer(&eve, eve.id).await.status(), 404);
+    assert_eq!(transfer(&owner, eve.id).await.status(), 422);
+    assert_eq!(transfer(&owner, ann.id).await.status(), 204);
+    let members = app.get_json(&ann.token, &format!("/v1/rooms/{room}/members")).await;
+    let role_of = |id: Uuid| {
+        members["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["user"]["id"] == json!(id))
+            .map(|m| m["role"].clone())
+    };
+    assert_eq!(
+        (role_of(ann.id), role_of(owner.id)),
+        (Some(json!("owner")), Some(json!("moderator")))
+    );
+    let kinds = app.event_kinds(&ann, room).await;
+    assert_eq!(
+        &kinds[kinds.len() - 2..],
+        ["member.joined", "member.joined"],
+        "both role changes are logged"
+    );
+
+    // The old owner may now leave; the new owner, left alone, leaving deletes the room.
     assert_eq!(
         app.post(&owner.token, &format!("/v1/rooms/{room}/leave"), json!({}))
             .await
             .status(),
-        409,
-        "the owner cannot abandon members"
+        204
     );
+    assert_eq!(
+        app.post(&ann.token, &format!("/v1/rooms/{room}/leave"), json!({}))
+            .await
+            .status(),
+        204
+    );
+    assert_eq!(app.get(&ann.token, &format!("/v1/rooms/{room}")).await.status(), 404);
+    assert_eq!(
+        app.db_query_i64(&format!("SELECT count(*) AS n FROM rooms WHERE id = '{room}'"))
+            .await,
+        0
+    );
+    assert_eq!(
+        app.db_query_i64(&format!("SELECT count(*) AS n FROM messages WHERE room_id = '{room}'"))
+            .await,
+        0
+    );
+
+    // A public room too: its last member leaving takes it off the list.
+    let public = app.create_room(&eve, "brief", "public").await;
+    assert_eq!(
+        app.post(&eve.token, &format!("/v1/rooms/{public}/leave"), json!({}))
+            .await
+            .status(),
+        204
+    );
+    assert_eq!(app.get(&ann.token, &format!("/v1/rooms/{public}")).await.status(), 404);
 }
 
 #[tokio::test]

@@ -155,3 +155,66 @@ async fn bad_input_gets_a_clear_4xx_problem_never_a_5xx() {
         );
     }
 }
+
+/// Keys that only the user themself (`GET /v1/me`) may see.
+const PRIVATE_KEYS: [&str; 5] = ["email", "clerk_id", "first_name", "last_name", "role"];
+
+fn assert_public(view: &Value, context: &str) {
+    for key in PRIVATE_KEYS {
+        assert!(view.get(key).is_none(), "{context} shows {key}: {view}");
+    }
+    assert_eq!(view["kind"], "user", "{context}: {view}");
+}
+
+#[tokio::test]
+async fn other_people_get_the_public_profile_and_are_never_found_by_email() {
+    let app = spawn_app().await;
+    let ada = app.user("ada").await;
+    let bob = app.user("bob").await;
+    app.exec(&format!(
+        "UPDATE users SET email = 'ada.secret@example.com', first_name = 'Augusta', last_name = 'King' WHERE id = '{}'",
+        ada.id
+    ))
+    .await;
+    app.patch(
+        &ada.token,
+        "/v1/me",
+        json!({"display_name": "Countess", "bio": "numbers"}),
+    )
+    .await;
+    let room = app.create_room(&ada, "salon", "public").await;
+    app.join(&bob, room).await;
+    app.post_message(&ada, room, "hello").await;
+
+    // Ada sees her own private profile.
+    let me = app.get_json(&ada.token, "/v1/me").await;
+    assert_eq!(me["email"], "ada.secret@example.com");
+    assert_eq!(me["clerk_id"], ada.clerk_id.as_str());
+
+    // Bob sees the public one everywhere Ada appears.
+    let profile = app.get_json(&bob.token, &format!("/v1/users/{}", ada.id)).await;
+    assert_public(&profile, "GET /v1/users/{id}");
+    assert_eq!(
+        (profile["display_name"].as_str(), profile["bio"].as_str()),
+        (Some("Countess"), Some("numbers"))
+    );
+    let found = app.get_json(&bob.token, "/v1/users?q=count").await;
+    assert_eq!(found["items"].as_array().unwrap().len(), 1);
+    assert_public(&found["items"][0], "GET /v1/users");
+    let members = app.get_json(&bob.token, &format!("/v1/rooms/{room}/members")).await;
+    for member in members["items"].as_array().unwrap() {
+        assert_public(&member["user"], "GET /v1/rooms/{id}/members");
+    }
+    let history = app.get_json(&bob.token, &format!("/v1/rooms/{room}/messages")).await;
+    for message in history["items"].as_array().unwrap() {
+        for key in PRIVATE_KEYS {
+            assert!(!message.to_string().contains("ada.secret"), "a message shows {key}");
+        }
+    }
+
+    // Search is by display name only: neither the e-mail nor the legal name finds her.
+    for q in ["ada.secret", "ada.secret@example.com", "augusta"] {
+        let found = app.get_json(&bob.token, &format!("/v1/users?q={q}")).await;
+        assert_eq!(found["items"], json!([]), "found by {q}");
+    }
+}

@@ -58,13 +58,19 @@ async fn a_signed_user_created_event_is_stored_then_applied() {
     assert_eq!(res.json::<Value>().await.unwrap()["stored"], true);
     let viewer = app.user("viewer").await;
     eventually(Duration::from_secs(10), "user.created applied", || async {
-        let found = app.get_json(&viewer.token, "/v1/users?q=ada@").await;
+        let found = app.get_json(&viewer.token, "/v1/users?q=Ada").await;
         found["items"].as_array().unwrap().len() == 1
     })
     .await;
     let found = app.get_json(&viewer.token, "/v1/users?q=Ada").await;
     assert_eq!(found["items"][0]["display_name"], "Ada Lovelace");
-    assert_eq!(found["items"][0]["clerk_id"], "user_ada");
+    // The primary address is kept (for the user themself), never shown to others.
+    assert!(found["items"][0].get("email").is_none());
+    assert_eq!(
+        app.db_query_i64("SELECT count(*) AS n FROM users WHERE clerk_id = 'user_ada' AND email = 'ada@example.com'")
+            .await,
+        1
+    );
 }
 
 #[tokio::test]
@@ -130,36 +136,70 @@ async fn a_replayed_delivery_is_not_applied_twice() {
 }
 
 #[tokio::test]
-async fn a_failing_event_is_retried_with_its_error_kept_until_it_succeeds() {
+async fn a_failing_event_is_retried_with_its_error_kept() {
     let app = spawn_app().await;
     let now = chrono::Utc::now().timestamp();
-    // Svix may deliver a delete before the create: it fails until the user exists.
-    let deleted = json!({"type": "user.deleted", "data": {"id": "user_late", "deleted": true, "object": "user"}});
-    assert_eq!(deliver(&app, "msg_del", now, &deleted).await.status(), 200);
+    // A user event without the user's id cannot be applied: it fails and stays due.
+    let broken = json!({"type": "user.updated", "data": {"object": "user", "first_name": "Nobody"}});
+    assert_eq!(deliver(&app, "msg_broken", now, &broken).await.status(), 200);
     eventually(Duration::from_secs(10), "two failed attempts", || async {
-        status_of(&app, "msg_del").await.1 >= 2
+        status_of(&app, "msg_broken").await.1 >= 2
     })
     .await;
-    let error = app.db_query_i64("SELECT count(*) AS n FROM jobs WHERE dedupe_key = 'clerk.webhook:msg_del' AND last_error LIKE '%not known yet%' AND status = 'queued'").await;
+    let error = app.db_query_i64("SELECT count(*) AS n FROM jobs WHERE dedupe_key = 'clerk.webhook:msg_broken' AND last_error LIKE '%no data.id%' AND status = 'queued'").await;
     assert_eq!(error, 1, "the failure is recorded and the event stays due");
-    assert_eq!(
-        deliver(
-            &app,
-            "msg_create",
-            now,
-            &user_event("user.created", "user_late", "Late")
-        )
-        .await
-        .status(),
-        200
-    );
-    eventually(
-        Duration::from_secs(30),
-        "the delete applied after the create",
-        || async { status_of(&app, "msg_del").await.0 == "processed" },
-    )
+}
+
+fn updated_at(mut event: Value, millis: i64) -> Value {
+    event["data"]["updated_at"] = json!(millis);
+    event
+}
+
+#[tokio::test]
+async fn a_late_or_older_clerk_event_never_brings_back_or_overwrites_personal_data() {
+    let app = spawn_app().await;
+    let now = chrono::Utc::now().timestamp();
+    let ms = now * 1000;
+    // Svix may deliver a delete before the create: the create that follows it and a late
+    // update bring nothing back.
+    let deleted = json!({"type": "user.deleted", "data": {"id": "user_late", "deleted": true, "object": "user"}});
+    assert_eq!(deliver(&app, "msg_del", now, &deleted).await.status(), 200);
+    eventually(Duration::from_secs(10), "the delete applied", || async {
+        status_of(&app, "msg_del").await.0 == "processed"
+    })
     .await;
-    assert_eq!(app.db_query_i64("SELECT count(*) AS n FROM users WHERE clerk_id = 'user_late' AND deleted AND display_name = 'Deleted user' AND email IS NULL").await, 1);
+    let create = updated_at(user_event("user.created", "user_late", "Late"), ms - 2000);
+    let update = updated_at(user_event("user.updated", "user_late", "Later"), ms - 1000);
+    deliver(&app, "msg_create", now, &create).await;
+    deliver(&app, "msg_update", now, &update).await;
+    eventually(Duration::from_secs(10), "both applied", || async {
+        status_of(&app, "msg_create").await.0 == "processed" && status_of(&app, "msg_update").await.0 == "processed"
+    })
+    .await;
+    assert_eq!(app.db_query_i64("SELECT count(*) AS n FROM users WHERE clerk_id = 'user_late' AND deleted AND display_name = 'Deleted user' AND email IS NULL AND first_name IS NULL AND image_url IS NULL").await, 1);
+
+    // For a live user, an event older than the one applied changes nothing.
+    let newer = updated_at(user_event("user.updated", "user_ada", "Ada"), ms);
+    let older = updated_at(user_event("user.updated", "user_ada", "Augusta"), ms - 5000);
+    deliver(&app, "msg_newer", now, &newer).await;
+    eventually(Duration::from_secs(10), "the newer applied", || async {
+        status_of(&app, "msg_newer").await.0 == "processed"
+    })
+    .await;
+    deliver(&app, "msg_older", now, &older).await;
+    eventually(Duration::from_secs(10), "the older handled", || async {
+        status_of(&app, "msg_older").await.0 == "processed"
+    })
+    .await;
+    assert_eq!(app.db_query_i64("SELECT count(*) AS n FROM users WHERE clerk_id = 'user_ada' AND first_name = 'Ada' AND display_name = 'Ada Lovelace'").await, 1);
+    let same_time = updated_at(user_event("user.updated", "user_ada", "Ada Augusta"), ms + 1);
+    deliver(&app, "msg_next", now, &same_time).await;
+    eventually(Duration::from_secs(10), "a newer one still applies", || async {
+        app.db_query_i64("SELECT count(*) AS n FROM users WHERE clerk_id = 'user_ada' AND first_name = 'Ada Augusta'")
+            .await
+            == 1
+    })
+    .await;
 }
 
 #[tokio::test]

@@ -105,10 +105,15 @@ pub fn base_settings(database_url: &str, clerk: &FakeClerk) -> Settings {
         },
         jobs: JobSettings {
             retry_base: Duration::from_millis(50),
+            lease: Duration::from_secs(60),
+            workers: 2,
         },
         push: PushSettings {
             vapid_private_key: None,
             vapid_subject: "mailto:tests@parley.invalid".into(),
+            // The tests' push services listen on loopback, as in dev mode.
+            allow_loopback: true,
+            workers: 4,
         },
         files: FileSettings {
             dir: test_files_dir(),

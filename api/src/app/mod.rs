@@ -34,7 +34,7 @@ use crate::features::files::uses::{DeleteObjects, DELETE_OBJECTS_JOB};
 use crate::features::files::Files;
 use crate::features::health::routes::Probes;
 use crate::features::messages::posting::{Poster, PosterConfig};
-use crate::features::notifications::push::{PushSender, Vapid, JOB_KIND as PUSH_JOB};
+use crate::features::notifications::push::{EndpointRule, PushSender, Vapid, JOB_KIND as PUSH_JOB};
 use crate::features::notifications::{FanoutRetry, Notifier, RETRY_JOB as NOTIFY_RETRY_JOB};
 use crate::features::payments::events::{StripeEvents, JOB_KIND as STRIPE_EVENT_JOB};
 use crate::features::payments::stripe::Stripe;
@@ -138,7 +138,15 @@ impl Application {
             Some(s3) => Storage::s3(s3).context("the S3 file store (S3_*)")?,
             None => Storage::local(&settings.files.dir).context("the file store (FILES_DIR)")?,
         };
-        let jobs = Jobs::new(db.clone(), settings.jobs.retry_base);
+        let push_rule = EndpointRule {
+            allow_loopback: settings.push.allow_loopback,
+        };
+        let jobs = Jobs::new(
+            db.clone(),
+            settings.jobs.retry_base,
+            settings.jobs.lease,
+            settings.jobs.workers,
+        );
         let waker = jobs.clone(); // shares the worker's wake-up, not its handlers
         let notifier = Notifier::new(
             db.clone(),
@@ -153,9 +161,13 @@ impl Application {
                     publish: Arc::new(bus.clone()),
                 }),
             )
-            .with_handler(PUSH_JOB, Arc::new(PushSender::new(vapid.clone())?))
+            .with_task(
+                PUSH_JOB,
+                Arc::new(PushSender::new(vapid.clone(), push_rule)?),
+                settings.push.workers,
+            )
             .with_handler(NOTIFY_RETRY_JOB, Arc::new(FanoutRetry(notifier.clone())))
-            .with_handler(DELETE_OBJECTS_JOB, Arc::new(DeleteObjects(storage.clone())))
+            .with_task(DELETE_OBJECTS_JOB, Arc::new(DeleteObjects(storage.clone())), 2)
             .with_handler(
                 STRIPE_EVENT_JOB,
                 Arc::new(StripeEvents {
@@ -204,7 +216,6 @@ impl Application {
         };
         tasks.spawn(crate::features::files::sweep::run(
             db.clone(),
-            storage,
             settings.files.sweep_interval,
             settings.files.unused_ttl,
             tasks.stopping().clone(),
@@ -250,6 +261,7 @@ impl Application {
             },
             dev: DevMode(dev),
             vapid,
+            push_rule,
             files,
             payments,
             settings,
@@ -397,6 +409,7 @@ fn build_app(
         .app_data(web::Data::new(state.probes.clone()))
         .app_data(web::Data::new(state.dev.clone()))
         .app_data(web::Data::new(state.vapid.clone()))
+        .app_data(web::Data::new(state.push_rule))
         .app_data(web::Data::new(state.files.clone()))
         .app_data(web::Data::new(state.payments.clone()))
         .app_data(web::Data::from(state.realtime.clone()))

@@ -10,7 +10,7 @@ use crate::features::events::Store;
 use crate::features::files::Files;
 use crate::features::health::routes::Probes;
 use crate::features::messages::posting::Poster;
-use crate::features::notifications::push::Vapid;
+use crate::features::notifications::push::{EndpointRule, Vapid};
 use crate::features::payments::Payments;
 use crate::features::users::signed_in::Authenticator;
 use crate::features::webhooks::routes::Intake;
@@ -29,6 +29,7 @@ pub struct AppState {
     pub probes: Probes,
     pub dev: DevMode,
     pub vapid: Vapid,
+    pub push_rule: EndpointRule,
     pub files: Files,
     pub payments: Payments,
     pub realtime: Arc<Realtime>,

@@ -80,6 +80,11 @@ pub struct PushSettings {
     pub vapid_private_key: Option<String>,
     /// The contact push services see (`mailto:` or `https:`).
     pub vapid_subject: String,
+    /// Accept push endpoints on loopback (http too): dev mode's default, never in
+    /// production (`PUSH_ALLOW_LOOPBACK`).
+    pub allow_loopback: bool,
+    /// Pushes sent at once per instance (`PUSH_WORKERS`, default 4).
+    pub workers: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -133,6 +138,12 @@ pub struct PostingSettings {
 pub struct JobSettings {
     /// First retry delay of a failing job (doubles each time).
     pub retry_base: Duration,
+    /// How long a claimed job stays invisible to other workers (`JOB_LEASE_S`, default 300):
+    /// longer than any job's own time limit; when it runs out the job is due again.
+    pub lease: Duration,
+    /// Workers of the database lane (Clerk and Stripe events…) per instance (`JOB_WORKERS`,
+    /// default 2).
+    pub workers: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -196,6 +207,7 @@ impl Settings {
             problem: "required (make run sets it for you)".into(),
         })?;
         let bind_addr: SocketAddr = parsed(env, "BIND_ADDR", "127.0.0.1:8080".parse().expect("literal"))?;
+        let dev_mode = var(env, "AUTH_MODE").as_deref() == Some("dev");
         let metrics_addr = match var(env, "METRICS_ADDR") {
             None => None,
             Some(raw) => Some(raw.trim().parse().map_err(|e| ConfigError {
@@ -246,6 +258,8 @@ impl Settings {
             push: PushSettings {
                 vapid_private_key: var(env, "VAPID_PRIVATE_KEY"),
                 vapid_subject: var(env, "VAPID_SUBJECT").unwrap_or_else(|| "mailto:admin@parley.invalid".into()),
+                allow_loopback: parsed(env, "PUSH_ALLOW_LOOPBACK", dev_mode)?,
+                workers: parsed(env, "PUSH_WORKERS", 4)?,
             },
             files: FileSettings {
                 dir: var(env, "FILES_DIR").unwrap_or_else(|| ".data/files".into()).into(),
@@ -271,6 +285,8 @@ impl Settings {
                     "JOB_RETRY_BASE_MS",
                     parsed(env, "WEBHOOK_RETRY_BASE_MS", 1000)?,
                 )?),
+                lease: Duration::from_secs(parsed(env, "JOB_LEASE_S", 300)?),
+                workers: parsed(env, "JOB_WORKERS", 2)?,
             },
         })
     }

@@ -23,6 +23,29 @@ pub enum ErrorCode {
     NotFound,
     MethodNotAllowed,
     Conflict,
+    /// Paying oneself (a tip, a message, a subscription of one's own).
+    SelfPayment,
+    /// The creator cannot take payments yet (payouts not set up or not enabled).
+    PayeeNotReady,
+    /// The caller already has what they would pay for (an unlock, a subscription).
+    AlreadyOwned,
+    /// The card or payment method was declined; `decline_code` carries Stripe's code.
+    PaymentDeclined,
+    /// Nothing to buy: the message is not for sale, was deleted, or a tier has no price.
+    NotForSale,
+    /// The owner leaves a room others stay in: hand it over first
+    /// (`POST /v1/rooms/{id}/transfer`).
+    OwnerMustTransfer,
+    /// The room has no free seat.
+    RoomFull,
+    /// The file is attached to something and cannot be deleted.
+    FileInUse,
+    /// The message was deleted.
+    MessageDeleted,
+    /// An `Idempotency-Key` was reused with another request body.
+    IdempotencyKeyReused,
+    /// The same `Idempotency-Key` is still being processed: retry shortly.
+    IdempotencyKeyInFlight,
     TooLarge,
     /// The user's files would exceed their storage quota.
     QuotaExceeded,
@@ -47,6 +70,17 @@ impl ErrorCode {
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Conflict => "conflict",
+            Self::SelfPayment => "self_payment",
+            Self::PayeeNotReady => "payee_not_ready",
+            Self::AlreadyOwned => "already_owned",
+            Self::PaymentDeclined => "payment_declined",
+            Self::NotForSale => "not_for_sale",
+            Self::OwnerMustTransfer => "owner_must_transfer",
+            Self::RoomFull => "room_full",
+            Self::FileInUse => "file_in_use",
+            Self::MessageDeleted => "message_deleted",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::IdempotencyKeyInFlight => "idempotency_key_in_flight",
             Self::TooLarge => "too_large",
             Self::QuotaExceeded => "quota_exceeded",
             Self::Infected => "infected",
@@ -74,6 +108,10 @@ pub struct Problem {
     /// What went wrong, for a human.
     pub detail: String,
     pub code: ErrorCode,
+    /// With `payment_declined`: the payment provider's decline code (e.g.
+    /// `insufficient_funds`), when it gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decline_code: Option<String>,
 }
 
 impl Problem {
@@ -84,6 +122,7 @@ impl Problem {
             status: status.as_u16(),
             detail: detail.into(),
             code,
+            decline_code: None,
         }
     }
 }
@@ -103,6 +142,18 @@ pub enum ApiError {
     NotFoundDetail(String),
     #[error("{0}")]
     Conflict(String),
+    /// A refusal with its own code (409): what exactly stands in the way.
+    #[error("{1}")]
+    Refused(ErrorCode, String),
+    /// The payment method was declined (402), with the provider's decline code.
+    #[error("{detail}")]
+    Declined {
+        detail: String,
+        decline_code: Option<String>,
+    },
+    /// An `Idempotency-Key` reused with another body (422).
+    #[error("this Idempotency-Key was used with another request")]
+    IdempotencyKeyReused,
     #[error("{0}")]
     TooLarge(String),
     #[error("{0}")]
@@ -124,6 +175,11 @@ impl ApiError {
         Self::Invalid(detail.into())
     }
 
+    /// A 409 refusal with a specific code.
+    pub fn refused(code: ErrorCode, detail: impl Into<String>) -> Self {
+        Self::Refused(code, detail.into())
+    }
+
     /// The database did not answer (down, restarting, pool exhausted): retry shortly.
     pub fn database_unavailable() -> Self {
         Self::Unavailable("database unavailable, retry shortly".into())
@@ -136,6 +192,9 @@ impl ApiError {
             Self::Forbidden(_) => ErrorCode::Forbidden,
             Self::NotFound(_) | Self::NotFoundDetail(_) => ErrorCode::NotFound,
             Self::Conflict(_) => ErrorCode::Conflict,
+            Self::Refused(code, _) => *code,
+            Self::Declined { .. } => ErrorCode::PaymentDeclined,
+            Self::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
             Self::TooLarge(_) => ErrorCode::TooLarge,
             Self::QuotaExceeded(_) => ErrorCode::QuotaExceeded,
             Self::Infected(_) => ErrorCode::Infected,
@@ -165,7 +224,9 @@ impl ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            Self::Invalid(_) | Self::Infected(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Invalid(_) | Self::Infected(_) | Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Declined { .. } => StatusCode::PAYMENT_REQUIRED,
+            Self::Refused(_, _) => StatusCode::CONFLICT,
             Self::Unauthenticated => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) | Self::NotFoundDetail(_) => StatusCode::NOT_FOUND,
@@ -191,9 +252,11 @@ impl ResponseError for ApiError {
             }
             _ => {}
         }
-        response
-            .content_type("application/problem+json")
-            .json(Problem::new(status, self.code(), self.public_message()))
+        let mut problem = Problem::new(status, self.code(), self.public_message());
+        if let Self::Declined { decline_code, .. } = self {
+            problem.decline_code = decline_code.clone();
+        }
+        response.content_type("application/problem+json").json(problem)
     }
 }
 

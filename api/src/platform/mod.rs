@@ -8,6 +8,7 @@ pub mod jobs;
 pub mod json;
 pub mod limits;
 pub mod metrics;
+pub mod outbound;
 pub mod pagination;
 pub mod schema;
 pub mod storage;

@@ -75,6 +75,22 @@ pub fn decode_cursor(raw: Option<&str>) -> Result<Option<Uuid>, ApiError> {
         .ok_or_else(|| ApiError::invalid("cursor is not one this API returned"))
 }
 
+/// The query of a plain list: `cursor` and `limit` (lists with filters add theirs).
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct PageQuery {
+    #[param(inline)]
+    pub cursor: Option<Cursor>,
+    /// 1 to 100, default 50.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
+}
+
+impl PageQuery {
+    pub fn page(&self) -> Result<Page, ApiError> {
+        Page::parse(self.limit, self.cursor.as_ref())
+    }
+}
+
 /// A keyset page request: how many, and after which item.
 #[derive(Clone, Copy, Debug)]
 pub struct Page {

@@ -22,6 +22,7 @@ diesel::table! {
         dnd_start -> Nullable<Int2>,
         dnd_end -> Nullable<Int2>,
         avatar_file_id -> Nullable<Uuid>,
+        clerk_updated_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -49,6 +50,8 @@ diesel::table! {
         finished_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        lease_until -> Nullable<Timestamptz>,
+        lease_token -> Nullable<Uuid>,
     }
 }
 

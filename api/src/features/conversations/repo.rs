@@ -17,11 +17,12 @@ pub struct ConversationRow {
     pub last_message_id: Option<Uuid>,
 }
 
-/// The caller's rooms by last activity, with unread counts (others' live messages after
-/// the read marker) and the id of the last message.
+/// The caller's rooms by last activity (after the room `after` in that order), with unread
+/// counts (others' live messages after the read marker) and the id of the last message.
 pub async fn conversations(
     conn: &mut AsyncPgConnection,
     user_id: Uuid,
+    after: Option<Uuid>,
     limit: i64,
 ) -> diesel::QueryResult<Vec<ConversationRow>> {
     diesel::sql_query(
@@ -30,10 +31,13 @@ pub async fn conversations(
               AND m.author_id <> rm.user_id AND m.deleted_at IS NULL) AS unread, \
            (SELECT m.id FROM messages m WHERE m.room_id = r.id ORDER BY m.seq DESC LIMIT 1) AS last_message_id \
          FROM room_members rm JOIN rooms r ON r.id = rm.room_id \
-         WHERE rm.user_id = $1 ORDER BY r.last_activity_at DESC, r.id LIMIT $2",
+         WHERE rm.user_id = $1 AND ($3::uuid IS NULL OR (r.last_activity_at, r.id) < \
+               (SELECT c.last_activity_at, c.id FROM rooms c WHERE c.id = $3)) \
+         ORDER BY r.last_activity_at DESC, r.id DESC LIMIT $2",
     )
     .bind::<diesel::sql_types::Uuid, _>(user_id)
     .bind::<diesel::sql_types::BigInt, _>(limit)
+    .bind::<diesel::sql_types::Nullable<diesel::sql_types::Uuid>, _>(after)
     .load(conn)
     .await
 }

@@ -13,9 +13,7 @@ use crate::features::messages::views::MessageView;
 use crate::features::rooms::access as rooms;
 use crate::features::rooms::views::RoomView;
 use crate::platform::error::ApiError;
-
-/// Most conversations listed.
-pub const LIMIT: i64 = 200;
+use crate::platform::pagination::Page;
 
 #[derive(Serialize, ToSchema)]
 pub struct Conversation {
@@ -25,8 +23,14 @@ pub struct Conversation {
     pub unread_count: i64,
 }
 
-pub async fn list(conn: &mut AsyncPgConnection, user_id: Uuid) -> Result<Vec<Conversation>, ApiError> {
-    let rows = repo::conversations(conn, user_id, LIMIT).await?;
+/// A page of the caller's conversations, most recently active first; the next cursor.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    page: Page,
+) -> Result<(Vec<Conversation>, Option<String>), ApiError> {
+    let rows = repo::conversations(conn, user_id, page.after, page.limit).await?;
+    let next_cursor = page.next_cursor(&rows, |r| r.room_id);
     let room_ids: Vec<Uuid> = rows.iter().map(|r| r.room_id).collect();
     let mut rooms_by_id: HashMap<Uuid, RoomView> = rooms::views_by_ids(conn, &room_ids)
         .await?
@@ -39,7 +43,7 @@ pub async fn list(conn: &mut AsyncPgConnection, user_id: Uuid) -> Result<Vec<Con
         .into_iter()
         .map(|m| (m.id, m))
         .collect();
-    Ok(rows
+    let items = rows
         .into_iter()
         .filter_map(|row| {
             let mut room = rooms_by_id.remove(&row.room_id)?;
@@ -50,5 +54,6 @@ pub async fn list(conn: &mut AsyncPgConnection, user_id: Uuid) -> Result<Vec<Con
                 unread_count: row.unread,
             })
         })
-        .collect())
+        .collect();
+    Ok((items, next_cursor))
 }

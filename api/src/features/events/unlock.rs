@@ -33,8 +33,7 @@ pub async fn for_viewer(conn: &mut AsyncPgConnection, viewer: Uuid, events: &mut
     }
     let open: Vec<Open> = diesel::sql_query(
         "SELECT m.id, m.body, m.attachments FROM messages m \
-         WHERE m.id = ANY($1) AND m.deleted_at IS NULL AND (m.author_id = $2 OR EXISTS \
-               (SELECT 1 FROM ppv_unlocks u WHERE u.message_id = m.id AND u.user_id = $2))",
+         WHERE m.id = ANY($1) AND m.deleted_at IS NULL AND parley_ppv_open(m.id, m.ppv, m.author_id, $2)",
     )
     .bind::<Array<SqlUuid>, _>(&locked)
     .bind::<SqlUuid, _>(viewer)

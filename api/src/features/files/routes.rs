@@ -93,13 +93,8 @@ pub async fn get_file(user: AuthUser, file_id: web::Path<Uuid>, store: web::Data
 /// Delete an upload of one's own that nothing uses (409 when in use).
 #[utoipa::path(tag = "files", security(("bearer" = [])), responses((status = 204, description = "Deleted")))]
 #[delete("/files/{file_id}")]
-pub async fn delete_file(
-    user: AuthUser,
-    file_id: web::Path<Uuid>,
-    store: web::Data<Store>,
-    files: web::Data<Files>,
-) -> ApiResult<HttpResponse> {
-    service::delete(&store, &files.storage, user.id, file_id.into_inner()).await?;
+pub async fn delete_file(user: AuthUser, file_id: web::Path<Uuid>, store: web::Data<Store>) -> ApiResult<HttpResponse> {
+    service::delete(&store, user.id, file_id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

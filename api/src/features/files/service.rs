@@ -14,11 +14,12 @@ use super::repo::{self, File};
 use super::upload::{self, Limits, Rules};
 use super::views::{FileView, Status};
 use crate::features::events::Store;
-use crate::platform::error::ApiError;
+use crate::platform::error::{ApiError, ErrorCode};
 use crate::platform::storage::Storage;
 
-/// Stores an upload and its row; on any failure after the bytes were written, the object is
-/// deleted again, so neither a row without bytes nor bytes without a row stay behind.
+/// Stores an upload and its row; on any failure after the bytes may have been written, the
+/// objects' deletion is queued (the durable `files.delete_objects` job), so neither a row
+/// without bytes nor bytes without a row stay behind.
 pub async fn upload(
     store: &Store,
     storage: &Storage,
@@ -36,13 +37,25 @@ pub async fn upload(
     let id = Uuid::now_v7();
     // The key is ours alone: never the client's name.
     let key = format!("files/{id}");
-    let received = upload::receive(body, storage, &key, &limits).await?;
     let thumb_key = format!("thumbs/{id}");
     let remove = async || {
-        for k in [&key, &thumb_key] {
-            if let Err(e) = storage.delete(k).await {
-                tracing::warn!(error = %e, key = k, "removing the object of a failed upload");
+        let keys = [key.clone(), thumb_key.clone()];
+        let queued = store
+            .run(async |conn| super::uses::delete_objects(conn, &keys).await)
+            .await;
+        if let Err(e) = queued {
+            // The database is what failed: the one case left to a best-effort delete.
+            tracing::warn!(error = %e, "queueing a failed upload's cleanup; deleting now");
+            for k in &keys {
+                let _ = storage.delete(k).await;
             }
+        }
+    };
+    let received = match upload::receive(body, storage, &key, &limits).await {
+        Ok(received) => received,
+        Err(e) => {
+            remove().await;
+            return Err(e);
         }
     };
     let (received, thumbnail_key) = match prepared(storage, &key, &thumb_key, received).await {
@@ -139,24 +152,23 @@ pub async fn thumbnail(conn: &mut AsyncPgConnection, user: Uuid, id: Uuid) -> Re
         .ok_or(ApiError::NotFound("thumbnail"))
 }
 
-/// Deletes an unused upload of the caller's (its row now, its bytes right after).
-pub async fn delete(store: &Store, storage: &Storage, user: Uuid, id: Uuid) -> Result<(), ApiError> {
-    let (key, thumb) = store
+/// Deletes an unused upload of the caller's: its row, and the deletion of its bytes queued
+/// in the same transaction.
+pub async fn delete(store: &Store, user: Uuid, id: Uuid) -> Result<(), ApiError> {
+    store
         .run(async |conn| {
-            let file = visible(conn, user, id).await?;
-            if file.status != Status::Uploaded.as_str() {
-                return Err(ApiError::Conflict("the file is in use".into()));
-            }
-            repo::delete_unused(conn, id, user)
-                .await?
-                .ok_or(ApiError::NotFound("file"))
+            conn.transaction::<_, ApiError, _>(async |conn| {
+                let file = visible(conn, user, id).await?;
+                if file.status != Status::Uploaded.as_str() {
+                    return Err(ApiError::refused(ErrorCode::FileInUse, "the file is in use"));
+                }
+                let (key, thumb) = repo::delete_unused(conn, id, user)
+                    .await?
+                    .ok_or(ApiError::NotFound("file"))?;
+                let keys: Vec<String> = std::iter::once(key).chain(thumb).collect();
+                super::uses::delete_objects(conn, &keys).await
+            })
+            .await
         })
-        .await?;
-    for key in std::iter::once(key).chain(thumb) {
-        if let Err(e) = storage.delete(&key).await {
-            // The row is gone, so nothing refers to the bytes any more. Logged, not failed.
-            tracing::warn!(error = %e, key, "deleting a file's object");
-        }
-    }
-    Ok(())
+        .await
 }

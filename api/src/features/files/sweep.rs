@@ -1,17 +1,20 @@
-//! Uploads nobody used are deleted (row and object) once older than FILES_UNUSED_TTL_S. Safe
+//! Uploads nobody used are deleted once older than FILES_UNUSED_TTL_S: the rows, with the
+//! deletion of their objects queued in the same transaction (`files.delete_objects`). Safe
 //! with several instances: each takes rows with `FOR UPDATE SKIP LOCKED`.
 
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use super::repo;
+use diesel_async::AsyncConnection;
+
+use super::{repo, uses};
 use crate::platform::db::DbPool;
-use crate::platform::storage::Storage;
+use crate::platform::error::ApiError;
 
 const BATCH: i64 = 100;
 
-pub async fn run(db: DbPool, storage: Storage, every: Duration, ttl: Duration, stop: CancellationToken) {
+pub async fn run(db: DbPool, every: Duration, ttl: Duration, stop: CancellationToken) {
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -19,7 +22,7 @@ pub async fn run(db: DbPool, storage: Storage, every: Duration, ttl: Duration, s
             _ = tick.tick() => {}
             _ = stop.cancelled() => return,
         }
-        match once(&db, &storage, ttl).await {
+        match once(&db, ttl).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(deleted = n, "unused uploads swept"),
             Err(e) => tracing::warn!(error = %e, "sweeping unused uploads"),
@@ -28,22 +31,24 @@ pub async fn run(db: DbPool, storage: Storage, every: Duration, ttl: Duration, s
 }
 
 /// One pass; how many uploads went.
-pub async fn once(db: &DbPool, storage: &Storage, ttl: Duration) -> anyhow::Result<usize> {
+pub async fn once(db: &DbPool, ttl: Duration) -> anyhow::Result<usize> {
     let cutoff = chrono::Utc::now() - chrono::Duration::from_std(ttl)?;
     let mut total = 0;
     loop {
         let mut conn = db.get().await?;
-        let swept = repo::sweep(&mut conn, cutoff, BATCH).await?;
-        drop(conn);
-        for (object, thumb) in &swept {
-            for key in std::iter::once(object).chain(thumb) {
-                if let Err(e) = storage.delete(key).await {
-                    tracing::warn!(error = %e, key, "deleting a swept upload's object");
-                }
-            }
-        }
-        total += swept.len();
-        if (swept.len() as i64) < BATCH {
+        let swept = conn
+            .transaction::<_, ApiError, _>(async |conn| {
+                let swept = repo::sweep(conn, cutoff, BATCH).await?;
+                let keys: Vec<String> = swept
+                    .iter()
+                    .flat_map(|(object, thumb)| std::iter::once(object.clone()).chain(thumb.clone()))
+                    .collect();
+                uses::delete_objects(conn, &keys).await?;
+                Ok(swept.len())
+            })
+            .await?;
+        total += swept;
+        if (swept as i64) < BATCH {
             return Ok(total);
         }
     }

@@ -76,7 +76,7 @@ pub async fn receive(mut body: Multipart, storage: &Storage, key: &str, limits: 
                 let received = store_file(field, purpose, storage, key, limits).await?;
                 // Anything after the file is refused; the object goes with it.
                 if let Some(extra) = body.try_next().await.map_err(multipart_error)? {
-                    let _ = storage.delete(key).await;
+                    // The caller queues the stored object's deletion.
                     let name = extra.name().unwrap_or("").to_owned();
                     return Err(ApiError::invalid(format!("unexpected part {name:?} after the file")));
                 }

@@ -13,8 +13,9 @@ use uuid::Uuid;
 use super::detect::Purpose;
 use super::repo;
 use super::views::AttachmentView;
+use crate::platform::db::DbPool;
 use crate::platform::error::ApiError;
-use crate::platform::jobs::{AfterCommit, Handler, Job};
+use crate::platform::jobs::{Job, Task};
 use crate::platform::storage::Storage;
 
 /// Deletes released files' objects (and thumbnails).
@@ -92,14 +93,23 @@ struct Keys {
     keys: Vec<String>,
 }
 
-impl Handler for DeleteObjects {
-    fn run<'a>(&'a self, _conn: &'a mut AsyncPgConnection, job: &'a Job) -> BoxFuture<'a, anyhow::Result<AfterCommit>> {
+impl Task for DeleteObjects {
+    fn run<'a>(&'a self, _db: &'a DbPool, job: &'a Job) -> BoxFuture<'a, anyhow::Result<()>> {
         Box::pin(async move {
             let Keys { keys } = serde_json::from_value(job.payload.clone())?;
             for key in &keys {
                 self.0.delete(key).await?;
             }
-            Ok(None)
+            Ok(())
         })
     }
+}
+
+/// Queues the deletion of stored objects (a file's, a thumbnail's) in the caller's
+/// transaction: never inline, so a crash or an unreachable store loses nothing.
+pub async fn delete_objects(conn: &mut AsyncPgConnection, keys: &[String]) -> Result<(), ApiError> {
+    if !keys.is_empty() {
+        crate::platform::jobs::enqueue(conn, DELETE_OBJECTS_JOB, &serde_json::json!({ "keys": keys }), None).await?;
+    }
+    Ok(())
 }

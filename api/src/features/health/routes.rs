@@ -24,6 +24,43 @@ pub struct Health {
     pub checks: serde_json::Value,
 }
 
+/// What `GET /` answers: where to go next.
+#[derive(Serialize, ToSchema)]
+pub struct Index {
+    pub name: &'static str,
+    /// The API's version (the build's).
+    pub version: &'static str,
+    pub links: IndexLinks,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct IndexLinks {
+    /// Interactive API documentation.
+    pub docs: &'static str,
+    /// The OpenAPI 3.1 document of the REST API.
+    pub openapi: &'static str,
+    /// The AsyncAPI 3 document of the WebSocket protocol.
+    pub asyncapi: &'static str,
+    /// Readiness of this instance.
+    pub readyz: &'static str,
+}
+
+/// The API's index: its name and version, and links to its documents.
+#[utoipa::path(tag = "health", responses((status = 200, body = Index)))]
+#[get("/")]
+pub async fn index() -> HttpResponse {
+    HttpResponse::Ok().json(Index {
+        name: "Parley API",
+        version: env!("CARGO_PKG_VERSION"),
+        links: IndexLinks {
+            docs: "/docs/",
+            openapi: "/openapi.json",
+            asyncapi: "/asyncapi.yaml",
+            readyz: "/readyz",
+        },
+    })
+}
+
 /// Liveness: the process answers.
 #[utoipa::path(tag = "health", responses((status = 200, body = Health)))]
 #[get("/healthz")]
@@ -81,5 +118,5 @@ pub async fn render_metrics(state: &Probes) -> HttpResponse {
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(healthz).service(readyz).service(metrics);
+    cfg.service(index).service(healthz).service(readyz).service(metrics);
 }

@@ -190,16 +190,11 @@ pub async fn search(
                 .and(room_members::user_id.eq(viewer))),
         )
         .filter(messages::deleted_at.is_null())
-        // A locked pay-per-view message is found only by its author and its buyers.
+        // The room's readers (a subscriber-only room's while their access lasts), and a
+        // locked pay-per-view message only for those it is open to.
         .filter(diesel::dsl::sql::<Bool>(
-            "(messages.ppv IS NULL OR messages.author_id = room_members.user_id OR EXISTS \
-                 (SELECT 1 FROM ppv_unlocks u WHERE u.message_id = messages.id AND u.user_id = room_members.user_id))",
-        ))
-        // A subscriber-only room's plain members read it only while their access lasts.
-        .filter(diesel::dsl::sql::<Bool>(
-            "(room_members.role <> 'member' OR NOT EXISTS (SELECT 1 FROM rooms r WHERE r.id = messages.room_id \
-             AND r.required_tier_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM subscriptions s \
-             WHERE s.fan_id = room_members.user_id AND s.tier_id = r.required_tier_id AND s.access_until > now())))",
+            "parley_room_reader(messages.room_id, room_members.user_id) \
+             AND parley_ppv_open(messages.id, messages.ppv, messages.author_id, room_members.user_id)",
         ))
         .filter(
             diesel::dsl::sql::<Bool>("messages.search @@ plainto_tsquery('simple', ")
@@ -279,13 +274,17 @@ pub async fn post_batch(conn: &mut AsyncPgConnection, items: &[PostItem]) -> Que
         .await
 }
 
-/// Which of these pay-per-view messages the viewer bought.
-pub async fn unlocked(conn: &mut AsyncPgConnection, viewer: Uuid, ids: &[Uuid]) -> QueryResult<Vec<Uuid>> {
-    use crate::platform::schema::ppv_unlocks;
-    ppv_unlocks::table
-        .filter(ppv_unlocks::user_id.eq(viewer))
-        .filter(ppv_unlocks::message_id.eq_any(ids))
-        .select(ppv_unlocks::message_id)
+/// Which of these messages are open to the viewer (`parley_ppv_open`: not priced, their
+/// own, or bought with a live unlock).
+pub async fn open_to(conn: &mut AsyncPgConnection, viewer: Uuid, ids: &[Uuid]) -> QueryResult<Vec<Uuid>> {
+    messages::table
+        .filter(messages::id.eq_any(ids))
+        .filter(
+            diesel::dsl::sql::<Bool>("parley_ppv_open(messages.id, messages.ppv, messages.author_id, ")
+                .bind::<diesel::sql_types::Uuid, _>(viewer)
+                .sql(")"),
+        )
+        .select(messages::id)
         .load(conn)
         .await
 }

@@ -15,7 +15,7 @@ use crate::features::events::{Committed, EventKind};
 use crate::features::files::uses;
 use crate::features::notifications::service as notifications;
 use crate::features::rooms::access::{self as rooms, Access};
-use crate::platform::error::ApiError;
+use crate::platform::error::{ApiError, ErrorCode};
 use crate::platform::pagination::{seq, Page};
 
 /// Messages with their reaction summaries, as seen by `viewer`.
@@ -30,22 +30,18 @@ pub async fn views(
     } else {
         repo::reactions_for(conn, &ids, viewer).await?
     };
-    // Pay-per-view messages of others: which did the viewer buy (one query, only if any).
-    let priced: Vec<Uuid> = list
-        .iter()
-        .filter(|m| m.ppv.is_some() && m.author_id != viewer)
-        .map(|m| m.id)
-        .collect();
-    let bought: std::collections::HashSet<Uuid> = if priced.is_empty() {
+    // Pay-per-view messages: which are open to the viewer (one query, only if any).
+    let priced: Vec<Uuid> = list.iter().filter(|m| m.ppv.is_some()).map(|m| m.id).collect();
+    let open: std::collections::HashSet<Uuid> = if priced.is_empty() {
         Default::default()
     } else {
-        repo::unlocked(conn, viewer, &priced).await?.into_iter().collect()
+        repo::open_to(conn, viewer, &priced).await?.into_iter().collect()
     };
     Ok(list
         .into_iter()
         .map(|m| {
             let r = reactions.get(&m.id);
-            let entitled = m.author_id == viewer || bought.contains(&m.id);
+            let entitled = open.contains(&m.id);
             MessageView::new(m, r, true).lock(entitled)
         })
         .collect())
@@ -148,7 +144,7 @@ pub async fn edit(
             return Err(ApiError::Forbidden("only the author may edit a message".into()));
         }
         if message.deleted_at.is_some() {
-            return Err(ApiError::Conflict("the message was deleted".into()));
+            return Err(ApiError::refused(ErrorCode::MessageDeleted, "the message was deleted"));
         }
         let edited = repo::edit(conn, id, &body).await?;
         let view = view(conn, edited, user_id).await?;
@@ -202,7 +198,7 @@ pub async fn react(
         let (message, access) = visible(conn, id, user_id).await?;
         access.require_member()?;
         if message.deleted_at.is_some() {
-            return Err(ApiError::Conflict("the message was deleted".into()));
+            return Err(ApiError::refused(ErrorCode::MessageDeleted, "the message was deleted"));
         }
         let changed = if add {
             repo::add_reaction(conn, id, user_id, &emoji).await?

@@ -48,6 +48,13 @@ pub struct NoteChanges {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
+impl NoteChanges {
+    /// True when the change only takes the note out of its room.
+    pub fn only_unshares(&self) -> bool {
+        self.title.is_none() && self.description.is_none() && self.is_public.is_none() && self.room_id == Some(None)
+    }
+}
+
 /// Filters of the library.
 #[derive(Default, Debug)]
 pub struct Filter {

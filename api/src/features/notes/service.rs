@@ -1,5 +1,6 @@
 //! Notes: who may see them (public ones, one's own, those of one's rooms; 404 otherwise),
-//! who may change them (the author, or a moderator or owner of the note's room), counts
+//! who may change them (the author; a moderator or owner of the note's room may only unshare
+//! it from the room or delete it), counts
 //! kept exact by single-statement increments, and `note.shared` in a room's log.
 
 use chrono::Utc;
@@ -113,16 +114,23 @@ pub async fn list(
     Ok((found.into_iter().map(|(n, f)| NoteView::new(n, f)).collect(), next))
 }
 
-/// The note if the caller may change it: its author, or a manager of its room (403 for
-/// others who may see it).
-async fn editable(conn: &mut AsyncPgConnection, user: Uuid, id: Uuid) -> Result<Note, ApiError> {
+/// What the caller may do to a note they can see.
+enum Right {
+    /// The author: anything.
+    Author,
+    /// A moderator or owner of the note's room: unshare it from the room, or delete it.
+    RoomManager,
+}
+
+/// The note and the caller's right over it (403 for others who may see it).
+async fn editable(conn: &mut AsyncPgConnection, user: Uuid, id: Uuid) -> Result<(Note, Right), ApiError> {
     let note = visible(conn, user, id).await?;
     if note.author_id == user {
-        return Ok(note);
+        return Ok((note, Right::Author));
     }
     if let Some(room) = note.room_id {
         if rooms::access(conn, room, user).await.is_ok_and(|a| a.is_manager()) {
-            return Ok(note);
+            return Ok((note, Right::RoomManager));
         }
     }
     Err(ApiError::Forbidden(
@@ -138,7 +146,14 @@ pub async fn update(
 ) -> Result<Committed<NoteView>, ApiError> {
     let changes = update.0;
     conn.transaction::<_, ApiError, _>(async |conn| {
-        let before = editable(conn, user, id).await?;
+        let (before, right) = editable(conn, user, id).await?;
+        if matches!(right, Right::RoomManager) && !changes.only_unshares() {
+            return Err(ApiError::Forbidden(
+                "a room moderator may only unshare a note from the room (room_id: null) or delete it; \
+                 only its author changes anything else"
+                    .into(),
+            ));
+        }
         let moved = changes.room_id.filter(|room| *room != before.room_id);
         if let Some(Some(room)) = moved {
             rooms::member(conn, room, user).await?;
@@ -157,7 +172,7 @@ pub async fn update(
 /// Deletes the note and its file.
 pub async fn delete(conn: &mut AsyncPgConnection, user: Uuid, id: Uuid) -> Result<(), ApiError> {
     conn.transaction::<_, ApiError, _>(async |conn| {
-        let note = editable(conn, user, id).await?;
+        let (note, _) = editable(conn, user, id).await?;
         repo::delete(conn, id).await?;
         uses::release(conn, &[note.file_id]).await
     })

@@ -1,15 +1,19 @@
 //! Web Push (RFC 8030) with VAPID (RFC 8292) and `aes128gcm` payload encryption (RFC 8291,
-//! by `web-push-native`), sent over our reqwest client from the jobs queue: one job per
-//! (notification, subscription). Per browser and room only the latest is sent: a push with
-//! a later one queued behind it is dropped (and `Topic` lets the push service replace one
-//! it still holds). 404/410 from the push service deletes the subscription; 429 and 5xx
-//! fail the job so the queue retries it with backoff.
+//! by `web-push-native`), sent from the jobs queue as a [`Task`]: one job per (notification,
+//! subscription), on a lane of its own, with no transaction open while the push service is
+//! waited on. Per browser and room only the latest is sent: a push with a later one queued
+//! behind it is dropped (and `Topic` lets the push service replace one it still holds).
+//! 404/410 from the push service deletes the subscription; 429 and 5xx fail the job so the
+//! queue retries it with backoff.
+//!
+//! An endpoint is a URL the browser (so, a user) gave: it goes through
+//! `platform::outbound` — a named https host with public addresses only (checked again at
+//! send time, after DNS), no redirects followed, a capped answer, 10 s at most.
 
 use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use diesel_async::AsyncPgConnection;
 use futures_util::future::BoxFuture;
 use p256::elliptic_curve::sec1::ToEncodedPoint;
 use p256::pkcs8::EncodePrivateKey;
@@ -17,12 +21,33 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::repo;
-use crate::platform::jobs::{AfterCommit, Handler, Job};
+use crate::platform::db::DbPool;
+use crate::platform::jobs::{Job, Task};
+use crate::platform::outbound;
 
 pub const JOB_KIND: &str = "push.send";
 /// How long a push service keeps an undelivered message (seconds).
 const TTL_SECS: u64 = 24 * 60 * 60;
 const VAPID_LIFETIME_SECS: i64 = 12 * 60 * 60;
+/// Longest a push service may take to answer.
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// Most bytes of a push service's answer read (it is only logged).
+const ANSWER_MAX_BYTES: usize = 4096;
+
+/// Which push endpoints are accepted: public https hosts, and loopback in dev mode.
+#[derive(Clone, Copy, Debug)]
+pub struct EndpointRule {
+    pub allow_loopback: bool,
+}
+
+impl EndpointRule {
+    /// Checks an endpoint before it is stored and again before each send.
+    pub fn check(&self, raw: &str) -> Result<reqwest::Url, String> {
+        let url: reqwest::Url = raw.parse().map_err(|_| "endpoint is not a URL".to_owned())?;
+        outbound::check_url(&url, self.allow_loopback).map_err(|e| format!("endpoint {e}"))?;
+        Ok(url)
+    }
+}
 
 /// The server's VAPID key pair.
 #[derive(Clone)]
@@ -108,33 +133,47 @@ pub struct PushMessage {
 pub struct PushSender {
     vapid: Vapid,
     http: reqwest::Client,
+    rule: EndpointRule,
 }
 
 impl PushSender {
-    pub fn new(vapid: Vapid) -> anyhow::Result<Self> {
-        let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build()?;
-        Ok(Self { vapid, http })
+    pub fn new(vapid: Vapid, rule: EndpointRule) -> anyhow::Result<Self> {
+        let http = outbound::client(SEND_TIMEOUT, rule.allow_loopback)?;
+        Ok(Self { vapid, http, rule })
     }
 
-    async fn send(&self, conn: &mut AsyncPgConnection, job: &Job) -> anyhow::Result<AfterCommit> {
+    async fn send(&self, db: &DbPool, job: &Job) -> anyhow::Result<()> {
         let payload: Payload = serde_json::from_value(job.payload.clone())?;
-        let Some(sub) = repo::subscription(conn, payload.subscription_id).await? else {
-            return Ok(None); // unsubscribed meanwhile
-        };
-        if let Some(room_id) = payload.room_id {
-            if repo::newer_push(conn, job.id, sub.id, room_id).await? {
-                metrics::counter!("parley_push_coalesced_total").increment(1);
-                return Ok(None);
+        // What to send, read with a connection held only for these reads.
+        let (sub, view) = {
+            let mut conn = db.get().await?;
+            let Some(sub) = repo::subscription(&mut conn, payload.subscription_id).await? else {
+                return Ok(()); // unsubscribed meanwhile
+            };
+            if let Some(room_id) = payload.room_id {
+                if repo::newer_push(&mut conn, job.id, sub.id, room_id).await? {
+                    metrics::counter!("parley_push_coalesced_total").increment(1);
+                    return Ok(());
+                }
             }
-        }
-        let Some(view) = repo::view(conn, payload.notification_id).await? else {
-            return Ok(None);
+            let Some(view) = repo::view(&mut conn, payload.notification_id).await? else {
+                return Ok(());
+            };
+            (sub, view)
         };
         if view["read"].as_bool() == Some(true) {
-            return Ok(None); // read on another device before we got to it
+            return Ok(()); // read on another device before we got to it
         }
         let message = message(&view);
-        let endpoint: reqwest::Url = sub.endpoint.parse()?;
+        let endpoint = match self.rule.check(&sub.endpoint) {
+            Ok(url) => url,
+            Err(why) => {
+                // Stored before the rule (or in dev mode): never sent, and dropped.
+                tracing::warn!(subscription = %sub.id, why, "push endpoint refused; subscription dropped");
+                repo::drop_subscription(&mut *db.get().await?, sub.id).await?;
+                return Ok(());
+            }
+        };
         let ua_public = p256::PublicKey::from_sec1_bytes(&URL_SAFE_NO_PAD.decode(&sub.p256dh)?)?;
         let auth: [u8; 16] = URL_SAFE_NO_PAD
             .decode(&sub.auth)?
@@ -162,27 +201,32 @@ impl PushSender {
             .await?;
         let status = response.status();
         metrics::counter!("parley_push_sent_total", "status" => status.as_u16().to_string()).increment(1);
+        let answer = outbound::read_capped(response, ANSWER_MAX_BYTES)
+            .await
+            .unwrap_or_default();
+        let mut conn = db.get().await?;
         match status.as_u16() {
             200..=299 => {
-                repo::subscription_ok(conn, sub.id).await?;
-                Ok(None)
+                repo::subscription_ok(&mut conn, sub.id).await?;
+                Ok(())
             }
             404 | 410 => {
-                repo::drop_subscription(conn, sub.id).await?;
-                Ok(None)
+                repo::drop_subscription(&mut conn, sub.id).await?;
+                Ok(())
             }
             429 | 500..=599 => anyhow::bail!("push service answered {status}"),
             _ => {
-                tracing::warn!(%status, subscription = %sub.id, "push refused; not retried");
-                Ok(None)
+                let answer = String::from_utf8_lossy(&answer);
+                tracing::warn!(%status, subscription = %sub.id, %answer, "push refused; not retried");
+                Ok(())
             }
         }
     }
 }
 
-impl Handler for PushSender {
-    fn run<'a>(&'a self, conn: &'a mut AsyncPgConnection, job: &'a Job) -> BoxFuture<'a, anyhow::Result<AfterCommit>> {
-        Box::pin(self.send(conn, job))
+impl Task for PushSender {
+    fn run<'a>(&'a self, db: &'a DbPool, job: &'a Job) -> BoxFuture<'a, anyhow::Result<()>> {
+        Box::pin(self.send(db, job))
     }
 }
 

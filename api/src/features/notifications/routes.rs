@@ -5,7 +5,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::push::Vapid;
+use super::push::{EndpointRule, Vapid};
 use super::service::ReadScope;
 use super::settings::{ClockTime, PushEndpoint};
 use super::views::{
@@ -255,7 +255,8 @@ pub async fn vapid_public_key(_user: AuthUser, vapid: web::Data<Vapid>) -> ApiRe
 }
 
 /// Register a browser's push subscription for the caller (an endpoint registered before
-/// moves to the caller).
+/// moves to the caller). The endpoint must be an https URL of a named public host (422
+/// otherwise; loopback over http is accepted in dev mode only).
 #[utoipa::path(tag = "notifications", security(("bearer" = [])), request_body = PushSubscriptionRequest,
     responses((status = 201, body = PushSubscriptionView)))]
 #[post("/push/subscriptions")]
@@ -263,10 +264,11 @@ pub async fn subscribe_push(
     user: AuthUser,
     body: Json<PushSubscriptionRequest>,
     store: web::Data<Store>,
+    rule: web::Data<EndpointRule>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let endpoint = b.endpoint.into_inner();
-    loopback_only_over_http(&endpoint)?;
+    rule.check(&endpoint).map_err(ApiError::invalid)?;
     settings::push_keys(&b.keys.p256dh, &b.keys.auth)?;
     let id = store
         .run(async |conn| service::subscribe_push(conn, user.id, &endpoint, &b.keys.p256dh, &b.keys.auth).await)
@@ -288,21 +290,4 @@ pub async fn unsubscribe_push(
         .run(async |conn| service::unsubscribe_push(conn, user.id, &endpoint).await)
         .await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-/// The pattern says it; the URL parser has the last word (http only to a loopback host).
-fn loopback_only_over_http(raw: &str) -> Result<(), ApiError> {
-    let bad = || ApiError::invalid("endpoint must be an https URL (http only on loopback) of at most 2048 characters");
-    let url: reqwest::Url = raw.parse().map_err(|_| bad())?;
-    let loopback = match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d == "localhost",
-        None => return Err(bad()),
-    };
-    match url.scheme() {
-        "https" => Ok(()),
-        "http" if loopback => Ok(()),
-        _ => Err(bad()),
-    }
 }

@@ -32,8 +32,8 @@ pattern!(
 );
 
 checked_string!(
-    /// A push service URL as the browser gave it: https (http only on loopback, for a local
-    /// test service), at most 2,048 characters.
+    /// A push service URL as the browser gave it: https to a named public host (http to
+    /// loopback in dev mode only, for a local test service), at most 2,048 characters.
     PushEndpoint,
     Rule {
         min: 12,

@@ -12,7 +12,7 @@ use super::stripe::Form;
 use super::views::{AccountView, OnboardingView};
 use super::Payments;
 use crate::features::events::Store;
-use crate::platform::error::ApiError;
+use crate::platform::error::{ApiError, ErrorCode};
 
 /// Stripe's account object (the fields Parley keeps).
 #[derive(Deserialize, Debug)]
@@ -112,8 +112,9 @@ pub async fn get(conn: &mut AsyncPgConnection, user: Uuid) -> Result<AccountView
 pub async fn selling(conn: &mut AsyncPgConnection, payee: Uuid) -> Result<PayoutAccount, ApiError> {
     match repo::account(conn, payee).await? {
         Some(a) if a.charges_enabled => Ok(a),
-        _ => Err(ApiError::Conflict(
-            "this creator cannot accept payments yet (payout account not enabled)".into(),
+        _ => Err(ApiError::refused(
+            ErrorCode::PayeeNotReady,
+            "this creator cannot accept payments yet (payout account not enabled)",
         )),
     }
 }

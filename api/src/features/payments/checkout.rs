@@ -15,7 +15,7 @@ use super::stripe::{Form, StripeError};
 use super::views::{IntentView, StartedView};
 use super::Payments;
 use crate::features::events::Store;
-use crate::platform::error::ApiError;
+use crate::platform::error::{ApiError, ErrorCode};
 
 /// What is being paid for, decided by the feature that sells it.
 pub struct Charge {
@@ -73,7 +73,7 @@ pub async fn customer(store: &Store, payments: &Payments, user: Uuid, email: Opt
 /// Records the pending payment after checking the payee may sell.
 async fn pending(store: &Store, payments: &Payments, charge: &Charge) -> Result<Payment, ApiError> {
     if charge.payer == charge.payee {
-        return Err(ApiError::Conflict("you cannot pay yourself".into()));
+        return Err(ApiError::refused(ErrorCode::SelfPayment, "you cannot pay yourself"));
     }
     store
         .run(async |conn| {

@@ -102,8 +102,14 @@ pub async fn get(conn: &mut AsyncPgConnection, user: Uuid, id: Uuid) -> Result<P
     Ok(visible(conn, user, id).await?.into())
 }
 
-pub async fn history(conn: &mut AsyncPgConnection, user: Uuid, page: Page) -> Result<PaymentPage, ApiError> {
-    let rows = repo::history(conn, user, page.after, page.limit).await?;
+/// A page of the payments the user made (or, `as_payee`, received), newest first.
+pub async fn history(
+    conn: &mut AsyncPgConnection,
+    user: Uuid,
+    as_payee: bool,
+    page: Page,
+) -> Result<PaymentPage, ApiError> {
+    let rows = repo::history(conn, user, as_payee, page.after, page.limit).await?;
     let next_cursor = page.next_cursor(&rows, |p| p.id);
     Ok(PaymentPage {
         items: rows.into_iter().map(PaymentView::from).collect(),

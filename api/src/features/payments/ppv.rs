@@ -12,7 +12,7 @@ use super::views::StartedView;
 use super::Payments;
 use crate::features::events::Store;
 use crate::features::rooms::access as rooms;
-use crate::platform::error::ApiError;
+use crate::platform::error::{ApiError, ErrorCode};
 
 #[derive(Deserialize)]
 struct Price {
@@ -35,10 +35,16 @@ pub async fn charge(store: &Store, buyer: Uuid, message: Uuid) -> Result<Charge,
             let price: Price = match (&m.ppv, m.deleted) {
                 (Some(ppv), false) => serde_json::from_value(ppv.clone())
                     .map_err(|e| ApiError::Internal(anyhow::anyhow!("a stored price is unreadable: {e}")))?,
-                _ => return Err(ApiError::Conflict("this message is not for sale".into())),
+                _ => return Err(ApiError::refused(ErrorCode::NotForSale, "this message is not for sale")),
             };
-            if m.author_id == buyer || m.bought {
-                return Err(ApiError::Conflict("you already have this message".into()));
+            if m.author_id == buyer {
+                return Err(ApiError::refused(ErrorCode::SelfPayment, "this is your own message"));
+            }
+            if m.bought {
+                return Err(ApiError::refused(
+                    ErrorCode::AlreadyOwned,
+                    "you already have this message",
+                ));
             }
             Ok(Charge {
                 kind: PaymentKind::Ppv,

@@ -63,8 +63,22 @@ pub async fn earnings(user: AuthUser, store: web::Data<Store>) -> ApiResult<Http
     Ok(HttpResponse::Ok().json(view))
 }
 
+/// Whose side of the ledger to list.
+#[derive(Deserialize, ToSchema, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum LedgerRole {
+    /// What one paid (the default).
+    #[default]
+    Payer,
+    /// What one received (a creator's sales, tips and invoices), to refund from.
+    Payee,
+}
+
 #[derive(Deserialize, IntoParams)]
 pub struct HistoryQuery {
+    /// `payer` (default) or `payee`.
+    #[param(inline)]
+    pub role: Option<LedgerRole>,
     #[param(inline)]
     pub cursor: Option<Cursor>,
     /// 1 to 100, default 50.
@@ -72,7 +86,7 @@ pub struct HistoryQuery {
     pub limit: Option<i64>,
 }
 
-/// One's payments as payer, newest first.
+/// One's payments as payer (or, with `role=payee`, those one received), newest first.
 #[utoipa::path(tag = "payments", security(("bearer" = [])), params(HistoryQuery),
     responses((status = 200, body = PaymentPage)))]
 #[get("/payments/history")]
@@ -83,7 +97,9 @@ pub async fn history(
 ) -> ApiResult<HttpResponse> {
     let page = Page::parse(query.limit, query.cursor.as_ref())?;
     let view = store
-        .run(async |conn| ledger::history(conn, user.id, page).await)
+        .run(async |conn| {
+            ledger::history(conn, user.id, query.role.unwrap_or_default() == LedgerRole::Payee, page).await
+        })
         .await?;
     Ok(HttpResponse::Ok().json(view))
 }

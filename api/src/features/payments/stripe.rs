@@ -187,6 +187,11 @@ impl From<StripeError> for crate::platform::error::ApiError {
                 tracing::warn!(error = %e, "Stripe failed");
                 ApiError::Unavailable("the payment provider failed; try again".into())
             }
+            // A card error is the payer's to fix: its decline code, never Stripe's text.
+            StripeError::Refused { ref kind, ref code, .. } if kind == "card_error" => ApiError::Declined {
+                detail: "the payment method was declined".into(),
+                decline_code: code.clone(),
+            },
             StripeError::Refused { ref message, .. } => {
                 tracing::warn!(error = %e, "Stripe refused");
                 ApiError::Conflict(format!("the payment provider refused: {message}"))

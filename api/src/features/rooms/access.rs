@@ -13,6 +13,8 @@ pub use super::kinds::{Role, RoomKind};
 pub struct Access {
     pub room: Room,
     pub membership: Option<Membership>,
+    /// Whether the caller reads the room's content (`parley_room_reader`, the one rule).
+    pub reader: bool,
 }
 
 impl Access {
@@ -37,11 +39,12 @@ impl Access {
     /// Reading a room's content: anyone who sees a public room, except a subscriber-only
     /// room, which only its members (with access) read.
     pub fn require_reader(&self) -> Result<(), ApiError> {
-        match (self.room.required_tier_id, &self.membership) {
-            (Some(_), None) => Err(ApiError::Forbidden(
+        if self.reader {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(
                 "this room is for subscribers: subscribe to its tier and join to read it".into(),
-            )),
-            _ => Ok(()),
+            ))
         }
     }
 
@@ -68,16 +71,16 @@ impl Access {
 /// The room if the caller may see it (404 otherwise, like a missing room).
 pub async fn access(conn: &mut AsyncPgConnection, room_id: Uuid, user_id: Uuid) -> Result<Access, ApiError> {
     match repo::with_membership(conn, room_id, user_id).await? {
-        Some((room, membership)) if room.kind == RoomKind::Public || membership.is_some() => {
-            // A subscriber-only room: a plain member whose access lapsed is a member no
-            // more (payments removes them; until then nothing is read or sent).
-            let membership = match (room.required_tier_id, membership) {
-                (Some(tier), Some(m)) if m.role == Role::Member && !repo::tier_access(conn, user_id, tier).await? => {
-                    None
-                }
-                (_, m) => m,
-            };
-            Ok(Access { room, membership })
+        Some((room, membership, reader)) if room.kind == RoomKind::Public || membership.is_some() => {
+            // A member who does not read the room is a plain member of a subscriber-only
+            // room whose access lapsed: a member no more (payments removes them; until
+            // then nothing is read or sent).
+            let membership = membership.filter(|_| reader);
+            Ok(Access {
+                room,
+                membership,
+                reader,
+            })
         }
         _ => Err(ApiError::NotFound("room")),
     }

@@ -27,6 +27,7 @@ pub async fn direct(
     conn.transaction::<_, ApiError, _>(async |conn| {
         let target = users::live(conn, other).await?;
         let new = NewRoom {
+            required_tier_id: None,
             id: Uuid::now_v7(),
             name: "Direct message",
             description: None,

@@ -47,6 +47,7 @@ pub struct NewRoom<'a> {
     pub created_by: Uuid,
     pub member_count: i32,
     pub dm_key: Option<&'a str>,
+    pub required_tier_id: Option<Uuid>,
 }
 
 #[derive(AsChangeset, Default)]
@@ -89,11 +90,12 @@ pub async fn membership(conn: &mut AsyncPgConnection, room_id: Uuid, user_id: Uu
 }
 
 /// The room and the caller's membership in one round trip.
+/// The room, the user's membership and whether they read it (`parley_room_reader`).
 pub async fn with_membership(
     conn: &mut AsyncPgConnection,
     room_id: Uuid,
     user_id: Uuid,
-) -> QueryResult<Option<(Room, Option<Membership>)>> {
+) -> QueryResult<Option<(Room, Option<Membership>, bool)>> {
     rooms::table
         .left_join(
             room_members::table.on(room_members::room_id
@@ -101,7 +103,13 @@ pub async fn with_membership(
                 .and(room_members::user_id.eq(user_id))),
         )
         .filter(rooms::id.eq(room_id))
-        .select((Room::as_select(), Option::<Membership>::as_select()))
+        .select((
+            Room::as_select(),
+            Option::<Membership>::as_select(),
+            diesel::dsl::sql::<diesel::sql_types::Bool>("parley_room_reader(rooms.id, ")
+                .bind::<diesel::sql_types::Uuid, _>(user_id)
+                .sql(")"),
+        ))
         .first(conn)
         .await
         .optional()
@@ -142,6 +150,17 @@ pub async fn update(conn: &mut AsyncPgConnection, id: Uuid, changes: &RoomChange
         .returning(Room::as_returning())
         .get_result(conn)
         .await
+}
+
+/// The room's member count under its row lock (leaving and joining serialise on it).
+pub async fn lock_member_count(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<i32>> {
+    rooms::table
+        .find(id)
+        .select(rooms::member_count)
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
 }
 
 pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<usize> {
@@ -295,13 +314,11 @@ pub async fn tier_access(conn: &mut AsyncPgConnection, user_id: Uuid, tier_id: U
         #[diesel(sql_type = diesel::sql_types::Bool)]
         ok: bool,
     }
-    let row: Row = diesel::sql_query(
-        "SELECT EXISTS (SELECT 1 FROM subscriptions WHERE fan_id = $1 AND tier_id = $2 AND access_until > now()) AS ok",
-    )
-    .bind::<diesel::sql_types::Uuid, _>(user_id)
-    .bind::<diesel::sql_types::Uuid, _>(tier_id)
-    .get_result(conn)
-    .await?;
+    let row: Row = diesel::sql_query("SELECT parley_tier_access($1, $2) AS ok")
+        .bind::<diesel::sql_types::Uuid, _>(user_id)
+        .bind::<diesel::sql_types::Uuid, _>(tier_id)
+        .get_result(conn)
+        .await?;
     Ok(row.ok)
 }
 
@@ -337,8 +354,7 @@ pub async fn lapsed_members(
         "SELECT m.room_id, m.user_id FROM room_members m JOIN rooms r ON r.id = m.room_id \
          WHERE r.required_tier_id IS NOT NULL AND m.role = 'member' \
            AND ($1::uuid IS NULL OR (m.user_id = $1 AND r.required_tier_id = $2)) \
-           AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.fan_id = m.user_id \
-                           AND s.tier_id = r.required_tier_id AND s.access_until > now()) \
+           AND NOT parley_tier_access(m.user_id, r.required_tier_id) \
          LIMIT 1000",
     )
     .bind::<diesel::sql_types::Nullable<diesel::sql_types::Uuid>, _>(fan)

@@ -24,6 +24,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(delete_room)
         .service(join_room)
         .service(leave_room)
+        .service(transfer_room)
         .service(list_members)
         .service(invite_member)
         .service(kick_member)
@@ -50,6 +51,8 @@ pub struct CreateRoomRequest {
     #[schema(minimum = 1, maximum = 100000)]
     #[serde(default, deserialize_with = "crate::platform::validate::opt_integer")]
     pub max_members: Option<i32>,
+    /// A tier of one's own: the room is for its subscribers from its first moment.
+    pub required_tier_id: Option<Uuid>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -103,6 +106,13 @@ pub struct InviteRequest {
     /// `member` (default) or `moderator` (owner only). Inviting an existing member with
     /// another role changes their role (owner only).
     pub role: Option<InviteRole>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferRequest {
+    /// A member of the room, who becomes its owner.
+    pub user_id: Uuid,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -173,7 +183,7 @@ pub async fn create_room(
         NewRoomKind::Public => RoomKind::Public,
         NewRoomKind::Private => RoomKind::Private,
     };
-    let input = NewRoomInput::parse(b.name, b.description, kind, b.max_members)?;
+    let input = NewRoomInput::parse(b.name, b.description, kind, b.max_members, b.required_tier_id)?;
     let room = store
         .write(async |conn| service::create(conn, user.id, input).await)
         .await?;
@@ -232,13 +242,32 @@ pub async fn join_room(user: AuthUser, room_id: web::Path<Uuid>, store: web::Dat
     Ok(HttpResponse::Ok().json(room))
 }
 
-/// Leave a room (idempotent).
+/// Leave a room (idempotent). The last member leaving deletes the room; the owner of a room
+/// others stay in hands it over first (409 `owner_must_transfer`).
 #[utoipa::path(tag = "rooms", security(("bearer" = [])), responses((status = 204, description = "Left")))]
 #[post("/rooms/{room_id}/leave")]
 pub async fn leave_room(user: AuthUser, room_id: web::Path<Uuid>, store: web::Data<Store>) -> ApiResult<HttpResponse> {
     let room_id = room_id.into_inner();
     store
         .write(async |conn| service::leave(conn, user.id, room_id).await)
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Hand the room to another member (the owner only): they become its owner, the caller a
+/// moderator. An owner who wants to leave while others stay does this first.
+#[utoipa::path(tag = "rooms", security(("bearer" = [])), request_body = TransferRequest,
+    responses((status = 204, description = "Handed over")))]
+#[post("/rooms/{room_id}/transfer")]
+pub async fn transfer_room(
+    user: AuthUser,
+    room_id: web::Path<Uuid>,
+    body: Json<TransferRequest>,
+    store: web::Data<Store>,
+) -> ApiResult<HttpResponse> {
+    let (room_id, to) = (room_id.into_inner(), body.into_inner().user_id);
+    store
+        .write(async |conn| service::transfer(conn, user.id, room_id, to).await)
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

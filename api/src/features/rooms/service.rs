@@ -13,7 +13,7 @@ use crate::features::events::log;
 use crate::features::events::{Committed, EventKind};
 use crate::features::files::detect::Purpose;
 use crate::features::files::uses;
-use crate::platform::error::ApiError;
+use crate::platform::error::{ApiError, ErrorCode};
 
 pub async fn create(
     conn: &mut AsyncPgConnection,
@@ -21,9 +21,13 @@ pub async fn create(
     input: NewRoomInput,
 ) -> Result<Committed<RoomView>, ApiError> {
     conn.transaction::<_, ApiError, _>(async |conn| {
+        if let Some(tier) = input.required_tier_id {
+            own_tier(conn, owner, tier).await?;
+        }
         let room = repo::insert(
             conn,
             &NewRoom {
+                required_tier_id: input.required_tier_id,
                 id: Uuid::now_v7(),
                 name: &input.name,
                 description: input.description.as_deref(),
@@ -45,6 +49,17 @@ pub async fn create(
         Ok(Committed::new(RoomView::new(room, Some(&membership)), vec![event]))
     })
     .await
+}
+
+/// A subscriber-only room's tier must be the owner's own (422 otherwise).
+async fn own_tier(conn: &mut AsyncPgConnection, owner: Uuid, tier: Uuid) -> Result<(), ApiError> {
+    if repo::tier_creator(conn, tier).await? == Some(owner) {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(
+            "required_tier_id must be a tier of your own (room owners only)",
+        ))
+    }
 }
 
 pub async fn get(conn: &mut AsyncPgConnection, user_id: Uuid, room_id: Uuid) -> Result<RoomView, ApiError> {
@@ -79,11 +94,12 @@ pub async fn update(
         let old_logo = repo::logo_for_update(conn, room_id).await?;
         let new_logo = update.0.logo_file_id.filter(|new| *new != old_logo);
         if let Some(Some(tier)) = update.0.required_tier_id {
-            if !acc.is_owner() || repo::tier_creator(conn, tier).await? != Some(user_id) {
+            if !acc.is_owner() {
                 return Err(ApiError::invalid(
                     "required_tier_id must be a tier of your own (room owners only)",
                 ));
             }
+            own_tier(conn, user_id, tier).await?;
         }
         if let Some(Some(new)) = new_logo {
             uses::claim(conn, user_id, new, Purpose::RoomLogo).await?;
@@ -113,11 +129,16 @@ pub async fn delete(conn: &mut AsyncPgConnection, user_id: Uuid, room_id: Uuid) 
         let acc = access(conn, room_id, user_id).await?;
         acc.require_manager()?;
         acc.refuse_direct()?;
-        uses::release_room(conn, room_id).await?;
-        repo::delete(conn, room_id).await?;
-        Ok(())
+        remove_room(conn, room_id).await
     })
     .await
+}
+
+/// Deletes a room with its messages, releasing its files and logo.
+async fn remove_room(conn: &mut AsyncPgConnection, room_id: Uuid) -> Result<(), ApiError> {
+    uses::release_room(conn, room_id).await?;
+    repo::delete(conn, room_id).await?;
+    Ok(())
 }
 
 /// Joins a public room; joining twice is a no-op (no event).
@@ -154,7 +175,7 @@ pub(super) async fn add(
 ) -> Result<Committed<(RoomView, Membership)>, ApiError> {
     let member_count = repo::take_seat(conn, room.id)
         .await?
-        .ok_or_else(|| ApiError::Conflict("the room is full".into()))?;
+        .ok_or_else(|| ApiError::refused(ErrorCode::RoomFull, "the room is full"))?;
     let membership = repo::add_member(conn, room.id, user_id, role).await?;
     let data = MemberEvent::json(user_id, role, None);
     let event = log::append(conn, room.id, EventKind::MemberJoined, &data).await?;
@@ -170,7 +191,9 @@ pub(super) async fn add(
     ))
 }
 
-/// Leaves a room (idempotent). The owner cannot leave while others remain.
+/// Leaves a room (idempotent). The owner cannot leave while others remain (409
+/// `owner_must_transfer`); the last member leaving deletes the room, as `DELETE` does, so no
+/// room is ever left without anyone to own it.
 pub async fn leave(conn: &mut AsyncPgConnection, user_id: Uuid, room_id: Uuid) -> Result<Committed<()>, ApiError> {
     conn.transaction::<_, ApiError, _>(async |conn| {
         let acc = access(conn, room_id, user_id).await?;
@@ -178,12 +201,52 @@ pub async fn leave(conn: &mut AsyncPgConnection, user_id: Uuid, room_id: Uuid) -
             return Ok(Committed::quiet(()));
         };
         acc.refuse_direct()?;
-        if m.role == Role::Owner && acc.room.member_count > 1 {
-            return Err(ApiError::Conflict(
-                "the owner cannot leave while others remain; delete the room instead".into(),
+        let members = repo::lock_member_count(conn, room_id).await?.unwrap_or(0);
+        if members <= 1 {
+            remove_room(conn, room_id).await?;
+            return Ok(Committed::quiet(()));
+        }
+        if m.role == Role::Owner {
+            return Err(ApiError::refused(
+                ErrorCode::OwnerMustTransfer,
+                "the owner cannot leave while others remain: hand the room over first \
+                 (POST /v1/rooms/{id}/transfer) or delete it",
             ));
         }
         remove(conn, room_id, user_id, m.role, MemberReason::Left).await
+    })
+    .await
+}
+
+/// Hands the room to another member (the owner only): they become its owner and the old
+/// owner a moderator, each with `member.joined` reason `role_changed`.
+pub async fn transfer(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    room_id: Uuid,
+    to: Uuid,
+) -> Result<Committed<()>, ApiError> {
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        let acc = access(conn, room_id, user_id).await?;
+        acc.require_member()?;
+        acc.refuse_direct()?;
+        if !acc.is_owner() {
+            return Err(ApiError::Forbidden("only the room's owner may hand it over".into()));
+        }
+        if to == user_id {
+            return Ok(Committed::quiet(()));
+        }
+        repo::lock_member_count(conn, room_id).await?;
+        if repo::membership(conn, room_id, to).await?.is_none() {
+            return Err(ApiError::invalid("user_id: not a member of this room"));
+        }
+        let mut events = Vec::with_capacity(2);
+        for (who, role) in [(to, Role::Owner), (user_id, Role::Moderator)] {
+            repo::set_role(conn, room_id, who, role).await?;
+            let data = MemberEvent::json(who, role, Some(MemberReason::RoleChanged));
+            events.push(log::append(conn, room_id, EventKind::MemberJoined, &data).await?);
+        }
+        Ok(Committed::new((), events))
     })
     .await
 }

@@ -54,6 +54,7 @@ pub struct NewRoomInput {
     pub description: Option<String>,
     pub kind: RoomKind,
     pub max_members: Option<i32>,
+    pub required_tier_id: Option<Uuid>,
 }
 
 impl NewRoomInput {
@@ -62,6 +63,7 @@ impl NewRoomInput {
         description: Option<RoomDescription>,
         kind: RoomKind,
         max_members: Option<i32>,
+        required_tier_id: Option<Uuid>,
     ) -> Result<Self, ApiError> {
         if kind == RoomKind::Direct {
             return Err(ApiError::invalid("direct rooms come from POST /v1/dms"));
@@ -71,6 +73,7 @@ impl NewRoomInput {
             description: self::description(description),
             kind,
             max_members: parse_max_members(max_members)?,
+            required_tier_id,
         })
     }
 }

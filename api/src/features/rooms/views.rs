@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::kinds::{Role, RoomKind};
 use super::repo::{Membership, Room};
-use crate::features::users::views::UserResponse;
+use crate::features::users::views::PublicProfile;
 
 /// A room as clients see it.
 #[derive(Serialize, Deserialize, ToSchema, Clone, Debug)]
@@ -57,14 +57,14 @@ impl RoomView {
 
 #[derive(Serialize, ToSchema)]
 pub struct MemberView {
-    pub user: UserResponse,
+    pub user: PublicProfile,
     pub role: Role,
     pub joined_at: DateTime<Utc>,
     pub last_read_seq: i64,
 }
 
 impl MemberView {
-    pub fn new(user: UserResponse, m: Membership) -> Self {
+    pub fn new(user: PublicProfile, m: Membership) -> Self {
         Self {
             user,
             role: m.role,

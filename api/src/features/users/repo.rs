@@ -171,11 +171,8 @@ pub async fn search(
     if let Some(prefix) = prefix {
         let pattern = format!("{}%", crate::platform::db::escape_like(&prefix.to_lowercase()));
         query = query.filter(
-            diesel::dsl::sql::<diesel::sql_types::Bool>("(lower(display_name) LIKE ")
-                .bind::<diesel::sql_types::Text, _>(pattern.clone())
-                .sql(" OR lower(email) LIKE ")
-                .bind::<diesel::sql_types::Text, _>(pattern)
-                .sql(")"),
+            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(display_name) LIKE ")
+                .bind::<diesel::sql_types::Text, _>(pattern),
         );
     }
     if let Some(after) = after {
@@ -192,9 +189,13 @@ pub struct ClerkProfile {
     pub last_name: Option<String>,
     pub image_url: Option<String>,
     pub display_name: String,
+    /// The user object's `updated_at` in the event: an older event changes nothing.
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
-pub async fn upsert_from_clerk(conn: &mut AsyncPgConnection, p: &ClerkProfile) -> QueryResult<User> {
+/// Writes Clerk's fields unless the user is deleted or a newer event was applied already
+/// (None then).
+pub async fn upsert_from_clerk(conn: &mut AsyncPgConnection, p: &ClerkProfile) -> QueryResult<Option<User>> {
     let new = NewUser {
         id: Uuid::now_v7(),
         clerk_id: &p.clerk_id,
@@ -204,8 +205,10 @@ pub async fn upsert_from_clerk(conn: &mut AsyncPgConnection, p: &ClerkProfile) -
         display_name: &p.display_name,
         image_url: p.image_url.as_deref(),
     };
+    // `filter` on an upsert is its `ON CONFLICT … DO UPDATE … WHERE`.
+    use diesel::query_dsl::methods::FilterDsl;
     diesel::insert_into(users::table)
-        .values(&new)
+        .values((&new, users::clerk_updated_at.eq(p.updated_at)))
         .on_conflict(users::clerk_id)
         .do_update()
         .set((
@@ -217,17 +220,42 @@ pub async fn upsert_from_clerk(conn: &mut AsyncPgConnection, p: &ClerkProfile) -
             users::display_name.eq(diesel::dsl::sql::<diesel::sql_types::Text>(
                 "CASE WHEN users.profile_complete THEN users.display_name ELSE excluded.display_name END",
             )),
+            users::clerk_updated_at.eq(diesel::dsl::sql::<
+                diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
+            >(
+                "GREATEST(users.clerk_updated_at, excluded.clerk_updated_at)"
+            )),
             users::updated_at.eq(Utc::now()),
+        ))
+        // Deleted stays deleted; an event older than the one applied changes nothing (one
+        // without a time still applies).
+        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+            "NOT users.deleted AND (users.clerk_updated_at IS NULL OR excluded.clerk_updated_at IS NULL \
+             OR users.clerk_updated_at <= excluded.clerk_updated_at)",
         ))
         .returning(User::as_returning())
         .get_result(conn)
         .await
+        .optional()
 }
 
 /// Clerk deleted the user: keep the row (their messages stay, attributed to a tombstone)
-/// but drop everything personal.
-pub async fn mark_deleted(conn: &mut AsyncPgConnection, clerk_id: &str) -> QueryResult<Option<User>> {
-    diesel::update(users::table.filter(users::clerk_id.eq(clerk_id)))
+/// but drop everything personal. A user never seen gets a tombstone at once, so a late
+/// `user.created` cannot bring them back.
+pub async fn mark_deleted(conn: &mut AsyncPgConnection, clerk_id: &str) -> QueryResult<User> {
+    let tombstone = NewUser {
+        id: Uuid::now_v7(),
+        clerk_id,
+        email: None,
+        first_name: None,
+        last_name: None,
+        display_name: "Deleted user",
+        image_url: None,
+    };
+    diesel::insert_into(users::table)
+        .values((&tombstone, users::deleted.eq(true)))
+        .on_conflict(users::clerk_id)
+        .do_update()
         .set((
             users::deleted.eq(true),
             users::display_name.eq("Deleted user"),
@@ -236,10 +264,10 @@ pub async fn mark_deleted(conn: &mut AsyncPgConnection, clerk_id: &str) -> Query
             users::last_name.eq(None::<String>),
             users::image_url.eq(None::<String>),
             users::bio.eq(None::<String>),
+            users::color.eq(None::<String>),
             users::updated_at.eq(Utc::now()),
         ))
         .returning(User::as_returning())
         .get_result(conn)
         .await
-        .optional()
 }

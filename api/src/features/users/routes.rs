@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::service;
 use super::validate::{Bio, Color, DisplayName, ImageUrl, ProfileUpdate};
-pub use super::views::UserResponse;
+pub use super::views::{PrivateProfile, PublicProfile};
 use crate::features::events::Store;
 use crate::features::users::signed_in::AuthUser;
 use crate::platform::error::ApiResult;
@@ -37,14 +37,14 @@ pub struct UpdateMeRequest {
 
 #[derive(Serialize, ToSchema)]
 pub struct UserPage {
-    pub items: Vec<UserResponse>,
+    pub items: Vec<PublicProfile>,
     /// Pass as `cursor` for the next page; null on the last page.
     pub next_cursor: Option<String>,
 }
 
 #[derive(Deserialize, IntoParams)]
 pub struct UserQuery {
-    /// Prefix of a display name or e-mail (case-insensitive).
+    /// Prefix of a display name (case-insensitive); e-mail addresses are never searched.
     #[param(inline)]
     pub q: Option<Prefix>,
     #[param(inline)]
@@ -54,17 +54,18 @@ pub struct UserQuery {
     pub limit: Option<i64>,
 }
 
-/// The caller's own profile (created on the first request with a new token subject).
+/// The caller's own profile, private fields included (created on the first request with a
+/// new token subject).
 #[utoipa::path(tag = "users", security(("bearer" = [])),
-    responses((status = 200, body = UserResponse)))]
+    responses((status = 200, body = PrivateProfile)))]
 #[get("/me")]
 pub async fn get_me(user: AuthUser) -> HttpResponse {
-    HttpResponse::Ok().json(UserResponse::from(user.user))
+    HttpResponse::Ok().json(PrivateProfile::from(user.user))
 }
 
 /// Update the caller's profile.
 #[utoipa::path(tag = "users", security(("bearer" = [])), request_body = UpdateMeRequest,
-    responses((status = 200, body = UserResponse)))]
+    responses((status = 200, body = PrivateProfile)))]
 #[patch("/me")]
 pub async fn update_me(
     user: AuthUser,
@@ -79,7 +80,7 @@ pub async fn update_me(
     Ok(HttpResponse::Ok().json(updated))
 }
 
-/// Search users by name or e-mail prefix.
+/// Search people by display-name prefix; answers public profiles.
 #[utoipa::path(tag = "users", security(("bearer" = [])), params(UserQuery),
     responses((status = 200, body = UserPage)))]
 #[get("/users")]
@@ -96,9 +97,9 @@ pub async fn list_users(
     Ok(HttpResponse::Ok().json(UserPage { items, next_cursor }))
 }
 
-/// One user's public profile.
+/// One user's public profile (the caller's own private one is `GET /v1/me`).
 #[utoipa::path(tag = "users", security(("bearer" = [])),
-    responses((status = 200, body = UserResponse)))]
+    responses((status = 200, body = PublicProfile)))]
 #[get("/users/{user_id}")]
 pub async fn get_user(_user: AuthUser, user_id: web::Path<Uuid>, store: web::Data<Store>) -> ApiResult<HttpResponse> {
     let id = user_id.into_inner();

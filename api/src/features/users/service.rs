@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::repo::{self, NewUser};
 use super::validate::ProfileUpdate;
-use super::views::UserResponse;
+use super::views::{PrivateProfile, PublicProfile};
 use crate::platform::error::ApiError;
 use crate::platform::pagination::Page;
 
@@ -36,7 +36,7 @@ pub async fn update_profile(
     conn: &mut AsyncPgConnection,
     user_id: Uuid,
     update: ProfileUpdate,
-) -> Result<UserResponse, ApiError> {
+) -> Result<PrivateProfile, ApiError> {
     let Some(avatar) = update.0.avatar_file_id else {
         return Ok(repo::update_profile(conn, user_id, &update.0).await?.into());
     };
@@ -61,21 +61,22 @@ pub async fn update_profile(
     .await
 }
 
-/// Live users by display-name or e-mail prefix, a page at a time.
+/// Live users by display-name prefix (never by e-mail), a page at a time.
 pub async fn search(
     conn: &mut AsyncPgConnection,
     prefix: Option<&str>,
     page: Page,
-) -> Result<(Vec<UserResponse>, Option<String>), ApiError> {
+) -> Result<(Vec<PublicProfile>, Option<String>), ApiError> {
     let found = repo::search(conn, prefix, page.after, page.limit).await?;
     let next_cursor = page.next_cursor(&found, |u| u.id);
-    Ok((found.into_iter().map(UserResponse::from).collect(), next_cursor))
+    Ok((found.into_iter().map(PublicProfile::from).collect(), next_cursor))
 }
 
-pub async fn profile(conn: &mut AsyncPgConnection, id: Uuid) -> Result<UserResponse, ApiError> {
+/// Another user's public profile.
+pub async fn profile(conn: &mut AsyncPgConnection, id: Uuid) -> Result<PublicProfile, ApiError> {
     repo::by_id(conn, id)
         .await?
-        .map(UserResponse::from)
+        .map(PublicProfile::from)
         .ok_or(ApiError::NotFound("user"))
 }
 
@@ -89,24 +90,24 @@ pub async fn live(conn: &mut AsyncPgConnection, id: Uuid) -> Result<User, ApiErr
         .ok_or_else(|| ApiError::invalid("user_id: no such user"))
 }
 
-/// Users by id, for views that show people (members lists).
-pub async fn by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> Result<Vec<UserResponse>, ApiError> {
+/// Public profiles by id, for views that show people (members lists).
+pub async fn by_ids(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> Result<Vec<PublicProfile>, ApiError> {
     Ok(repo::by_ids(conn, ids)
         .await?
         .into_iter()
-        .map(UserResponse::from)
+        .map(PublicProfile::from)
         .collect())
 }
 
 pub use repo::{ClerkProfile, User};
 
-/// Clerk created or changed the user.
+/// Clerk created or changed the user (a deleted user or a stale event changes nothing).
 pub async fn upsert_from_clerk(conn: &mut AsyncPgConnection, profile: &ClerkProfile) -> anyhow::Result<()> {
     repo::upsert_from_clerk(conn, profile).await?;
     Ok(())
 }
 
 /// Clerk deleted the user: the row stays (their messages stay) with personal fields blanked.
-pub async fn mark_deleted(conn: &mut AsyncPgConnection, clerk_id: &str) -> anyhow::Result<Option<Uuid>> {
-    Ok(repo::mark_deleted(conn, clerk_id).await?.map(|u| u.id))
+pub async fn mark_deleted(conn: &mut AsyncPgConnection, clerk_id: &str) -> anyhow::Result<Uuid> {
+    Ok(repo::mark_deleted(conn, clerk_id).await?.id)
 }

@@ -67,10 +67,9 @@ async fn apply(conn: &mut AsyncPgConnection, event_type: &str, payload: &Value) 
         }
         "user.deleted" => {
             let clerk_id = str_field(data, "id")?;
-            // Svix does not promise order: a delete seen before its create is retried later.
-            let user_id = users::mark_deleted(conn, &clerk_id)
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("user {clerk_id} not known yet"))?;
+            // Svix does not promise order: a delete seen before its create leaves a
+            // tombstone that the create cannot bring back.
+            let user_id = users::mark_deleted(conn, &clerk_id).await?;
             Ok(Some(Control::CloseUser { user_id }))
         }
         "session.ended" | "session.revoked" | "session.removed" => {
@@ -123,5 +122,9 @@ fn clerk_profile(data: &Value) -> anyhow::Result<ClerkProfile> {
         last_name,
         image_url: opt(data, "image_url"),
         display_name,
+        // Clerk's user object carries `updated_at` in milliseconds since the epoch.
+        updated_at: data["updated_at"]
+            .as_i64()
+            .and_then(chrono::DateTime::from_timestamp_millis),
     })
 }

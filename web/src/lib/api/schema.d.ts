@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The API's index: its name and version, and links to its documents. */
+        get: operations["index"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -65,7 +82,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's rooms by last activity, with the last message and unread count (up to 200). */
+        /**
+         * The caller's rooms by last activity, with the last message and unread count, a page at
+         *     a time (a room active again meanwhile moves to the first page).
+         */
         get: operations["list_conversations"];
         put?: never;
         post?: never;
@@ -100,7 +120,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One's tiers, active or not. */
+        /** One's tiers, active or not, oldest first, a page at a time. */
         get: operations["list_tiers"];
         put?: never;
         /** Add a tier (a monthly subscription fans can buy once one's payout account is enabled). */
@@ -154,10 +174,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Subscribe to a creator's tier: pay at `checkout_url` (`payment_id` is the
-         *     subscription's id; each paid invoice then appears in the ledger).
-         */
+        /** Subscribe to a creator's tier: pay at `checkout_url`. */
         post: operations["subscribe"];
         delete?: never;
         options?: never;
@@ -340,7 +357,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's own profile (created on the first request with a new token subject). */
+        /**
+         * The caller's own profile, private fields included (created on the first request with a
+         *     new token subject).
+         */
         get: operations["get_me"];
         put?: never;
         post?: never;
@@ -540,7 +560,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One's payments as payer, newest first. */
+        /** One's payments as payer (or, with `role=payee`, those one received), newest first. */
         get: operations["history"];
         put?: never;
         post?: never;
@@ -659,7 +679,8 @@ export interface paths {
         put?: never;
         /**
          * Register a browser's push subscription for the caller (an endpoint registered before
-         *     moves to the caller).
+         *     moves to the caller). The endpoint must be an https URL of a named public host (422
+         *     otherwise; loopback over http is accepted in dev mode only).
          */
         post: operations["subscribe_push"];
         /** Remove the caller's push subscription with this endpoint. */
@@ -766,7 +787,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Leave a room (idempotent). */
+        /**
+         * Leave a room (idempotent). The last member leaving deletes the room; the owner of a room
+         *     others stay in hands it over first (409 `owner_must_transfer`).
+         */
         post: operations["leave_room"];
         delete?: never;
         options?: never;
@@ -871,6 +895,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/rooms/{room_id}/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hand the room to another member (the owner only): they become its owner, the caller a
+         *     moderator. An owner who wants to leave while others stay does this first.
+         */
+        post: operations["transfer_room"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/search/messages": {
         parameters: {
             query?: never;
@@ -895,7 +939,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One's subscriptions, newest first. */
+        /** One's subscriptions, newest first, a page at a time. */
         get: operations["my_subscriptions"];
         put?: never;
         post?: never;
@@ -946,7 +990,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Search users by name or e-mail prefix. */
+        /** Search people by display-name prefix; answers public profiles. */
         get: operations["list_users"];
         put?: never;
         post?: never;
@@ -963,7 +1007,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One user's public profile. */
+        /** One user's public profile (the caller's own private one is `GET /v1/me`). */
         get: operations["get_user"];
         put?: never;
         post?: never;
@@ -1228,8 +1272,9 @@ export interface components {
             unread_count: number;
         };
         ConversationList: {
-            /** @description At most 200. */
             items: components["schemas"]["Conversation"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            next_cursor?: string | null;
         };
         CreateNoteRequest: {
             description?: components["schemas"]["NoteDescription"] | null;
@@ -1255,6 +1300,11 @@ export interface components {
              */
             max_members?: number | null;
             name: components["schemas"]["RoomName"];
+            /**
+             * Format: uuid
+             * @description A tier of one's own: the room is for its subscribers from its first moment.
+             */
+            required_tier_id?: string | null;
         };
         CreateTierRequest: {
             active?: boolean | null;
@@ -1348,7 +1398,7 @@ export interface components {
          * @description Stable machine-readable error codes, shared by REST problems and WebSocket error frames.
          * @enum {string}
          */
-        ErrorCode: "invalid" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "too_large" | "quota_exceeded" | "infected" | "unsupported_media_type" | "rate_limited" | "unavailable" | "resync_required" | "internal";
+        ErrorCode: "invalid" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "self_payment" | "payee_not_ready" | "already_owned" | "payment_declined" | "not_for_sale" | "owner_must_transfer" | "room_full" | "file_in_use" | "message_deleted" | "idempotency_key_reused" | "idempotency_key_in_flight" | "too_large" | "quota_exceeded" | "infected" | "unsupported_media_type" | "rate_limited" | "unavailable" | "resync_required" | "internal";
         /** @description A refused command or a bad frame. A bad frame never closes the socket. */
         ErrorReply: {
             /**
@@ -1416,6 +1466,23 @@ export interface components {
         };
         /** @description image_url must be an http(s) URL of at most 2048 characters (or empty to clear it) */
         ImageUrl: string;
+        /** @description What `GET /` answers: where to go next. */
+        Index: {
+            links: components["schemas"]["IndexLinks"];
+            name: string;
+            /** @description The API's version (the build's). */
+            version: string;
+        };
+        IndexLinks: {
+            /** @description The AsyncAPI 3 document of the WebSocket protocol. */
+            asyncapi: string;
+            /** @description Interactive API documentation. */
+            docs: string;
+            /** @description The OpenAPI 3.1 document of the REST API. */
+            openapi: string;
+            /** @description Readiness of this instance. */
+            readyz: string;
+        };
         IntentRequest: {
             purchase: components["schemas"]["Purchase"];
         };
@@ -1474,7 +1541,7 @@ export interface components {
             /** Format: int64 */
             last_read_seq: number;
             role: components["schemas"]["Role"];
-            user: components["schemas"]["UserResponse"];
+            user: components["schemas"]["PublicProfile"];
         };
         /**
          * @description Who a message mentions. On send: members of the room only (at most 50); `room` (@room)
@@ -1750,6 +1817,39 @@ export interface components {
             preview?: components["schemas"]["PpvPreview"] | null;
         };
         /**
+         * @description The caller's own profile, with what only they (and app admins) may see: e-mail, the
+         *     Clerk id, legal names, the app-wide role. Never shown to other users.
+         */
+        PrivateProfile: {
+            /**
+             * Format: uuid
+             * @description The profile picture uploaded to Parley (`/v1/files/{id}/download?inline=1`); shown
+             *     instead of `image_url` when set.
+             */
+            avatar_file_id?: string | null;
+            bio?: string | null;
+            /** @description The Clerk user id (`sub` of their tokens). */
+            clerk_id: string;
+            /** @description `#rrggbb`. */
+            color?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            deleted: boolean;
+            display_name: string;
+            email?: string | null;
+            first_name?: string | null;
+            /** Format: uuid */
+            id: string;
+            image_url?: string | null;
+            kind: components["schemas"]["UserKind"];
+            last_name?: string | null;
+            /** @description True once the user has set their profile in Parley. */
+            profile_complete: boolean;
+            role: components["schemas"]["UserRole"];
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
          * @description RFC 9457 problem details, plus a stable machine-readable `code`.
          * @example {
          *       "code": "not_found",
@@ -1761,6 +1861,11 @@ export interface components {
          */
         Problem: {
             code: components["schemas"]["ErrorCode"];
+            /**
+             * @description With `payment_declined`: the payment provider's decline code (e.g.
+             *     `insufficient_funds`), when it gave one.
+             */
+            decline_code?: string | null;
             /** @description What went wrong, for a human. */
             detail: string;
             /**
@@ -1772,6 +1877,27 @@ export interface components {
             title: string;
             /** @description A URI naming the problem type. */
             type: string;
+        };
+        /**
+         * @description What any signed-in user sees of another person. Deleted users keep their id (their
+         *     messages stay) with the personal fields blanked.
+         */
+        PublicProfile: {
+            /**
+             * Format: uuid
+             * @description The profile picture uploaded to Parley (`/v1/files/{id}/download?inline=1`).
+             */
+            avatar_file_id?: string | null;
+            bio?: string | null;
+            /** @description `#rrggbb`. */
+            color?: string | null;
+            deleted: boolean;
+            display_name: string;
+            /** Format: uuid */
+            id: string;
+            /** @description A picture from the sign-in provider; `avatar_file_id` wins when set. */
+            image_url?: string | null;
+            kind: components["schemas"]["UserKind"];
         };
         /** @description What a payment is for, when paying through Stripe Elements. */
         Purchase: {
@@ -2068,6 +2194,20 @@ export interface components {
             tier_id: string;
         };
         /**
+         * @description A subscription that was started: pay at `checkout_url` (Stripe's hosted Checkout); each
+         *     paid invoice then appears in the ledger.
+         */
+        SubscribeView: {
+            checkout_url: string;
+            /** Format: uuid */
+            subscription_id: string;
+        };
+        SubscriptionPage: {
+            items: components["schemas"]["SubscriptionView"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        /**
          * @description A subscription's status as Stripe reports it.
          * @enum {string}
          */
@@ -2099,6 +2239,11 @@ export interface components {
         };
         /** @description name must be 1 to 80 characters on one line with at least one visible */
         TierName: string;
+        TierPage: {
+            items: components["schemas"]["TierView"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
         TierView: {
             active: boolean;
             /**
@@ -2166,6 +2311,13 @@ export interface components {
             net: number;
             /** Format: int64 */
             refunded: number;
+        };
+        TransferRequest: {
+            /**
+             * Format: uuid
+             * @description A member of the room, who becomes its owner.
+             */
+            user_id: string;
         };
         UnreadCount: {
             /** Format: int64 */
@@ -2237,39 +2389,15 @@ export interface components {
             file: string;
             purpose?: components["schemas"]["Purpose"] | null;
         };
+        /**
+         * @description Who an account belongs to: a person today (AI personas add a kind).
+         * @enum {string}
+         */
+        UserKind: "user";
         UserPage: {
-            items: components["schemas"]["UserResponse"][];
+            items: components["schemas"]["PublicProfile"][];
             /** @description Pass as `cursor` for the next page; null on the last page. */
             next_cursor?: string | null;
-        };
-        /** @description A Parley user. Deleted users keep their id (their messages stay) with personal fields blanked. */
-        UserResponse: {
-            /**
-             * Format: uuid
-             * @description The profile picture uploaded to Parley (`/v1/files/{id}/download?inline=1`); shown
-             *     instead of `image_url` when set.
-             */
-            avatar_file_id?: string | null;
-            bio?: string | null;
-            /** @description The Clerk user id (`sub` of their tokens). */
-            clerk_id: string;
-            /** @description `#rrggbb`. */
-            color?: string | null;
-            /** Format: date-time */
-            created_at: string;
-            deleted: boolean;
-            display_name: string;
-            email?: string | null;
-            first_name?: string | null;
-            /** Format: uuid */
-            id: string;
-            image_url?: string | null;
-            last_name?: string | null;
-            /** @description True once the user has set their profile in Parley. */
-            profile_complete: boolean;
-            role: components["schemas"]["UserRole"];
-            /** Format: date-time */
-            updated_at: string;
         };
         /**
          * @description A user's platform role.
@@ -2298,6 +2426,45 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    index: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Index"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     healthz: {
         parameters: {
             query?: never;
@@ -2415,7 +2582,11 @@ export interface operations {
     };
     list_conversations: {
         parameters: {
-            query?: never;
+            query?: {
+                cursor?: string | null;
+                /** @description 1 to 100, default 50. */
+                limit?: number | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2536,7 +2707,11 @@ export interface operations {
     };
     list_tiers: {
         parameters: {
-            query?: never;
+            query?: {
+                cursor?: string | null;
+                /** @description 1 to 100, default 50. */
+                limit?: number | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2548,7 +2723,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TierView"][];
+                    "application/json": components["schemas"]["TierPage"];
                 };
             };
             /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
@@ -2722,7 +2897,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StartedView"];
+                    "application/json": components["schemas"]["SubscribeView"];
                 };
             };
             /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
@@ -3203,7 +3378,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserResponse"];
+                    "application/json": components["schemas"]["PrivateProfile"];
                 };
             };
             /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
@@ -3246,7 +3421,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserResponse"];
+                    "application/json": components["schemas"]["PrivateProfile"];
                 };
             };
             /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
@@ -3961,6 +4136,8 @@ export interface operations {
     history: {
         parameters: {
             query?: {
+                /** @description `payer` (default) or `payee`. */
+                role?: ("payer" | "payee") | null;
                 cursor?: string | null;
                 /** @description 1 to 100, default 50. */
                 limit?: number | null;
@@ -5072,6 +5249,50 @@ export interface operations {
             };
         };
     };
+    transfer_room: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferRequest"];
+            };
+        };
+        responses: {
+            /** @description Handed over */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     search_messages: {
         parameters: {
             query: {
@@ -5121,7 +5342,11 @@ export interface operations {
     };
     my_subscriptions: {
         parameters: {
-            query?: never;
+            query?: {
+                cursor?: string | null;
+                /** @description 1 to 100, default 50. */
+                limit?: number | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5133,7 +5358,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SubscriptionView"][];
+                    "application/json": components["schemas"]["SubscriptionPage"];
                 };
             };
             /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
@@ -5243,7 +5468,7 @@ export interface operations {
     list_users: {
         parameters: {
             query?: {
-                /** @description Prefix of a display name or e-mail (case-insensitive). */
+                /** @description Prefix of a display name (case-insensitive); e-mail addresses are never searched. */
                 q?: string | null;
                 cursor?: string | null;
                 /** @description 1 to 100, default 50. */
@@ -5301,7 +5526,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserResponse"];
+                    "application/json": components["schemas"]["PublicProfile"];
                 };
             };
             /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */

@@ -52,6 +52,25 @@ pub async fn tier_for_update(conn: &mut AsyncPgConnection, id: Uuid) -> QueryRes
         .optional()
 }
 
+/// A page of the creator's tiers, active or not, oldest first.
+pub async fn tiers_page(
+    conn: &mut AsyncPgConnection,
+    creator: Uuid,
+    after: Option<Uuid>,
+    limit: i64,
+) -> QueryResult<Vec<Tier>> {
+    let mut q = creator_tiers::table
+        .filter(creator_tiers::creator_id.eq(creator))
+        .select(Tier::as_select())
+        .order(creator_tiers::id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = after {
+        q = q.filter(creator_tiers::id.gt(after));
+    }
+    q.load(conn).await
+}
+
 pub async fn tiers(conn: &mut AsyncPgConnection, creator: Uuid, only_active: bool) -> QueryResult<Vec<Tier>> {
     let mut q = creator_tiers::table
         .filter(creator_tiers::creator_id.eq(creator))
@@ -140,26 +159,36 @@ pub async fn subscription(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult
         .optional()
 }
 
-/// The fan's subscriptions that started (a checkout completed), newest first.
-pub async fn of_fan(conn: &mut AsyncPgConnection, fan: Uuid) -> QueryResult<Vec<Subscription>> {
-    subscriptions::table
+/// A page of the fan's subscriptions that started (a checkout completed), newest first
+/// (before the subscription `before`).
+pub async fn of_fan(
+    conn: &mut AsyncPgConnection,
+    fan: Uuid,
+    before: Option<Uuid>,
+    limit: i64,
+) -> QueryResult<Vec<Subscription>> {
+    let mut q = subscriptions::table
         .filter(subscriptions::fan_id.eq(fan))
         .filter(subscriptions::stripe_subscription_id.is_not_null())
         .select(Subscription::as_select())
-        .order(subscriptions::created_at.desc())
-        .limit(200)
-        .load(conn)
-        .await
+        .order(subscriptions::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(before) = before {
+        q = q.filter(subscriptions::id.lt(before));
+    }
+    q.load(conn).await
 }
 
 /// Whether the fan has a subscription to the tier with access now.
 pub async fn has_access(conn: &mut AsyncPgConnection, fan: Uuid, tier: Uuid) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        subscriptions::table
-            .filter(subscriptions::fan_id.eq(fan))
-            .filter(subscriptions::tier_id.eq(tier))
-            .filter(subscriptions::access_until.gt(diesel::dsl::now)),
-    ))
+    diesel::select(
+        diesel::dsl::sql::<diesel::sql_types::Bool>("parley_tier_access(")
+            .bind::<diesel::sql_types::Uuid, _>(fan)
+            .sql(", ")
+            .bind::<diesel::sql_types::Uuid, _>(tier)
+            .sql(")"),
+    )
     .get_result(conn)
     .await
 }

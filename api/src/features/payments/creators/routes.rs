@@ -1,19 +1,19 @@
 use actix_web::{get, patch, post, put, web, HttpResponse};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use super::subscriptions;
 use super::tiers::{self, TierInput};
-use super::views::{CreatorView, PortalView, SubscriptionView, TierView};
+use super::views::{CreatorView, PortalView, SubscribeView, SubscriptionView, TierView};
 use crate::features::events::Store;
 use crate::features::payments::validate::{Benefit, Bio, Currency, TierName};
-use crate::features::payments::views::StartedView;
 use crate::features::payments::Payments;
 use crate::features::users::signed_in::AuthUser;
 use crate::platform::error::{ApiError, ApiResult};
 use crate::platform::json::Json;
+use crate::platform::pagination::PageQuery;
 use crate::platform::validate::{integer, opt_integer};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -92,12 +92,27 @@ pub async fn create_tier(
     Ok(HttpResponse::Created().json(view))
 }
 
-/// One's tiers, active or not.
-#[utoipa::path(tag = "creators", security(("bearer" = [])), responses((status = 200, body = Vec<TierView>)))]
+#[derive(Serialize, ToSchema)]
+pub struct TierPage {
+    pub items: Vec<TierView>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// One's tiers, active or not, oldest first, a page at a time.
+#[utoipa::path(tag = "creators", security(("bearer" = [])), params(PageQuery),
+    responses((status = 200, body = TierPage)))]
 #[get("/creators/me/tiers")]
-pub async fn list_tiers(user: AuthUser, store: web::Data<Store>) -> ApiResult<HttpResponse> {
-    let view = store.run(async |conn| tiers::list_mine(conn, user.id).await).await?;
-    Ok(HttpResponse::Ok().json(view))
+pub async fn list_tiers(
+    user: AuthUser,
+    query: web::Query<PageQuery>,
+    store: web::Data<Store>,
+) -> ApiResult<HttpResponse> {
+    let page = query.page()?;
+    let (items, next_cursor) = store
+        .run(async |conn| tiers::list_mine(conn, user.id, page).await)
+        .await?;
+    Ok(HttpResponse::Ok().json(TierPage { items, next_cursor }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -193,10 +208,9 @@ pub struct SubscribeRequest {
     pub tier_id: Uuid,
 }
 
-/// Subscribe to a creator's tier: pay at `checkout_url` (`payment_id` is the
-/// subscription's id; each paid invoice then appears in the ledger).
+/// Subscribe to a creator's tier: pay at `checkout_url`.
 #[utoipa::path(tag = "creators", security(("bearer" = [])), request_body = SubscribeRequest,
-    responses((status = 201, body = StartedView)))]
+    responses((status = 201, body = SubscribeView)))]
 #[post("/creators/{user_id}/subscribe")]
 pub async fn subscribe(
     user: AuthUser,
@@ -210,12 +224,27 @@ pub async fn subscribe(
     Ok(HttpResponse::Created().json(view))
 }
 
-/// One's subscriptions, newest first.
-#[utoipa::path(tag = "creators", security(("bearer" = [])), responses((status = 200, body = Vec<SubscriptionView>)))]
+#[derive(Serialize, ToSchema)]
+pub struct SubscriptionPage {
+    pub items: Vec<SubscriptionView>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// One's subscriptions, newest first, a page at a time.
+#[utoipa::path(tag = "creators", security(("bearer" = [])), params(PageQuery),
+    responses((status = 200, body = SubscriptionPage)))]
 #[get("/subscriptions")]
-pub async fn my_subscriptions(user: AuthUser, store: web::Data<Store>) -> ApiResult<HttpResponse> {
-    let view = store.run(async |conn| subscriptions::mine(conn, user.id).await).await?;
-    Ok(HttpResponse::Ok().json(view))
+pub async fn my_subscriptions(
+    user: AuthUser,
+    query: web::Query<PageQuery>,
+    store: web::Data<Store>,
+) -> ApiResult<HttpResponse> {
+    let page = query.page()?;
+    let (items, next_cursor) = store
+        .run(async |conn| subscriptions::mine(conn, user.id, page).await)
+        .await?;
+    Ok(HttpResponse::Ok().json(SubscriptionPage { items, next_cursor }))
 }
 
 /// Cancel at the end of the paid period (access stays until then).

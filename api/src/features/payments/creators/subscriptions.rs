@@ -11,16 +11,16 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::repo::{self, SubscriptionState};
-use super::views::{PortalView, SubscriptionView};
+use super::views::{PortalView, SubscribeView, SubscriptionView};
 use crate::features::events::{RoomEvent, Store};
 use crate::features::payments::checkout::customer;
 use crate::features::payments::kinds::{PaymentKind, PaymentStatus, SubscriptionStatus};
 use crate::features::payments::repo::{self as ledger_repo, Payment};
 use crate::features::payments::stripe::Form;
-use crate::features::payments::views::StartedView;
 use crate::features::payments::{accounts, Payments};
 use crate::features::rooms::members as rooms;
-use crate::platform::error::ApiError;
+use crate::platform::error::{ApiError, ErrorCode};
+use crate::platform::pagination::Page;
 
 #[derive(Deserialize)]
 struct Session {
@@ -36,9 +36,12 @@ pub async fn subscribe(
     email: Option<&str>,
     creator: Uuid,
     tier_id: Uuid,
-) -> Result<StartedView, ApiError> {
+) -> Result<SubscribeView, ApiError> {
     if fan == creator {
-        return Err(ApiError::Conflict("you cannot subscribe to yourself".into()));
+        return Err(ApiError::refused(
+            ErrorCode::SelfPayment,
+            "you cannot subscribe to yourself",
+        ));
     }
     let (tier, account) = store
         .run(async |conn| {
@@ -47,7 +50,10 @@ pub async fn subscribe(
                 _ => return Err(ApiError::NotFound("tier")),
             };
             if repo::has_access(conn, fan, tier_id).await? {
-                return Err(ApiError::Conflict("you are already subscribed to this tier".into()));
+                return Err(ApiError::refused(
+                    ErrorCode::AlreadyOwned,
+                    "you are already subscribed to this tier",
+                ));
             }
             let account = accounts::selling(conn, creator).await?;
             Ok((tier, account))
@@ -56,7 +62,7 @@ pub async fn subscribe(
     let price = tier
         .stripe_price_id
         .clone()
-        .ok_or_else(|| ApiError::Conflict("this tier has no price".into()))?;
+        .ok_or_else(|| ApiError::refused(ErrorCode::NotForSale, "this tier has no price"))?;
     let customer = customer(store, payments, fan, email).await?;
     let id = Uuid::now_v7();
     store
@@ -104,8 +110,8 @@ pub async fn subscribe(
             store
                 .run(async |conn| Ok(repo::set_session(conn, id, &s.id).await?))
                 .await?;
-            Ok(StartedView {
-                payment_id: id,
+            Ok(SubscribeView {
+                subscription_id: id,
                 checkout_url: s.url,
             })
         }
@@ -118,12 +124,15 @@ pub async fn subscribe(
     }
 }
 
-pub async fn mine(conn: &mut AsyncPgConnection, fan: Uuid) -> Result<Vec<SubscriptionView>, ApiError> {
-    Ok(repo::of_fan(conn, fan)
-        .await?
-        .into_iter()
-        .map(SubscriptionView::from)
-        .collect())
+/// A page of the fan's subscriptions, newest first; the next cursor.
+pub async fn mine(
+    conn: &mut AsyncPgConnection,
+    fan: Uuid,
+    page: Page,
+) -> Result<(Vec<SubscriptionView>, Option<String>), ApiError> {
+    let found = repo::of_fan(conn, fan, page.after, page.limit).await?;
+    let next_cursor = page.next_cursor(&found, |s| s.id);
+    Ok((found.into_iter().map(SubscriptionView::from).collect(), next_cursor))
 }
 
 async fn own(store: &Store, fan: Uuid, id: Uuid) -> Result<repo::Subscription, ApiError> {

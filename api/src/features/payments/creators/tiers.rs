@@ -13,6 +13,7 @@ use crate::features::payments::stripe::Form;
 use crate::features::payments::{repo as payments_repo, Payments};
 use crate::features::users::service as users;
 use crate::platform::error::ApiError;
+use crate::platform::pagination::Page;
 
 /// A tier's fields, checked by the route.
 pub struct TierInput {
@@ -84,12 +85,15 @@ pub async fn create(store: &Store, payments: &Payments, creator: Uuid, input: Ti
     Ok(tier.into())
 }
 
-pub async fn list_mine(conn: &mut AsyncPgConnection, creator: Uuid) -> Result<Vec<TierView>, ApiError> {
-    Ok(repo::tiers(conn, creator, false)
-        .await?
-        .into_iter()
-        .map(TierView::from)
-        .collect())
+/// A page of the creator's tiers, active or not, oldest first; the next cursor.
+pub async fn list_mine(
+    conn: &mut AsyncPgConnection,
+    creator: Uuid,
+    page: Page,
+) -> Result<(Vec<TierView>, Option<String>), ApiError> {
+    let found = repo::tiers_page(conn, creator, page.after, page.limit).await?;
+    let next_cursor = page.next_cursor(&found, |t| t.id);
+    Ok((found.into_iter().map(TierView::from).collect(), next_cursor))
 }
 
 /// One of the caller's tiers (404 for anyone else's).

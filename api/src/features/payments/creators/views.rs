@@ -87,3 +87,11 @@ pub struct CreatorView {
 pub struct PortalView {
     pub url: String,
 }
+
+/// A subscription that was started: pay at `checkout_url` (Stripe's hosted Checkout); each
+/// paid invoice then appears in the ledger.
+#[derive(Serialize, ToSchema, Debug)]
+pub struct SubscribeView {
+    pub subscription_id: Uuid,
+    pub checkout_url: String,
+}

@@ -155,19 +155,25 @@ pub async fn set_refunded(conn: &mut AsyncPgConnection, id: Uuid, refunded: i64)
     .map(drop)
 }
 
-/// The payer's payments, newest first.
+/// The user's payments as payer (or as payee: pending ones left out), newest first.
 pub async fn history(
     conn: &mut AsyncPgConnection,
-    payer: Uuid,
+    user: Uuid,
+    as_payee: bool,
     before: Option<Uuid>,
     limit: i64,
 ) -> QueryResult<Vec<Payment>> {
     let mut q = payments::table
-        .filter(payments::payer_id.eq(payer))
         .select(Payment::as_select())
         .order(payments::id.desc())
         .limit(limit)
         .into_boxed();
+    q = if as_payee {
+        q.filter(payments::payee_id.eq(user))
+            .filter(payments::status.ne(PaymentStatus::Pending))
+    } else {
+        q.filter(payments::payer_id.eq(user))
+    };
     if let Some(before) = before {
         q = q.filter(payments::id.lt(before));
     }

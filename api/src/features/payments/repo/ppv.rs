@@ -26,7 +26,7 @@ pub struct PricedMessage {
 pub async fn priced_message(conn: &mut AsyncPgConnection, id: Uuid, buyer: Uuid) -> QueryResult<Option<PricedMessage>> {
     diesel::sql_query(
         "SELECT m.room_id, m.author_id, m.ppv, m.deleted_at IS NOT NULL AS deleted, \
-                EXISTS (SELECT 1 FROM ppv_unlocks u WHERE u.message_id = m.id AND u.user_id = $2) AS bought \
+                parley_ppv_open(m.id, m.ppv, m.author_id, $2) AS bought \
          FROM messages m WHERE m.id = $1",
     )
     .bind::<diesel::sql_types::Uuid, _>(id)
