@@ -1,3 +1,16 @@
+DROP TABLE idempotency_keys;
+DROP FUNCTION parley_payment_refresh(uuid);
+ALTER TABLE creator_tiers DROP COLUMN price_request;
+DROP INDEX subscriptions_one_per_tier;
+DROP INDEX payments_one_purchase;
+UPDATE payments SET status = 'refunded' WHERE status = 'undeliverable';
+ALTER TABLE payments DROP CONSTRAINT payments_kind_check;
+ALTER TABLE payments ADD CONSTRAINT payments_kind_check CHECK (kind IN ('tip', 'ppv', 'subscription_invoice', 'lecture', 'booking'));
+ALTER TABLE payments DROP CONSTRAINT payments_status_check;
+ALTER TABLE payments ADD CONSTRAINT payments_status_check CHECK (status IN
+    ('pending', 'succeeded', 'failed', 'refunded', 'partially_refunded'));
+DROP TABLE disputes;
+DROP TABLE refunds;
 DROP INDEX jobs_leased;
 UPDATE jobs SET status = 'queued' WHERE status = 'running';
 ALTER TABLE jobs DROP COLUMN lease_until, DROP COLUMN lease_token;

@@ -9,6 +9,7 @@ mod files_s3;
 mod health;
 mod jobs;
 mod messages;
+mod money;
 mod notes;
 mod notifications;
 mod outages;

@@ -413,6 +413,19 @@ impl TestApp {
         let mut conn = AsyncPgConnection::establish(&self.database_url).await.unwrap();
         diesel::sql_query(sql).get_result::<Row>(&mut conn).await.unwrap().n
     }
+
+    /// One text value: the query's column must be named `t`.
+    pub async fn db_query_text(&self, sql: &str) -> String {
+        use diesel::sql_types::Text;
+        use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+        #[derive(diesel::QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = Text)]
+            t: String,
+        }
+        let mut conn = AsyncPgConnection::establish(&self.database_url).await.unwrap();
+        diesel::sql_query(sql).get_result::<Row>(&mut conn).await.unwrap().t
+    }
 }
 
 pub struct TestUser {

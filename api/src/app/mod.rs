@@ -37,6 +37,7 @@ use crate::features::messages::posting::{Poster, PosterConfig};
 use crate::features::notifications::push::{EndpointRule, PushSender, Vapid, JOB_KIND as PUSH_JOB};
 use crate::features::notifications::{FanoutRetry, Notifier, RETRY_JOB as NOTIFY_RETRY_JOB};
 use crate::features::payments::events::{StripeEvents, JOB_KIND as STRIPE_EVENT_JOB};
+use crate::features::payments::refunds::{RefundJob, JOB_KIND as REFUND_JOB};
 use crate::features::payments::stripe::Stripe;
 use crate::features::payments::Payments;
 use crate::features::users::signed_in::Authenticator;
@@ -141,6 +142,10 @@ impl Application {
         let push_rule = EndpointRule {
             allow_loopback: settings.push.allow_loopback,
         };
+        let stripe = Stripe::new(
+            &settings.payments.api_base,
+            settings.payments.stripe_secret_key.as_deref(),
+        )?;
         let jobs = Jobs::new(
             db.clone(),
             settings.jobs.retry_base,
@@ -168,6 +173,7 @@ impl Application {
             )
             .with_handler(NOTIFY_RETRY_JOB, Arc::new(FanoutRetry(notifier.clone())))
             .with_task(DELETE_OBJECTS_JOB, Arc::new(DeleteObjects(storage.clone())), 2)
+            .with_task(REFUND_JOB, Arc::new(RefundJob { stripe: stripe.clone() }), 2)
             .with_handler(
                 STRIPE_EVENT_JOB,
                 Arc::new(StripeEvents {
@@ -176,10 +182,7 @@ impl Application {
                 }),
             );
         let payments = Payments {
-            stripe: Stripe::new(
-                &settings.payments.api_base,
-                settings.payments.stripe_secret_key.as_deref(),
-            )?,
+            stripe,
             settings: Arc::new(settings.payments.clone()),
             jobs: jobs.clone(),
         };

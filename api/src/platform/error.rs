@@ -42,6 +42,9 @@ pub enum ErrorCode {
     FileInUse,
     /// The message was deleted.
     MessageDeleted,
+    /// Another request of the caller's is starting this same purchase: retry in a moment
+    /// (it then answers the same checkout).
+    PurchaseInProgress,
     /// An `Idempotency-Key` was reused with another request body.
     IdempotencyKeyReused,
     /// The same `Idempotency-Key` is still being processed: retry shortly.
@@ -79,6 +82,7 @@ impl ErrorCode {
             Self::RoomFull => "room_full",
             Self::FileInUse => "file_in_use",
             Self::MessageDeleted => "message_deleted",
+            Self::PurchaseInProgress => "purchase_in_progress",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::IdempotencyKeyInFlight => "idempotency_key_in_flight",
             Self::TooLarge => "too_large",

@@ -93,6 +93,30 @@ pub async fn enqueue(
     Ok(inserted == 1)
 }
 
+/// Queues a job that is due only after `delay` (see `enqueue`).
+pub async fn enqueue_after(
+    conn: &mut AsyncPgConnection,
+    kind: &str,
+    payload: &serde_json::Value,
+    dedupe_key: Option<&str>,
+    delay: Duration,
+) -> QueryResult<bool> {
+    let run_at = Utc::now() + delay;
+    let inserted = diesel::insert_into(jobs::table)
+        .values((
+            jobs::kind.eq(kind),
+            jobs::payload.eq(payload),
+            jobs::dedupe_key.eq(dedupe_key),
+            jobs::max_attempts.eq(DEFAULT_MAX_ATTEMPTS),
+            jobs::run_at.eq(run_at),
+        ))
+        .on_conflict(jobs::dedupe_key)
+        .do_nothing()
+        .execute(conn)
+        .await?;
+    Ok(inserted == 1)
+}
+
 #[derive(Clone)]
 enum Runner {
     InTransaction(Arc<dyn Handler>),

@@ -7,8 +7,9 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use serde::de::DeserializeOwned;
+use sha2::Digest;
 
 use super::error::ApiError;
 
@@ -43,6 +44,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             .and_then(|v| v.parse::<mime::Mime>().ok())
             .is_some_and(|m| m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON));
         let bytes = web::Bytes::from_request(req, payload);
+        let req = req.clone();
         Box::pin(async move {
             if !json_type {
                 return Err(ApiError::UnsupportedMediaType("expected Content-Type: application/json".into()).into());
@@ -54,6 +56,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                     ApiError::invalid(format!("unreadable body: {e}"))
                 }
             })?;
+            // For `Idempotency-Key`: two requests are the same when their bodies are.
+            let digest: [u8; 32] = sha2::Sha256::digest(&bytes).into();
+            req.extensions_mut().insert(super::idempotency::BodyDigest(digest));
             let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
             if first != Some(&b'{') {
                 return Err(ApiError::invalid("invalid JSON body: expected an object").into());

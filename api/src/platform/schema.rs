@@ -230,7 +230,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     creator_tiers,
     subscriptions,
     payments,
-    ppv_unlocks
+    ppv_unlocks,
+    refunds,
+    disputes,
+    idempotency_keys
 );
 diesel::joinable!(notes -> files (file_id));
 
@@ -290,6 +293,7 @@ diesel::table! {
         stripe_price_id -> Nullable<Text>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        price_request -> Nullable<Jsonb>,
     }
 }
 
@@ -345,6 +349,48 @@ diesel::table! {
         message_id -> Uuid,
         user_id -> Uuid,
         payment_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    refunds (id) {
+        id -> Uuid,
+        payment_id -> Uuid,
+        amount -> Int8,
+        currency -> Text,
+        reason -> Text,
+        status -> Text,
+        stripe_refund_id -> Nullable<Text>,
+        requested_by -> Nullable<Uuid>,
+        failure -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    disputes (id) {
+        id -> Uuid,
+        payment_id -> Uuid,
+        stripe_dispute_id -> Text,
+        amount -> Int8,
+        currency -> Text,
+        reason -> Nullable<Text>,
+        status -> Text,
+        state_at -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, key) {
+        user_id -> Uuid,
+        key -> Text,
+        fingerprint -> Text,
+        status -> Nullable<Int2>,
+        response -> Nullable<Jsonb>,
         created_at -> Timestamptz,
     }
 }

@@ -29,6 +29,16 @@ impl Action {
             ["subscriptions", sub, "end_period"] => Action::EndPeriod(id(sub)),
             ["subscriptions", sub, "cancel_now"] => Action::CancelSubscriptionNow(id(sub)),
             ["subscriptions", sub, "cancel_at_period_end"] => Action::CancelAtPeriodEnd(id(sub)),
+            ["charges", ch, "refund"] => Action::RefundInDashboard(id(ch)),
+            ["charges", ch, "dispute"] => Action::OpenDispute(id(ch)),
+            ["disputes", dp, "win"] => Action::CloseDispute {
+                dispute: id(dp),
+                won: true,
+            },
+            ["disputes", dp, "lose"] => Action::CloseDispute {
+                dispute: id(dp),
+                won: false,
+            },
             _ => return None,
         })
     }
@@ -48,7 +58,34 @@ impl State {
             Action::EndPeriod(sub) => self.end_period(sub),
             Action::CancelSubscriptionNow(sub) => self.cancel_subscription(sub).map(drop),
             Action::CancelAtPeriodEnd(sub) => self.set_cancel_at_period_end(sub, Some(true), &json!({})).map(drop),
+            Action::RefundInDashboard(ch) => self
+                .create_refund(&super::form::Params(vec![("charge".into(), ch.clone())]))
+                .map(drop),
+            Action::OpenDispute(ch) => self.open_dispute(ch),
+            Action::CloseDispute { dispute, won } => self.close_dispute(dispute, *won),
         }
+    }
+
+    /// A chargeback: the charge's amount, `needs_response`.
+    fn open_dispute(&mut self, charge: &str) -> Result<(), ApiError> {
+        let c = self.fetch("charge", charge)?;
+        let dispute = super::state::new_id("dp");
+        self.put(json!({
+            "id": dispute, "object": "dispute", "amount": c["amount"], "currency": c["currency"],
+            "charge": charge, "payment_intent": c["payment_intent"], "reason": "fraudulent",
+            "status": "needs_response", "is_charge_refundable": false, "livemode": false,
+            "created": super::state::now(), "metadata": {},
+        }));
+        self.update(charge, |c| c["disputed"] = json!(true));
+        self.emit("charge.dispute.created", &dispute, None);
+        Ok(())
+    }
+
+    fn close_dispute(&mut self, dispute: &str, won: bool) -> Result<(), ApiError> {
+        self.fetch("dispute", dispute)?;
+        let previous = self.update(dispute, |d| d["status"] = json!(if won { "won" } else { "lost" }));
+        self.emit("charge.dispute.closed", dispute, Some(previous));
+        Ok(())
     }
 
     /// Onboarding finished (or new requirements came due): `account.updated` on Connect.

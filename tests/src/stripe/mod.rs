@@ -120,6 +120,15 @@ pub enum Action {
     CancelSubscriptionNow(String),
     /// What the portal's "Cancel subscription" does: `cancel_at_period_end=true`.
     CancelAtPeriodEnd(String),
+    /// A refund made in the Dashboard (no metadata of Parley's): the rest of the charge.
+    RefundInDashboard(String),
+    /// The cardholder disputes a charge: `charge.dispute.created`.
+    OpenDispute(String),
+    /// The bank decides a dispute: `charge.dispute.closed`, won or lost.
+    CloseDispute {
+        dispute: String,
+        won: bool,
+    },
 }
 
 #[derive(Clone)]
@@ -301,5 +310,21 @@ impl FakeStripe {
 
     pub async fn cancel_at_period_end(&self, subscription: &str) -> Vec<Sent> {
         self.must(Action::CancelAtPeriodEnd(subscription.into())).await
+    }
+
+    pub async fn refund_in_dashboard(&self, charge: &str) -> Vec<Sent> {
+        self.must(Action::RefundInDashboard(charge.into())).await
+    }
+
+    pub async fn open_dispute(&self, charge: &str) -> Vec<Sent> {
+        self.must(Action::OpenDispute(charge.into())).await
+    }
+
+    pub async fn close_dispute(&self, dispute: &str, won: bool) -> Vec<Sent> {
+        self.must(Action::CloseDispute {
+            dispute: dispute.into(),
+            won,
+        })
+        .await
     }
 }

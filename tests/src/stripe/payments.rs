@@ -364,6 +364,7 @@ impl State {
             c["refunded"] = json!(refunded + amount == total);
         });
         self.emit("charge.refunded", &charge_id, Some(previous));
+        self.emit("refund.created", refund["id"].as_str().unwrap_or_default(), None);
         Ok(refund)
     }
 }

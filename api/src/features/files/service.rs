@@ -144,14 +144,6 @@ pub async fn download(conn: &mut AsyncPgConnection, user: Uuid, id: Uuid) -> Res
     repo::count_download(conn, id).await?.ok_or(ApiError::NotFound("file"))
 }
 
-/// The thumbnail's key of an image the caller may see (404 when there is none).
-pub async fn thumbnail(conn: &mut AsyncPgConnection, user: Uuid, id: Uuid) -> Result<String, ApiError> {
-    visible(conn, user, id)
-        .await?
-        .thumbnail_key
-        .ok_or(ApiError::NotFound("thumbnail"))
-}
-
 /// Deletes an unused upload of the caller's: its row, and the deletion of its bytes queued
 /// in the same transaction.
 pub async fn delete(store: &Store, user: Uuid, id: Uuid) -> Result<(), ApiError> {

@@ -70,14 +70,38 @@ pub async fn customer(store: &Store, payments: &Payments, user: Uuid, email: Opt
         .await
 }
 
-/// Records the pending payment after checking the payee may sell.
-async fn pending(store: &Store, payments: &Payments, charge: &Charge) -> Result<Payment, ApiError> {
+/// A purchase's ledger row: a new one, or the open one of the same thing (at most one per
+/// payer and subject: the `payments_one_purchase` index).
+enum Started {
+    New(Payment),
+    Open(Payment),
+}
+
+/// Records the pending payment after checking the payee may sell; for something bought
+/// once (a message), hands back the payer's open attempt instead, and refuses what they
+/// already have (409 `already_owned`).
+async fn pending(store: &Store, payments: &Payments, charge: &Charge) -> Result<Started, ApiError> {
     if charge.payer == charge.payee {
         return Err(ApiError::refused(ErrorCode::SelfPayment, "you cannot pay yourself"));
     }
     store
         .run(async |conn| {
             let account = accounts::selling(conn, charge.payee).await?;
+            let once = match (charge.kind, charge.subject_id) {
+                (PaymentKind::Ppv, Some(subject)) => Some(subject),
+                _ => None,
+            };
+            let open = async |conn: &mut diesel_async::AsyncPgConnection| match once {
+                Some(subject) => match repo::open_purchase(conn, charge.payer, charge.kind, subject).await? {
+                    Some(p) if p.status == PaymentStatus::Pending => Ok(Some(Started::Open(p))),
+                    Some(_) => Err(ApiError::refused(ErrorCode::AlreadyOwned, "you already bought this")),
+                    None => Ok(None),
+                },
+                None => Ok(None),
+            };
+            if let Some(open) = open(conn).await? {
+                return Ok(open);
+            }
             let payment = Payment {
                 id: Uuid::now_v7(),
                 kind: charge.kind,
@@ -98,10 +122,98 @@ async fn pending(store: &Store, payments: &Payments, charge: &Charge) -> Result<
                 created_at: Utc::now(),
                 succeeded_at: None,
             };
-            repo::insert_payment(conn, &payment).await?;
-            Ok(payment)
+            if repo::insert_payment(conn, &payment).await? {
+                return Ok(Started::New(payment));
+            }
+            // Another request of the payer's started the same purchase a moment ago.
+            open(conn).await?.ok_or_else(in_progress)
         })
         .await
+}
+
+#[derive(Deserialize)]
+struct OpenSession {
+    status: Option<String>,
+    url: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct OpenIntent {
+    status: String,
+    client_secret: Option<String>,
+}
+
+/// What an open attempt at a purchase can still be: its Checkout page or its PaymentIntent
+/// handed out again, `already_owned` while Stripe settles a paid one, or nothing (it
+/// expired, or is of the other flow): then it is closed and a new attempt begins.
+enum Reuse {
+    /// The payment's id and its Checkout page.
+    Checkout(Uuid, String),
+    /// The payment's id and its PaymentIntent's client secret.
+    Intent(Uuid, String),
+    Closed,
+}
+
+async fn reuse(store: &Store, payments: &Payments, p: &Payment, want_checkout: bool) -> Result<Reuse, ApiError> {
+    let settling = || ApiError::refused(ErrorCode::AlreadyOwned, "your payment for this is being processed");
+    match (&p.stripe_checkout_session_id, &p.stripe_payment_intent_id) {
+        (Some(cs), _) => {
+            let s: OpenSession = payments.stripe.get(&format!("/v1/checkout/sessions/{cs}")).await?;
+            match (s.status.as_deref(), s.url) {
+                (Some("open"), Some(url)) if want_checkout => return Ok(Reuse::Checkout(p.id, url)),
+                (Some("complete"), _) => return Err(settling()),
+                _ => {}
+            }
+        }
+        (None, Some(pi)) => {
+            let i: OpenIntent = payments.stripe.get(&format!("/v1/payment_intents/{pi}")).await?;
+            match (i.status.as_str(), i.client_secret) {
+                ("requires_payment_method" | "requires_confirmation" | "requires_action", Some(secret))
+                    if !want_checkout =>
+                {
+                    return Ok(Reuse::Intent(p.id, secret))
+                }
+                ("processing" | "succeeded" | "requires_capture", _) => return Err(settling()),
+                _ => {}
+            }
+        }
+        // Another request is asking Stripe for it this very moment (or one that crashed
+        // doing so left it behind: after a minute it is closed).
+        (None, None) if Utc::now() - p.created_at < chrono::Duration::minutes(1) => return Err(in_progress()),
+        (None, None) => {}
+    }
+    // Expired, cancelled or of the other flow: closed (should it be paid anyway, the
+    // payment is a duplicate and goes back by itself).
+    store
+        .run(async |conn| Ok(repo::mark_failed(conn, p.id, "replaced by a new attempt").await?))
+        .await?;
+    Ok(Reuse::Closed)
+}
+
+fn in_progress() -> ApiError {
+    ApiError::refused(
+        ErrorCode::PurchaseInProgress,
+        "this purchase is being started by another request; try again in a moment",
+    )
+}
+
+/// A new pending payment for the charge, or the open attempt handed out again.
+async fn begin(
+    store: &Store,
+    payments: &Payments,
+    charge: &Charge,
+    want_checkout: bool,
+) -> Result<Result<Payment, Reuse>, ApiError> {
+    for _ in 0..2 {
+        match pending(store, payments, charge).await? {
+            Started::New(p) => return Ok(Ok(p)),
+            Started::Open(p) => match reuse(store, payments, &p, want_checkout).await? {
+                Reuse::Closed => continue,
+                open => return Ok(Err(open)),
+            },
+        }
+    }
+    Err(in_progress())
 }
 
 /// Undoes the pending row when Stripe refused (nothing exists there); when Stripe could not
@@ -141,7 +253,16 @@ pub async fn checkout(
     email: Option<&str>,
 ) -> Result<StartedView, ApiError> {
     let customer = customer(store, payments, charge.payer, email).await?;
-    let payment = pending(store, payments, &charge).await?;
+    let payment = match begin(store, payments, &charge, true).await? {
+        Ok(new) => new,
+        Err(Reuse::Checkout(payment_id, url)) => {
+            return Ok(StartedView {
+                payment_id,
+                checkout_url: url,
+            });
+        }
+        Err(_) => return Err(in_progress()),
+    };
     let app = &payments.settings.app_url;
     let back = format!("{app}{}", charge.return_path);
     let sep = if back.contains('?') { '&' } else { '?' };
@@ -201,7 +322,16 @@ pub async fn intent(
     email: Option<&str>,
 ) -> Result<IntentView, ApiError> {
     let customer = customer(store, payments, charge.payer, email).await?;
-    let payment = pending(store, payments, &charge).await?;
+    let payment = match begin(store, payments, &charge, false).await? {
+        Ok(new) => new,
+        Err(Reuse::Intent(payment_id, client_secret)) => {
+            return Ok(IntentView {
+                payment_id,
+                client_secret,
+            });
+        }
+        Err(_) => return Err(in_progress()),
+    };
     let form = Form::new()
         .set("amount", payment.amount)
         .set("currency", &payment.currency)

@@ -38,6 +38,16 @@ pub async fn receive(conn: &mut AsyncPgConnection, endpoint: Endpoint, event: &V
     if endpoint == Endpoint::Connect && account.is_none() {
         return Err(ApiError::invalid("a Connect event names its account"));
     }
+    if endpoint == Endpoint::Platform && account.is_some() {
+        // A connected account's event sent to the platform's endpoint (a misconfigured
+        // webhook): acknowledged, never applied; the Connect endpoint is where it counts.
+        tracing::warn!(
+            event = id,
+            kind,
+            "a connected account's event at the platform endpoint: ignored"
+        );
+        return Ok(false);
+    }
     conn.transaction::<_, ApiError, _>(async |conn| {
         if !repo::store_event(conn, id, kind, account, created, event).await? {
             return Ok(false);
@@ -104,7 +114,7 @@ async fn apply(
             .await
             .map(|events| Committed::new((), events)),
         "invoice.paid" => {
-            let fee = |amount: i64| amount * i64::from(settings.fee_percent) / 100;
+            let fee = |amount: i64| super::platform_fee(settings, amount);
             subscriptions::invoice_paid(conn, fee, object)
                 .await
                 .map(Committed::quiet)
@@ -136,6 +146,11 @@ async fn apply(
                 _ => Ok(Committed::quiet(())),
             }
         }
+        "checkout.session.expired" if object["mode"].as_str() == Some("subscription") => {
+            subscriptions::checkout_expired(conn, object)
+                .await
+                .map(Committed::quiet)
+        }
         "checkout.session.async_payment_failed" | "checkout.session.expired" => {
             if let Some(id) = payment_id(object) {
                 ledger::fail(conn, id, "the checkout was not paid").await?;
@@ -162,10 +177,21 @@ async fn apply(
             Ok(Committed::quiet(()))
         }
         "charge.refunded" => {
-            if let (Some(intent), Some(total)) = (object["payment_intent"].as_str(), object["amount_refunded"].as_i64())
-            {
-                ledger::refunded(conn, intent, total).await?;
+            if let Some(intent) = object["payment_intent"].as_str() {
+                ledger::refunded(conn, intent, payment_id(object)).await?;
             }
+            Ok(Committed::quiet(()))
+        }
+        "refund.created" | "refund.updated" | "refund.failed" => {
+            ledger::stripe_refund(conn, object).await?;
+            Ok(Committed::quiet(()))
+        }
+        "charge.dispute.created"
+        | "charge.dispute.updated"
+        | "charge.dispute.closed"
+        | "charge.dispute.funds_withdrawn"
+        | "charge.dispute.funds_reinstated" => {
+            ledger::dispute(conn, object, created).await?;
             Ok(Committed::quiet(()))
         }
         other => {

@@ -10,10 +10,12 @@ pub mod events;
 pub mod kinds;
 pub mod ledger;
 pub mod ppv;
+pub mod refunds;
 pub mod repo;
 pub mod routes;
 pub mod signature;
 pub mod stripe;
+pub mod tips;
 pub mod validate;
 pub mod views;
 
@@ -40,9 +42,20 @@ pub fn no_such_creator(e: crate::platform::error::ApiError) -> crate::platform::
     }
 }
 
+/// The platform's fee on `amount` (rounded down): the one fee rule, for every kind.
+pub fn platform_fee(settings: &PaymentSettings, amount: i64) -> i64 {
+    amount * i64::from(settings.fee_percent) / 100
+}
+
+/// What a creator keeps of a subscription, in percent (Stripe's `amount_percent`): the
+/// complement of the same fee.
+pub fn creator_share_percent(settings: &PaymentSettings) -> i64 {
+    100 - i64::from(settings.fee_percent)
+}
+
 impl Payments {
-    /// The platform's fee on `amount` (rounded down).
+    /// The platform's fee on `amount`.
     pub fn fee(&self, amount: i64) -> i64 {
-        amount * i64::from(self.settings.fee_percent) / 100
+        platform_fee(&self.settings, amount)
     }
 }

@@ -1,6 +1,6 @@
 //! Unlocking a pay-per-view message: a one-time payment whose price comes from the message
 //! (our database). An open Checkout for the same message is handed out again rather than
-//! a second one made; after payment the buyer has the message for good.
+//! a second one made (`checkout`); after payment the buyer has the message for good.
 
 use serde::Deserialize;
 use uuid::Uuid;
@@ -62,12 +62,7 @@ pub async fn charge(store: &Store, buyer: Uuid, message: Uuid) -> Result<Charge,
         .await
 }
 
-#[derive(Deserialize)]
-struct Session {
-    url: Option<String>,
-    status: Option<String>,
-}
-
+/// Starts (or hands out again) the buyer's Checkout for a message.
 pub async fn unlock(
     store: &Store,
     payments: &Payments,
@@ -76,17 +71,5 @@ pub async fn unlock(
     message: Uuid,
 ) -> Result<StartedView, ApiError> {
     let charge = charge(store, buyer, message).await?;
-    let pending = store
-        .run(async |conn| Ok(repo::pending_checkout(conn, buyer, PaymentKind::Ppv, message).await?))
-        .await?;
-    if let Some((payment_id, session)) = pending {
-        let open: Session = payments.stripe.get(&format!("/v1/checkout/sessions/{session}")).await?;
-        if let (Some("open"), Some(url)) = (open.status.as_deref(), open.url) {
-            return Ok(StartedView {
-                payment_id,
-                checkout_url: url,
-            });
-        }
-    }
     checkout::checkout(store, payments, charge, email).await
 }

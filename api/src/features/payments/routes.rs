@@ -1,20 +1,19 @@
+use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::checkout::{self, Charge};
+use super::checkout;
 use super::events::{self, Endpoint};
-use super::kinds::PaymentKind;
 use super::validate::{Currency, TipNote};
 use super::views::{AccountView, EarningsView, IntentView, OnboardingView, PaymentPage, PaymentView, StartedView};
-use super::{accounts, ledger, ppv, signature, Payments};
+use super::{accounts, ledger, ppv, signature, tips, Payments};
 use crate::features::events::Store;
-use crate::features::rooms::access as rooms;
-use crate::features::users::service as users;
 use crate::features::users::signed_in::AuthUser;
 use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::idempotency::{self, Answer, IdempotencyHeader, IdempotencyKey};
 use crate::platform::json::Json;
 use crate::platform::pagination::{Cursor, Page};
 use crate::platform::validate::{integer, UuidText};
@@ -127,28 +126,34 @@ pub struct RefundRequest {
 }
 
 /// Refund a payment one received (admins: any), in whole or in part. The creator's share
-/// and the platform's fee are pulled back; `charge.refunded` confirms it.
+/// and the platform's fee are pulled back. The refund is recorded before Stripe is asked:
+/// 200 once Stripe took it, 202 when Stripe could not be reached (the refund stays
+/// `pending` and is completed in the background, exactly once).
 #[utoipa::path(tag = "payments", security(("bearer" = [])), request_body = RefundRequest,
-    responses((status = 200, body = PaymentView)))]
+    params(IdempotencyHeader),
+    responses((status = 200, body = PaymentView), (status = 202, body = PaymentView)))]
 #[post("/payments/{payment_id}/refund")]
 pub async fn refund(
+    req: HttpRequest,
+    key: IdempotencyKey,
     user: AuthUser,
     payment_id: web::Path<Uuid>,
     body: Json<RefundRequest>,
     store: web::Data<Store>,
     payments: web::Data<Payments>,
 ) -> ApiResult<HttpResponse> {
-    let id = payment_id.into_inner();
-    let view = ledger::refund(
-        &store,
-        &payments,
-        user.id,
-        user.is_admin(),
-        id,
-        body.into_inner().amount,
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(view))
+    idempotency::once(&store.db, user.id, &req, key, async {
+        let id = payment_id.into_inner();
+        let amount = body.into_inner().amount;
+        let done = ledger::refund(&store, &payments, user.id, user.is_admin(), id, amount).await?;
+        let status = if done.accepted {
+            StatusCode::ACCEPTED
+        } else {
+            StatusCode::OK
+        };
+        Ok(Answer::new(status, done.payment))
+    })
+    .await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -188,78 +193,58 @@ pub enum Purchase {
     },
 }
 
-async fn tip_charge(
-    store: &Store,
-    payments: &Payments,
-    payer: Uuid,
-    creator: Uuid,
-    t: TipRequest,
-) -> ApiResult<Charge> {
-    let s = &payments.settings;
-    if t.amount < s.tip_min || t.amount > s.tip_max {
-        return Err(ApiError::invalid(format!(
-            "amount must be {} to {}",
-            s.tip_min, s.tip_max
-        )));
+impl From<TipRequest> for tips::Tip {
+    fn from(t: TipRequest) -> Self {
+        Self {
+            amount: t.amount,
+            currency: t.currency.into_inner(),
+            room_id: t.room_id,
+            note: t.message.map(TipNote::into_inner),
+        }
     }
-    let name = store
-        .run(async |conn| {
-            let creator = users::live(conn, creator).await.map_err(super::no_such_creator)?;
-            if let Some(room) = t.room_id {
-                rooms::member(conn, room, payer).await?;
-                rooms::member(conn, room, creator.id)
-                    .await
-                    .map_err(|_| ApiError::invalid("the creator is not in that room"))?;
-            }
-            Ok(creator.display_name)
-        })
-        .await?;
-    Ok(Charge {
-        kind: PaymentKind::Tip,
-        payer,
-        payee: creator,
-        amount: t.amount,
-        currency: t.currency.into_inner(),
-        subject_id: None,
-        room_id: t.room_id,
-        note: t.message.map(TipNote::into_inner),
-        product_name: format!("Tip for {name}"),
-        return_path: match t.room_id {
-            Some(room) => format!("/rooms/{room}"),
-            None => format!("/creators/{creator}"),
-        },
-    })
 }
 
 /// Tip a creator: pay at `checkout_url`; once paid, `tip.received` appears in the room.
 #[utoipa::path(tag = "creators", security(("bearer" = [])), request_body = TipRequest,
-    responses((status = 201, body = StartedView)))]
+    params(IdempotencyHeader), responses((status = 201, body = StartedView)))]
 #[post("/creators/{user_id}/tips")]
 pub async fn tip(
+    req: HttpRequest,
+    key: IdempotencyKey,
     user: AuthUser,
     user_id: web::Path<Uuid>,
     body: Json<TipRequest>,
     store: web::Data<Store>,
     payments: web::Data<Payments>,
 ) -> ApiResult<HttpResponse> {
-    let charge = tip_charge(&store, &payments, user.id, user_id.into_inner(), body.into_inner()).await?;
-    let view = checkout::checkout(&store, &payments, charge, user.user.email.as_deref()).await?;
-    Ok(HttpResponse::Created().json(view))
+    idempotency::once(&store.db, user.id, &req, key, async {
+        let asked = tips::Tip::from(body.into_inner());
+        let charge = tips::charge(&store, &payments.settings, user.id, user_id.into_inner(), asked).await?;
+        let view = checkout::checkout(&store, &payments, charge, user.user.email.as_deref()).await?;
+        Ok(Answer::new(StatusCode::CREATED, view))
+    })
+    .await
 }
 
 /// Unlock a pay-per-view message: pay at `checkout_url` (an open Checkout for it is handed
 /// out again); once paid the message's body and attachments are yours on every path.
-#[utoipa::path(tag = "messages", security(("bearer" = [])), responses((status = 201, body = StartedView)))]
+#[utoipa::path(tag = "messages", security(("bearer" = [])), params(IdempotencyHeader),
+    responses((status = 201, body = StartedView)))]
 #[post("/messages/{message_id}/unlock")]
 pub async fn unlock(
+    req: HttpRequest,
+    key: IdempotencyKey,
     user: AuthUser,
     message_id: web::Path<Uuid>,
     store: web::Data<Store>,
     payments: web::Data<Payments>,
 ) -> ApiResult<HttpResponse> {
-    let email = user.user.email.as_deref();
-    let view = ppv::unlock(&store, &payments, user.id, email, message_id.into_inner()).await?;
-    Ok(HttpResponse::Created().json(view))
+    idempotency::once(&store.db, user.id, &req, key, async {
+        let email = user.user.email.as_deref();
+        let view = ppv::unlock(&store, &payments, user.id, email, message_id.into_inner()).await?;
+        Ok(Answer::new(StatusCode::CREATED, view))
+    })
+    .await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -271,34 +256,39 @@ pub struct IntentRequest {
 /// Start a payment for Stripe Elements: a PaymentIntent with the same routing, fee and
 /// metadata as Checkout; confirm `client_secret` in the browser.
 #[utoipa::path(tag = "payments", security(("bearer" = [])), request_body = IntentRequest,
-    responses((status = 201, body = IntentView)))]
+    params(IdempotencyHeader), responses((status = 201, body = IntentView)))]
 #[post("/payments/intents")]
 pub async fn create_intent(
+    req: HttpRequest,
+    key: IdempotencyKey,
     user: AuthUser,
     body: Json<IntentRequest>,
     store: web::Data<Store>,
     payments: web::Data<Payments>,
 ) -> ApiResult<HttpResponse> {
-    let charge = match body.into_inner().purchase {
-        Purchase::Tip {
-            creator_id,
-            amount,
-            currency,
-            room_id,
-            message,
-        } => {
-            let t = TipRequest {
+    idempotency::once(&store.db, user.id, &req, key, async {
+        let charge = match body.into_inner().purchase {
+            Purchase::Tip {
+                creator_id,
                 amount,
                 currency,
                 room_id,
                 message,
-            };
-            tip_charge(&store, &payments, user.id, creator_id, t).await?
-        }
-        Purchase::Ppv { message_id } => ppv::charge(&store, user.id, message_id).await?,
-    };
-    let view = checkout::intent(&store, &payments, charge, user.user.email.as_deref()).await?;
-    Ok(HttpResponse::Created().json(view))
+            } => {
+                let asked = tips::Tip {
+                    amount,
+                    currency: currency.into_inner(),
+                    room_id,
+                    note: message.map(TipNote::into_inner),
+                };
+                tips::charge(&store, &payments.settings, user.id, creator_id, asked).await?
+            }
+            Purchase::Ppv { message_id } => ppv::charge(&store, user.id, message_id).await?,
+        };
+        let view = checkout::intent(&store, &payments, charge, user.user.email.as_deref()).await?;
+        Ok(Answer::new(StatusCode::CREATED, view))
+    })
+    .await
 }
 
 #[derive(Serialize, ToSchema)]

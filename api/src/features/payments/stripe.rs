@@ -99,10 +99,6 @@ impl Stripe {
             .await
     }
 
-    pub async fn delete<T: DeserializeOwned>(&self, path: &str) -> Result<T, StripeError> {
-        self.send(reqwest::Method::DELETE, path, None, None).await
-    }
-
     async fn send<T: DeserializeOwned>(
         &self,
         method: reqwest::Method,

@@ -5,8 +5,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::kinds::{PaymentKind, PaymentStatus};
-use super::repo::{Payment, PayoutAccount};
+use super::kinds::{PaymentKind, PaymentStatus, RefundReason, RefundStatus};
+use super::repo::{Dispute, Payment, PayoutAccount, Refund};
 
 /// A creator's payout account as Stripe last reported it.
 #[derive(Serialize, ToSchema, Debug)]
@@ -71,10 +71,14 @@ pub struct PaymentView {
     /// A tip's room.
     pub room_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
+    /// Money sent back, oldest first: its sum (the succeeded ones) is `refunded_amount`.
+    pub refunds: Vec<RefundView>,
+    /// A chargeback, if the payer opened one.
+    pub dispute: Option<DisputeView>,
 }
 
-impl From<Payment> for PaymentView {
-    fn from(p: Payment) -> Self {
+impl PaymentView {
+    pub fn new(p: Payment, refunds: Vec<Refund>, dispute: Option<Dispute>) -> Self {
         Self {
             id: p.id,
             kind: p.kind,
@@ -88,6 +92,58 @@ impl From<Payment> for PaymentView {
             subject_id: p.subject_id,
             room_id: p.room_id,
             created_at: p.created_at,
+            refunds: refunds.into_iter().map(RefundView::from).collect(),
+            dispute: dispute.map(DisputeView::from),
+        }
+    }
+}
+
+/// Money sent back from a payment: a row of its own in the ledger.
+#[derive(Serialize, ToSchema, Debug)]
+pub struct RefundView {
+    pub id: Uuid,
+    pub amount: i64,
+    pub currency: String,
+    pub reason: RefundReason,
+    /// `pending` until Stripe has confirmed it (retried until it does).
+    pub status: RefundStatus,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Refund> for RefundView {
+    fn from(r: Refund) -> Self {
+        Self {
+            id: r.id,
+            amount: r.amount,
+            currency: r.currency,
+            reason: r.reason,
+            status: r.status,
+            created_at: r.created_at,
+        }
+    }
+}
+
+/// A chargeback the payer opened with their bank, as Stripe last reported it. A `lost` one
+/// takes back what the payment bought.
+#[derive(Serialize, ToSchema, Debug)]
+pub struct DisputeView {
+    pub amount: i64,
+    pub currency: String,
+    /// The bank's reason, as Stripe names it (`fraudulent`, `product_not_received`…).
+    pub reason: Option<String>,
+    /// Stripe's: `warning_needs_response`, `needs_response`, `under_review`, `won`, `lost`…
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Dispute> for DisputeView {
+    fn from(d: Dispute) -> Self {
+        Self {
+            amount: d.amount,
+            currency: d.currency,
+            reason: d.reason,
+            status: d.status,
+            created_at: d.created_at,
         }
     }
 }

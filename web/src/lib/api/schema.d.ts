@@ -618,7 +618,9 @@ export interface paths {
         put?: never;
         /**
          * Refund a payment one received (admins: any), in whole or in part. The creator's share
-         *     and the platform's fee are pulled back; `charge.refunded` confirms it.
+         *     and the platform's fee are pulled back. The refund is recorded before Stripe is asked:
+         *     200 once Stripe took it, 202 when Stripe could not be reached (the refund stays
+         *     `pending` and is completed in the background, exactly once).
          */
         post: operations["refund"];
         delete?: never;
@@ -1373,6 +1375,21 @@ export interface components {
         };
         /** @description display_name must be 1 to 64 characters on one line with at least one visible */
         DisplayName: string;
+        /**
+         * @description A chargeback the payer opened with their bank, as Stripe last reported it. A `lost` one
+         *     takes back what the payment bought.
+         */
+        DisputeView: {
+            /** Format: int64 */
+            amount: number;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            /** @description The bank's reason, as Stripe names it (`fraudulent`, `product_not_received`…). */
+            reason?: string | null;
+            /** @description Stripe's: `warning_needs_response`, `needs_response`, `under_review`, `won`, `lost`… */
+            status: string;
+        };
         /** @description Daily do-not-disturb hours in the user's time zone. */
         DndHours: {
             /** @description Exclusive; earlier than the start to span midnight (equal to it: never). */
@@ -1398,7 +1415,7 @@ export interface components {
          * @description Stable machine-readable error codes, shared by REST problems and WebSocket error frames.
          * @enum {string}
          */
-        ErrorCode: "invalid" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "self_payment" | "payee_not_ready" | "already_owned" | "payment_declined" | "not_for_sale" | "owner_must_transfer" | "room_full" | "file_in_use" | "message_deleted" | "idempotency_key_reused" | "idempotency_key_in_flight" | "too_large" | "quota_exceeded" | "infected" | "unsupported_media_type" | "rate_limited" | "unavailable" | "resync_required" | "internal";
+        ErrorCode: "invalid" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "self_payment" | "payee_not_ready" | "already_owned" | "payment_declined" | "not_for_sale" | "owner_must_transfer" | "room_full" | "file_in_use" | "message_deleted" | "purchase_in_progress" | "idempotency_key_reused" | "idempotency_key_in_flight" | "too_large" | "quota_exceeded" | "infected" | "unsupported_media_type" | "rate_limited" | "unavailable" | "resync_required" | "internal";
         /** @description A refused command or a bad frame. A bad frame never closes the socket. */
         ErrorReply: {
             /**
@@ -1730,7 +1747,7 @@ export interface components {
          * @description What a payment bought.
          * @enum {string}
          */
-        PaymentKind: "tip" | "ppv" | "subscription_invoice" | "lecture" | "booking";
+        PaymentKind: "tip" | "ppv" | "subscription_invoice";
         PaymentPage: {
             items: components["schemas"]["PaymentView"][];
             /** @description Pass as `cursor` for the next page; null on the last page. */
@@ -1738,10 +1755,12 @@ export interface components {
         };
         /**
          * @description Where a payment stands. It only moves forward: `pending` → `failed` or `succeeded`
-         *     (a failed attempt may still succeed) → `partially_refunded` → `refunded`.
+         *     (a failed attempt may still succeed) → `partially_refunded` → `refunded`; or, paid
+         *     with nothing to deliver (a duplicate, a deleted subject, another amount than the
+         *     price), `undeliverable` → `refunded` by itself.
          * @enum {string}
          */
-        PaymentStatus: "pending" | "succeeded" | "failed" | "refunded" | "partially_refunded";
+        PaymentStatus: "pending" | "succeeded" | "failed" | "refunded" | "partially_refunded" | "undeliverable";
         /** @description One money movement in the ledger (minor units, lowercase ISO currency). */
         PaymentView: {
             /**
@@ -1753,6 +1772,7 @@ export interface components {
             created_at: string;
             /** @example usd */
             currency: string;
+            dispute?: components["schemas"]["DisputeView"] | null;
             /**
              * Format: int64
              * @description The platform's fee, taken from `amount`.
@@ -1767,6 +1787,8 @@ export interface components {
             payer_id: string;
             /** Format: int64 */
             refunded_amount: number;
+            /** @description Money sent back, oldest first: its sum (the succeeded ones) is `refunded_amount`. */
+            refunds: components["schemas"]["RefundView"][];
             /**
              * Format: uuid
              * @description A tip's room.
@@ -1987,12 +2009,35 @@ export interface components {
             /** @description Where the bytes are, for about two minutes. */
             url: string;
         };
+        /**
+         * @description Why money went back.
+         * @enum {string}
+         */
+        RefundReason: "requested" | "duplicate" | "undeliverable" | "amount_mismatch" | "external";
         RefundRequest: {
             /**
              * Format: int64
              * @description Minor units to refund; default what is left.
              */
             amount?: number | null;
+        };
+        /**
+         * @description Where a refund stands.
+         * @enum {string}
+         */
+        RefundStatus: "pending" | "succeeded" | "failed";
+        /** @description Money sent back from a payment: a row of its own in the ledger. */
+        RefundView: {
+            /** Format: int64 */
+            amount: number;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            reason: components["schemas"]["RefundReason"];
+            /** @description `pending` until Stripe has confirmed it (retried until it does). */
+            status: components["schemas"]["RefundStatus"];
         };
         /**
          * @description A member's role in a room.
@@ -2880,7 +2925,15 @@ export interface operations {
     subscribe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes the request safe to repeat: the same key (per user, kept 24 h) with the same
+                 *     request answers the first answer again (`Idempotent-Replayed: true`); with another
+                 *     request, 422 `idempotency_key_reused`; while the first is still being answered, 409
+                 *     `idempotency_key_in_flight`.
+                 */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 user_id: string;
             };
@@ -2925,7 +2978,15 @@ export interface operations {
     tip: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes the request safe to repeat: the same key (per user, kept 24 h) with the same
+                 *     request answers the first answer again (`Idempotent-Replayed: true`); with another
+                 *     request, 422 `idempotency_key_reused`; while the first is still being answered, 409
+                 *     `idempotency_key_in_flight`.
+                 */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 user_id: string;
             };
@@ -3703,7 +3764,15 @@ export interface operations {
     unlock: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes the request safe to repeat: the same key (per user, kept 24 h) with the same
+                 *     request answers the first answer again (`Idempotent-Replayed: true`); with another
+                 *     request, 422 `idempotency_key_reused`; while the first is still being answered, 409
+                 *     `idempotency_key_in_flight`.
+                 */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 message_id: string;
             };
@@ -4181,7 +4250,15 @@ export interface operations {
     create_intent: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes the request safe to repeat: the same key (per user, kept 24 h) with the same
+                 *     request answers the first answer again (`Idempotent-Replayed: true`); with another
+                 *     request, 422 `idempotency_key_reused`; while the first is still being answered, 409
+                 *     `idempotency_key_in_flight`.
+                 */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4265,7 +4342,15 @@ export interface operations {
     refund: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes the request safe to repeat: the same key (per user, kept 24 h) with the same
+                 *     request answers the first answer again (`Idempotent-Replayed: true`); with another
+                 *     request, 422 `idempotency_key_reused`; while the first is still being answered, 409
+                 *     `idempotency_key_in_flight`.
+                 */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 payment_id: string;
             };
@@ -4278,6 +4363,14 @@ export interface operations {
         };
         responses: {
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentView"];
+                };
+            };
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };

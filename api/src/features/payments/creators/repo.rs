@@ -94,11 +94,36 @@ pub async fn save_tier(conn: &mut AsyncPgConnection, tier: &Tier) -> QueryResult
             creator_tiers::active.eq(tier.active),
             creator_tiers::stripe_product_id.eq(&tier.stripe_product_id),
             creator_tiers::stripe_price_id.eq(&tier.stripe_price_id),
+            creator_tiers::price_request.eq(None::<serde_json::Value>),
             creator_tiers::updated_at.eq(Utc::now()),
         ))
         .execute(conn)
         .await
         .map(drop)
+}
+
+/// The id a new Price for this amount is created under, stored before Stripe is asked:
+/// the pending request's when it is for the same price (a retry after a lost answer), a
+/// new one otherwise (never an earlier price's: Stripe would answer its archived Price).
+pub async fn price_request(conn: &mut AsyncPgConnection, tier: Uuid, amount: i64, currency: &str) -> QueryResult<Uuid> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Uuid)]
+        id: Uuid,
+    }
+    let row: Row = diesel::sql_query(
+        "UPDATE creator_tiers SET price_request = CASE \
+            WHEN price_request->>'amount' = $2::text AND price_request->>'currency' = $3 THEN price_request \
+            ELSE jsonb_build_object('id', $4::uuid, 'amount', $2, 'currency', $3) END \
+         WHERE id = $1 RETURNING (price_request->>'id')::uuid AS id",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(tier)
+    .bind::<diesel::sql_types::BigInt, _>(amount)
+    .bind::<diesel::sql_types::Text, _>(currency)
+    .bind::<diesel::sql_types::Uuid, _>(Uuid::now_v7())
+    .get_result(conn)
+    .await?;
+    Ok(row.id)
 }
 
 #[derive(Queryable, Selectable, Clone, Debug)]
@@ -109,6 +134,7 @@ pub struct Subscription {
     pub creator_id: Uuid,
     pub tier_id: Uuid,
     pub stripe_subscription_id: Option<String>,
+    pub stripe_checkout_session_id: Option<String>,
     pub status: SubscriptionStatus,
     pub cancel_at_period_end: bool,
     pub current_period_end: Option<DateTime<Utc>>,
@@ -117,17 +143,48 @@ pub struct Subscription {
     pub created_at: DateTime<Utc>,
 }
 
-pub async fn insert_subscription(conn: &mut AsyncPgConnection, id: Uuid, fan: Uuid, tier: &Tier) -> QueryResult<()> {
-    diesel::insert_into(subscriptions::table)
+/// Inserts a starting subscription; false when the fan has one of the tier starting or
+/// live already (`subscriptions_one_per_tier`).
+pub async fn insert_subscription(conn: &mut AsyncPgConnection, id: Uuid, fan: Uuid, tier: &Tier) -> QueryResult<bool> {
+    let n = diesel::insert_into(subscriptions::table)
         .values((
             subscriptions::id.eq(id),
             subscriptions::fan_id.eq(fan),
             subscriptions::creator_id.eq(tier.creator_id),
             subscriptions::tier_id.eq(tier.id),
         ))
+        .on_conflict_do_nothing()
         .execute(conn)
+        .await?;
+    Ok(n == 1)
+}
+
+/// The fan's subscription to the tier that is starting (a checkout not yet completed).
+pub async fn starting(conn: &mut AsyncPgConnection, fan: Uuid, tier: Uuid) -> QueryResult<Option<Subscription>> {
+    subscriptions::table
+        .filter(subscriptions::fan_id.eq(fan))
+        .filter(subscriptions::tier_id.eq(tier))
+        .filter(subscriptions::status.eq(SubscriptionStatus::Incomplete))
+        .select(Subscription::as_select())
+        .first(conn)
         .await
-        .map(drop)
+        .optional()
+}
+
+/// A starting subscription whose checkout expired (or never began) ends: `incomplete_expired`.
+pub async fn expire_starting(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+    diesel::update(
+        subscriptions::table
+            .find(id)
+            .filter(subscriptions::status.eq(SubscriptionStatus::Incomplete)),
+    )
+    .set((
+        subscriptions::status.eq(SubscriptionStatus::IncompleteExpired),
+        subscriptions::updated_at.eq(Utc::now()),
+    ))
+    .execute(conn)
+    .await
+    .map(drop)
 }
 
 pub async fn set_session(conn: &mut AsyncPgConnection, id: Uuid, session: &str) -> QueryResult<()> {
@@ -213,8 +270,10 @@ pub struct SubscriptionState<'a> {
     pub at: i64,
 }
 
-/// Writes the state unless a newer event was applied; access follows the status (past
-/// due: until `grace` after it first went past due). Returns whether it was written.
+/// Writes the state unless a newer event was applied; access follows the status: trialing
+/// or active, until the paid period's end plus `grace` (a renewal's event moves it on, so
+/// a lost cancellation never grants access for ever); past due, until `grace` after it
+/// first went past due. Returns whether it was written.
 pub async fn write_state(
     conn: &mut AsyncPgConnection,
     id: Uuid,
@@ -225,7 +284,7 @@ pub async fn write_state(
         "UPDATE subscriptions SET stripe_subscription_id = $2, status = $3, cancel_at_period_end = $4, \
            current_period_end = $5, trial_end = $6, state_at = $7, updated_at = now(), \
            past_due_since = CASE WHEN $3 = 'past_due' THEN coalesce(past_due_since, to_timestamp($7)) END, \
-           access_until = CASE WHEN $3 IN ('trialing', 'active') THEN '9999-12-31 00:00:00+00'::timestamptz \
+           access_until = CASE WHEN $3 IN ('trialing', 'active') THEN coalesce($5, $6, to_timestamp($7)) + make_interval(secs => $8) \
                                WHEN $3 = 'past_due' THEN coalesce(past_due_since, to_timestamp($7)) + make_interval(secs => $8) \
                                ELSE least(coalesce(access_until, now()), now()) END \
          WHERE id = $1 AND state_at <= $7 AND (stripe_subscription_id IS NULL OR stripe_subscription_id = $2)",

@@ -1,4 +1,5 @@
-use actix_web::{get, patch, post, put, web, HttpResponse};
+use actix_web::http::StatusCode;
+use actix_web::{get, patch, post, put, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -12,6 +13,7 @@ use crate::features::payments::validate::{Benefit, Bio, Currency, TierName};
 use crate::features::payments::Payments;
 use crate::features::users::signed_in::AuthUser;
 use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::idempotency::{self, Answer, IdempotencyHeader, IdempotencyKey};
 use crate::platform::json::Json;
 use crate::platform::pagination::PageQuery;
 use crate::platform::validate::{integer, opt_integer};
@@ -210,18 +212,24 @@ pub struct SubscribeRequest {
 
 /// Subscribe to a creator's tier: pay at `checkout_url`.
 #[utoipa::path(tag = "creators", security(("bearer" = [])), request_body = SubscribeRequest,
-    responses((status = 201, body = SubscribeView)))]
+    params(IdempotencyHeader), responses((status = 201, body = SubscribeView)))]
 #[post("/creators/{user_id}/subscribe")]
 pub async fn subscribe(
+    req: HttpRequest,
+    key: IdempotencyKey,
     user: AuthUser,
     user_id: web::Path<Uuid>,
     body: Json<SubscribeRequest>,
     store: web::Data<Store>,
     payments: web::Data<Payments>,
 ) -> ApiResult<HttpResponse> {
-    let email = user.user.email.as_deref();
-    let view = subscriptions::subscribe(&store, &payments, user.id, email, user_id.into_inner(), body.tier_id).await?;
-    Ok(HttpResponse::Created().json(view))
+    idempotency::once(&store.db, user.id, &req, key, async {
+        let email = user.user.email.as_deref();
+        let creator = user_id.into_inner();
+        let view = subscriptions::subscribe(&store, &payments, user.id, email, creator, body.tier_id).await?;
+        Ok(Answer::new(StatusCode::CREATED, view))
+    })
+    .await
 }
 
 #[derive(Serialize, ToSchema)]

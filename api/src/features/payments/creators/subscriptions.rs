@@ -28,6 +28,76 @@ struct Session {
     url: String,
 }
 
+/// A subscription being started: a new row, or the fan's open checkout handed out again.
+enum Start {
+    New(Uuid),
+    Open(SubscribeView),
+}
+
+#[derive(Deserialize)]
+struct OpenSession {
+    status: Option<String>,
+    url: Option<String>,
+}
+
+/// At most one subscription per fan and tier is starting or live
+/// (`subscriptions_one_per_tier`): a second subscribe hands out the open checkout, waits
+/// for one being paid, or replaces one that expired.
+async fn start(store: &Store, payments: &Payments, fan: Uuid, tier: &repo::Tier) -> Result<Start, ApiError> {
+    for _ in 0..2 {
+        let id = Uuid::now_v7();
+        let open = store
+            .run(async |conn| {
+                if repo::insert_subscription(conn, id, fan, tier).await? {
+                    return Ok(None);
+                }
+                repo::starting(conn, fan, tier.id)
+                    .await?
+                    .map(Some)
+                    .ok_or_else(|| ApiError::refused(ErrorCode::AlreadyOwned, "you have a subscription to this tier"))
+            })
+            .await?;
+        let Some(open) = open else {
+            return Ok(Start::New(id));
+        };
+        match &open.stripe_checkout_session_id {
+            Some(cs) => {
+                let s: OpenSession = payments.stripe.get(&format!("/v1/checkout/sessions/{cs}")).await?;
+                match (s.status.as_deref(), s.url) {
+                    (Some("open"), Some(url)) => {
+                        return Ok(Start::Open(SubscribeView {
+                            subscription_id: open.id,
+                            checkout_url: url,
+                        }))
+                    }
+                    (Some("complete"), _) => {
+                        return Err(ApiError::refused(
+                            ErrorCode::AlreadyOwned,
+                            "your subscription to this tier is being set up",
+                        ))
+                    }
+                    _ => {}
+                }
+            }
+            // Another request is making its checkout this very moment.
+            None if Utc::now() - open.created_at < chrono::Duration::minutes(1) => {
+                return Err(ApiError::refused(
+                    ErrorCode::PurchaseInProgress,
+                    "this subscription is being started by another request; try again in a moment",
+                ))
+            }
+            None => {}
+        }
+        store
+            .run(async |conn| Ok(repo::expire_starting(conn, open.id).await?))
+            .await?;
+    }
+    Err(ApiError::refused(
+        ErrorCode::PurchaseInProgress,
+        "this subscription is being started by another request; try again in a moment",
+    ))
+}
+
 /// Starts a subscription to one of the creator's active tiers: pay at `checkout_url`.
 pub async fn subscribe(
     store: &Store,
@@ -64,10 +134,10 @@ pub async fn subscribe(
         .clone()
         .ok_or_else(|| ApiError::refused(ErrorCode::NotForSale, "this tier has no price"))?;
     let customer = customer(store, payments, fan, email).await?;
-    let id = Uuid::now_v7();
-    store
-        .run(async |conn| Ok(repo::insert_subscription(conn, id, fan, &tier).await?))
-        .await?;
+    let id = match start(store, payments, fan, &tier).await? {
+        Start::New(id) => id,
+        Start::Open(view) => return Ok(view),
+    };
     let app = &payments.settings.app_url;
     let meta = [
         ("subscription_id", id.to_string()),
@@ -75,7 +145,7 @@ pub async fn subscribe(
         ("creator_id", creator.to_string()),
         ("tier_id", tier.id.to_string()),
     ];
-    let keep = 100 - i64::from(payments.settings.fee_percent);
+    let keep = crate::features::payments::creator_share_percent(&payments.settings);
     let form = Form::new()
         .set("mode", "subscription")
         .set("customer", &customer)
@@ -282,10 +352,17 @@ pub async fn invoice_paid(
     if amount <= 0 {
         return Ok(());
     }
+    // Never invented: an invoice without its currency, or a creator without an account, is
+    // an error the jobs queue keeps (and retries) rather than a wrong ledger row.
+    let currency = invoice["currency"]
+        .as_str()
+        .filter(|c| c.len() == 3)
+        .ok_or_else(|| anyhow::anyhow!("invoice {invoice_id} has no currency"))?
+        .to_owned();
     let account = ledger_repo::account(conn, sub.creator_id)
         .await?
         .map(|a| a.stripe_account_id)
-        .unwrap_or_default();
+        .ok_or_else(|| anyhow::anyhow!("the creator of subscription {id} has no payout account"))?;
     let intent = invoice["payments"]["data"]
         .as_array()
         .and_then(|list| list.iter().find_map(|p| p["payment"]["payment_intent"].as_str()))
@@ -300,7 +377,7 @@ pub async fn invoice_paid(
             payee_id: sub.creator_id,
             payee_account: account,
             amount,
-            currency: invoice["currency"].as_str().unwrap_or("usd").to_owned(),
+            currency,
             fee_amount: payments_fee(amount),
             status: PaymentStatus::Succeeded,
             refunded_amount: 0,
@@ -337,4 +414,15 @@ pub async fn run_sweep(store: Store, interval: std::time::Duration, stop: tokio_
             Err(e) => tracing::warn!(error = %e, "the subscription sweep failed"),
         }
     }
+}
+
+/// `checkout.session.expired` of a subscription's checkout: it never started.
+pub async fn checkout_expired(conn: &mut AsyncPgConnection, object: &Value) -> anyhow::Result<()> {
+    if let Some(id) = object["metadata"]["subscription_id"]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+    {
+        repo::expire_starting(conn, id).await?;
+    }
+    Ok(())
 }

@@ -30,13 +30,13 @@ struct Created {
     id: String,
 }
 
-async fn new_price(payments: &Payments, tier: &Tier, product: &str) -> Result<String, ApiError> {
-    let key = format!("tier:{}:price:{}:{}", tier.id, tier.amount, tier.currency);
+/// A monthly Price for the tier's amount; `key` is an id stored before the call.
+async fn new_price(payments: &Payments, tier: &Tier, product: &str, key: &str) -> Result<String, ApiError> {
     let price: Created = payments
         .stripe
         .post(
             "/v1/prices",
-            &key,
+            key,
             Form::new()
                 .set("product", product)
                 .set("currency", &tier.currency)
@@ -77,7 +77,8 @@ pub async fn create(store: &Store, payments: &Payments, creator: Uuid, input: Ti
             ),
         )
         .await?;
-    tier.stripe_price_id = Some(new_price(payments, &tier, &product.id).await?);
+    let key = format!("tier:{}:price", tier.id);
+    tier.stripe_price_id = Some(new_price(payments, &tier, &product.id, &key).await?);
     tier.stripe_product_id = Some(product.id);
     store
         .run(async |conn| Ok(repo::insert_tier(conn, &tier).await?))
@@ -137,7 +138,11 @@ pub async fn update(
             .clone()
             .ok_or_else(|| ApiError::Conflict("this tier has no Stripe product".into()))?;
         let retired = tier.stripe_price_id.clone();
-        tier.stripe_price_id = Some(new_price(payments, &tier, &product).await?);
+        let request = store
+            .run(async |conn| Ok(repo::price_request(conn, id, tier.amount, &tier.currency).await?))
+            .await?;
+        let key = format!("price:{request}");
+        tier.stripe_price_id = Some(new_price(payments, &tier, &product, &key).await?);
         if let Some(old) = retired {
             let _: Created = payments
                 .stripe

@@ -32,12 +32,14 @@ pub struct Payment {
     pub succeeded_at: Option<DateTime<Utc>>,
 }
 
-pub async fn insert_payment(conn: &mut AsyncPgConnection, p: &Payment) -> QueryResult<()> {
-    diesel::insert_into(payments::table)
+/// Inserts a payment; false when it would be a second open purchase of one thing.
+pub async fn insert_payment(conn: &mut AsyncPgConnection, p: &Payment) -> QueryResult<bool> {
+    let n = diesel::insert_into(payments::table)
         .values(p)
+        .on_conflict_do_nothing()
         .execute(conn)
-        .await
-        .map(drop)
+        .await?;
+    Ok(n == 1)
 }
 
 /// A ledger row by the invoice that made it (the first insert wins).
@@ -136,23 +138,97 @@ pub async fn mark_failed(conn: &mut AsyncPgConnection, id: Uuid, why: &str) -> Q
     .map(drop)
 }
 
-/// Writes the refunded total Stripe reports; a smaller (older) total never lowers it. A
-/// pay-per-view purchase refunded in full no longer opens its message (a partial refund does).
-pub async fn set_refunded(conn: &mut AsyncPgConnection, id: Uuid, refunded: i64) -> QueryResult<()> {
-    diesel::sql_query(
-        "WITH p AS (UPDATE payments SET refunded_amount = LEAST(amount, GREATEST(refunded_amount, $2)), \
-           status = CASE WHEN LEAST(amount, GREATEST(refunded_amount, $2)) >= amount THEN 'refunded' \
-                         WHEN GREATEST(refunded_amount, $2) > 0 THEN 'partially_refunded' ELSE status END, \
-           updated_at = now() WHERE id = $1 AND status IN ('succeeded', 'partially_refunded', 'refunded') \
-           RETURNING id, kind, status) \
-         DELETE FROM ppv_unlocks u USING p \
-         WHERE u.payment_id = p.id AND p.kind = 'ppv' AND p.status = 'refunded'",
+/// Paid, but nothing to deliver: refunded automatically (a later success changes nothing).
+pub async fn mark_undeliverable(conn: &mut AsyncPgConnection, id: Uuid, why: &str) -> QueryResult<()> {
+    diesel::update(payments::table.find(id))
+        .set((
+            payments::status.eq(PaymentStatus::Undeliverable),
+            payments::failure.eq(why),
+            payments::succeeded_at.eq(Utc::now()),
+            payments::updated_at.eq(Utc::now()),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Records the charge's PaymentIntent on a payment (once).
+pub async fn set_intent(conn: &mut AsyncPgConnection, id: Uuid, intent: Option<&str>) -> QueryResult<()> {
+    diesel::update(payments::table.find(id))
+        .set(
+            payments::stripe_payment_intent_id.eq(diesel::dsl::sql::<Nullable<Text>>(
+                "coalesce(stripe_payment_intent_id, ",
+            )
+            .bind::<Nullable<Text>, _>(intent)
+            .sql(")")),
+        )
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Another live purchase of the same thing by the same payer (succeeded or refunded in part).
+pub async fn other_delivered(conn: &mut AsyncPgConnection, p: &Payment) -> QueryResult<bool> {
+    let Some(subject) = p.subject_id else {
+        return Ok(false);
+    };
+    diesel::select(diesel::dsl::exists(
+        payments::table
+            .filter(payments::payer_id.eq(p.payer_id))
+            .filter(payments::kind.eq(p.kind))
+            .filter(payments::subject_id.eq(subject))
+            .filter(payments::id.ne(p.id))
+            .filter(payments::status.eq_any([PaymentStatus::Succeeded, PaymentStatus::PartiallyRefunded])),
+    ))
+    .get_result(conn)
+    .await
+}
+
+/// Later attempts at the same purchase still open give way to one being settled: marked
+/// failed (should one be paid anyway, it is a duplicate and goes back).
+pub async fn supersede_pending(conn: &mut AsyncPgConnection, p: &Payment) -> QueryResult<()> {
+    let Some(subject) = p.subject_id else {
+        return Ok(());
+    };
+    diesel::update(
+        payments::table
+            .filter(payments::payer_id.eq(p.payer_id))
+            .filter(payments::kind.eq(p.kind))
+            .filter(payments::subject_id.eq(subject))
+            .filter(payments::id.ne(p.id))
+            .filter(payments::status.eq(PaymentStatus::Pending)),
     )
-    .bind::<diesel::sql_types::Uuid, _>(id)
-    .bind::<BigInt, _>(refunded)
+    .set((
+        payments::status.eq(PaymentStatus::Failed),
+        payments::failure.eq("an earlier attempt at this purchase went through"),
+        payments::updated_at.eq(Utc::now()),
+    ))
     .execute(conn)
     .await
     .map(drop)
+}
+
+/// The open or delivered purchase of this thing by this payer, if any (at most one: the
+/// `payments_one_purchase` index).
+pub async fn open_purchase(
+    conn: &mut AsyncPgConnection,
+    payer: Uuid,
+    kind: PaymentKind,
+    subject: Uuid,
+) -> QueryResult<Option<Payment>> {
+    payments::table
+        .filter(payments::payer_id.eq(payer))
+        .filter(payments::kind.eq(kind))
+        .filter(payments::subject_id.eq(subject))
+        .filter(payments::status.eq_any([
+            PaymentStatus::Pending,
+            PaymentStatus::Succeeded,
+            PaymentStatus::PartiallyRefunded,
+        ]))
+        .select(Payment::as_select())
+        .first(conn)
+        .await
+        .optional()
 }
 
 /// The user's payments as payer (or as payee: pending ones left out), newest first.

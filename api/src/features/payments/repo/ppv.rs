@@ -5,9 +5,6 @@ use diesel::sql_types::Nullable;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use crate::features::payments::kinds::{PaymentKind, PaymentStatus};
-use crate::platform::schema::payments;
-
 /// A pay-per-view message's room, author and price (`{amount, currency, preview}`).
 #[derive(QueryableByName, Debug)]
 pub struct PricedMessage {
@@ -47,24 +44,4 @@ pub async fn unlock(conn: &mut AsyncPgConnection, message: Uuid, buyer: Uuid, pa
     .execute(conn)
     .await
     .map(drop)
-}
-
-/// The payer's pending Checkout for this purchase, if any (to hand out again, not twice).
-pub async fn pending_checkout(
-    conn: &mut AsyncPgConnection,
-    payer: Uuid,
-    kind: PaymentKind,
-    subject: Uuid,
-) -> QueryResult<Option<(Uuid, String)>> {
-    payments::table
-        .filter(payments::payer_id.eq(payer))
-        .filter(payments::kind.eq(kind))
-        .filter(payments::subject_id.eq(subject))
-        .filter(payments::status.eq(PaymentStatus::Pending))
-        .filter(payments::stripe_checkout_session_id.is_not_null())
-        .order(payments::id.desc())
-        .select((payments::id, payments::stripe_checkout_session_id.assume_not_null()))
-        .first(conn)
-        .await
-        .optional()
 }
