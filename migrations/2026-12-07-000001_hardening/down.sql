@@ -34,4 +34,5 @@ $$;
 DROP FUNCTION parley_ppv_open(uuid, jsonb, uuid, uuid);
 DROP FUNCTION parley_room_reader(uuid, uuid);
 DROP FUNCTION parley_tier_access(uuid, uuid);
+DROP FUNCTION parley_subscription_live(timestamptz);
 ALTER TABLE users DROP COLUMN clerk_updated_at;

@@ -9,10 +9,16 @@ ALTER TABLE users ADD COLUMN clerk_updated_at timestamptz;
 
 -- A subscription grants access while access_until (kept by payments from Stripe's status,
 -- the period's end and the grace period) lies ahead.
+CREATE FUNCTION parley_subscription_live(p_access_until timestamptz) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT COALESCE(p_access_until > now(), false)
+$$;
+
+-- A fan has access to a tier while one of their subscriptions to it is live.
 CREATE FUNCTION parley_tier_access(p_user uuid, p_tier uuid) RETURNS boolean
 LANGUAGE sql STABLE AS $$
     SELECT EXISTS (SELECT 1 FROM subscriptions s
-                   WHERE s.fan_id = p_user AND s.tier_id = p_tier AND s.access_until > now())
+                   WHERE s.fan_id = p_user AND s.tier_id = p_tier AND parley_subscription_live(s.access_until))
 $$;
 
 -- Who reads a room's content: a public room without a tier, anyone signed in; otherwise its

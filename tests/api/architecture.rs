@@ -413,3 +413,65 @@ fn the_rule_checker_sees_a_circle_when_there_is_one() {
     assert!(edges[&vec!["a".to_owned()]].contains(&vec!["b".to_owned(), "c".to_owned()]));
     assert_eq!(cycles(&edges).len(), 1);
 }
+
+/// Each access or money rule has one home — a SQL function in the migrations or one Rust
+/// function — and every path calls it (README, "Where each rule lives"). Code that names
+/// what a rule is made of (the unlocks table, a subscription's `access_until`, the fee
+/// percentage, the tip bounds) anywhere else is a second copy of the rule.
+#[test]
+fn each_access_and_money_rule_is_written_in_one_place() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../api/src");
+    // (what a copy of the rule would name, the rule's home, where else it may appear)
+    let rules: [(&str, &str, &[&str]); 5] = [
+        (
+            "ppv_unlocks",
+            "who may open a pay-per-view message: parley_ppv_open",
+            // writing an unlock; listing a message's buyers to tell them of an edit
+            &["features/payments/repo/ppv.rs", "features/messages/unlocked.rs"],
+        ),
+        (
+            "access_until",
+            "whether a subscription gives access: parley_subscription_live / parley_tier_access",
+            // where Stripe's state is written into it
+            &["features/payments/creators/repo.rs"],
+        ),
+        (
+            "fee_percent",
+            "the platform's fee: payments::platform_fee",
+            &["features/payments/mod.rs"],
+        ),
+        (
+            "tip_min",
+            "a tip's bounds: payments::tips::check_amount",
+            &["features/payments/tips.rs"],
+        ),
+        (
+            "required_tier_id IS NOT NULL",
+            "who reads a room: parley_room_reader",
+            &["features/rooms/repo.rs"],
+        ),
+    ];
+    let mut copies = Vec::new();
+    let mut stack = vec![root.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let rel = path.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+            if rel.starts_with("platform/") || !rel.ends_with(".rs") {
+                continue; // settings and the schema name the columns; they decide nothing
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let code = strip_tests_and_comments(&text);
+            for (fragment, home, allowed) in &rules {
+                if code.contains(fragment) && !allowed.contains(&rel.as_str()) {
+                    copies.push(format!("{rel} names `{fragment}`: call {home}"));
+                }
+            }
+        }
+    }
+    assert!(copies.is_empty(), "a rule written twice:\n{}", copies.join("\n"));
+}

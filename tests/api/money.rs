@@ -494,6 +494,77 @@ async fn subscribing_twice_hands_out_one_checkout_and_an_earlier_price_is_a_new_
     );
     assert!(a.get("payment_id").is_none());
 
+    // A subscriber-only room is one from its first moment (a tier of one's own only).
+    let res = app
+        .post(
+            &creator.token,
+            "/v1/rooms",
+            json!({"name": "gold lounge", "kind": "public", "required_tier_id": tier["id"]}),
+        )
+        .await;
+    let room = json_of(res, 201).await;
+    assert_eq!(room["required_tier_id"], tier["id"]);
+    let res = app
+        .post(
+            &fan.token,
+            &format!("/v1/rooms/{}/join", room["id"].as_str().unwrap()),
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 403, "not before subscribing");
+    let res = app
+        .post(
+            &fan.token,
+            "/v1/rooms",
+            json!({"name": "mine", "kind": "public", "required_tier_id": tier["id"]}),
+        )
+        .await;
+    assert_eq!(res.status(), 422, "someone else's tier");
+
+    // Paying makes the subscription live; access ends with the paid period (plus grace),
+    // never "for ever".
+    paid.stripe
+        .pay_checkout(&stripe_id(a["checkout_url"].as_str().unwrap()))
+        .await;
+    eventually(WAIT, "subscribed", || async {
+        app.get_json(&fan.token, "/v1/subscriptions").await["items"][0]["access"] == true
+    })
+    .await;
+    let bounded = app
+        .db_query_i64(&format!(
+            "SELECT count(*) AS n FROM subscriptions WHERE id = '{}' AND access_until > now() \
+             AND access_until <= current_period_end + interval '30 days'",
+            a["subscription_id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(bounded, 1);
+    let again = json_of(app.post(&fan.token, &path, json!({"tier_id": tier["id"]})).await, 409).await;
+    assert_eq!(again["code"], "already_owned");
+
+    // Lists page: a creator's tiers, a fan's subscriptions.
+    json_of(
+        app.post(
+            &creator.token,
+            "/v1/creators/me/tiers",
+            json!({"name": "Silver", "amount": 300, "currency": "usd"}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let page = app.get_json(&creator.token, "/v1/creators/me/tiers?limit=1").await;
+    assert_eq!(page["items"][0]["name"], "Gold");
+    let cursor = page["next_cursor"].as_str().unwrap();
+    let next = app
+        .get_json(
+            &creator.token,
+            &format!("/v1/creators/me/tiers?limit=1&cursor={cursor}"),
+        )
+        .await;
+    assert_eq!(next["items"][0]["name"], "Silver");
+    let subs = app.get_json(&fan.token, "/v1/subscriptions?limit=1").await;
+    assert_eq!(subs["items"].as_array().unwrap().len(), 1);
+
     // A price set back to an earlier one gets a Price of its own, active.
     let tier_path = format!("/v1/creators/me/tiers/{}", tier["id"].as_str().unwrap());
     let price_of = || async {

@@ -512,6 +512,21 @@ async fn conversations_show_activity_order_last_message_and_unread_counts() {
     assert_eq!(items[1]["unread_count"], 1);
     assert_eq!(items[2]["unread_count"], 0);
     assert!(items[2]["last_message"].is_null());
+    // Pages like every list: `limit` and an opaque `next_cursor`, in the same order.
+    let first = app.get_json(&ann.token, "/v1/conversations?limit=2").await;
+    let cursor = first["next_cursor"].as_str().expect("a next page");
+    let rest = app
+        .get_json(&ann.token, &format!("/v1/conversations?limit=2&cursor={cursor}"))
+        .await;
+    let paged: Vec<&str> = first["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(rest["items"].as_array().unwrap())
+        .map(|c| c["room"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(paged, ["busy", "Direct message", "quiet"]);
+    assert!(rest["next_cursor"].is_null());
     // Reading moves forward only, and never past the head.
     let last_seq = items[0]["room"]["last_seq"].as_i64().unwrap();
     let read: Value = app

@@ -196,3 +196,31 @@ impl From<StripeError> for crate::platform::error::ApiError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use actix_web::ResponseError;
+
+    use super::StripeError;
+    use crate::platform::error::{ApiError, ErrorCode};
+
+    #[actix_web::test]
+    async fn a_card_error_is_payment_declined_with_its_code_and_never_stripes_text() {
+        let e: ApiError = StripeError::Refused {
+            status: 402,
+            kind: "card_error".into(),
+            code: Some("insufficient_funds".into()),
+            message: "Your card has insufficient funds.".into(),
+        }
+        .into();
+        assert_eq!(e.code(), ErrorCode::PaymentDeclined);
+        assert_eq!(e.status_code().as_u16(), 402);
+        assert!(!e.public_message().contains("insufficient funds"));
+        let body = actix_web::body::to_bytes(e.error_response().into_body()).await.unwrap();
+        let problem: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            (problem["code"].as_str(), problem["decline_code"].as_str()),
+            (Some("payment_declined"), Some("insufficient_funds"))
+        );
+    }
+}

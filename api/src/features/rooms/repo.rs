@@ -352,9 +352,9 @@ pub async fn lapsed_members(
     let (fan, tier) = only.unzip();
     let rows: Vec<Row> = diesel::sql_query(
         "SELECT m.room_id, m.user_id FROM room_members m JOIN rooms r ON r.id = m.room_id \
-         WHERE r.required_tier_id IS NOT NULL AND m.role = 'member' \
+         WHERE r.required_tier_id IS NOT NULL \
            AND ($1::uuid IS NULL OR (m.user_id = $1 AND r.required_tier_id = $2)) \
-           AND NOT parley_tier_access(m.user_id, r.required_tier_id) \
+           AND NOT parley_room_reader(m.room_id, m.user_id) \
          LIMIT 1000",
     )
     .bind::<diesel::sql_types::Nullable<diesel::sql_types::Uuid>, _>(fan)

@@ -139,7 +139,10 @@ pub struct Subscription {
     pub cancel_at_period_end: bool,
     pub current_period_end: Option<DateTime<Utc>>,
     pub trial_end: Option<DateTime<Utc>>,
-    pub access_until: Option<DateTime<Utc>>,
+    /// Whether it gives access now (`parley_subscription_live`, the one rule).
+    #[diesel(select_expression = diesel::dsl::sql::<diesel::sql_types::Bool>("parley_subscription_live(subscriptions.access_until)"))]
+    #[diesel(select_expression_type = diesel::expression::SqlLiteral<diesel::sql_types::Bool>)]
+    pub access: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -254,7 +257,9 @@ pub async fn has_access(conn: &mut AsyncPgConnection, fan: Uuid, tier: Uuid) -> 
 pub async fn subscriber_count(conn: &mut AsyncPgConnection, creator: Uuid) -> QueryResult<i64> {
     subscriptions::table
         .filter(subscriptions::creator_id.eq(creator))
-        .filter(subscriptions::access_until.gt(diesel::dsl::now))
+        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+            "parley_subscription_live(access_until)",
+        ))
         .select(diesel::dsl::sql::<diesel::sql_types::BigInt>("count(DISTINCT fan_id)"))
         .first(conn)
         .await

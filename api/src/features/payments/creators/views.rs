@@ -58,7 +58,7 @@ impl From<Subscription> for SubscriptionView {
             creator_id: s.creator_id,
             tier_id: s.tier_id,
             status: s.status,
-            access: s.access_until.is_some_and(|t| t > Utc::now()),
+            access: s.access,
             cancel_at_period_end: s.cancel_at_period_end,
             current_period_end: s.current_period_end,
             trial_end: s.trial_end,
