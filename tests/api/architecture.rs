@@ -433,7 +433,7 @@ fn each_access_and_money_rule_is_written_in_one_place() {
             "access_until",
             "whether a subscription gives access: parley_subscription_live / parley_tier_access",
             // where Stripe's state is written into it
-            &["features/payments/creators/repo.rs"],
+            &["features/creators/repo.rs"],
         ),
         (
             "fee_percent",

@@ -27,7 +27,9 @@ use self::state::AppState;
 use crate::auth::dev_issuer::DevIssuer;
 use crate::auth::routes::DevMode;
 use crate::auth::Verifier;
-use crate::features::events::Store;
+use crate::features::clerk::routes::Intake;
+use crate::features::clerk::service::{ClerkWebhooks, JOB_KIND as CLERK_WEBHOOK_JOB};
+use crate::features::creators::subscriptions::SubscriptionEvents;
 use crate::features::files::signing::UrlSigner;
 use crate::features::files::upload::Rules;
 use crate::features::files::uses::{DeleteObjects, DELETE_OBJECTS_JOB};
@@ -41,9 +43,8 @@ use crate::features::payments::refunds::{RefundJob, JOB_KIND as REFUND_JOB};
 use crate::features::payments::stripe::Stripe;
 use crate::features::payments::Payments;
 use crate::features::users::signed_in::Authenticator;
-use crate::features::webhooks::routes::Intake;
-use crate::features::webhooks::service::{ClerkWebhooks, JOB_KIND as CLERK_WEBHOOK_JOB};
 use crate::platform::config::{decode_webhook_secret, AuthMode, Settings};
+use crate::platform::events::Database;
 use crate::platform::jobs::Jobs;
 use crate::platform::limits::RateLimiter;
 use crate::platform::storage::Storage;
@@ -178,7 +179,9 @@ impl Application {
                 STRIPE_EVENT_JOB,
                 Arc::new(StripeEvents {
                     publish: Arc::new(bus.clone()),
-                    settings: Arc::new(settings.payments.clone()),
+                    routes: vec![Arc::new(SubscriptionEvents {
+                        settings: Arc::new(settings.payments.clone()),
+                    })],
                 }),
             );
         let payments = Payments {
@@ -225,11 +228,11 @@ impl Application {
         ));
         let verifier = Arc::new(verifier);
         let settings = Arc::new(settings);
-        let store = Store {
+        let store = Database {
             db: db.clone(),
             publish: Arc::new(bus.clone()),
         };
-        tasks.spawn(crate::features::payments::creators::subscriptions::run_sweep(
+        tasks.spawn(crate::features::creators::subscriptions::run_sweep(
             store.clone(),
             settings.payments.lapse_interval,
             tasks.stopping().clone(),

@@ -6,7 +6,9 @@ use actix_web::{web, HttpRequest};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::middleware::{method_not_allowed, KnownPaths};
-use crate::features::{conversations, files, health, messages, notes, notifications, payments, rooms, users, webhooks};
+use crate::features::{
+    clerk, conversations, creators, files, health, messages, notes, notifications, payments, rooms, users,
+};
 use crate::platform::error::ApiError;
 use crate::platform::json::JSON_LIMIT;
 use crate::{auth, realtime};
@@ -22,7 +24,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             utoipa_actix_web::scope("/v1")
                 .configure(users::routes::configure)
                 .configure(auth::routes::configure)
-                .configure(webhooks::routes::configure)
+                .configure(clerk::routes::configure)
                 .configure(rooms::routes::configure)
                 .configure(conversations::routes::configure)
                 .configure(messages::routes::configure)
@@ -30,7 +32,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(files::routes::configure)
                 .configure(notes::routes::configure)
                 .configure(payments::routes::configure)
-                .configure(payments::creators::routes::configure)
+                .configure(creators::routes::configure)
                 .configure(realtime::routes::configure),
         );
 }

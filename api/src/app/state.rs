@@ -6,15 +6,15 @@ use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::routes::DevMode;
-use crate::features::events::Store;
+use crate::features::clerk::routes::Intake;
 use crate::features::files::Files;
 use crate::features::health::routes::Probes;
 use crate::features::messages::posting::Poster;
 use crate::features::notifications::push::{EndpointRule, Vapid};
 use crate::features::payments::Payments;
 use crate::features::users::signed_in::Authenticator;
-use crate::features::webhooks::routes::Intake;
 use crate::platform::config::Settings;
+use crate::platform::events::Database;
 use crate::platform::tasks::Tasks;
 use crate::realtime::context::Realtime;
 use crate::realtime::presence::Presence;
@@ -22,7 +22,7 @@ use crate::realtime::presence::Presence;
 #[derive(Clone)]
 pub struct AppState {
     pub settings: Arc<Settings>,
-    pub store: Store,
+    pub store: Database,
     pub poster: Poster,
     pub authenticator: Authenticator,
     pub intake: Intake,

@@ -3,8 +3,9 @@
 //! (what clients see) and `validate.rs` (input newtypes). A feature may call another
 //! feature's service, never its repo or routes (`tests/api/architecture.rs` checks it).
 
+pub mod clerk;
 pub mod conversations;
-pub mod events;
+pub mod creators;
 pub mod files;
 pub mod health;
 pub mod messages;
@@ -13,4 +14,3 @@ pub mod notifications;
 pub mod payments;
 pub mod rooms;
 pub mod users;
-pub mod webhooks;

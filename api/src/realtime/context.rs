@@ -9,13 +9,13 @@ use super::hub::HubHandle;
 use super::presence::Presence;
 use super::tickets::Tickets;
 use crate::auth::Verifier;
-use crate::features::events::Store;
 use crate::features::messages::posting::Poster;
 use crate::platform::config::Settings;
+use crate::platform::events::Database;
 
 pub struct Realtime {
     pub settings: Arc<Settings>,
-    pub store: Store,
+    pub store: Database,
     pub poster: Poster,
     pub hub: HubHandle,
     pub bus: Bus,

@@ -5,7 +5,7 @@ use bytestring::ByteString;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::features::events::{EventKind, FeedEntry, RoomEvent};
+use crate::platform::events::{EventKind, FeedEntry, RoomEvent};
 
 /// A socket on this instance.
 pub type ConnId = u64;

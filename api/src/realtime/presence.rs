@@ -16,8 +16,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::bus::Bus;
 use super::frame::ConnId;
-use crate::features::events::Ephemeral;
 use crate::features::notifications::Watching;
+use crate::platform::events::Ephemeral;
 use crate::platform::tasks::Tasks;
 use futures_util::future::BoxFuture;
 

@@ -7,12 +7,12 @@ use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::features::events::EventKind;
 use crate::features::messages::validate::{ClientMsgId, MessageText, PpvRequest};
 use crate::features::messages::views::MessageView;
 use crate::features::notifications::views::NotificationView;
 use crate::features::notifications::Mentions;
 use crate::platform::error::{ApiError, ErrorCode};
+use crate::platform::events::EventKind;
 
 /// Largest client frame acted on; larger ones get a `too_large` error.
 pub const MAX_FRAME: usize = 64 * 1024;
@@ -333,7 +333,7 @@ pub mod close {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::features::events::Ephemeral;
+    use crate::platform::events::Ephemeral;
 
     #[test]
     fn ephemeral_frames_serialise_exactly_as_their_server_frames() {
@@ -376,7 +376,7 @@ mod tests {
 
     #[test]
     fn an_event_frame_matches_its_server_frame() {
-        let event = crate::features::events::RoomEvent {
+        let event = crate::platform::events::RoomEvent {
             room_id: Uuid::new_v4(),
             seq: 3,
             kind: EventKind::MemberLeft,

@@ -4,9 +4,9 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::service::{self, Conversation};
-use crate::features::events::Store;
 use crate::features::users::signed_in::AuthUser;
 use crate::platform::error::ApiResult;
+use crate::platform::events::Database;
 use crate::platform::pagination::PageQuery;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -28,7 +28,7 @@ pub struct ConversationList {
 pub async fn list_conversations(
     user: AuthUser,
     query: web::Query<PageQuery>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let page = query.page()?;
     let (items, next_cursor) = store.run(async |conn| service::list(conn, user.id, page).await).await?;

@@ -10,9 +10,9 @@ use super::service;
 use super::serving::{inline_flag, redirect, served, serving, Files, Redirect};
 use super::signing::Signed;
 use super::views::FileView;
-use crate::features::events::Store;
 use crate::features::users::signed_in::AuthUser;
 use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::events::Database;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(upload_file)
@@ -71,7 +71,7 @@ pub struct ContentQuery {
 pub async fn upload_file(
     user: AuthUser,
     body: Multipart,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
     files: web::Data<Files>,
 ) -> ApiResult<HttpResponse> {
     if !files.limiter.allow_batch(&[user.id]).await[0] {
@@ -84,7 +84,7 @@ pub async fn upload_file(
 /// A file's details (404 for a file the caller may not see).
 #[utoipa::path(tag = "files", security(("bearer" = [])), responses((status = 200, body = FileView)))]
 #[get("/files/{file_id}")]
-pub async fn get_file(user: AuthUser, file_id: web::Path<Uuid>, store: web::Data<Store>) -> ApiResult<HttpResponse> {
+pub async fn get_file(user: AuthUser, file_id: web::Path<Uuid>, store: web::Data<Database>) -> ApiResult<HttpResponse> {
     let id = file_id.into_inner();
     let view = store.run(async |conn| service::get(conn, user.id, id).await).await?;
     Ok(HttpResponse::Ok().json(view))
@@ -93,7 +93,11 @@ pub async fn get_file(user: AuthUser, file_id: web::Path<Uuid>, store: web::Data
 /// Delete an upload of one's own that nothing uses (409 when in use).
 #[utoipa::path(tag = "files", security(("bearer" = [])), responses((status = 204, description = "Deleted")))]
 #[delete("/files/{file_id}")]
-pub async fn delete_file(user: AuthUser, file_id: web::Path<Uuid>, store: web::Data<Store>) -> ApiResult<HttpResponse> {
+pub async fn delete_file(
+    user: AuthUser,
+    file_id: web::Path<Uuid>,
+    store: web::Data<Database>,
+) -> ApiResult<HttpResponse> {
     service::delete(&store, user.id, file_id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -106,7 +110,7 @@ pub async fn download_file(
     user: AuthUser,
     file_id: web::Path<Uuid>,
     query: web::Query<DownloadQuery>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
     files: web::Data<Files>,
 ) -> ApiResult<HttpResponse> {
     let inline = inline_flag(query.inline.unwrap_or(0))?;
@@ -125,7 +129,7 @@ pub async fn download_file(
 pub async fn file_thumbnail(
     user: AuthUser,
     file_id: web::Path<Uuid>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
     files: web::Data<Files>,
 ) -> ApiResult<HttpResponse> {
     let id = file_id.into_inner();
@@ -144,7 +148,7 @@ pub async fn file_thumbnail(
 pub async fn file_content(
     file_id: web::Path<Uuid>,
     query: web::Query<ContentQuery>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
     files: web::Data<Files>,
 ) -> ApiResult<HttpResponse> {
     let id = file_id.into_inner();

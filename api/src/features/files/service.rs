@@ -13,15 +13,15 @@ use super::images;
 use super::repo::{self, File};
 use super::upload::{self, Limits, Rules};
 use super::views::{FileView, Status};
-use crate::features::events::Store;
 use crate::platform::error::{ApiError, ErrorCode};
+use crate::platform::events::Database;
 use crate::platform::storage::Storage;
 
 /// Stores an upload and its row; on any failure after the bytes may have been written, the
 /// objects' deletion is queued (the durable `files.delete_objects` job), so neither a row
 /// without bytes nor bytes without a row stay behind.
 pub async fn upload(
-    store: &Store,
+    store: &Database,
     storage: &Storage,
     owner: Uuid,
     body: Multipart,
@@ -146,7 +146,7 @@ pub async fn download(conn: &mut AsyncPgConnection, user: Uuid, id: Uuid) -> Res
 
 /// Deletes an unused upload of the caller's: its row, and the deletion of its bytes queued
 /// in the same transaction.
-pub async fn delete(store: &Store, user: Uuid, id: Uuid) -> Result<(), ApiError> {
+pub async fn delete(store: &Database, user: Uuid, id: Uuid) -> Result<(), ApiError> {
     store
         .run(async |conn| {
             conn.transaction::<_, ApiError, _>(async |conn| {

@@ -21,12 +21,12 @@ use super::repo::{self as messages, Outcome, PostItem, PostOutcome};
 use super::service::views;
 use super::validate::{ClientMsgId, MessageText, PpvRequest};
 use super::views::{MessageView, Ppv, PpvPrice};
-use crate::features::events::{EventKind, Publish, RoomEvent};
 use crate::features::files::uses;
 use crate::features::notifications::mentions::MAX_ROOM_MENTION_MEMBERS;
 use crate::features::notifications::{Mentions, Notifier, PostedMessage};
 use crate::platform::db::DbPool;
 use crate::platform::error::ApiError;
+use crate::platform::events::{EventKind, Publish, RoomEvent};
 use crate::platform::limits::RateLimiter;
 use crate::platform::tasks::Tasks;
 

@@ -8,10 +8,10 @@ use super::posting::{Draft, PostRequest, Posted, Poster};
 use super::service::{self, HistoryPage};
 use super::validate::{parse_emoji, ClientMsgId, MessageText, PpvRequest, SearchText};
 use super::views::MessageView;
-use crate::features::events::Store;
 use crate::features::notifications::Mentions;
 use crate::features::users::signed_in::AuthUser;
 use crate::platform::error::ApiResult;
+use crate::platform::events::Database;
 use crate::platform::json::Json;
 use crate::platform::pagination::{self, Cursor, Page};
 
@@ -99,7 +99,7 @@ pub async fn list_messages(
     user: AuthUser,
     room_id: web::Path<Uuid>,
     query: web::Query<HistoryQuery>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let page = HistoryPage::parse(query.before, query.after)?;
     let limit = pagination::limit(query.limit)?;
@@ -148,7 +148,7 @@ pub async fn edit_message(
     user: AuthUser,
     message_id: web::Path<Uuid>,
     body: Json<EditMessageRequest>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let text = body.into_inner().body.into_inner();
     let id = message_id.into_inner();
@@ -165,7 +165,7 @@ pub async fn edit_message(
 pub async fn delete_message(
     user: AuthUser,
     message_id: web::Path<Uuid>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let id = message_id.into_inner();
     let view = store
@@ -187,7 +187,7 @@ pub struct ReactionPath {
     pub emoji: String,
 }
 
-async fn react(user: AuthUser, path: ReactionPath, store: web::Data<Store>, add: bool) -> ApiResult<HttpResponse> {
+async fn react(user: AuthUser, path: ReactionPath, store: web::Data<Database>, add: bool) -> ApiResult<HttpResponse> {
     let message_id = path.message_id;
     let emoji = parse_emoji(&path.emoji)?;
     let view = store
@@ -203,7 +203,7 @@ async fn react(user: AuthUser, path: ReactionPath, store: web::Data<Store>, add:
 pub async fn add_reaction(
     user: AuthUser,
     path: web::Path<ReactionPath>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     react(user, path.into_inner(), store, true).await
 }
@@ -215,7 +215,7 @@ pub async fn add_reaction(
 pub async fn remove_reaction(
     user: AuthUser,
     path: web::Path<ReactionPath>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     react(user, path.into_inner(), store, false).await
 }
@@ -227,7 +227,7 @@ pub async fn remove_reaction(
 pub async fn search_messages(
     user: AuthUser,
     query: web::Query<SearchQuery>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let q = query.q.as_str();
     let page = Page::parse(query.limit, query.cursor.as_ref())?;

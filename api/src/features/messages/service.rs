@@ -10,12 +10,12 @@ use uuid::Uuid;
 use super::repo::{self, Message, ReactionSummary};
 use super::unlocked;
 use super::views::{MessageView, ReactionEvent};
-use crate::features::events::log;
-use crate::features::events::{Committed, EventKind};
 use crate::features::files::uses;
 use crate::features::notifications::service as notifications;
 use crate::features::rooms::access::{self as rooms, Access};
 use crate::platform::error::{ApiError, ErrorCode};
+use crate::platform::events::log;
+use crate::platform::events::{Committed, EventKind};
 use crate::platform::pagination::{seq, Page};
 
 /// Messages with their reaction summaries, as seen by `viewer`.

@@ -8,8 +8,8 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::features::events::FeedEntry;
 use crate::features::notifications::feed;
+use crate::platform::events::FeedEntry;
 use crate::platform::schema::{messages, ppv_unlocks};
 
 pub const KIND: &str = "message_unlocked";

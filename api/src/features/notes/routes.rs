@@ -7,11 +7,11 @@ use uuid::Uuid;
 use super::service::{self, Library, NewNote};
 use super::validate::{NoteDescription, NoteTitle, NoteUpdate};
 use super::views::NoteView;
-use crate::features::events::Store;
 use crate::features::files::service as files;
 use crate::features::files::serving::{inline_flag, redirect, Files, Redirect};
 use crate::features::users::signed_in::AuthUser;
 use crate::platform::error::ApiResult;
+use crate::platform::events::Database;
 use crate::platform::json::Json;
 use crate::platform::pagination::{Cursor, Page};
 use crate::platform::validate::checked_string;
@@ -98,7 +98,7 @@ pub struct NotePage {
 pub async fn create_note(
     user: AuthUser,
     body: Json<CreateNoteRequest>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let new = NewNote {
@@ -121,7 +121,7 @@ pub async fn create_note(
 pub async fn list_notes(
     user: AuthUser,
     query: web::Query<NoteListQuery>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let page = Page::parse(query.limit, query.cursor.as_ref())?;
     let library = Library {
@@ -139,7 +139,7 @@ pub async fn list_notes(
 /// A note (counts a view; 404 for a note the caller may not see).
 #[utoipa::path(tag = "notes", security(("bearer" = [])), responses((status = 200, body = NoteView)))]
 #[get("/notes/{note_id}")]
-pub async fn get_note(user: AuthUser, note_id: web::Path<Uuid>, store: web::Data<Store>) -> ApiResult<HttpResponse> {
+pub async fn get_note(user: AuthUser, note_id: web::Path<Uuid>, store: web::Data<Database>) -> ApiResult<HttpResponse> {
     let id = note_id.into_inner();
     let view = store.run(async |conn| service::get(conn, user.id, id).await).await?;
     Ok(HttpResponse::Ok().json(view))
@@ -153,7 +153,7 @@ pub async fn update_note(
     user: AuthUser,
     note_id: web::Path<Uuid>,
     body: Json<UpdateNoteRequest>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let changes = NoteUpdate::new(b.title, b.description, b.is_public, b.room_id);
@@ -167,7 +167,11 @@ pub async fn update_note(
 /// Delete a note and its file (its author, or a moderator of its room).
 #[utoipa::path(tag = "notes", security(("bearer" = [])), responses((status = 204, description = "Deleted")))]
 #[delete("/notes/{note_id}")]
-pub async fn delete_note(user: AuthUser, note_id: web::Path<Uuid>, store: web::Data<Store>) -> ApiResult<HttpResponse> {
+pub async fn delete_note(
+    user: AuthUser,
+    note_id: web::Path<Uuid>,
+    store: web::Data<Database>,
+) -> ApiResult<HttpResponse> {
     let id = note_id.into_inner();
     store.run(async |conn| service::delete(conn, user.id, id).await).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -182,7 +186,7 @@ pub async fn download_note(
     user: AuthUser,
     note_id: web::Path<Uuid>,
     query: web::Query<NoteDownloadQuery>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
     serving: web::Data<Files>,
 ) -> ApiResult<HttpResponse> {
     let inline = inline_flag(query.inline.unwrap_or(0))?;

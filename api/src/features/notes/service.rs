@@ -10,12 +10,12 @@ use uuid::Uuid;
 use super::repo::{self, Filter, Note};
 use super::validate::NoteUpdate;
 use super::views::NoteView;
-use crate::features::events::log;
-use crate::features::events::{Committed, EventKind, RoomEvent};
 use crate::features::files::detect::Purpose;
 use crate::features::files::uses;
 use crate::features::rooms::access as rooms;
 use crate::platform::error::ApiError;
+use crate::platform::events::log;
+use crate::platform::events::{Committed, EventKind, RoomEvent};
 use crate::platform::pagination::Page;
 
 /// A new note, checked.

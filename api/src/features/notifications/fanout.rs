@@ -14,8 +14,8 @@ use super::decide::{decide, do_not_disturb, Change, Input, Level, Trigger};
 use super::mentions::Mentions;
 use super::repo::{self, Candidate, CandidateQuery, NewNotification};
 use super::views::Kind;
-use crate::features::events::Publish;
 use crate::platform::db::DbPool;
+use crate::platform::events::Publish;
 
 /// The job that notifies about a batch whose fan-out failed.
 pub const RETRY_JOB: &str = "notifications.fanout";

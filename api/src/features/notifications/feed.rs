@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use crate::features::events::FeedEntry;
+use crate::platform::events::FeedEntry;
 use crate::platform::schema::{notification_log, users};
 
 type Row = (Uuid, i64, String, serde_json::Value);

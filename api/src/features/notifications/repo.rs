@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::feed::EntryRow;
 use super::views::Kind;
-use crate::features::events::FeedEntry;
+use crate::platform::events::FeedEntry;
 use crate::platform::schema::{notifications, push_subscriptions, room_members, rooms, users};
 
 /// A posted message, as the fan-out query takes it.

@@ -12,9 +12,9 @@ use super::views::{
     LevelChoice, NotificationPage, PushSubscriptionView, ReadResult, RoomLevelView, SettingsView, UnreadCount, VapidKey,
 };
 use super::{service, settings};
-use crate::features::events::Store;
 use crate::features::users::signed_in::AuthUser;
 use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::events::Database;
 use crate::platform::json::Json;
 use crate::platform::pagination::{self, Cursor, Page};
 
@@ -129,7 +129,7 @@ pub struct PushUnsubscribeRequest {
 pub async fn list_notifications(
     user: AuthUser,
     query: web::Query<NotificationQuery>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let page = Page::parse(query.limit, query.cursor.as_ref())?;
     let after = query.after.map(|a| pagination::seq("after", a)).transpose()?;
@@ -143,7 +143,7 @@ pub async fn list_notifications(
 /// How many of the caller's notifications are unread.
 #[utoipa::path(tag = "notifications", security(("bearer" = [])), responses((status = 200, body = UnreadCount)))]
 #[get("/notifications/unread-count")]
-pub async fn unread_count(user: AuthUser, store: web::Data<Store>) -> ApiResult<HttpResponse> {
+pub async fn unread_count(user: AuthUser, store: web::Data<Database>) -> ApiResult<HttpResponse> {
     let unread_count = store
         .run(async |conn| service::unread_count(conn, user.id).await)
         .await?;
@@ -158,7 +158,7 @@ pub async fn unread_count(user: AuthUser, store: web::Data<Store>) -> ApiResult<
 pub async fn mark_notifications_read(
     user: AuthUser,
     body: Json<ReadNotificationsRequest>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let (read, unread) = match body.into_inner() {
         ReadNotificationsRequest::UpTo(ReadUpTo { up_to_seq }) => {
@@ -186,7 +186,7 @@ pub async fn mark_notifications_read(
 pub async fn get_room_level(
     user: AuthUser,
     room_id: web::Path<Uuid>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let room_id = room_id.into_inner();
     let view = store
@@ -204,7 +204,7 @@ pub async fn set_room_level(
     user: AuthUser,
     room_id: web::Path<Uuid>,
     body: Json<RoomLevelRequest>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let (room_id, b) = (room_id.into_inner(), body.into_inner());
     let view = store
@@ -216,7 +216,7 @@ pub async fn set_room_level(
 /// The caller's time zone and do-not-disturb hours.
 #[utoipa::path(tag = "notifications", security(("bearer" = [])), responses((status = 200, body = SettingsView)))]
 #[get("/me/notification-settings")]
-pub async fn get_settings(user: AuthUser, store: web::Data<Store>) -> ApiResult<HttpResponse> {
+pub async fn get_settings(user: AuthUser, store: web::Data<Database>) -> ApiResult<HttpResponse> {
     let view = store.run(async |conn| service::settings(conn, user.id).await).await?;
     Ok(HttpResponse::Ok().json(view))
 }
@@ -228,7 +228,7 @@ pub async fn get_settings(user: AuthUser, store: web::Data<Store>) -> ApiResult<
 pub async fn set_settings(
     user: AuthUser,
     body: Json<SettingsRequest>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let tz = settings::time_zone(&b.time_zone)?;
@@ -263,7 +263,7 @@ pub async fn vapid_public_key(_user: AuthUser, vapid: web::Data<Vapid>) -> ApiRe
 pub async fn subscribe_push(
     user: AuthUser,
     body: Json<PushSubscriptionRequest>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
     rule: web::Data<EndpointRule>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
@@ -283,7 +283,7 @@ pub async fn subscribe_push(
 pub async fn unsubscribe_push(
     user: AuthUser,
     body: Json<PushUnsubscribeRequest>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let endpoint = body.into_inner().endpoint.into_inner();
     store

@@ -9,8 +9,8 @@ pub use super::repo::ReadScope;
 use super::repo::{self, NewNotification, PushSubscription};
 use super::settings;
 use super::views::{DndView, Kind, LevelChoice, NotificationView, RoomLevelView, SettingsView};
-use crate::features::events::{Committed, FeedEntry};
 use crate::platform::error::ApiError;
+use crate::platform::events::{Committed, FeedEntry};
 use crate::platform::pagination::Page;
 
 pub async fn list(

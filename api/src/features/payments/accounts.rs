@@ -11,8 +11,8 @@ use super::repo::{self, AccountState, PayoutAccount};
 use super::stripe::Form;
 use super::views::{AccountView, OnboardingView};
 use super::Payments;
-use crate::features::events::Store;
 use crate::platform::error::{ApiError, ErrorCode};
+use crate::platform::events::Database;
 
 /// Stripe's account object (the fields Parley keeps).
 #[derive(Deserialize, Debug)]
@@ -51,7 +51,7 @@ struct Link {
 
 /// The caller's account, creating it at Stripe on first use, and a fresh onboarding link.
 pub async fn onboard(
-    store: &Store,
+    store: &Database,
     payments: &Payments,
     user: Uuid,
     email: Option<&str>,
@@ -106,6 +106,11 @@ pub async fn get(conn: &mut AsyncPgConnection, user: Uuid) -> Result<AccountView
         .await?
         .ok_or(ApiError::NotFound("payout account"))?;
     Ok(AccountView::from(&account))
+}
+
+/// Whether the user's payout account takes payments now (a creator page shows it).
+pub async fn accepts_payments(conn: &mut AsyncPgConnection, user: Uuid) -> Result<bool, ApiError> {
+    Ok(repo::account(conn, user).await?.is_some_and(|a| a.charges_enabled))
 }
 
 /// The account of a payee who may sell now: 409 while Stripe has not enabled charges.

@@ -14,8 +14,8 @@ use super::repo::{self, Payment};
 use super::stripe::{Form, StripeError};
 use super::views::{IntentView, StartedView};
 use super::Payments;
-use crate::features::events::Store;
 use crate::platform::error::{ApiError, ErrorCode};
+use crate::platform::events::Database;
 
 /// What is being paid for, decided by the feature that sells it.
 pub struct Charge {
@@ -51,7 +51,12 @@ struct Intent {
 }
 
 /// The payer's Stripe customer, created once.
-pub async fn customer(store: &Store, payments: &Payments, user: Uuid, email: Option<&str>) -> Result<String, ApiError> {
+pub async fn customer(
+    store: &Database,
+    payments: &Payments,
+    user: Uuid,
+    email: Option<&str>,
+) -> Result<String, ApiError> {
     if let Some(id) = store.run(async |conn| Ok(repo::customer(conn, user).await?)).await? {
         return Ok(id);
     }
@@ -80,7 +85,7 @@ enum Started {
 /// Records the pending payment after checking the payee may sell; for something bought
 /// once (a message), hands back the payer's open attempt instead, and refuses what they
 /// already have (409 `already_owned`).
-async fn pending(store: &Store, payments: &Payments, charge: &Charge) -> Result<Started, ApiError> {
+async fn pending(store: &Database, payments: &Payments, charge: &Charge) -> Result<Started, ApiError> {
     if charge.payer == charge.payee {
         return Err(ApiError::refused(ErrorCode::SelfPayment, "you cannot pay yourself"));
     }
@@ -154,7 +159,7 @@ enum Reuse {
     Closed,
 }
 
-async fn reuse(store: &Store, payments: &Payments, p: &Payment, want_checkout: bool) -> Result<Reuse, ApiError> {
+async fn reuse(store: &Database, payments: &Payments, p: &Payment, want_checkout: bool) -> Result<Reuse, ApiError> {
     let settling = || ApiError::refused(ErrorCode::AlreadyOwned, "your payment for this is being processed");
     match (&p.stripe_checkout_session_id, &p.stripe_payment_intent_id) {
         (Some(cs), _) => {
@@ -199,7 +204,7 @@ fn in_progress() -> ApiError {
 
 /// A new pending payment for the charge, or the open attempt handed out again.
 async fn begin(
-    store: &Store,
+    store: &Database,
     payments: &Payments,
     charge: &Charge,
     want_checkout: bool,
@@ -219,7 +224,7 @@ async fn begin(
 /// Undoes the pending row when Stripe refused (nothing exists there); when Stripe could not
 /// be reached it may have made the object, so the row stays, marked failed, and a late
 /// success event still settles it.
-async fn undo(store: &Store, id: Uuid, error: &StripeError) {
+async fn undo(store: &Database, id: Uuid, error: &StripeError) {
     let undone = store
         .run(async |conn| {
             match error {
@@ -247,7 +252,7 @@ fn metadata(p: &Payment) -> Vec<(&'static str, String)> {
 
 /// A hosted Checkout Session (`mode=payment`) for the charge.
 pub async fn checkout(
-    store: &Store,
+    store: &Database,
     payments: &Payments,
     charge: Charge,
     email: Option<&str>,
@@ -316,7 +321,7 @@ pub async fn checkout(
 
 /// A PaymentIntent for Stripe Elements, with the same metadata and routing.
 pub async fn intent(
-    store: &Store,
+    store: &Database,
     payments: &Payments,
     charge: Charge,
     email: Option<&str>,

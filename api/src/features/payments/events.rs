@@ -10,12 +10,10 @@ use futures_util::future::BoxFuture;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::creators::subscriptions;
 use super::ledger::Paid;
 use super::{accounts, ledger, repo};
-use crate::features::events::{Committed, Publish};
-use crate::platform::config::PaymentSettings;
 use crate::platform::error::ApiError;
+use crate::platform::events::{Committed, Publish, RoomEvent};
 use crate::platform::jobs::{self, AfterCommit, Handler, Job};
 
 pub const JOB_KIND: &str = "stripe.event";
@@ -68,7 +66,8 @@ pub async fn receive(conn: &mut AsyncPgConnection, endpoint: Endpoint, event: &V
 /// are published after commit.
 pub struct StripeEvents {
     pub publish: Arc<dyn Publish>,
-    pub settings: Arc<PaymentSettings>,
+    /// Other features' events (subscriptions: creators), asked first.
+    pub routes: Vec<Arc<dyn EventRoute>>,
 }
 
 impl Handler for StripeEvents {
@@ -80,7 +79,7 @@ impl Handler for StripeEvents {
             let (kind, event) = repo::event(conn, id)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("Stripe event {id} is gone"))?;
-            let applied = apply(conn, &self.settings, &kind, &event).await?;
+            let applied = apply(conn, &self.routes, &kind, &event).await?;
             if applied.events.is_empty() && applied.feed.is_empty() {
                 return Ok(None);
             }
@@ -96,37 +95,34 @@ fn payment_id(object: &Value) -> Option<Uuid> {
     object["metadata"]["payment_id"].as_str().and_then(|s| s.parse().ok())
 }
 
+/// Stripe's events about objects another feature owns (subscriptions and their invoices:
+/// creators). Payments verifies, stores and schedules every event; an event a route takes
+/// is applied by that feature, in the same job transaction.
+pub trait EventRoute: Send + Sync + 'static {
+    /// Applies the event if it is one of this feature's (its room events to publish);
+    /// `None` when it is not.
+    fn apply<'a>(
+        &'a self,
+        conn: &'a mut AsyncPgConnection,
+        kind: &'a str,
+        event: &'a Value,
+    ) -> BoxFuture<'a, Option<anyhow::Result<Vec<RoomEvent>>>>;
+}
+
 async fn apply(
     conn: &mut AsyncPgConnection,
-    settings: &PaymentSettings,
+    routes: &[Arc<dyn EventRoute>],
     kind: &str,
     event: &Value,
 ) -> anyhow::Result<Committed<()>> {
+    for route in routes {
+        if let Some(applied) = route.apply(conn, kind, event).await {
+            return applied.map(|events| Committed::new((), events));
+        }
+    }
     let object = &event["data"]["object"];
     let created = event["created"].as_i64().unwrap_or(0);
-    let grace = settings.grace.as_secs() as i64;
     match kind {
-        "customer.subscription.created"
-        | "customer.subscription.updated"
-        | "customer.subscription.deleted"
-        | "customer.subscription.paused"
-        | "customer.subscription.resumed" => subscriptions::apply_state(conn, object, created, grace)
-            .await
-            .map(|events| Committed::new((), events)),
-        "invoice.paid" => {
-            let fee = |amount: i64| super::platform_fee(settings, amount);
-            subscriptions::invoice_paid(conn, fee, object)
-                .await
-                .map(Committed::quiet)
-        }
-        "invoice.payment_failed" => subscriptions::invoice_failed(conn, object, created, grace)
-            .await
-            .map(Committed::quiet),
-        "checkout.session.completed" if object["mode"].as_str() == Some("subscription") => {
-            subscriptions::checkout_completed(conn, object)
-                .await
-                .map(Committed::quiet)
-        }
         "account.updated" => accounts::apply_update(conn, object, created)
             .await
             .map(Committed::quiet),
@@ -145,11 +141,6 @@ async fn apply(
                 }
                 _ => Ok(Committed::quiet(())),
             }
-        }
-        "checkout.session.expired" if object["mode"].as_str() == Some("subscription") => {
-            subscriptions::checkout_expired(conn, object)
-                .await
-                .map(Committed::quiet)
         }
         "checkout.session.async_payment_failed" | "checkout.session.expired" => {
             if let Some(id) = payment_id(object) {

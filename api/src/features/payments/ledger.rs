@@ -10,10 +10,11 @@ use super::refunds;
 use super::repo::{self, Payment};
 use super::views::{EarningsView, PaymentPage, PaymentView, TipEvent};
 use super::Payments;
-use crate::features::events::log;
-use crate::features::events::{Committed, EventKind, Store};
 use crate::features::messages::unlocked;
+use crate::platform::config::PaymentSettings;
 use crate::platform::error::ApiError;
+use crate::platform::events::log;
+use crate::platform::events::{Committed, Database, EventKind};
 use crate::platform::pagination::Page;
 
 /// What Stripe says was paid: the amount and currency.
@@ -115,6 +116,57 @@ async fn deliver(conn: &mut AsyncPgConnection, p: &Payment) -> anyhow::Result<Co
         }
         _ => Ok(Committed::quiet(())),
     }
+}
+
+/// A paid subscription invoice, as the feature that sells subscriptions reports it.
+pub struct Invoice<'a> {
+    pub stripe_id: &'a str,
+    pub payer: Uuid,
+    pub payee: Uuid,
+    /// What was bought: the subscription.
+    pub subject: Uuid,
+    pub amount: i64,
+    pub currency: String,
+    pub intent: Option<String>,
+}
+
+/// Records a paid invoice in the ledger (once per invoice: the first insert wins), with the
+/// platform's fee. The payee's account must exist: nothing is invented.
+pub async fn record_invoice(
+    conn: &mut AsyncPgConnection,
+    settings: &PaymentSettings,
+    i: Invoice<'_>,
+) -> anyhow::Result<()> {
+    let account = repo::account(conn, i.payee)
+        .await?
+        .map(|a| a.stripe_account_id)
+        .ok_or_else(|| anyhow::anyhow!("the payee of invoice {} has no payout account", i.stripe_id))?;
+    let now = chrono::Utc::now();
+    repo::insert_invoice_payment(
+        conn,
+        &Payment {
+            id: Uuid::now_v7(),
+            kind: PaymentKind::SubscriptionInvoice,
+            payer_id: i.payer,
+            payee_id: i.payee,
+            payee_account: account,
+            amount: i.amount,
+            currency: i.currency,
+            fee_amount: super::platform_fee(settings, i.amount),
+            status: PaymentStatus::Succeeded,
+            refunded_amount: 0,
+            subject_id: Some(i.subject),
+            room_id: None,
+            note: None,
+            stripe_checkout_session_id: None,
+            stripe_payment_intent_id: i.intent,
+            stripe_invoice_id: Some(i.stripe_id.to_owned()),
+            created_at: now,
+            succeeded_at: Some(now),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// A pending payment failed (declined, expired); a later success still settles it.
@@ -285,7 +337,7 @@ pub struct Refunded {
 /// the payee or an admin; the payer gets 403, anyone else 404. The refund row and its job
 /// are written first; Stripe is asked at once, keyed on the row (never twice).
 pub async fn refund(
-    store: &Store,
+    store: &Database,
     payments: &Payments,
     user: Uuid,
     admin: bool,

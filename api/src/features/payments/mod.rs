@@ -5,7 +5,6 @@
 
 pub mod accounts;
 pub mod checkout;
-pub mod creators;
 pub mod events;
 pub mod kinds;
 pub mod ledger;

@@ -10,9 +10,9 @@ use super::kinds::PaymentKind;
 use super::repo;
 use super::views::StartedView;
 use super::Payments;
-use crate::features::events::Store;
 use crate::features::rooms::access as rooms;
 use crate::platform::error::{ApiError, ErrorCode};
+use crate::platform::events::Database;
 
 #[derive(Deserialize)]
 struct Price {
@@ -22,7 +22,7 @@ struct Price {
 
 /// The charge for unlocking `message` (404 unless the caller may see it; 409 when there is
 /// nothing to buy).
-pub async fn charge(store: &Store, buyer: Uuid, message: Uuid) -> Result<Charge, ApiError> {
+pub async fn charge(store: &Database, buyer: Uuid, message: Uuid) -> Result<Charge, ApiError> {
     store
         .run(async |conn| {
             let m = repo::priced_message(conn, message, buyer)
@@ -64,7 +64,7 @@ pub async fn charge(store: &Store, buyer: Uuid, message: Uuid) -> Result<Charge,
 
 /// Starts (or hands out again) the buyer's Checkout for a message.
 pub async fn unlock(
-    store: &Store,
+    store: &Database,
     payments: &Payments,
     buyer: Uuid,
     email: Option<&str>,

@@ -10,9 +10,9 @@ use super::events::{self, Endpoint};
 use super::validate::{Currency, TipNote};
 use super::views::{AccountView, EarningsView, IntentView, OnboardingView, PaymentPage, PaymentView, StartedView};
 use super::{accounts, ledger, ppv, signature, tips, Payments};
-use crate::features::events::Store;
 use crate::features::users::signed_in::AuthUser;
 use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::events::Database;
 use crate::platform::idempotency::{self, Answer, IdempotencyHeader, IdempotencyKey};
 use crate::platform::json::Json;
 use crate::platform::pagination::{Cursor, Page};
@@ -38,7 +38,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[post("/payouts/account")]
 pub async fn start_onboarding(
     user: AuthUser,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
     payments: web::Data<Payments>,
 ) -> ApiResult<HttpResponse> {
     let view = accounts::onboard(&store, &payments, user.id, user.user.email.as_deref()).await?;
@@ -48,7 +48,7 @@ pub async fn start_onboarding(
 /// One's payout account as Stripe last reported it (404 before onboarding starts).
 #[utoipa::path(tag = "payouts", security(("bearer" = [])), responses((status = 200, body = AccountView)))]
 #[get("/payouts/account")]
-pub async fn get_account(user: AuthUser, store: web::Data<Store>) -> ApiResult<HttpResponse> {
+pub async fn get_account(user: AuthUser, store: web::Data<Database>) -> ApiResult<HttpResponse> {
     let view = store.run(async |conn| accounts::get(conn, user.id).await).await?;
     Ok(HttpResponse::Ok().json(view))
 }
@@ -57,7 +57,7 @@ pub async fn get_account(user: AuthUser, store: web::Data<Store>) -> ApiResult<H
 /// per month and per kind, per currency.
 #[utoipa::path(tag = "payouts", security(("bearer" = [])), responses((status = 200, body = EarningsView)))]
 #[get("/payouts/earnings")]
-pub async fn earnings(user: AuthUser, store: web::Data<Store>) -> ApiResult<HttpResponse> {
+pub async fn earnings(user: AuthUser, store: web::Data<Database>) -> ApiResult<HttpResponse> {
     let view = store.run(async |conn| ledger::earnings(conn, user.id).await).await?;
     Ok(HttpResponse::Ok().json(view))
 }
@@ -92,7 +92,7 @@ pub struct HistoryQuery {
 pub async fn history(
     user: AuthUser,
     query: web::Query<HistoryQuery>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let page = Page::parse(query.limit, query.cursor.as_ref())?;
     let view = store
@@ -109,7 +109,7 @@ pub async fn history(
 pub async fn get_payment(
     user: AuthUser,
     payment_id: web::Path<Uuid>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let id = payment_id.into_inner();
     let view = store.run(async |conn| ledger::get(conn, user.id, id).await).await?;
@@ -139,7 +139,7 @@ pub async fn refund(
     user: AuthUser,
     payment_id: web::Path<Uuid>,
     body: Json<RefundRequest>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
     payments: web::Data<Payments>,
 ) -> ApiResult<HttpResponse> {
     idempotency::once(&store.db, user.id, &req, key, async {
@@ -214,7 +214,7 @@ pub async fn tip(
     user: AuthUser,
     user_id: web::Path<Uuid>,
     body: Json<TipRequest>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
     payments: web::Data<Payments>,
 ) -> ApiResult<HttpResponse> {
     idempotency::once(&store.db, user.id, &req, key, async {
@@ -236,7 +236,7 @@ pub async fn unlock(
     key: IdempotencyKey,
     user: AuthUser,
     message_id: web::Path<Uuid>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
     payments: web::Data<Payments>,
 ) -> ApiResult<HttpResponse> {
     idempotency::once(&store.db, user.id, &req, key, async {
@@ -263,7 +263,7 @@ pub async fn create_intent(
     key: IdempotencyKey,
     user: AuthUser,
     body: Json<IntentRequest>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
     payments: web::Data<Payments>,
 ) -> ApiResult<HttpResponse> {
     idempotency::once(&store.db, user.id, &req, key, async {
@@ -300,7 +300,7 @@ pub struct EventAccepted {
 async fn receive(
     req: HttpRequest,
     body: web::Bytes,
-    store: &Store,
+    store: &Database,
     payments: &Payments,
     endpoint: Endpoint,
 ) -> ApiResult<HttpResponse> {
@@ -343,7 +343,7 @@ async fn receive(
 pub async fn stripe_webhook(
     req: HttpRequest,
     body: web::Bytes,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
     payments: web::Data<Payments>,
 ) -> ApiResult<HttpResponse> {
     receive(req, body, &store, &payments, Endpoint::Platform).await
@@ -358,7 +358,7 @@ pub async fn stripe_webhook(
 pub async fn stripe_connect_webhook(
     req: HttpRequest,
     body: web::Bytes,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
     payments: web::Data<Payments>,
 ) -> ApiResult<HttpResponse> {
     receive(req, body, &store, &payments, Endpoint::Connect).await

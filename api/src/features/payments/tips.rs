@@ -5,11 +5,11 @@ use uuid::Uuid;
 
 use super::checkout::Charge;
 use super::kinds::PaymentKind;
-use crate::features::events::Store;
 use crate::features::rooms::access as rooms;
 use crate::features::users::service as users;
 use crate::platform::config::PaymentSettings;
 use crate::platform::error::ApiError;
+use crate::platform::events::Database;
 
 /// A tip as asked for (the route checked the currency's and the note's shapes).
 pub struct Tip {
@@ -34,7 +34,7 @@ pub fn check_amount(settings: &PaymentSettings, amount: i64) -> Result<(), ApiEr
 /// The charge for a tip from `payer` to `creator` (404 for no such creator; the room must
 /// have both as members).
 pub async fn charge(
-    store: &Store,
+    store: &Database,
     settings: &PaymentSettings,
     payer: Uuid,
     creator: Uuid,

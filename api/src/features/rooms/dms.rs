@@ -6,10 +6,10 @@ use uuid::Uuid;
 use super::access::{Role, RoomKind};
 use super::repo::{self, NewRoom, Room};
 use super::views::{MemberEvent, RoomView};
-use crate::features::events::log;
-use crate::features::events::{Committed, EventKind};
 use crate::features::users::service as users;
 use crate::platform::error::ApiError;
+use crate::platform::events::log;
+use crate::platform::events::{Committed, EventKind};
 
 /// The direct room of two users: created on first call (`true`), found after. Race-safe:
 /// the unique `dm_key` makes a concurrent second insert wait for the first and then find

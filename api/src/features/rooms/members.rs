@@ -9,11 +9,11 @@ use super::access::{access, Role};
 use super::repo;
 use super::service::{add, remove};
 use super::views::{MemberEvent, MemberReason, MemberView};
-use crate::features::events::log;
-use crate::features::events::{Committed, Ephemeral, EventKind};
 use crate::features::notifications::service as notifications;
 use crate::features::users::service as users;
 use crate::platform::error::ApiError;
+use crate::platform::events::log;
+use crate::platform::events::{Committed, Ephemeral, EventKind};
 
 /// A room's members with their roles and read markers, oldest first.
 pub async fn list(conn: &mut AsyncPgConnection, user_id: Uuid, room_id: Uuid) -> Result<Vec<MemberView>, ApiError> {

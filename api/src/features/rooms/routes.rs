@@ -9,10 +9,10 @@ use super::members::{self, InviteRole};
 use super::validate::{NewRoomInput, RoomDescription, RoomName, RoomUpdate};
 use super::views::{MemberView, RoomView};
 use super::{dms, service};
-use crate::features::events::RoomEvent;
-use crate::features::events::Store;
 use crate::features::users::signed_in::AuthUser;
 use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::events::Database;
+use crate::platform::events::RoomEvent;
 use crate::platform::json::Json;
 use crate::platform::pagination::{self, Cursor, Page, Prefix};
 
@@ -159,7 +159,7 @@ pub struct DirectRequest {
 pub async fn list_rooms(
     user: AuthUser,
     query: web::Query<RoomQuery>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let page = Page::parse(query.limit, query.cursor.as_ref())?;
     let prefix = query.q.clone().map(Prefix::into_inner).filter(|q| !q.is_empty());
@@ -176,7 +176,7 @@ pub async fn list_rooms(
 pub async fn create_room(
     user: AuthUser,
     body: Json<CreateRoomRequest>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let kind = match b.kind {
@@ -193,7 +193,7 @@ pub async fn create_room(
 /// One room (404 for a private room the caller is not in).
 #[utoipa::path(tag = "rooms", security(("bearer" = [])), responses((status = 200, body = RoomView)))]
 #[get("/rooms/{room_id}")]
-pub async fn get_room(user: AuthUser, room_id: web::Path<Uuid>, store: web::Data<Store>) -> ApiResult<HttpResponse> {
+pub async fn get_room(user: AuthUser, room_id: web::Path<Uuid>, store: web::Data<Database>) -> ApiResult<HttpResponse> {
     let room_id = room_id.into_inner();
     let room = store
         .run(async |conn| service::get(conn, user.id, room_id).await)
@@ -209,7 +209,7 @@ pub async fn update_room(
     user: AuthUser,
     room_id: web::Path<Uuid>,
     body: Json<UpdateRoomRequest>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let update = RoomUpdate::parse(b.name, b.description, b.max_members, b.logo_file_id, b.required_tier_id)?;
@@ -223,7 +223,11 @@ pub async fn update_room(
 /// Delete a room with its history (owner or moderator).
 #[utoipa::path(tag = "rooms", security(("bearer" = [])), responses((status = 204, description = "Deleted")))]
 #[delete("/rooms/{room_id}")]
-pub async fn delete_room(user: AuthUser, room_id: web::Path<Uuid>, store: web::Data<Store>) -> ApiResult<HttpResponse> {
+pub async fn delete_room(
+    user: AuthUser,
+    room_id: web::Path<Uuid>,
+    store: web::Data<Database>,
+) -> ApiResult<HttpResponse> {
     let room_id = room_id.into_inner();
     store
         .run(async |conn| service::delete(conn, user.id, room_id).await)
@@ -234,7 +238,11 @@ pub async fn delete_room(user: AuthUser, room_id: web::Path<Uuid>, store: web::D
 /// Join a public room (idempotent; 409 when full).
 #[utoipa::path(tag = "rooms", security(("bearer" = [])), responses((status = 200, body = RoomView)))]
 #[post("/rooms/{room_id}/join")]
-pub async fn join_room(user: AuthUser, room_id: web::Path<Uuid>, store: web::Data<Store>) -> ApiResult<HttpResponse> {
+pub async fn join_room(
+    user: AuthUser,
+    room_id: web::Path<Uuid>,
+    store: web::Data<Database>,
+) -> ApiResult<HttpResponse> {
     let room_id = room_id.into_inner();
     let room = store
         .write(async |conn| service::join(conn, user.id, room_id).await)
@@ -246,7 +254,11 @@ pub async fn join_room(user: AuthUser, room_id: web::Path<Uuid>, store: web::Dat
 /// others stay in hands it over first (409 `owner_must_transfer`).
 #[utoipa::path(tag = "rooms", security(("bearer" = [])), responses((status = 204, description = "Left")))]
 #[post("/rooms/{room_id}/leave")]
-pub async fn leave_room(user: AuthUser, room_id: web::Path<Uuid>, store: web::Data<Store>) -> ApiResult<HttpResponse> {
+pub async fn leave_room(
+    user: AuthUser,
+    room_id: web::Path<Uuid>,
+    store: web::Data<Database>,
+) -> ApiResult<HttpResponse> {
     let room_id = room_id.into_inner();
     store
         .write(async |conn| service::leave(conn, user.id, room_id).await)
@@ -263,7 +275,7 @@ pub async fn transfer_room(
     user: AuthUser,
     room_id: web::Path<Uuid>,
     body: Json<TransferRequest>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let (room_id, to) = (room_id.into_inner(), body.into_inner().user_id);
     store
@@ -278,7 +290,7 @@ pub async fn transfer_room(
 pub async fn list_members(
     user: AuthUser,
     room_id: web::Path<Uuid>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let room_id = room_id.into_inner();
     let items = store
@@ -295,7 +307,7 @@ pub async fn invite_member(
     user: AuthUser,
     room_id: web::Path<Uuid>,
     body: Json<InviteRequest>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let (room_id, b) = (room_id.into_inner(), body.into_inner());
     let role = b.role.unwrap_or_default();
@@ -311,7 +323,7 @@ pub async fn invite_member(
 pub async fn kick_member(
     user: AuthUser,
     path: web::Path<(Uuid, Uuid)>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let (room_id, target) = path.into_inner();
     store
@@ -327,7 +339,7 @@ pub async fn list_events(
     user: AuthUser,
     room_id: web::Path<Uuid>,
     query: web::Query<EventQuery>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let after = pagination::seq("after", query.after.unwrap_or(0))?;
     let limit = match query.limit {
@@ -349,7 +361,7 @@ pub async fn mark_read(
     user: AuthUser,
     room_id: web::Path<Uuid>,
     body: Json<ReadRequest>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let (room_id, seq) = (room_id.into_inner(), pagination::seq("seq", body.seq)?);
     let last_read_seq = store
@@ -365,7 +377,7 @@ pub async fn mark_read(
 pub async fn open_direct(
     user: AuthUser,
     body: Json<DirectRequest>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let other = body.user_id;
     let (room, created) = store

@@ -9,11 +9,11 @@ use super::access::{access, Role, RoomKind};
 use super::repo::{self, Membership, NewRoom, Room};
 use super::validate::{NewRoomInput, RoomUpdate};
 use super::views::{MemberEvent, MemberReason, RoomView};
-use crate::features::events::log;
-use crate::features::events::{Committed, EventKind};
 use crate::features::files::detect::Purpose;
 use crate::features::files::uses;
 use crate::platform::error::{ApiError, ErrorCode};
+use crate::platform::events::log;
+use crate::platform::events::{Committed, EventKind};
 
 pub async fn create(
     conn: &mut AsyncPgConnection,
@@ -280,6 +280,6 @@ pub async fn events(
     let acc = access(conn, room_id, user_id).await?;
     acc.require_reader()?;
     let mut items = log::after(conn, acc.room.id, after, limit).await?;
-    crate::features::events::unlock::for_viewer(conn, user_id, &mut items).await?;
+    crate::platform::events::unlock::for_viewer(conn, user_id, &mut items).await?;
     Ok((items, acc.room.last_seq))
 }

@@ -7,9 +7,9 @@ use uuid::Uuid;
 use super::service;
 use super::validate::{Bio, Color, DisplayName, ImageUrl, ProfileUpdate};
 pub use super::views::{PrivateProfile, PublicProfile};
-use crate::features::events::Store;
 use crate::features::users::signed_in::AuthUser;
 use crate::platform::error::ApiResult;
+use crate::platform::events::Database;
 use crate::platform::json::Json;
 use crate::platform::pagination::{Cursor, Page, Prefix};
 
@@ -70,7 +70,7 @@ pub async fn get_me(user: AuthUser) -> HttpResponse {
 pub async fn update_me(
     user: AuthUser,
     body: Json<UpdateMeRequest>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let update = ProfileUpdate::new(b.display_name, b.bio, b.color, b.image_url, b.avatar_file_id);
@@ -87,7 +87,7 @@ pub async fn update_me(
 pub async fn list_users(
     _user: AuthUser,
     query: web::Query<UserQuery>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let page = Page::parse(query.limit, query.cursor.as_ref())?;
     let prefix = query.q.clone().map(Prefix::into_inner).filter(|q| !q.is_empty());
@@ -101,7 +101,11 @@ pub async fn list_users(
 #[utoipa::path(tag = "users", security(("bearer" = [])),
     responses((status = 200, body = PublicProfile)))]
 #[get("/users/{user_id}")]
-pub async fn get_user(_user: AuthUser, user_id: web::Path<Uuid>, store: web::Data<Store>) -> ApiResult<HttpResponse> {
+pub async fn get_user(
+    _user: AuthUser,
+    user_id: web::Path<Uuid>,
+    store: web::Data<Database>,
+) -> ApiResult<HttpResponse> {
     let id = user_id.into_inner();
     let found = store.run(async |conn| service::profile(conn, id).await).await?;
     Ok(HttpResponse::Ok().json(found))

@@ -21,7 +21,7 @@ use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use self::wire::Message;
-use crate::features::events::{Control, Ephemeral, FeedEntry, Publish, RoomEvent};
+use crate::platform::events::{Control, Ephemeral, FeedEntry, Publish, RoomEvent};
 use crate::platform::tasks::Tasks;
 use crate::realtime::frame::EventFrame;
 use crate::realtime::hub::{HubHandle, RoomSubscriptions};

@@ -6,7 +6,7 @@ use bytestring::ByteString;
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
-use crate::features::events::Control;
+use crate::platform::events::Control;
 use crate::realtime::frame::{ConnId, EventFrame};
 use crate::realtime::outbox::Outbox;
 

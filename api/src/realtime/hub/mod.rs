@@ -32,8 +32,8 @@ use uuid::Uuid;
 
 use self::gate::Gate;
 use self::handle::Command;
-use crate::features::events::Control;
 use crate::platform::db::DbPool;
+use crate::platform::events::Control;
 use crate::platform::tasks::Tasks;
 use crate::realtime::frame::{ConnId, EventFrame};
 use crate::realtime::outbox::{Out, Outbox, PushError};

@@ -3,10 +3,10 @@
 
 use uuid::Uuid;
 
-use crate::features::events::log;
 use crate::features::notifications::feed;
 use crate::features::rooms::access as rooms;
 use crate::platform::db::DbPool;
+use crate::platform::events::log;
 use crate::realtime::frame::EventFrame;
 
 pub(super) async fn head(db: &DbPool, key: Uuid, is_feed: bool) -> Result<i64, String> {

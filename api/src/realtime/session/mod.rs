@@ -30,10 +30,10 @@ use super::frame::ConnId;
 use super::outbox::{Notice, Out, Outbox};
 use super::protocol::{close, ClientFrame, ErrorReply, OkReply, ServerFrame, MAX_FRAME};
 use super::tickets::Identity;
-use crate::features::events::{log, unlock, Ephemeral};
 use crate::features::messages::posting::Draft;
 use crate::features::rooms::access as rooms;
 use crate::platform::error::{ApiError, ErrorCode};
+use crate::platform::events::{log, unlock, Ephemeral};
 
 /// At most one typing frame per room per connection in this interval.
 const TYPING_INTERVAL: Duration = Duration::from_secs(2);

@@ -9,9 +9,9 @@ use futures_util::future::BoxFuture;
 use serde_json::Value;
 
 use super::repo;
-use crate::features::events::{Control, Publish};
 use crate::features::users::service::{self as users, ClerkProfile};
 use crate::platform::error::ApiError;
+use crate::platform::events::{Control, Publish};
 use crate::platform::jobs::{self, AfterCommit, Handler, Job};
 
 /// The job kind that applies one stored Clerk delivery.

@@ -7,8 +7,8 @@ use super::service;
 use std::sync::Arc;
 
 use crate::auth::signatures;
-use crate::features::events::Store;
 use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::events::Database;
 use crate::platform::jobs::Jobs;
 
 /// The webhook's secret (None: not configured) and the queue its deliveries go to.
@@ -42,7 +42,7 @@ pub async fn clerk_webhook(
     req: HttpRequest,
     body: web::Bytes,
     intake: web::Data<Intake>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let secret = intake
         .secret

@@ -8,11 +8,11 @@ use uuid::Uuid;
 use super::subscriptions;
 use super::tiers::{self, TierInput};
 use super::views::{CreatorView, PortalView, SubscribeView, SubscriptionView, TierView};
-use crate::features::events::Store;
 use crate::features::payments::validate::{Benefit, Bio, Currency, TierName};
 use crate::features::payments::Payments;
 use crate::features::users::signed_in::AuthUser;
 use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::events::Database;
 use crate::platform::idempotency::{self, Answer, IdempotencyHeader, IdempotencyKey};
 use crate::platform::json::Json;
 use crate::platform::pagination::PageQuery;
@@ -78,7 +78,7 @@ fn check_trial(days: Option<i32>) -> Result<Option<i32>, ApiError> {
 pub async fn create_tier(
     user: AuthUser,
     body: Json<CreateTierRequest>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
     payments: web::Data<Payments>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
@@ -108,7 +108,7 @@ pub struct TierPage {
 pub async fn list_tiers(
     user: AuthUser,
     query: web::Query<PageQuery>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let page = query.page()?;
     let (items, next_cursor) = store
@@ -143,7 +143,7 @@ pub async fn update_tier(
     user: AuthUser,
     tier_id: web::Path<Uuid>,
     body: Json<UpdateTierRequest>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
     payments: web::Data<Payments>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
@@ -174,7 +174,7 @@ pub struct CreatorProfileRequest {
 pub async fn save_profile(
     user: AuthUser,
     body: Json<CreatorProfileRequest>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let view = store
@@ -186,7 +186,7 @@ pub async fn save_profile(
 /// One's own creator page, as others see it.
 #[utoipa::path(tag = "creators", security(("bearer" = [])), responses((status = 200, body = CreatorView)))]
 #[get("/creators/me")]
-pub async fn my_page(user: AuthUser, store: web::Data<Store>) -> ApiResult<HttpResponse> {
+pub async fn my_page(user: AuthUser, store: web::Data<Database>) -> ApiResult<HttpResponse> {
     let view = store.run(async |conn| tiers::page(conn, user.id).await).await?;
     Ok(HttpResponse::Ok().json(view))
 }
@@ -197,7 +197,7 @@ pub async fn my_page(user: AuthUser, store: web::Data<Store>) -> ApiResult<HttpR
 pub async fn creator_page(
     _user: AuthUser,
     user_id: web::Path<Uuid>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let id = user_id.into_inner();
     let view = store.run(async |conn| tiers::page(conn, id).await).await?;
@@ -220,7 +220,7 @@ pub async fn subscribe(
     user: AuthUser,
     user_id: web::Path<Uuid>,
     body: Json<SubscribeRequest>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
     payments: web::Data<Payments>,
 ) -> ApiResult<HttpResponse> {
     idempotency::once(&store.db, user.id, &req, key, async {
@@ -246,7 +246,7 @@ pub struct SubscriptionPage {
 pub async fn my_subscriptions(
     user: AuthUser,
     query: web::Query<PageQuery>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let page = query.page()?;
     let (items, next_cursor) = store
@@ -261,7 +261,7 @@ pub async fn my_subscriptions(
 pub async fn cancel_subscription(
     user: AuthUser,
     subscription_id: web::Path<Uuid>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
     payments: web::Data<Payments>,
 ) -> ApiResult<HttpResponse> {
     let view = subscriptions::cancel(&store, &payments, user.id, subscription_id.into_inner()).await?;
@@ -274,7 +274,7 @@ pub async fn cancel_subscription(
 pub async fn subscription_portal(
     user: AuthUser,
     subscription_id: web::Path<Uuid>,
-    store: web::Data<Store>,
+    store: web::Data<Database>,
     payments: web::Data<Payments>,
 ) -> ApiResult<HttpResponse> {
     let view = subscriptions::portal(&store, &payments, user.id, subscription_id.into_inner()).await?;

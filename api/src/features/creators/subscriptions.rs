@@ -12,14 +12,15 @@ use uuid::Uuid;
 
 use super::repo::{self, SubscriptionState};
 use super::views::{PortalView, SubscribeView, SubscriptionView};
-use crate::features::events::{RoomEvent, Store};
 use crate::features::payments::checkout::customer;
-use crate::features::payments::kinds::{PaymentKind, PaymentStatus, SubscriptionStatus};
-use crate::features::payments::repo::{self as ledger_repo, Payment};
+use crate::features::payments::kinds::SubscriptionStatus;
+use crate::features::payments::ledger;
 use crate::features::payments::stripe::Form;
 use crate::features::payments::{accounts, Payments};
 use crate::features::rooms::members as rooms;
+use crate::platform::config::PaymentSettings;
 use crate::platform::error::{ApiError, ErrorCode};
+use crate::platform::events::{Database, RoomEvent};
 use crate::platform::pagination::Page;
 
 #[derive(Deserialize)]
@@ -43,7 +44,7 @@ struct OpenSession {
 /// At most one subscription per fan and tier is starting or live
 /// (`subscriptions_one_per_tier`): a second subscribe hands out the open checkout, waits
 /// for one being paid, or replaces one that expired.
-async fn start(store: &Store, payments: &Payments, fan: Uuid, tier: &repo::Tier) -> Result<Start, ApiError> {
+async fn start(store: &Database, payments: &Payments, fan: Uuid, tier: &repo::Tier) -> Result<Start, ApiError> {
     for _ in 0..2 {
         let id = Uuid::now_v7();
         let open = store
@@ -100,7 +101,7 @@ async fn start(store: &Store, payments: &Payments, fan: Uuid, tier: &repo::Tier)
 
 /// Starts a subscription to one of the creator's active tiers: pay at `checkout_url`.
 pub async fn subscribe(
-    store: &Store,
+    store: &Database,
     payments: &Payments,
     fan: Uuid,
     email: Option<&str>,
@@ -205,7 +206,7 @@ pub async fn mine(
     Ok((found.into_iter().map(SubscriptionView::from).collect(), next_cursor))
 }
 
-async fn own(store: &Store, fan: Uuid, id: Uuid) -> Result<repo::Subscription, ApiError> {
+async fn own(store: &Database, fan: Uuid, id: Uuid) -> Result<repo::Subscription, ApiError> {
     store
         .run(async |conn| match repo::subscription(conn, id).await? {
             Some(s) if s.fan_id == fan && s.stripe_subscription_id.is_some() => Ok(s),
@@ -216,7 +217,7 @@ async fn own(store: &Store, fan: Uuid, id: Uuid) -> Result<repo::Subscription, A
 
 /// Cancels at the period's end: access stays until then (Stripe confirms with an event;
 /// the answer already shows the change).
-pub async fn cancel(store: &Store, payments: &Payments, fan: Uuid, id: Uuid) -> Result<SubscriptionView, ApiError> {
+pub async fn cancel(store: &Database, payments: &Payments, fan: Uuid, id: Uuid) -> Result<SubscriptionView, ApiError> {
     let mut sub = own(store, fan, id).await?;
     if matches!(
         sub.status,
@@ -238,7 +239,7 @@ pub async fn cancel(store: &Store, payments: &Payments, fan: Uuid, id: Uuid) -> 
 }
 
 /// A Billing Portal session for the fan's customer (payment method, invoices, cancel).
-pub async fn portal(store: &Store, payments: &Payments, fan: Uuid, id: Uuid) -> Result<PortalView, ApiError> {
+pub async fn portal(store: &Database, payments: &Payments, fan: Uuid, id: Uuid) -> Result<PortalView, ApiError> {
     own(store, fan, id).await?;
     let customer = store
         .run(async |conn| {
@@ -338,7 +339,7 @@ pub async fn invoice_failed(
 /// `invoice.paid`: a ledger row per paid invoice (none for a free trial's).
 pub async fn invoice_paid(
     conn: &mut AsyncPgConnection,
-    payments_fee: impl Fn(i64) -> i64,
+    settings: &PaymentSettings,
     invoice: &Value,
 ) -> anyhow::Result<()> {
     let details = &invoice["parent"]["subscription_details"];
@@ -352,57 +353,41 @@ pub async fn invoice_paid(
     if amount <= 0 {
         return Ok(());
     }
-    // Never invented: an invoice without its currency, or a creator without an account, is
-    // an error the jobs queue keeps (and retries) rather than a wrong ledger row.
+    // Never invented: an invoice without its currency is an error the jobs queue keeps
+    // (and retries) rather than a wrong ledger row.
     let currency = invoice["currency"]
         .as_str()
         .filter(|c| c.len() == 3)
         .ok_or_else(|| anyhow::anyhow!("invoice {invoice_id} has no currency"))?
         .to_owned();
-    let account = ledger_repo::account(conn, sub.creator_id)
-        .await?
-        .map(|a| a.stripe_account_id)
-        .ok_or_else(|| anyhow::anyhow!("the creator of subscription {id} has no payout account"))?;
     let intent = invoice["payments"]["data"]
         .as_array()
         .and_then(|list| list.iter().find_map(|p| p["payment"]["payment_intent"].as_str()))
         .map(str::to_owned);
-    let now = Utc::now();
-    ledger_repo::insert_invoice_payment(
+    ledger::record_invoice(
         conn,
-        &Payment {
-            id: Uuid::now_v7(),
-            kind: PaymentKind::SubscriptionInvoice,
-            payer_id: sub.fan_id,
-            payee_id: sub.creator_id,
-            payee_account: account,
+        settings,
+        ledger::Invoice {
+            stripe_id: invoice_id,
+            payer: sub.fan_id,
+            payee: sub.creator_id,
+            subject: sub.id,
             amount,
             currency,
-            fee_amount: payments_fee(amount),
-            status: PaymentStatus::Succeeded,
-            refunded_amount: 0,
-            subject_id: Some(sub.id),
-            room_id: None,
-            note: None,
-            stripe_checkout_session_id: None,
-            stripe_payment_intent_id: intent,
-            stripe_invoice_id: Some(invoice_id.to_owned()),
-            created_at: now,
-            succeeded_at: Some(now),
+            intent,
         },
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 /// Removes everyone whose access ended (grace periods run out without an event); run
 /// periodically on every instance.
-pub async fn sweep(store: &Store) -> Result<usize, ApiError> {
+pub async fn sweep(store: &Database) -> Result<usize, ApiError> {
     store.write(async |conn| rooms::remove_lapsed(conn, None).await).await
 }
 
 /// The periodic sweep's loop (every `interval` until stopped).
-pub async fn run_sweep(store: Store, interval: std::time::Duration, stop: tokio_util::sync::CancellationToken) {
+pub async fn run_sweep(store: Database, interval: std::time::Duration, stop: tokio_util::sync::CancellationToken) {
     loop {
         tokio::select! {
             () = stop.cancelled() => return,
@@ -425,4 +410,41 @@ pub async fn checkout_expired(conn: &mut AsyncPgConnection, object: &Value) -> a
         repo::expire_starting(conn, id).await?;
     }
     Ok(())
+}
+
+/// The Stripe events of subscriptions and their invoices, routed here by payments.
+pub struct SubscriptionEvents {
+    pub settings: std::sync::Arc<PaymentSettings>,
+}
+
+impl crate::features::payments::events::EventRoute for SubscriptionEvents {
+    fn apply<'a>(
+        &'a self,
+        conn: &'a mut AsyncPgConnection,
+        kind: &'a str,
+        event: &'a Value,
+    ) -> futures_util::future::BoxFuture<'a, Option<anyhow::Result<Vec<RoomEvent>>>> {
+        Box::pin(async move {
+            let object = &event["data"]["object"];
+            let created = event["created"].as_i64().unwrap_or(0);
+            let grace = self.settings.grace.as_secs() as i64;
+            let subscription_checkout = object["mode"].as_str() == Some("subscription");
+            Some(match kind {
+                "customer.subscription.created"
+                | "customer.subscription.updated"
+                | "customer.subscription.deleted"
+                | "customer.subscription.paused"
+                | "customer.subscription.resumed" => apply_state(conn, object, created, grace).await,
+                "invoice.paid" => invoice_paid(conn, &self.settings, object).await.map(|()| vec![]),
+                "invoice.payment_failed" => invoice_failed(conn, object, created, grace).await.map(|()| vec![]),
+                "checkout.session.completed" if subscription_checkout => {
+                    checkout_completed(conn, object).await.map(|()| vec![])
+                }
+                "checkout.session.expired" if subscription_checkout => {
+                    checkout_expired(conn, object).await.map(|()| vec![])
+                }
+                _ => return None,
+            })
+        })
+    }
 }

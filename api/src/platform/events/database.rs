@@ -1,4 +1,4 @@
-//! `Store`: the pool and where committed events go, as route handlers and the socket's
+//! `Database`: the pool and where committed events go, as route handlers and the socket's
 //! commands use them. `run` lends a connection; `write` lends one for a write service,
 //! gives it back, then publishes what the write committed.
 
@@ -11,12 +11,12 @@ use crate::platform::db::DbPool;
 use crate::platform::error::ApiResult;
 
 #[derive(Clone)]
-pub struct Store {
+pub struct Database {
     pub db: DbPool,
     pub publish: Arc<dyn Publish>,
 }
 
-impl Store {
+impl Database {
     /// Runs work that publishes nothing (a read, or a write no socket hears of).
     pub async fn run<T>(&self, f: impl AsyncFnOnce(&mut AsyncPgConnection) -> ApiResult<T>) -> ApiResult<T> {
         let mut conn = self.db.get().await?;

@@ -8,11 +8,11 @@ use uuid::Uuid;
 
 use super::repo::{self, Tier};
 use super::views::{CreatorView, TierView};
-use crate::features::events::Store;
 use crate::features::payments::stripe::Form;
-use crate::features::payments::{repo as payments_repo, Payments};
+use crate::features::payments::{self, accounts, Payments};
 use crate::features::users::service as users;
 use crate::platform::error::ApiError;
+use crate::platform::events::Database;
 use crate::platform::pagination::Page;
 
 /// A tier's fields, checked by the route.
@@ -48,7 +48,12 @@ async fn new_price(payments: &Payments, tier: &Tier, product: &str, key: &str) -
     Ok(price.id)
 }
 
-pub async fn create(store: &Store, payments: &Payments, creator: Uuid, input: TierInput) -> Result<TierView, ApiError> {
+pub async fn create(
+    store: &Database,
+    payments: &Payments,
+    creator: Uuid,
+    input: TierInput,
+) -> Result<TierView, ApiError> {
     let now = Utc::now();
     let mut tier = Tier {
         id: Uuid::now_v7(),
@@ -106,7 +111,7 @@ async fn own(conn: &mut AsyncPgConnection, creator: Uuid, id: Uuid) -> Result<Ti
 }
 
 pub async fn update(
-    store: &Store,
+    store: &Database,
     payments: &Payments,
     creator: Uuid,
     id: Uuid,
@@ -170,14 +175,10 @@ pub async fn update(
 }
 
 pub async fn page(conn: &mut AsyncPgConnection, creator: Uuid) -> Result<CreatorView, ApiError> {
-    let user = users::live(conn, creator)
-        .await
-        .map_err(super::super::no_such_creator)?;
+    let user = users::live(conn, creator).await.map_err(payments::no_such_creator)?;
     let profile = repo::profile(conn, creator).await?.unwrap_or_default();
     let tiers = repo::tiers(conn, creator, true).await?;
-    let accepts_payments = payments_repo::account(conn, creator)
-        .await?
-        .is_some_and(|a| a.charges_enabled);
+    let accepts_payments = accounts::accepts_payments(conn, creator).await?;
     let subscriber_count = match profile.show_subscriber_count {
         true => Some(repo::subscriber_count(conn, creator).await?),
         false => None,
