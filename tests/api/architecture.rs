@@ -442,7 +442,7 @@ fn each_access_and_money_rule_is_written_in_one_place() {
         ),
         (
             "tip_min",
-            "a tip's bounds: payments::tips::check_amount",
+            "a tip's bounds: payments::tips::bounds",
             &["features/payments/tips.rs"],
         ),
         (

@@ -2,15 +2,39 @@
 //! presigned downloads, tampering refused by the store, nothing left behind on a refused
 //! upload, and an unreachable store answered with 503 and no row.
 
-use parley::platform::storage::Storage;
 use parley_tests::proxy::{host_port, via, Proxy};
 use parley_tests::{s3_config, spawn_app_with, TestApp};
 use serde_json::Value;
 
 use super::files::{download_location, form, no_redirects, pdf, upload, uploaded, PNG};
 
+/// Every key under the configuration's prefix, listed from the bucket itself.
 async fn keys(config: &parley::platform::storage::S3Config) -> Vec<String> {
-    Storage::s3(config).unwrap().keys().await.unwrap()
+    use futures_util::StreamExt;
+    use object_store::ObjectStore;
+    let mut builder = object_store::aws::AmazonS3Builder::new()
+        .with_bucket_name(&config.bucket)
+        .with_region(&config.region)
+        .with_access_key_id(&config.access_key_id)
+        .with_secret_access_key(&config.secret_access_key);
+    if let Some(endpoint) = &config.endpoint {
+        builder = builder.with_endpoint(endpoint).with_allow_http(true);
+    }
+    let s3 = builder.build().unwrap();
+    let prefix = object_store::path::Path::from(config.prefix.as_str());
+    let prefix = (!config.prefix.is_empty()).then_some(&prefix);
+    let mut listing = s3.list(prefix);
+    let mut keys = Vec::new();
+    while let Some(meta) = listing.next().await {
+        let key = meta.unwrap().location.to_string();
+        // As the app names them: relative to its prefix.
+        let key = key
+            .strip_prefix(&format!("{}/", config.prefix))
+            .map(str::to_owned)
+            .unwrap_or(key);
+        keys.push(key);
+    }
+    keys
 }
 
 async fn app_on(config: &parley::platform::storage::S3Config) -> TestApp {

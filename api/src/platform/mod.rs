@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod json;
 pub mod limits;
 pub mod metrics;
+pub mod money;
 pub mod outbound;
 pub mod pagination;
 pub mod schema;

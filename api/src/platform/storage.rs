@@ -149,16 +149,6 @@ impl Storage {
         Ok(Some(url.to_string()))
     }
 
-    /// Every key in the store (for checks; a sweep of orphans later).
-    pub async fn keys(&self) -> Result<Vec<String>, StorageError> {
-        let mut keys = Vec::new();
-        let mut listing = self.store.list(None);
-        while let Some(meta) = listing.next().await {
-            keys.push(meta?.location.to_string());
-        }
-        Ok(keys)
-    }
-
     pub fn kind(&self) -> &'static str {
         self.kind
     }

@@ -15,6 +15,7 @@ use crate::platform::error::{ApiError, ApiResult};
 use crate::platform::events::Database;
 use crate::platform::idempotency::{self, Answer, IdempotencyHeader, IdempotencyKey};
 use crate::platform::json::Json;
+use crate::platform::money::TIER_PRICE;
 use crate::platform::pagination::PageQuery;
 use crate::platform::validate::{integer, opt_integer};
 
@@ -58,10 +59,7 @@ pub struct CreateTierRequest {
 }
 
 fn check_amount(amount: Option<i64>) -> Result<Option<i64>, ApiError> {
-    match amount {
-        Some(a) if !(100..=1_000_000).contains(&a) => Err(ApiError::invalid("amount must be 100 to 1000000")),
-        other => Ok(other),
-    }
+    amount.map(|a| TIER_PRICE.check(a)).transpose()
 }
 
 fn check_trial(days: Option<i32>) -> Result<Option<i32>, ApiError> {

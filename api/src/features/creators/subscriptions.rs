@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::repo::{self, SubscriptionState};
 use super::views::{PortalView, SubscribeView, SubscriptionView};
-use crate::features::payments::checkout::customer;
+use crate::features::payments::checkout::{self, customer, CheckoutSession};
 use crate::features::payments::kinds::SubscriptionStatus;
 use crate::features::payments::ledger;
 use crate::features::payments::stripe::Form;
@@ -23,22 +23,10 @@ use crate::platform::error::{ApiError, ErrorCode};
 use crate::platform::events::{Database, RoomEvent};
 use crate::platform::pagination::Page;
 
-#[derive(Deserialize)]
-struct Session {
-    id: String,
-    url: String,
-}
-
 /// A subscription being started: a new row, or the fan's open checkout handed out again.
 enum Start {
     New(Uuid),
     Open(SubscribeView),
-}
-
-#[derive(Deserialize)]
-struct OpenSession {
-    status: Option<String>,
-    url: Option<String>,
 }
 
 /// At most one subscription per fan and tier is starting or live
@@ -63,7 +51,7 @@ async fn start(store: &Database, payments: &Payments, fan: Uuid, tier: &repo::Ti
         };
         match &open.stripe_checkout_session_id {
             Some(cs) => {
-                let s: OpenSession = payments.stripe.get(&format!("/v1/checkout/sessions/{cs}")).await?;
+                let s = checkout::session(payments, cs).await?;
                 match (s.status.as_deref(), s.url) {
                     (Some("open"), Some(url)) => {
                         return Ok(Start::Open(SubscribeView {
@@ -172,7 +160,7 @@ pub async fn subscribe(
         )
         .metadata("subscription_data[metadata]", &meta)
         .metadata("metadata", &meta);
-    let session: Result<Session, _> = payments
+    let session: Result<CheckoutSession, _> = payments
         .stripe
         .post("/v1/checkout/sessions", &format!("subscription:{id}:checkout"), form)
         .await;
@@ -183,7 +171,7 @@ pub async fn subscribe(
                 .await?;
             Ok(SubscribeView {
                 subscription_id: id,
-                checkout_url: s.url,
+                checkout_url: s.page()?,
             })
         }
         Err(e) => {

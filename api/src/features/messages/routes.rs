@@ -38,6 +38,7 @@ pub struct HistoryQuery {
     pub limit: Option<i64>,
 }
 
+/// A page of history (paged by `seq`: see the operation).
 #[derive(Serialize, ToSchema)]
 pub struct MessagePage {
     pub items: Vec<MessageView>,
@@ -91,7 +92,10 @@ pub struct SearchPage {
 }
 
 /// A page of a room's history: the newest messages, or those before or after a seq (give
-/// `before` or `after`, not both).
+/// `before` or `after`, not both). Unlike the other lists, history pages by `seq`, not by an
+/// opaque cursor: a room's seq is the log's contract (gap-free, the numbers of the event log,
+/// live frames and resume), so the next page is `before` this page's smallest seq (or
+/// `after` its largest).
 #[utoipa::path(tag = "messages", security(("bearer" = [])), params(HistoryQuery),
     responses((status = 200, body = MessagePage)))]
 #[get("/rooms/{room_id}/messages")]

@@ -157,11 +157,8 @@ pub struct PpvRequest {
 
 impl PpvRequest {
     pub fn checked(self) -> Result<super::views::Ppv, ApiError> {
-        if !(100..=100_000).contains(&self.amount) {
-            return Err(ApiError::invalid("ppv.amount must be 100 to 100000"));
-        }
         Ok(super::views::Ppv {
-            amount: self.amount,
+            amount: crate::platform::money::PPV_PRICE.check(self.amount)?,
             currency: self.currency.into_inner(),
             preview: self.preview.map(PpvPreview::into_inner),
         })

@@ -33,10 +33,29 @@ pub struct Charge {
     pub return_path: String,
 }
 
+/// A Checkout Session as Stripe answers it (made or looked up): one type for every
+/// checkout (payments and subscriptions).
 #[derive(Deserialize)]
-struct Session {
-    id: String,
-    url: String,
+pub struct CheckoutSession {
+    pub id: String,
+    /// The hosted page (while it is open).
+    pub url: Option<String>,
+    /// `open`, `complete` or `expired`.
+    pub status: Option<String>,
+}
+
+impl CheckoutSession {
+    /// The page of a session just made (Stripe always gives one).
+    pub fn page(&self) -> Result<String, ApiError> {
+        self.url
+            .clone()
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("Stripe made checkout {} without a URL", self.id)))
+    }
+}
+
+/// A Checkout Session as it stands now.
+pub async fn session(payments: &Payments, id: &str) -> Result<CheckoutSession, ApiError> {
+    Ok(payments.stripe.get(&format!("/v1/checkout/sessions/{id}")).await?)
 }
 
 #[derive(Deserialize)]
@@ -137,12 +156,6 @@ async fn pending(store: &Database, payments: &Payments, charge: &Charge) -> Resu
 }
 
 #[derive(Deserialize)]
-struct OpenSession {
-    status: Option<String>,
-    url: Option<String>,
-}
-
-#[derive(Deserialize)]
 struct OpenIntent {
     status: String,
     client_secret: Option<String>,
@@ -163,7 +176,7 @@ async fn reuse(store: &Database, payments: &Payments, p: &Payment, want_checkout
     let settling = || ApiError::refused(ErrorCode::AlreadyOwned, "your payment for this is being processed");
     match (&p.stripe_checkout_session_id, &p.stripe_payment_intent_id) {
         (Some(cs), _) => {
-            let s: OpenSession = payments.stripe.get(&format!("/v1/checkout/sessions/{cs}")).await?;
+            let s = session(payments, cs).await?;
             match (s.status.as_deref(), s.url) {
                 (Some("open"), Some(url)) if want_checkout => return Ok(Reuse::Checkout(p.id, url)),
                 (Some("complete"), _) => return Err(settling()),
@@ -295,7 +308,7 @@ pub async fn checkout(
         )
         .metadata("payment_intent_data[metadata]", &meta)
         .metadata("metadata", &meta);
-    let session: Session = match payments
+    let session: CheckoutSession = match payments
         .stripe
         .post(
             "/v1/checkout/sessions",
@@ -315,7 +328,7 @@ pub async fn checkout(
         .await?;
     Ok(StartedView {
         payment_id: payment.id,
-        checkout_url: session.url,
+        checkout_url: session.page()?,
     })
 }
 

@@ -10,6 +10,7 @@ use crate::features::users::service as users;
 use crate::platform::config::PaymentSettings;
 use crate::platform::error::ApiError;
 use crate::platform::events::Database;
+use crate::platform::money::Bounds;
 
 /// A tip as asked for (the route checked the currency's and the note's shapes).
 pub struct Tip {
@@ -19,15 +20,12 @@ pub struct Tip {
     pub note: Option<String>,
 }
 
-/// The one bound on a tip's amount (TIP_MIN_AMOUNT to TIP_MAX_AMOUNT).
-pub fn check_amount(settings: &PaymentSettings, amount: i64) -> Result<(), ApiError> {
-    if (settings.tip_min..=settings.tip_max).contains(&amount) {
-        Ok(())
-    } else {
-        Err(ApiError::invalid(format!(
-            "amount must be {} to {}",
-            settings.tip_min, settings.tip_max
-        )))
+/// The bounds of a tip's amount (TIP_MIN_AMOUNT to TIP_MAX_AMOUNT).
+pub fn bounds(settings: &PaymentSettings) -> Bounds {
+    Bounds {
+        field: "amount",
+        min: settings.tip_min,
+        max: settings.tip_max,
     }
 }
 
@@ -40,7 +38,7 @@ pub async fn charge(
     creator: Uuid,
     tip: Tip,
 ) -> Result<Charge, ApiError> {
-    check_amount(settings, tip.amount)?;
+    bounds(settings).check(tip.amount)?;
     let name = store
         .run(async |conn| {
             let creator = users::live(conn, creator).await.map_err(super::no_such_creator)?;
