@@ -5,7 +5,8 @@
 //! - The key is the caller's (per user), 1 to 255 visible ASCII characters, kept 24 hours.
 //! - The same key with another request (method, path or body) answers 422
 //!   `idempotency_key_reused`; while the first request is still being answered, 409
-//!   `idempotency_key_in_flight` with `Retry-After`.
+//!   `idempotency_key_in_flight` (one unanswered for two minutes died with its instance:
+//!   the repeat runs it).
 //! - What is replayed: the first answer's status and body, for successes and refusals
 //!   (4xx); a 5xx or 503 is not kept, so retrying with the key tries again.
 //! - Without the header a request runs as before.
@@ -26,6 +27,8 @@ use super::schema::idempotency_keys;
 
 /// How long a key is remembered.
 const KEEP_HOURS: i64 = 24;
+/// A first request still unanswered after this long is taken to have died with its instance.
+const ABANDONED_SECS: i64 = 120;
 
 /// The request body's SHA-256, left in the request's extensions by the `Json` extractor.
 #[derive(Clone, Copy)]
@@ -112,7 +115,7 @@ where
         )
         .execute(&mut conn)
         .await?;
-        let claimed = diesel::insert_into(idempotency_keys::table)
+        let mut claimed = diesel::insert_into(idempotency_keys::table)
             .values((
                 idempotency_keys::user_id.eq(user),
                 idempotency_keys::key.eq(&key),
@@ -121,6 +124,19 @@ where
             .on_conflict_do_nothing()
             .execute(&mut conn)
             .await?;
+        if claimed == 0 {
+            // A first request that never finished (its instance died) is taken over.
+            claimed = diesel::update(
+                idempotency_keys::table
+                    .find((user, &key))
+                    .filter(idempotency_keys::fingerprint.eq(&fingerprint))
+                    .filter(idempotency_keys::status.is_null())
+                    .filter(idempotency_keys::created_at.lt(chrono::Utc::now() - chrono::Duration::seconds(ABANDONED_SECS))),
+            )
+            .set(idempotency_keys::created_at.eq(chrono::Utc::now()))
+            .execute(&mut conn)
+            .await?;
+        }
         if claimed == 0 {
             let (seen, status, body): (String, Option<i16>, Option<serde_json::Value>) = idempotency_keys::table
                 .find((user, &key))
