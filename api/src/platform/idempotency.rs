@@ -131,7 +131,9 @@ where
                     .find((user, &key))
                     .filter(idempotency_keys::fingerprint.eq(&fingerprint))
                     .filter(idempotency_keys::status.is_null())
-                    .filter(idempotency_keys::created_at.lt(chrono::Utc::now() - chrono::Duration::seconds(ABANDONED_SECS))),
+                    .filter(
+                        idempotency_keys::created_at.lt(chrono::Utc::now() - chrono::Duration::seconds(ABANDONED_SECS)),
+                    ),
             )
             .set(idempotency_keys::created_at.eq(chrono::Utc::now()))
             .execute(&mut conn)
