@@ -420,56 +420,46 @@ fn the_rule_checker_sees_a_circle_when_there_is_one() {
 /// percentage, the tip bounds) anywhere else is a second copy of the rule.
 #[test]
 fn each_access_and_money_rule_is_written_in_one_place() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../api/src");
-    // (what a copy of the rule would name, the rule's home, where else it may appear)
+    // (what a copy of the rule would name, the rule's home, the modules where else it may
+    // appear); `platform` (settings, the schema) names the columns but decides nothing.
     let rules: [(&str, &str, &[&str]); 5] = [
         (
             "ppv_unlocks",
             "who may open a pay-per-view message: parley_ppv_open",
             // writing an unlock; listing a message's buyers to tell them of an edit
-            &["features/payments/repo/ppv.rs", "features/messages/unlocked.rs"],
+            &["features::payments::repo::ppv", "features::messages::unlocked"],
         ),
         (
             "access_until",
             "whether a subscription gives access: parley_subscription_live / parley_tier_access",
             // where Stripe's state is written into it
-            &["features/creators/repo.rs"],
+            &["features::creators::repo"],
         ),
         (
             "fee_percent",
             "the platform's fee: payments::platform_fee",
-            &["features/payments/mod.rs"],
+            &["features::payments"],
         ),
         (
             "tip_min",
             "a tip's bounds: payments::tips::bounds",
-            &["features/payments/tips.rs"],
+            &["features::payments::tips"],
         ),
         (
             "required_tier_id IS NOT NULL",
             "who reads a room: parley_room_reader",
-            &["features/rooms/repo.rs"],
+            &["features::rooms::repo"],
         ),
     ];
     let mut copies = Vec::new();
-    let mut stack = vec![root.clone()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let rel = path.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
-            if rel.starts_with("platform/") || !rel.ends_with(".rs") {
-                continue; // settings and the schema name the columns; they decide nothing
-            }
-            let text = std::fs::read_to_string(&path).unwrap();
-            let code = strip_tests_and_comments(&text);
-            for (fragment, home, allowed) in &rules {
-                if code.contains(fragment) && !allowed.contains(&rel.as_str()) {
-                    copies.push(format!("{rel} names `{fragment}`: call {home}"));
-                }
+    for (module, code) in &load().modules {
+        let name = module.join("::");
+        if module.first().is_some_and(|m| m == "platform") {
+            continue;
+        }
+        for (fragment, home, allowed) in &rules {
+            if code.contains(fragment) && !allowed.contains(&name.as_str()) {
+                copies.push(format!("{name} names `{fragment}`: call {home}"));
             }
         }
     }

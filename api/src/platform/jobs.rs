@@ -79,18 +79,7 @@ pub async fn enqueue(
     payload: &serde_json::Value,
     dedupe_key: Option<&str>,
 ) -> QueryResult<bool> {
-    let inserted = diesel::insert_into(jobs::table)
-        .values((
-            jobs::kind.eq(kind),
-            jobs::payload.eq(payload),
-            jobs::dedupe_key.eq(dedupe_key),
-            jobs::max_attempts.eq(DEFAULT_MAX_ATTEMPTS),
-        ))
-        .on_conflict(jobs::dedupe_key)
-        .do_nothing()
-        .execute(conn)
-        .await?;
-    Ok(inserted == 1)
+    enqueue_after(conn, kind, payload, dedupe_key, Duration::ZERO).await
 }
 
 /// Queues a job that is due only after `delay` (see `enqueue`).
