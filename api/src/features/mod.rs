@@ -3,6 +3,7 @@
 //! (what clients see) and `validate.rs` (input newtypes). A feature may call another
 //! feature's service, never its repo or routes (`tests/api/architecture.rs` checks it).
 
+pub mod bookings;
 pub mod clerk;
 pub mod conversations;
 pub mod creators;

@@ -1,0 +1,4 @@
+//! Booking pages: hosts' booking types and availability, and the bookable slots computed
+//! from them (the first step of the bookings issue; bookings themselves come next).
+
+pub mod slots;
