@@ -2,6 +2,7 @@
 
 mod architecture;
 mod auth;
+mod bookings;
 mod creators;
 mod file_uses;
 mod files;

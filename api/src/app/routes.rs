@@ -7,7 +7,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::middleware::{method_not_allowed, KnownPaths};
 use crate::features::{
-    clerk, conversations, creators, files, health, messages, notes, notifications, payments, rooms, users,
+    bookings, clerk, conversations, creators, files, health, messages, notes, notifications, payments, rooms, users,
 };
 use crate::platform::error::ApiError;
 use crate::platform::json::JSON_LIMIT;
@@ -33,6 +33,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(notes::routes::configure)
                 .configure(payments::routes::configure)
                 .configure(creators::routes::configure)
+                .configure(bookings::routes::configure)
                 .configure(realtime::routes::configure),
         );
 }

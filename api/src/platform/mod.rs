@@ -17,4 +17,5 @@ pub mod schema;
 pub mod storage;
 pub mod tasks;
 pub mod text_enum;
+pub mod time;
 pub mod validate;

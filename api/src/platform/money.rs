@@ -25,6 +25,13 @@ pub const TIER_PRICE: Bounds = Bounds {
     max: 1_000_000,
 };
 
+/// A paid booking type's price.
+pub const BOOKING_PRICE: Bounds = Bounds {
+    field: "price.amount",
+    min: 100,
+    max: 1_000_000,
+};
+
 impl Bounds {
     /// The amount when within bounds; 422 naming the field and the bounds otherwise.
     pub fn check(&self, amount: i64) -> Result<i64, ApiError> {

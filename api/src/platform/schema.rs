@@ -233,7 +233,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     ppv_unlocks,
     refunds,
     disputes,
-    idempotency_keys
+    idempotency_keys,
+    booking_types,
+    availability
 );
 diesel::joinable!(notes -> files (file_id));
 
@@ -392,5 +394,38 @@ diesel::table! {
         status -> Nullable<Int2>,
         response -> Nullable<Jsonb>,
         created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    booking_types (id) {
+        id -> Uuid,
+        host_id -> Uuid,
+        title -> Text,
+        slug -> Text,
+        description -> Nullable<Text>,
+        length_minutes -> Int4,
+        price_amount -> Nullable<Int8>,
+        price_currency -> Nullable<Text>,
+        buffer_before_minutes -> Int4,
+        buffer_after_minutes -> Int4,
+        minimum_notice_minutes -> Int4,
+        window_days -> Int4,
+        slot_interval_minutes -> Int4,
+        max_per_day -> Nullable<Int4>,
+        requires_confirmation -> Bool,
+        refund_until_hours -> Nullable<Int4>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    availability (host_id) {
+        host_id -> Uuid,
+        time_zone -> Text,
+        weekly -> Jsonb,
+        overrides -> Jsonb,
+        updated_at -> Timestamptz,
     }
 }

@@ -194,6 +194,16 @@ where
     Ok(<Option<Wrap<T>> as serde::Deserialize>::deserialize(d)?.map(|w| w.0))
 }
 
+/// `integer` for a field that may also be null (`Some(None)`); absent is `None` with
+/// `#[serde(default)]`.
+pub fn nullable_integer<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<i64>,
+{
+    Ok(Some(opt_integer(d)?))
+}
+
 pattern!(
     /// The currencies Parley sells in (lowercase ISO 4217, as Stripe writes them).
     pub CURRENCY = r"^(usd|eur|gbp|cad|aud)$"

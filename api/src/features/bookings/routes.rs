@@ -1,0 +1,290 @@
+use actix_web::{delete, get, patch, post, put, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use super::service;
+use super::validate::{BookingDescription, BookingTitle, BookingTypeChanges, Slug};
+use super::views::{AvailabilityView, BookingTypePage, BookingTypeView, SlotPage};
+use crate::features::users::signed_in::AuthUser;
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::events::Database;
+use crate::platform::json::Json;
+use crate::platform::pagination::PageQuery;
+use crate::platform::validate::{integer, nullable_integer, opt_integer, Currency};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_booking_type)
+        .service(list_booking_types)
+        .service(get_booking_type)
+        .service(update_booking_type)
+        .service(delete_booking_type)
+        .service(get_availability)
+        .service(put_availability)
+        .service(list_slots);
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PriceRequest {
+    /// Minor units, 100 to 1000000.
+    #[serde(deserialize_with = "integer")]
+    #[schema(minimum = 100, maximum = 1000000)]
+    pub amount: i64,
+    pub currency: Currency,
+}
+
+impl PriceRequest {
+    fn pair(self) -> (i64, String) {
+        (self.amount, self.currency.into_inner())
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateBookingTypeRequest {
+    pub title: BookingTitle,
+    pub slug: Slug,
+    pub description: Option<BookingDescription>,
+    /// 5 to 720.
+    #[serde(deserialize_with = "integer")]
+    #[schema(minimum = 5, maximum = 720)]
+    pub length_minutes: i32,
+    /// Absent or null: free.
+    pub price: Option<PriceRequest>,
+    /// 0 to 240, default 0.
+    #[serde(default, deserialize_with = "opt_integer")]
+    #[schema(minimum = 0, maximum = 240)]
+    pub buffer_before_minutes: Option<i32>,
+    /// 0 to 240, default 0.
+    #[serde(default, deserialize_with = "opt_integer")]
+    #[schema(minimum = 0, maximum = 240)]
+    pub buffer_after_minutes: Option<i32>,
+    /// 0 to 43200 (30 days), default 0.
+    #[serde(default, deserialize_with = "opt_integer")]
+    #[schema(minimum = 0, maximum = 43200)]
+    pub minimum_notice_minutes: Option<i32>,
+    /// 1 to 365, default 60.
+    #[serde(default, deserialize_with = "opt_integer")]
+    #[schema(minimum = 1, maximum = 365)]
+    pub window_days: Option<i32>,
+    /// 5 to 720, default the length.
+    #[serde(default, deserialize_with = "opt_integer")]
+    #[schema(minimum = 5, maximum = 720)]
+    pub slot_interval_minutes: Option<i32>,
+    /// 1 to 100; absent: no limit.
+    #[serde(default, deserialize_with = "opt_integer")]
+    #[schema(minimum = 1, maximum = 100)]
+    pub max_per_day: Option<i32>,
+    pub requires_confirmation: Option<bool>,
+    /// 0 to 720; absent: no refunds on cancellation.
+    #[serde(default, deserialize_with = "opt_integer")]
+    #[schema(minimum = 0, maximum = 720)]
+    pub refund_until_hours: Option<i32>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateBookingTypeRequest {
+    pub title: Option<BookingTitle>,
+    pub slug: Option<Slug>,
+    /// Null clears it.
+    #[serde(default, deserialize_with = "crate::platform::json::nullable")]
+    #[schema(value_type = Option<BookingDescription>, nullable)]
+    pub description: Option<Option<BookingDescription>>,
+    #[serde(default, deserialize_with = "opt_integer")]
+    #[schema(minimum = 5, maximum = 720)]
+    pub length_minutes: Option<i32>,
+    /// Null: free from now on.
+    #[serde(default, deserialize_with = "crate::platform::json::nullable")]
+    #[schema(value_type = Option<PriceRequest>, nullable)]
+    pub price: Option<Option<PriceRequest>>,
+    #[serde(default, deserialize_with = "opt_integer")]
+    #[schema(minimum = 0, maximum = 240)]
+    pub buffer_before_minutes: Option<i32>,
+    #[serde(default, deserialize_with = "opt_integer")]
+    #[schema(minimum = 0, maximum = 240)]
+    pub buffer_after_minutes: Option<i32>,
+    #[serde(default, deserialize_with = "opt_integer")]
+    #[schema(minimum = 0, maximum = 43200)]
+    pub minimum_notice_minutes: Option<i32>,
+    #[serde(default, deserialize_with = "opt_integer")]
+    #[schema(minimum = 1, maximum = 365)]
+    pub window_days: Option<i32>,
+    #[serde(default, deserialize_with = "opt_integer")]
+    #[schema(minimum = 5, maximum = 720)]
+    pub slot_interval_minutes: Option<i32>,
+    /// Null: no limit.
+    #[serde(default, deserialize_with = "nullable_integer")]
+    #[schema(value_type = Option<i32>, nullable, minimum = 1, maximum = 100)]
+    pub max_per_day: Option<Option<i32>>,
+    pub requires_confirmation: Option<bool>,
+    /// Null: no refunds on cancellation.
+    #[serde(default, deserialize_with = "nullable_integer")]
+    #[schema(value_type = Option<i32>, nullable, minimum = 0, maximum = 720)]
+    pub refund_until_hours: Option<Option<i32>>,
+}
+
+/// Offer a kind of meeting on one's booking page.
+#[utoipa::path(tag = "bookings", security(("bearer" = [])), request_body = CreateBookingTypeRequest,
+    responses((status = 201, body = BookingTypeView)))]
+#[post("/booking-types")]
+pub async fn create_booking_type(
+    user: AuthUser,
+    body: Json<CreateBookingTypeRequest>,
+    store: web::Data<Database>,
+) -> ApiResult<HttpResponse> {
+    let b = body.into_inner();
+    let (title, slug, length) = (b.title.into_inner(), b.slug.into_inner(), b.length_minutes);
+    let rest = BookingTypeChanges {
+        description: b.description.map(|d| Some(d.into_inner())),
+        price: b.price.map(|p| Some(p.pair())),
+        buffer_before_minutes: b.buffer_before_minutes,
+        buffer_after_minutes: b.buffer_after_minutes,
+        minimum_notice_minutes: b.minimum_notice_minutes,
+        window_days: b.window_days,
+        slot_interval_minutes: b.slot_interval_minutes,
+        max_per_day: b.max_per_day.map(Some),
+        requires_confirmation: b.requires_confirmation,
+        refund_until_hours: b.refund_until_hours.map(Some),
+        ..BookingTypeChanges::default()
+    };
+    let view = store
+        .run(async |conn| service::create(conn, user.id, title, slug, length, rest).await)
+        .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// One's booking types, oldest first, a page at a time.
+#[utoipa::path(tag = "bookings", security(("bearer" = [])), params(PageQuery),
+    responses((status = 200, body = BookingTypePage)))]
+#[get("/booking-types")]
+pub async fn list_booking_types(
+    user: AuthUser,
+    query: web::Query<PageQuery>,
+    store: web::Data<Database>,
+) -> ApiResult<HttpResponse> {
+    let page = query.page()?;
+    let view = store.run(async |conn| service::list(conn, user.id, page).await).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// One of one's booking types (404 for anyone else's).
+#[utoipa::path(tag = "bookings", security(("bearer" = [])), responses((status = 200, body = BookingTypeView)))]
+#[get("/booking-types/{booking_type_id}")]
+pub async fn get_booking_type(
+    user: AuthUser,
+    booking_type_id: web::Path<Uuid>,
+    store: web::Data<Database>,
+) -> ApiResult<HttpResponse> {
+    let id = booking_type_id.into_inner();
+    let view = store.run(async |conn| service::own(conn, user.id, id).await).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Change one of one's booking types (404 for anyone else's; 409 for a slug one has).
+#[utoipa::path(tag = "bookings", security(("bearer" = [])), request_body = UpdateBookingTypeRequest,
+    responses((status = 200, body = BookingTypeView)))]
+#[patch("/booking-types/{booking_type_id}")]
+pub async fn update_booking_type(
+    user: AuthUser,
+    booking_type_id: web::Path<Uuid>,
+    body: Json<UpdateBookingTypeRequest>,
+    store: web::Data<Database>,
+) -> ApiResult<HttpResponse> {
+    let (id, b) = (booking_type_id.into_inner(), body.into_inner());
+    let changes = BookingTypeChanges {
+        title: b.title.map(BookingTitle::into_inner),
+        slug: b.slug.map(Slug::into_inner),
+        description: b.description.map(|d| d.map(BookingDescription::into_inner)),
+        length_minutes: b.length_minutes,
+        price: b.price.map(|p| p.map(PriceRequest::pair)),
+        buffer_before_minutes: b.buffer_before_minutes,
+        buffer_after_minutes: b.buffer_after_minutes,
+        minimum_notice_minutes: b.minimum_notice_minutes,
+        window_days: b.window_days,
+        slot_interval_minutes: b.slot_interval_minutes,
+        max_per_day: b.max_per_day,
+        requires_confirmation: b.requires_confirmation,
+        refund_until_hours: b.refund_until_hours,
+    };
+    let view = store
+        .run(async |conn| service::update(conn, user.id, id, changes).await)
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Delete one of one's booking types.
+#[utoipa::path(tag = "bookings", security(("bearer" = [])), responses((status = 204, description = "Deleted")))]
+#[delete("/booking-types/{booking_type_id}")]
+pub async fn delete_booking_type(
+    user: AuthUser,
+    booking_type_id: web::Path<Uuid>,
+    store: web::Data<Database>,
+) -> ApiResult<HttpResponse> {
+    let id = booking_type_id.into_inner();
+    store.run(async |conn| service::delete(conn, user.id, id).await).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// One's schedule (empty, in UTC, until set).
+#[utoipa::path(tag = "bookings", security(("bearer" = [])), responses((status = 200, body = AvailabilityView)))]
+#[get("/availability")]
+pub async fn get_availability(user: AuthUser, store: web::Data<Database>) -> ApiResult<HttpResponse> {
+    let view = store.run(async |conn| service::schedule(conn, user.id).await).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Set one's schedule: weekly wall-clock rules and date overrides in an IANA time zone
+/// (an override with no ranges: unavailable that day). Each range ends after it starts,
+/// the same day; a date is given once.
+#[utoipa::path(tag = "bookings", security(("bearer" = [])), request_body = AvailabilityView,
+    responses((status = 200, body = AvailabilityView)))]
+#[put("/availability")]
+pub async fn put_availability(
+    user: AuthUser,
+    body: Json<AvailabilityView>,
+    store: web::Data<Database>,
+) -> ApiResult<HttpResponse> {
+    let a = body.into_inner();
+    let view = store
+        .run(async |conn| service::set_schedule(conn, user.id, a).await)
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct SlotQuery {
+    /// The first instant (RFC 3339).
+    pub from: DateTime<Utc>,
+    /// The end (RFC 3339), at most 62 days after `from`.
+    pub to: DateTime<Utc>,
+    /// The visitor's time zone: it changes how a client shows the slots, never which
+    /// instants are answered.
+    #[param(schema_with = crate::platform::time::time_zone_schema)]
+    pub tz: Option<String>,
+}
+
+/// A host's bookable slots of one booking type (anyone may look: the booking page is
+/// public), as UTC instants, earliest first: their schedule in their zone, correct across
+/// DST changes, after the type's minimum notice and within its window.
+#[utoipa::path(tag = "bookings", params(SlotQuery), responses((status = 200, body = SlotPage)))]
+#[get("/hosts/{user_id}/booking-types/{slug}/slots")]
+pub async fn list_slots(
+    path: web::Path<(Uuid, String)>,
+    query: web::Query<SlotQuery>,
+    store: web::Data<Database>,
+) -> ApiResult<HttpResponse> {
+    let (host, slug) = path.into_inner();
+    let q = query.into_inner();
+    if let Some(tz) = &q.tz {
+        crate::platform::time::time_zone(tz)?;
+    }
+    let slug = Slug::parse(&slug).map_err(|_| ApiError::NotFound("booking type"))?;
+    let view = store
+        .run(async |conn| service::slots(conn, host, slug.as_str(), q.from, q.to).await)
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}

@@ -1,0 +1,2 @@
+DROP TABLE availability;
+DROP TABLE booking_types;
