@@ -99,6 +99,25 @@ async fn cors_allows_the_configured_origin_only() {
         .await
         .unwrap();
     assert_eq!(ok.headers()["access-control-allow-origin"], "http://localhost:3000");
+    // A browser may send Idempotency-Key on the money POSTs, and read whether it replayed.
+    let money = app
+        .http
+        .request(reqwest::Method::OPTIONS, format!("{}/v1/payments/intents", app.url))
+        .header("origin", "http://localhost:3000")
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "authorization, content-type, idempotency-key",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(money.status(), 200);
+    let allowed = money.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_lowercase();
+    assert!(allowed.contains("idempotency-key"), "{allowed}");
     let evil = app
         .http
         .request(reqwest::Method::OPTIONS, format!("{}/v1/me", app.url))

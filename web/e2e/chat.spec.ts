@@ -1,7 +1,9 @@
 // Two users, alice and bob, each in their own browser context, chat through the real API
-// (dev sign-in) and this app. The second test continues in the room the first one made.
+// (dev sign-in) and this app. The later tests continue in the room the first one made; the
+// third follows alice's sidebar live (a room she is added to, its messages, a mention), the
+// last checks the main pages in the dark theme. Every screenshot also runs the axe check.
 import { expect, test, type BrowserContext, type Locator, type Page } from "@playwright/test";
-import { apiAs, messageByText, shot, signIn, twoUsers } from "./helpers";
+import { apiAs, checkA11y, messageByText, shot, signIn, twoUsers } from "./helpers";
 
 const run = Math.random().toString(36).slice(2, 8);
 const alice = { id: `user_e2e_alice_${run}`, name: `Alice ${run}` };
@@ -38,8 +40,13 @@ function bodiesExactly(page: Page, text: string): Locator {
 }
 
 /** Post as a user straight to the API, as if from another device of theirs. */
-async function postAs(userId: string, roomId: string, body: string) {
-  await apiAs(userId, "POST", `/v1/rooms/${roomId}/messages`, { body, client_msg_id: crypto.randomUUID() });
+async function postAs(userId: string, roomId: string, body: string, mentions?: { user_ids: string[] }) {
+  await apiAs(userId, "POST", `/v1/rooms/${roomId}/messages`, { body, client_msg_id: crypto.randomUUID(), ...(mentions ? { mentions } : {}) });
+}
+
+/** A room's entry in the page's sidebar (not the dashboard's own list). */
+function sidebarEntry(page: Page, roomId: string): Locator {
+  return page.getByTestId("sidebar").locator(`[data-testid="conversation-item"][data-room-id="${roomId}"]`);
 }
 
 // ---- setup --------------------------------------------------------------------------
@@ -67,6 +74,7 @@ test("two users chat live and resume after going offline", async () => {
     await a.getByTestId("create-room-open").click();
     await a.getByTestId("create-room-name").fill(roomName);
     await a.getByTestId("create-room-description").fill("Made by the e2e test");
+    await checkA11y(a, "create-room-dialog");
     await a.getByTestId("create-room-submit").click();
     await expect(a).toHaveURL(/\/rooms\/[0-9a-f-]{36}$/);
     roomUrl = a.url();
@@ -178,6 +186,10 @@ test("two users chat live and resume after going offline", async () => {
     await b.goto("/profile");
     await expect(b.getByTestId("profile-page")).toBeVisible();
     await shot(b, "08-profile");
+    // A light colour of his own: his initials and his name in rooms must still read (axe, below).
+    await b.getByTestId("profile-color").fill("#f59e0b");
+    await b.getByTestId("profile-save").click();
+    await expect(b.getByTestId("profile-saved")).toBeVisible();
     // Bob is on another page: alice's next message counts as unread for him.
     await send(a, `unread ping ${run}`);
     await b.goto("/dashboard");
@@ -190,9 +202,11 @@ test("two users chat live and resume after going offline", async () => {
     await a.emulateMedia({ colorScheme: "dark" });
     await a.goto(roomUrl);
     await expect(a.getByTestId("room-view")).toBeVisible();
+    await expect(a.locator("html")).toHaveClass(/\bdark\b/);
     await shot(a, "11-room-phone-dark");
     await a.setViewportSize({ width: 1280, height: 800 });
     await a.emulateMedia({ colorScheme: "light" });
+    await expect(a.locator("html")).not.toHaveClass(/\bdark\b/);
   });
 });
 
@@ -241,6 +255,9 @@ test("replies, deletes, members and a DM from a profile", async () => {
       .click();
     await expect(b).toHaveURL(/\/users\//);
     await expect(b.getByTestId("user-profile")).toBeVisible();
+    // Someone else's profile is public: no legal names, role or join date.
+    await expect(b.getByTestId("user-name")).toHaveText(alice.name);
+    await expect(b.getByTestId("user-profile")).not.toContainText("Joined");
     await shot(b, "13-user-profile");
     await b.getByTestId("start-dm").click();
     await expect(b).toHaveURL(/\/rooms\/[0-9a-f-]{36}$/);
@@ -249,8 +266,119 @@ test("replies, deletes, members and a DM from a profile", async () => {
     await waitLive(b);
     await send(b, `psst ${run}`);
     await expect(messageByText(b, `psst ${run}`)).toBeVisible();
+  });
+
+  await test.step("the DM bob opened shows in alice's sidebar without a reload", async () => {
+    // Alice has been on the group room's page all along: the feed's `dm` notification brings it.
+    expect(a.url()).toBe(roomUrl);
+    const dm = sidebarEntry(a, b.url().split("/").pop()!);
+    await expect(dm.getByTestId("conversation-preview")).toHaveText(`psst ${run}`);
+    await expect(dm).toContainText(bob.name);
+    await expect(dm.getByTestId("unread-badge")).toHaveAttribute("data-count", "1");
+  });
+
+  await test.step("alice opens the DM", async () => {
     await a.goto(b.url());
     await expect(messageByText(a, `psst ${run}`)).toBeVisible();
     await shot(a, "14-dm");
   });
+});
+
+test("the sidebar follows the socket: a room alice is added to, its messages and a mention", async () => {
+  const sideRoom = `e2e-side-${run}`;
+  let roomId = "";
+  const aliceUuid = (await apiAs<{ id: string }>(alice.id, "GET", "/v1/me")).id;
+
+  await test.step("alice waits on her dashboard, following her feed", async () => {
+    await a.goto("/dashboard");
+    await waitLive(a);
+    await expect(a.getByTestId("notif-bell")).toHaveAttribute("data-live", "true");
+  });
+
+  await test.step("bob adds alice to a new room: it appears in her sidebar, empty", async () => {
+    roomId = (await apiAs<{ id: string }>(bob.id, "POST", "/v1/rooms", { name: sideRoom, kind: "private" })).id;
+    await apiAs(bob.id, "POST", `/v1/rooms/${roomId}/members`, { user_id: aliceUuid });
+    await expect(sidebarEntry(a, roomId)).toContainText(sideRoom);
+    await expect(sidebarEntry(a, roomId).getByTestId("conversation-preview")).toHaveText("No messages yet");
+  });
+
+  await test.step("bob posts there: alice's sidebar shows the message and an unread count, on top", async () => {
+    await postAs(bob.id, roomId, `first words ${run}`);
+    const entry = sidebarEntry(a, roomId);
+    await expect(entry.getByTestId("conversation-preview")).toHaveText(`first words ${run}`);
+    await expect(entry.getByTestId("unread-badge")).toHaveAttribute("data-count", "1");
+    await expect(a.getByTestId("sidebar").getByTestId("conversation-item").first()).toHaveAttribute("data-room-id", roomId);
+  });
+
+  await test.step("bob posts in the first room: it moves back to the top of alice's sidebar", async () => {
+    const firstRoomId = roomUrl.split("/").pop()!;
+    await postAs(bob.id, firstRoomId, `back here ${run}`);
+    await expect(sidebarEntry(a, firstRoomId).getByTestId("conversation-preview")).toHaveText(`back here ${run}`);
+    await expect(a.getByTestId("sidebar").getByTestId("conversation-item").first()).toHaveAttribute("data-room-id", firstRoomId);
+    await expect(sidebarEntry(a, firstRoomId).getByTestId("unread-badge")).toBeVisible();
+  });
+
+  await test.step("bob mentions alice: a mention badge shows beside the room", async () => {
+    await postAs(bob.id, roomId, `@${alice.name} have a look ${run}`, { user_ids: [aliceUuid] });
+    const entry = sidebarEntry(a, roomId);
+    await expect(entry.getByTestId("conversation-preview")).toHaveText(`@${alice.name} have a look ${run}`);
+    await expect(entry.getByTestId("mention-badge")).toBeVisible();
+    await expect(entry.getByTestId("unread-badge")).toHaveAttribute("data-count", "2");
+    await expect(a.getByTestId("sidebar").getByTestId("conversation-item").first()).toHaveAttribute("data-room-id", roomId);
+    await shot(a, "15-sidebar-live");
+  });
+
+  await test.step("alice reads the room: its badges go", async () => {
+    await sidebarEntry(a, roomId).click();
+    await expect(messageByText(a, `have a look ${run}`)).toBeVisible();
+    await a.getByTestId("nav-dashboard").click();
+    await expect(a.getByTestId("dashboard")).toBeVisible();
+    await expect(sidebarEntry(a, roomId).getByTestId("unread-badge")).toHaveCount(0);
+    await expect(sidebarEntry(a, roomId).getByTestId("mention-badge")).toHaveCount(0);
+  });
+
+  await test.step("bob, its owner, may not leave while alice stays: he makes her the owner, then leaves", async () => {
+    await b.goto(`/rooms/${roomId}`);
+    await expect(b.getByTestId("composer-input")).toBeVisible();
+    b.once("dialog", (d) => void d.accept());
+    await b.getByTestId("leave-room").click();
+    await expect(b.getByTestId("leave-error")).toContainText("Hand the room over first");
+    // The members panel opens on its own, with the action the message names.
+    const aliceRow = b.getByTestId("member-item").filter({ hasText: alice.name });
+    await expect(aliceRow.getByTestId("transfer-owner")).toHaveText("Make owner");
+    await shot(b, "17-leave-refused");
+    b.once("dialog", (d) => void d.accept());
+    await aliceRow.getByTestId("transfer-owner").click();
+    await expect(aliceRow).toContainText("owner");
+    await expect(b.getByTestId("member-item").filter({ hasText: bob.name })).toContainText("moderator");
+    b.once("dialog", (d) => void d.accept());
+    await b.getByTestId("leave-room").click();
+    await expect(b).toHaveURL(/\/dashboard$/);
+    await expect(sidebarEntry(b, roomId)).toHaveCount(0);
+    await expect(sidebarEntry(a, roomId)).toBeVisible();
+  });
+});
+
+test("the main pages pass the accessibility check in the dark theme", async () => {
+  await a.emulateMedia({ colorScheme: "dark" });
+  await expect(a.locator("html")).toHaveClass(/\bdark\b/);
+  try {
+    for (const nav of ["nav-dashboard", "nav-rooms", "nav-notes", "nav-payments", "nav-subscriptions", "nav-earnings", "nav-profile"]) {
+      await a.getByTestId(nav).click();
+      await expect(a.getByTestId(nav)).toHaveAttribute("aria-current", "page");
+      await expect(a.getByTestId("loading")).toHaveCount(0);
+      await checkA11y(a, `dark ${nav}`);
+    }
+    await a.goto(roomUrl);
+    await expect(a.getByTestId("composer-input")).toBeVisible();
+    await a.getByTestId("toggle-members").click();
+    await expect(a.getByTestId("member-item")).toHaveCount(2);
+    await checkA11y(a, "dark room with members");
+    await a.getByTestId("member-item").filter({ hasText: bob.name }).getByRole("link").click();
+    await expect(a.getByTestId("user-profile")).toBeVisible();
+    await shot(a, "16-user-profile-dark");
+  } finally {
+    await a.emulateMedia({ colorScheme: "light" });
+    await expect(a.locator("html")).not.toHaveClass(/\bdark\b/);
+  }
 });

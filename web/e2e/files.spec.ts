@@ -5,7 +5,7 @@
 import fs from "node:fs/promises";
 import zlib from "node:zlib";
 import { expect, test, type Locator, type Page, type Request } from "@playwright/test";
-import { apiAs, messageByText, shot, signIn, twoUsers } from "./helpers";
+import { apiAs, checkA11y, messageByText, shot, signIn, twoUsers } from "./helpers";
 
 const run = Math.random().toString(36).slice(2, 8);
 const alice = { id: `user_e2e_falice_${run}`, name: `Alice ${run}` };
@@ -220,6 +220,7 @@ test("avatar and room logo: crop, upload, and shown to others", async () => {
     await a.getByTestId("avatar-file-input").setInputFiles({ name: "me.png", mimeType: "image/png", buffer: makePng(300, 200) });
     await expect(a.getByTestId("crop-dialog")).toBeVisible();
     await expect(a.getByTestId("crop-zoom")).toBeEnabled();
+    await checkA11y(a, "files-crop-dialog");
     await a.getByTestId("crop-save").click();
     await expect(a.getByTestId("crop-dialog")).toBeHidden();
     const picker = a.getByTestId("avatar-picker");
@@ -263,9 +264,11 @@ test("notes: share, find, download and delete", async () => {
     // The room list comes from her conversations.
     await expect(a.getByTestId("note-room").locator(`option[value="${roomId}"]`)).toBeAttached();
     await a.getByTestId("note-room").selectOption(roomId);
+    await checkA11y(a, "files-note-form");
     await a.getByTestId("note-submit").click();
     await expect(a).toHaveURL(/\/notes\/[0-9a-f-]{36}$/);
     await expect(a.getByTestId("note-heading")).toHaveText(title);
+    await checkA11y(a, "files-note-page-author");
   });
 
   await test.step("bob finds it by searching and downloads it", async () => {
@@ -280,6 +283,7 @@ test("notes: share, find, download and delete", async () => {
     expect(download.suggestedFilename()).toBe(pdfName);
     expect((await fs.readFile(await download.path())).equals(pdf)).toBe(true);
     await expect(b.getByTestId("note-downloads")).toContainText("1 download");
+    await checkA11y(b, "files-note-page-reader");
     // Not the author: no delete.
     await expect(b.getByTestId("note-delete")).toHaveCount(0);
   });

@@ -1,18 +1,26 @@
-// What the end-to-end specs share: two users' browsers, screenshots, dev sign-in, finding messages, and calling
-// the API as a user (a dev token minted for them).
+// What the end-to-end specs share: two users' browsers, screenshots, dev sign-in, finding messages, calling
+// the API as a user (a dev token minted for them), and the accessibility check (./a11y.ts) run with each
+// screenshot, on the sign-in page and on both users' pages at the end of each test.
 import path from "node:path";
 import { expect, test, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from "@playwright/test";
+import { checkA11y } from "./a11y";
 import { API_URL } from "./env";
+
+export { checkA11y };
 
 /** Screenshots go straight into the output folder (test-results/), which each run starts empty. */
 export const shotPath = (name: string) => path.join(test.info().project.outputDir, `${name}.png`);
 
+/** A screenshot of a step worth seeing, and the accessibility check of the page as shown. */
 export async function shot(page: Page, name: string) {
   await page.screenshot({ path: shotPath(name), fullPage: false });
+  await checkA11y(page, name);
 }
 
 export async function signIn(page: Page, user: { id: string; name: string }) {
   await page.goto("/sign-in");
+  await expect(page.getByTestId("dev-user-id")).toBeVisible();
+  await checkA11y(page, "sign-in");
   await page.getByTestId("dev-user-id").fill(user.id);
   await page.getByTestId("dev-display-name").fill(user.name);
   await page.getByTestId("dev-sign-in-submit").click();
@@ -74,6 +82,11 @@ export function twoUsers(prefix: string, got: (u: TwoUsers) => void, options: { 
     got(users);
   });
   test.afterEach(async ({}, testInfo) => {
+    // Where each user ended up is checked too (a page a test reached but took no shot of).
+    if (users && testInfo.status === testInfo.expectedStatus) {
+      await checkA11y(users.a, `${prefix}: alice at the end of "${testInfo.title}"`);
+      await checkA11y(users.b, `${prefix}: bob at the end of "${testInfo.title}"`);
+    }
     if (users && testInfo.status !== testInfo.expectedStatus) {
       for (const [p, who] of [
         [users.a, "alice"],

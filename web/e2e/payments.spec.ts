@@ -3,9 +3,9 @@
 // tier and a subscriber-only room; bob subscribes from her creator page, joins the room,
 // tips in it; alice sells a pay-per-view message that bob unlocks; what she posts or edits
 // from another device opens live where it should; bob's payments and alice's earnings show
-// it all.
+// it all, and alice refunds bob's tip from the payments she received.
 import { expect, test, type Page } from "@playwright/test";
-import { apiAs, messageByText, shot, signIn, twoUsers } from "./helpers";
+import { apiAs, checkA11y, messageByText, shot, signIn, twoUsers } from "./helpers";
 
 const run = Math.random().toString(36).slice(2, 8);
 const alice = { id: `user_e2e_palice_${run}`, name: `Alice ${run}` };
@@ -64,6 +64,7 @@ test("creator onboarding, tiers, subscriber-only room, tips and pay-per-view", a
     await form.getByTestId("tier-amount").fill("4.00");
     await form.getByTestId("tier-benefits").fill("The subscribers' room\nEarly posts");
     await form.getByTestId("tier-trial").fill("0");
+    await checkA11y(a, "payments-tier-dialog");
     await form.getByTestId("tier-save").click();
     await expect(a.getByTestId("tier-dialog")).toBeHidden();
     // Once in the public list (subscribe disabled on one's own page) and once under "Your tiers".
@@ -82,6 +83,7 @@ test("creator onboarding, tiers, subscriber-only room, tips and pay-per-view", a
     await a.getByTestId("room-logo-edit").click();
     const select = a.getByTestId("room-required-tier");
     await expect(select.locator("option", { hasText: tierName })).toBeAttached();
+    await checkA11y(a, "payments-room-settings-dialog");
     await select.selectOption({ label: `Subscribers of ${tierName} ($4.00/month)` });
     await expect.poll(async () => (await apiAs<{ required_tier_id: string | null }>(alice.id, "GET", `/v1/rooms/${roomId}`)).required_tier_id).not.toBeNull();
     await a.keyboard.press("Escape");
@@ -111,6 +113,7 @@ test("creator onboarding, tiers, subscriber-only room, tips and pay-per-view", a
     const dialog = b.getByTestId("tip-dialog");
     await dialog.getByTestId("tip-amount").fill("2.50");
     await dialog.getByTestId("tip-message").fill("thanks!");
+    await checkA11y(b, "payments-tip-dialog");
     await dialog.getByTestId("tip-submit").click();
     await payAtCheckout(b, "$2.50");
     await expect(b).toHaveURL(new RegExp(`/rooms/${roomId}\\?payment_id=`));
@@ -223,5 +226,39 @@ test("creator onboarding, tiers, subscriber-only room, tips and pay-per-view", a
     await expect(bar).toBeVisible();
     expect(Number(await bar.getAttribute("data-net"))).toBeGreaterThan(0);
     await shot(a, "payments-11-earnings");
+  });
+
+  await test.step("alice refunds bob's tip from the payments she received, in two parts", async () => {
+    const received = a.getByTestId("received-payments");
+    await expect(received.getByTestId("received-row")).toHaveCount(3);
+    const tip = received.locator('[data-testid="received-row"][data-kind="tip"]');
+    await expect(tip).toHaveAttribute("data-status", "succeeded");
+    await expect(tip.getByTestId("received-amount")).toHaveText("$2.50");
+    await expect(tip).toContainText(bob.name);
+    // Part of it first: the confirm step takes an optional amount.
+    await tip.getByTestId("refund-open").click();
+    const dialog = a.getByTestId("refund-dialog");
+    await expect(dialog.getByTestId("refund-form")).toContainText("$2.50");
+    await dialog.getByTestId("refund-amount").fill("1.00");
+    await shot(a, "payments-12-refund-dialog");
+    await dialog.getByTestId("refund-confirm").click();
+    await expect(dialog).toBeHidden();
+    await expect(tip).toHaveAttribute("data-status", "partially_refunded");
+    await expect(tip.getByTestId("received-status")).toHaveText("Partly refunded");
+    await expect(tip.getByTestId("received-refunded")).toHaveText("−$1.00 refunded");
+    // Then what is left (no amount typed).
+    await tip.getByTestId("refund-open").click();
+    await a.getByTestId("refund-dialog").getByTestId("refund-confirm").click();
+    await expect(tip).toHaveAttribute("data-status", "refunded");
+    await expect(tip.getByTestId("received-status")).toHaveText("Refunded");
+    await expect(tip.getByTestId("received-refunded")).toHaveText("−$2.50 refunded");
+    await expect(tip.getByTestId("refund-open")).toHaveCount(0);
+    // The others are untouched, and the totals count the refund.
+    await expect(received.locator('[data-testid="received-row"][data-kind="ppv"]')).toHaveAttribute("data-status", "succeeded");
+    await expect(a.locator('[data-testid="totals-row"][data-currency="usd"]')).toContainText(/[-−]\$2\.50/);
+    await shot(a, "payments-13-refunded");
+    // Bob sees it refunded in his payments.
+    await b.getByTestId("nav-payments").click();
+    await expect(b.getByTestId("payment-row").and(b.locator('[data-kind="tip"]'))).toHaveAttribute("data-status", "refunded");
   });
 });

@@ -391,8 +391,12 @@ fn build_app(
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
             header::HeaderName::from_static("x-request-id"),
+            header::HeaderName::from_static("idempotency-key"),
         ])
-        .expose_headers([header::HeaderName::from_static("x-request-id")])
+        .expose_headers([
+            header::HeaderName::from_static("x-request-id"),
+            header::HeaderName::from_static("idempotent-replayed"),
+        ])
         .max_age(600);
     for origin in &state.settings.cors_origins {
         cors = cors.allowed_origin(origin);

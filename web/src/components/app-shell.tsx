@@ -94,7 +94,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   const desktop = useMediaQuery(DESKTOP);
   return (
     <div className="flex h-dvh overflow-hidden">
-      <aside className="hidden w-72 shrink-0 border-r border-border bg-card md:block">
+      <aside className="hidden w-72 shrink-0 border-r border-border bg-card md:block" data-testid="sidebar">
         <Sidebar withBell={desktop} />
       </aside>
       {open && (

@@ -1,8 +1,11 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { useMyTiers } from "@/hooks/queries/creators";
 import { useCreateRoom } from "@/hooks/queries/rooms";
 import { errorMessage } from "@/lib/api/client";
+import { formatMoney } from "@/lib/money";
+import { selectClass } from "./payments/money-field";
 import { Button } from "./ui/button";
 import { Dialog } from "./ui/dialog";
 import { Input, Label, Textarea } from "./ui/input";
@@ -12,19 +15,29 @@ export function CreateRoomButton({ variant = "default" }: { variant?: "default" 
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
   const [kind, setKind] = useState<"public" | "private">("public");
+  const [tierId, setTierId] = useState("");
   const create = useCreateRoom();
+  // A creator may open the room to one tier's subscribers from its first moment.
+  const tiers = useMyTiers(open);
+  const activeTiers = (tiers.data ?? []).filter((t) => t.active);
   const router = useRouter();
 
   function onSubmit(e: FormEvent) {
     e.preventDefault();
     if (!name.trim()) return;
     create.mutate(
-      { name: name.trim(), kind, ...(description.trim() ? { description: description.trim() } : {}) },
+      {
+        name: name.trim(),
+        kind,
+        ...(description.trim() ? { description: description.trim() } : {}),
+        ...(tierId ? { required_tier_id: tierId } : {}),
+      },
       {
         onSuccess: (room) => {
           setOpen(false);
           setName("");
           setDescription("");
+          setTierId("");
           router.push(`/rooms/${room.id}`);
         },
       },
@@ -78,8 +91,21 @@ export function CreateRoomButton({ variant = "default" }: { variant?: "default" 
               </label>
             ))}
           </fieldset>
+          {activeTiers.length > 0 && (
+            <div className="flex flex-col gap-1.5">
+              <Label htmlFor="room-tier">Who may join</Label>
+              <select id="room-tier" className={selectClass} value={tierId} onChange={(e) => setTierId(e.target.value)} data-testid="create-room-tier">
+                <option value="">Everyone</option>
+                {activeTiers.map((t) => (
+                  <option key={t.id} value={t.id}>
+                    Subscribers of {t.name} ({formatMoney(t.amount, t.currency)}/month)
+                  </option>
+                ))}
+              </select>
+            </div>
+          )}
           {create.isError && (
-            <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+            <p role="alert" className="text-sm text-red-700 dark:text-red-400">
               {errorMessage(create.error)}
             </p>
           )}

@@ -86,7 +86,7 @@ export function DevSignIn({ title = "Sign in" }: { title?: string }) {
             />
           </div>
           {error && (
-            <p role="alert" data-testid="sign-in-error" className="text-sm text-red-600 dark:text-red-400">
+            <p role="alert" data-testid="sign-in-error" className="text-sm text-red-700 dark:text-red-400">
               {error}
             </p>
           )}

@@ -1,7 +1,8 @@
 "use client";
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
-import type { Conversation, Member, Message } from "@/lib/api/types";
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { Member, Message } from "@/lib/api/types";
+import { markConversationRead, type ConversationPages } from "@/lib/conversations";
 import { conversationsKey } from "./queries/conversations";
 import { markRead } from "./queries/messages";
 
@@ -29,22 +30,32 @@ export function useReadMarker({
   const qc = useQueryClient();
   const newestSeq = messages.length ? messages[messages.length - 1].seq : 0;
 
-  const lastReadSent = useRef(0);
+  // What was sent, and what is seen but waits for the debounce, per room.
+  const lastReadSent = useRef<{ roomId: string; seq: number }>({ roomId, seq: 0 });
+  const unsent = useRef<{ roomId: string; seq: number } | null>(null);
+  const flush = useCallback(() => {
+    const p = unsent.current;
+    unsent.current = null;
+    const sent = lastReadSent.current;
+    if (!p || (sent.roomId === p.roomId && p.seq <= sent.seq)) return;
+    lastReadSent.current = p;
+    const clear = () => qc.setQueryData<ConversationPages>(conversationsKey, (d) => markConversationRead(d, p.roomId));
+    clear();
+    // Again once stored: a list fetched meanwhile may still count these as unread.
+    markRead(p.roomId, p.seq).then(clear, () => undefined);
+  }, [qc]);
+
   useEffect(() => {
-    lastReadSent.current = 0;
-  }, [roomId]);
-  useEffect(() => {
-    if (!isMember || newestSeq <= lastReadSent.current) return;
+    const sent = lastReadSent.current;
+    if (!isMember || (sent.roomId === roomId && newestSeq <= sent.seq)) return;
     if (typeof document !== "undefined" && document.visibilityState !== "visible") return;
-    const t = setTimeout(() => {
-      lastReadSent.current = newestSeq;
-      markRead(roomId, newestSeq).catch(() => undefined);
-      qc.setQueryData<{ items: Conversation[] }>(conversationsKey, (d) =>
-        d ? { ...d, items: d.items.map((c) => (c.room.id === roomId ? { ...c, unread_count: 0 } : c)) } : d,
-      );
-    }, 500);
+    unsent.current = { roomId, seq: newestSeq };
+    // Debounced while messages stream in…
+    const t = setTimeout(flush, 500);
     return () => clearTimeout(t);
-  }, [newestSeq, isMember, roomId, qc]);
+  }, [newestSeq, isMember, roomId, flush]);
+  // …but what was on screen counts as read when I leave the room before it fires.
+  useEffect(() => () => flush(), [roomId, flush]);
 
   // The "New" divider marks, once, the first message from others I had not read when I
   // opened the room; messages that arrive while I watch do not move it.

@@ -1,7 +1,7 @@
 "use client";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo } from "react";
-import type { Member, Message, User } from "@/lib/api/types";
+import type { Member, Message, PublicProfile } from "@/lib/api/types";
 import type { ConnectionStatus } from "@/lib/realtime/client";
 import { membersKey } from "./queries/rooms";
 
@@ -25,7 +25,7 @@ export function useReadersByMessage({
   messages: Message[];
   myId: string | undefined;
   status: ConnectionStatus | undefined;
-}): Map<string, User[]> {
+}): Map<string, PublicProfile[]> {
   const qc = useQueryClient();
 
   // Read positions are ephemeral frames: those sent while we were away are only in the members list.
@@ -35,7 +35,7 @@ export function useReadersByMessage({
   }, [status, qc, roomId]);
 
   return useMemo(() => {
-    const out = new Map<string, User[]>();
+    const out = new Map<string, PublicProfile[]>();
     for (const m of members ?? []) {
       if (m.user.id === myId) continue;
       const seq = Math.max(m.last_read_seq ?? 0, liveReads[m.user.id] ?? 0);

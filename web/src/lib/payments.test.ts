@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { Message, Totals } from "./api/types";
-import { canCancel, checkoutReturn, isSettled, mainCurrency, monthSeries, quoteText, subscriptionNext, tipLine } from "./payments";
+import {
+  canCancel,
+  checkoutReturn,
+  isSettled,
+  mainCurrency,
+  monthSeries,
+  quoteText,
+  refundableAmount,
+  refundRequest,
+  subscriptionNext,
+  tipLine,
+} from "./payments";
 
 const totals = (currency: string, gross: number): Totals => ({ currency, gross, fees: 0, refunded: 0, net: gross, count: 1 });
 
@@ -87,5 +98,33 @@ describe("quoteText", () => {
     expect(quoteText(m({ body: null }))).toBe("");
     expect(quoteText(m({}))).toBe("hello");
     expect(quoteText(m({ deleted: true, body: "" }))).toBe("Message deleted");
+  });
+});
+
+describe("refunds", () => {
+  const paid = { status: "succeeded" as const, amount: 500, refunded_amount: 0, currency: "usd" };
+
+  it("leaves what was not refunded yet, of settled payments only", () => {
+    expect(refundableAmount(paid)).toBe(500);
+    expect(refundableAmount({ ...paid, status: "partially_refunded", refunded_amount: 200 })).toBe(300);
+    expect(refundableAmount({ ...paid, status: "refunded", refunded_amount: 500 })).toBe(0);
+    expect(refundableAmount({ ...paid, status: "pending" })).toBe(0);
+    expect(refundableAmount({ ...paid, status: "failed" })).toBe(0);
+  });
+
+  it("refunds what is left when no amount is typed (or all of it is)", () => {
+    expect(refundRequest("", paid)).toEqual({});
+    expect(refundRequest("  ", paid)).toEqual({});
+    expect(refundRequest("5.00", paid)).toEqual({});
+  });
+
+  it("takes a partial amount in major units", () => {
+    expect(refundRequest("1.50", paid)).toEqual({ amount: 150 });
+    expect(refundRequest("$2", { ...paid, status: "partially_refunded", refunded_amount: 100 })).toEqual({ amount: 200 });
+  });
+
+  it("refuses more than is left, nothing, or not an amount", () => {
+    for (const bad of ["5.01", "0", "abc", "-1", "1.234"]) expect(refundRequest(bad, paid), bad).toHaveProperty("error");
+    expect(refundRequest("", { ...paid, status: "refunded", refunded_amount: 500 })).toHaveProperty("error");
   });
 });

@@ -1,15 +1,13 @@
 // Pure helpers for the payments pages: labels, the tip line, the earnings chart's series,
 // and what a return from Stripe's hosted pages says. No I/O; unit tested.
 import type { Message, Payment, PaymentKind, PaymentStatus, Subscription, Totals } from "./api/types";
-import { formatMoney } from "./money";
+import { formatMoney, parseMoney } from "./money";
 import type { TipReceivedData } from "./realtime/frames";
 
 export const KIND_LABELS: Record<PaymentKind, string> = {
   tip: "Tip",
   ppv: "Unlock",
   subscription_invoice: "Subscription",
-  lecture: "Lecture",
-  booking: "Booking",
 };
 
 export const STATUS_LABELS: Record<PaymentStatus, string> = {
@@ -18,7 +16,32 @@ export const STATUS_LABELS: Record<PaymentStatus, string> = {
   failed: "Failed",
   refunded: "Refunded",
   partially_refunded: "Partly refunded",
+  // Paid, but nothing could be delivered (a duplicate, a deleted message): refunded on its own.
+  undeliverable: "Being refunded",
 };
+
+/** What is left to refund of a payment I received: nothing unless it succeeded. */
+export function refundableAmount(p: Pick<Payment, "status" | "amount" | "refunded_amount">): number {
+  if (p.status !== "succeeded" && p.status !== "partially_refunded") return 0;
+  return Math.max(0, p.amount - p.refunded_amount);
+}
+
+/**
+ * The refund someone typed: `{}` (empty: what is left), `{ amount }` in minor units, or an
+ * error sentence when it is not an amount from the smallest unit to what is left.
+ */
+export function refundRequest(
+  input: string,
+  p: Pick<Payment, "status" | "amount" | "refunded_amount" | "currency">,
+): { amount?: number } | { error: string } {
+  const left = refundableAmount(p);
+  if (left === 0) return { error: "This payment cannot be refunded." };
+  if (!input.trim()) return {};
+  const minor = parseMoney(input, p.currency);
+  if (minor === null || minor < 1 || minor > left)
+    return { error: `Enter an amount up to ${formatMoney(left, p.currency)}, or leave it empty to refund all of it.` };
+  return minor === left ? {} : { amount: minor };
+}
 
 /** A payment is settled once Stripe said yes or no (a refund comes later, from settled). */
 export function isSettled(p: Pick<Payment, "status"> | undefined): boolean {

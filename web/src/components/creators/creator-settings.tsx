@@ -44,7 +44,7 @@ export function CreatorProfileForm({ creator }: { creator: Creator }) {
           <FormError>{save.isError ? errorMessage(save.error) : null}</FormError>
           <div className="flex items-center justify-end gap-3">
             {saved && (
-              <span className="inline-flex items-center gap-1 text-sm text-emerald-600" data-testid="creator-saved">
+              <span className="inline-flex items-center gap-1 text-sm text-emerald-700 dark:text-emerald-400" data-testid="creator-saved">
                 Saved <Check className="size-4" aria-hidden />
               </span>
             )}

@@ -61,7 +61,7 @@ export function FileCard({ file, className }: { file: Attachment; className?: st
         </Button>
       </div>
       {dl.error && (
-        <p role="alert" className="text-xs text-red-600 dark:text-red-400">
+        <p role="alert" className="text-xs text-red-700 dark:text-red-400">
           {dl.error}
         </p>
       )}
@@ -130,7 +130,7 @@ export function Lightbox({ file, onClose }: { file: Attachment; onClose(): void 
           // eslint-disable-next-line @next/next/no-img-element
           <img data-testid="lightbox-image" src={full.url} alt={file.name} className="max-h-[85vh] max-w-[95vw] rounded-lg object-contain" />
         ) : full.isError ? (
-          <p role="alert" className="rounded-lg bg-card p-4 text-sm text-red-600 dark:text-red-400">
+          <p role="alert" className="rounded-lg bg-card p-4 text-sm text-red-700 dark:text-red-400">
             {file.name} could not be loaded: {errorMessage(full.error)}
           </p>
         ) : (
@@ -149,7 +149,7 @@ export function Lightbox({ file, onClose }: { file: Attachment; onClose(): void 
           </Button>
         </div>
         {dl.error && (
-          <p role="alert" className="rounded bg-card px-2 text-xs text-red-600">
+          <p role="alert" className="rounded bg-card px-2 text-xs text-red-700 dark:text-red-400">
             {dl.error}
           </p>
         )}

@@ -2,10 +2,10 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Camera, Trash2 } from "lucide-react";
 import type { ReactNode } from "react";
-import { meKey } from "@/hooks/queries/me";
+import { storeMe } from "@/hooks/queries/me";
 import { errorMessage } from "@/lib/api/client";
 import { avatarFileId, setAvatar } from "@/lib/api/files";
-import type { User } from "@/lib/api/types";
+import type { Me } from "@/lib/api/types";
 import { Avatar } from "../ui/avatar";
 import { Button } from "../ui/button";
 import { UserAvatar } from "../user-avatar";
@@ -15,10 +15,7 @@ function useSetAvatar() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (fileId: string | null) => setAvatar(fileId),
-    onSuccess: (user: User) => {
-      qc.setQueriesData({ queryKey: meKey }, user);
-      qc.setQueryData(["users", user.id], user);
-    },
+    onSuccess: (me: Me) => storeMe(qc, me),
   });
 }
 
@@ -31,7 +28,7 @@ export function AvatarPicker({
   preview,
   children,
 }: {
-  user: User;
+  user: Me;
   /** What the form would show without an uploaded avatar. */
   preview: { name: string; imageUrl: string | null; color: string | null };
   children?: ReactNode;
@@ -65,7 +62,7 @@ export function AvatarPicker({
           )}
         </div>
         {set.isError && (
-          <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+          <p role="alert" className="text-sm text-red-700 dark:text-red-400">
             {errorMessage(set.error)}
           </p>
         )}

@@ -22,7 +22,7 @@ export function FileIcon({ contentType, name, className }: { contentType?: strin
       aria-hidden
       className={cn(
         "inline-flex size-10 shrink-0 items-center justify-center rounded-lg",
-        kind === "pdf" ? "bg-red-500/10 text-red-600 dark:text-red-400" : "bg-primary/10 text-primary",
+        kind === "pdf" ? "bg-red-500/10 text-red-700 dark:text-red-400" : "bg-primary/10 text-primary",
         className,
       )}
     >

@@ -143,7 +143,7 @@ function CropDialog({
     >
       <div className="flex flex-col items-center gap-4">
         {decodeError ? (
-          <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+          <p role="alert" className="text-sm text-red-700 dark:text-red-400">
             {decodeError}
           </p>
         ) : (
@@ -193,7 +193,7 @@ function CropDialog({
           </div>
         )}
         {error && (
-          <p role="alert" className="text-sm text-red-600 dark:text-red-400" data-testid="crop-error">
+          <p role="alert" className="text-sm text-red-700 dark:text-red-400" data-testid="crop-error">
             {error}
           </p>
         )}

@@ -30,7 +30,7 @@ export function UploadTray({ items, onRemove }: { items: UploadItem[]; onRemove(
                 {i.name}
               </div>
               {failed ? (
-                <p role="alert" className="flex items-start gap-1 text-[11px] leading-snug text-red-600 dark:text-red-400" data-testid="upload-error">
+                <p role="alert" className="flex items-start gap-1 text-[11px] leading-snug text-red-700 dark:text-red-400" data-testid="upload-error">
                   <AlertCircle className="mt-px size-3 shrink-0" aria-hidden />
                   {i.error}
                 </p>
@@ -52,7 +52,7 @@ export function UploadTray({ items, onRemove }: { items: UploadItem[]; onRemove(
                   <div className="mt-0.5 flex items-center gap-1 text-[11px] text-muted-foreground">
                     {i.status === "uploaded" ? (
                       <>
-                        <Check className="size-3 text-emerald-600" aria-hidden /> {formatBytes(i.size)}
+                        <Check className="size-3 text-emerald-700 dark:text-emerald-400" aria-hidden /> {formatBytes(i.size)}
                       </>
                     ) : (
                       `${formatBytes(i.loaded)} of ${formatBytes(i.size)}`

@@ -35,11 +35,13 @@ export function NoteRow({ note, roomName }: { note: NoteView; roomName?: string 
               {note.file.name} · {formatBytes(note.file.size)}
             </span>
             {roomName && <span>#{roomName}</span>}
-            <span className="inline-flex items-center gap-1" aria-label={`${note.view_count} views`}>
+            <span className="inline-flex items-center gap-1">
               <Eye className="size-3" aria-hidden /> {note.view_count}
+              <span className="sr-only"> views</span>
             </span>
-            <span className="inline-flex items-center gap-1" aria-label={`${note.download_count} downloads`}>
+            <span className="inline-flex items-center gap-1">
               <Download className="size-3" aria-hidden /> {note.download_count}
+              <span className="sr-only"> downloads</span>
             </span>
             <time dateTime={note.created_at}>{new Date(note.created_at).toLocaleDateString()}</time>
           </p>

@@ -1,7 +1,7 @@
 "use client";
 import { Upload } from "lucide-react";
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
-import { useConversations } from "@/hooks/queries/conversations";
+import { useConversationItems } from "@/hooks/queries/conversations";
 import { useCreateNote } from "@/hooks/queries/notes";
 import { ApiError, errorMessage } from "@/lib/api/client";
 import { deleteFile, uploadFile, type UploadHandle } from "@/lib/api/files";
@@ -10,10 +10,10 @@ import { formatBytes, precheckUpload, uploadErrorMessage } from "@/lib/files/for
 import { Button } from "../ui/button";
 import { Input, Label, Textarea } from "../ui/input";
 
-/** The rooms I am in that are not DMs, for the room pickers. */
+/** The rooms I am in that are not DMs (those of the conversation pages loaded), for the room pickers. */
 export function useMyRooms() {
-  const items = useConversations().data?.items;
-  return useMemo(() => (items ?? []).map((c) => c.room).filter((r) => r.kind !== "direct"), [items]);
+  const { items } = useConversationItems();
+  return useMemo(() => items.map((c) => c.room).filter((r) => r.kind !== "direct"), [items]);
 }
 
 const stripExt = (name: string) => name.replace(/\.[a-z0-9]{1,5}$/i, "");
@@ -161,7 +161,7 @@ export function NoteUploadForm({ onCreated, onCancel }: { onCreated(note: NoteVi
         </div>
       )}
       {error && (
-        <p role="alert" className="text-sm text-red-600 dark:text-red-400" data-testid="note-error">
+        <p role="alert" className="text-sm text-red-700 dark:text-red-400" data-testid="note-error">
           {error}
         </p>
       )}

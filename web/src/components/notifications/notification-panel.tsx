@@ -66,7 +66,7 @@ function NotificationRow({ n, onOpen }: { n: AppNotification; onOpen(n: AppNotif
             )}
           </p>
         </div>
-        {!n.read && <span className="mt-1.5 size-2 shrink-0 rounded-full bg-primary" aria-label="unread" />}
+        {!n.read && <span className="mt-1.5 size-2 shrink-0 rounded-full bg-primary" role="img" aria-label="unread" />}
       </button>
     </li>
   );
@@ -144,7 +144,7 @@ export function NotificationPanel({ align, onClose }: { align: "left" | "right";
           </div>
         )}
         {mark.isError && (
-          <p role="alert" className="p-2 text-xs text-red-600 dark:text-red-400">
+          <p role="alert" className="p-2 text-xs text-red-700 dark:text-red-400">
             {errorMessage(mark.error)}
           </p>
         )}

@@ -100,7 +100,7 @@ export function NotificationSettingsCard() {
                   <option key={z} value={z} />
                 ))}
               </datalist>
-              {!tzKnown && <p className="text-xs text-red-600 dark:text-red-400">Pick a time zone from the list, e.g. Europe/Paris.</p>}
+              {!tzKnown && <p className="text-xs text-red-700 dark:text-red-400">Pick a time zone from the list, e.g. Europe/Paris.</p>}
             </div>
             <label className="flex items-center gap-2 text-sm font-medium">
               <input type="checkbox" className="size-4 accent-primary" data-testid="dnd-enabled" checked={form.dnd} onChange={(e) => set({ dnd: e.target.checked })} />
@@ -118,13 +118,13 @@ export function NotificationSettingsCard() {
               <p className="pb-2 text-xs text-muted-foreground">No browser notifications during these hours; they still reach the bell.</p>
             </div>
             {update.isError && (
-              <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+              <p role="alert" className="text-sm text-red-700 dark:text-red-400">
                 {errorMessage(update.error)}
               </p>
             )}
             <div className="flex items-center justify-end gap-3">
               {saved && (
-                <span className="inline-flex items-center gap-1 text-sm text-emerald-600" data-testid="notification-settings-saved">
+                <span className="inline-flex items-center gap-1 text-sm text-emerald-700 dark:text-emerald-400" data-testid="notification-settings-saved">
                   Saved <Check className="size-4" aria-hidden />
                 </span>
               )}

@@ -61,7 +61,7 @@ export function MoneyField({
 export function FormError({ children }: { children: React.ReactNode }) {
   if (!children) return null;
   return (
-    <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+    <p role="alert" className="text-sm text-red-700 dark:text-red-400">
       {children}
     </p>
   );

@@ -29,7 +29,7 @@ export function JoinPrompt({ room: r }: { room: Room }) {
               </span>
               <span className="text-muted-foreground">
                 Subscribe on{" "}
-                <Link href={`/creators/${r.created_by}`} className="text-primary hover:underline" data-testid="subscribers-only-creator">
+                <Link href={`/creators/${r.created_by}`} className="text-primary underline underline-offset-2 hover:decoration-2" data-testid="subscribers-only-creator">
                   the creator&apos;s page
                 </Link>{" "}
                 to join this room.
@@ -43,7 +43,7 @@ export function JoinPrompt({ room: r }: { room: Room }) {
           ) : (
             <p className="text-sm">This room is private: ask a moderator for an invite.</p>
           )}
-          {join.isError && <p className="text-sm text-red-600 dark:text-red-400">{errorMessage(join.error)}</p>}
+          {join.isError && <p className="text-sm text-red-700 dark:text-red-400">{errorMessage(join.error)}</p>}
         </CardContent>
       </Card>
     </div>

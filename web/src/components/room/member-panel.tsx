@@ -2,7 +2,7 @@
 import { X } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
-import { useInvite, useKick, useMembers } from "@/hooks/queries/rooms";
+import { useInvite, useKick, useMembers, useTransferRoom } from "@/hooks/queries/rooms";
 import { useUserSearch } from "@/hooks/queries/users";
 import { useDebounced } from "@/hooks/use-debounced";
 import { errorMessage } from "@/lib/api/client";
@@ -37,7 +37,7 @@ function InviteBox({ room, memberIds }: { room: Room; memberIds: Set<string> }) 
           ))}
         </ul>
       )}
-      {invite.isError && <p className="text-xs text-red-600 dark:text-red-400">{errorMessage(invite.error)}</p>}
+      {invite.isError && <p className="text-xs text-red-700 dark:text-red-400">{errorMessage(invite.error)}</p>}
     </div>
   );
 }
@@ -45,6 +45,8 @@ function InviteBox({ room, memberIds }: { room: Room; memberIds: Set<string> }) 
 export function MemberPanel({ room, myUserId, online, onClose }: { room: Room; myUserId?: string; online: string[] | null; onClose(): void }) {
   const members = useMembers(room.id);
   const kick = useKick(room.id);
+  const transfer = useTransferRoom(room.id);
+  const isOwner = room.kind !== "direct" && room.my_role === "owner";
   const canManage = room.kind !== "direct" && (room.my_role === "owner" || room.my_role === "moderator");
   const onlineSet = new Set(online ?? []);
   const items = [...(members.data?.items ?? [])].sort(
@@ -82,11 +84,26 @@ export function MemberPanel({ room, myUserId, online, onClose }: { room: Room; m
                   {m.user.id === myUserId && <span className="text-muted-foreground"> (you)</span>}
                 </Link>
                 {m.role !== "member" && <Badge variant="secondary">{m.role}</Badge>}
+                {isOwner && m.user.id !== myUserId && !m.user.deleted && (
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    aria-label={`Make owner: ${m.user.display_name}`}
+                    data-testid="transfer-owner"
+                    disabled={transfer.isPending}
+                    onClick={() => {
+                      const ask = `Make ${m.user.display_name} the owner of ${room.name}? You will become a moderator.`;
+                      if (window.confirm(ask)) transfer.mutate(m.user.id);
+                    }}
+                  >
+                    Make owner
+                  </Button>
+                )}
                 {canManage && m.user.id !== myUserId && m.role !== "owner" && (
                   <Button
                     size="sm"
                     variant="ghost"
-                    className="text-red-600"
+                    className="text-red-700 dark:text-red-400"
                     aria-label={`Remove ${m.user.display_name}`}
                     data-testid="kick-member"
                     disabled={kick.isPending}
@@ -101,7 +118,11 @@ export function MemberPanel({ room, myUserId, online, onClose }: { room: Room; m
             ))}
           </ul>
         )}
-        {kick.isError && <p className="p-2 text-xs text-red-600 dark:text-red-400">{errorMessage(kick.error)}</p>}
+        {(kick.isError || transfer.isError) && (
+          <p role="alert" className="p-2 text-xs text-red-700 dark:text-red-400">
+            {errorMessage(kick.error ?? transfer.error)}
+          </p>
+        )}
       </div>
     </aside>
   );

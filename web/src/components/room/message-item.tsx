@@ -1,10 +1,11 @@
 "use client";
 import { Paperclip, Pencil, Reply, SmilePlus, Trash2, X } from "lucide-react";
 import Link from "next/link";
-import { memo, useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { memo, useEffect, useRef, useState, type CSSProperties, type KeyboardEvent } from "react";
 import type { PendingMessage } from "@/hooks/use-pending-sends";
 import { attachmentsOf } from "@/lib/api/files";
-import type { Message, User } from "@/lib/api/types";
+import { readableOn } from "@/lib/contrast";
+import type { Message, PublicProfile } from "@/lib/api/types";
 import type { MentionTarget } from "@/lib/markdown";
 import { formatMoney } from "@/lib/money";
 import { quoteText } from "@/lib/payments";
@@ -18,13 +19,13 @@ export const QUICK_EMOJIS = ["👍", "❤️", "😂", "🎉", "😮", "😢"];
 
 interface Props {
   message: Message;
-  author?: User;
+  author?: PublicProfile;
   mine: boolean;
   grouped: boolean;
   canModerate: boolean;
   replyTarget?: { message?: Message; author?: string };
   editing: boolean;
-  readers?: User[];
+  readers?: PublicProfile[];
   /** Names to highlight after `@` (the message's mentions). */
   mentionTargets?: MentionTarget[];
   /** The message mentions me (directly or @room). */
@@ -81,6 +82,15 @@ function EditBox({ initial, onSave, onCancel }: { initial: string; onSave(b: str
   );
 }
 
+/**
+ * A name in the colour its owner picked, made to read (WCAG AA, with room for the tinted
+ * rows: a mention, a linked message) on the light and the dark page.
+ */
+function authorColors(color: string | null | undefined): CSSProperties | undefined {
+  if (!color) return undefined;
+  return { "--author-light": readableOn(color, "#ffffff", 5.5), "--author-dark": readableOn(color, "#0b0f19", 6) } as CSSProperties;
+}
+
 function ActionButton({ label, onClick, children, testId }: { label: string; onClick(): void; children: React.ReactNode; testId?: string }) {
   return (
     <button
@@ -128,7 +138,12 @@ export const MessageItem = memo(function MessageItem(p: Props) {
       <div className="min-w-0 flex-1">
         {!p.grouped && (
           <div className="flex items-baseline gap-2">
-            <Link href={author ? `/users/${author.id}` : "#"} className="text-sm font-semibold hover:underline" style={{ color: author?.color ?? undefined }} data-testid="message-author">
+            <Link
+              href={author ? `/users/${author.id}` : "#"}
+              className={cn("text-sm font-semibold hover:underline", author?.color && "text-(--author-light) dark:text-(--author-dark)")}
+              style={authorColors(author?.color)}
+              data-testid="message-author"
+            >
               {name}
             </Link>
             <time className="text-[11px] text-muted-foreground" dateTime={m.created_at}>
@@ -194,8 +209,9 @@ export const MessageItem = memo(function MessageItem(p: Props) {
           </div>
         )}
         {p.readers && p.readers.length > 0 && (
-          <div className="mt-1 flex items-center gap-0.5" data-testid="read-marker" aria-label={`Seen by ${p.readers.map((r) => r.display_name).join(", ")}`}>
+          <div className="mt-1 flex items-center gap-0.5" data-testid="read-marker">
             <span className="mr-1 text-[10px] text-muted-foreground">Seen by</span>
+            <span className="sr-only">{p.readers.map((r) => r.display_name).join(", ")}</span>
             {p.readers.slice(0, 5).map((r) => (
               <UserAvatar key={r.id} user={r} size="xs" />
             ))}
@@ -264,7 +280,7 @@ export function PendingItem({ p, onRetry, onDiscard }: { p: PendingMessage; onRe
           <div className="text-[11px] font-medium text-primary opacity-60">Pay-per-view · {formatMoney(p.ppv.amount, p.ppv.currency)}</div>
         )}
         {p.body && (
-          <p className={cn("whitespace-pre-wrap break-words text-sm", p.status === "sending" ? "opacity-60" : "text-red-600 dark:text-red-400")}>
+          <p className={cn("whitespace-pre-wrap break-words text-sm", p.status === "sending" ? "opacity-60" : "text-red-700 dark:text-red-400")}>
             {p.body}
           </p>
         )}

@@ -139,7 +139,7 @@ export function MessageList({
                   </div>
                 )}
                 {divider && (
-                  <div className="my-2 flex items-center gap-3 px-4 text-[11px] font-semibold text-red-500" data-testid="new-messages-divider">
+                  <div className="my-2 flex items-center gap-3 px-4 text-[11px] font-semibold text-red-700 dark:text-red-400" data-testid="new-messages-divider">
                     <span className="h-px flex-1 bg-red-500/50" />
                     New
                   </div>

@@ -78,7 +78,7 @@ export function PpvFields({ draft }: { draft: PpvDraft }) {
         onChange={(e) => draft.setPreview(e.target.value)}
         data-testid="ppv-preview"
       />
-      {draft.error && <span className="w-full text-red-600 dark:text-red-400">{draft.error}</span>}
+      {draft.error && <span className="w-full text-red-700 dark:text-red-400">{draft.error}</span>}
     </div>
   );
 }

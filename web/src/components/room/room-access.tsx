@@ -37,7 +37,7 @@ export function RoomAccessSection({ room }: { room: Room }) {
         <p className="text-xs text-muted-foreground">Create a tier on your creator page to make this room subscriber-only.</p>
       )}
       {update.isError && (
-        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
           {errorMessage(update.error)}
         </p>
       )}

@@ -51,7 +51,7 @@ export function RoomLogoControl({ room, canEdit }: { room: Room; canEdit: boolea
           </p>
         </div>
         {set.isError && (
-          <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+          <p role="alert" className="text-sm text-red-700 dark:text-red-400">
             {errorMessage(set.error)}
           </p>
         )}

@@ -80,7 +80,7 @@ export function RoomNotifyMenu({ roomId, isDirect }: { roomId: string; isDirect:
           className="absolute right-0 top-full z-40 mt-1 w-64 rounded-xl border border-border bg-card p-1 text-card-foreground shadow-lg"
         >
           {q.isError ? (
-            <p role="alert" className="p-2 text-xs text-red-600 dark:text-red-400">
+            <p role="alert" className="p-2 text-xs text-red-700 dark:text-red-400">
               {errorMessage(q.error)}
             </p>
           ) : !v ? (
@@ -130,7 +130,7 @@ export function RoomNotifyMenu({ roomId, isDirect }: { roomId: string; isDirect:
                 ))
               )}
               {set.isError && (
-                <p role="alert" className="p-2 text-xs text-red-600 dark:text-red-400">
+                <p role="alert" className="p-2 text-xs text-red-700 dark:text-red-400">
                   {errorMessage(set.error)}
                 </p>
               )}

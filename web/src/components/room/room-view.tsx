@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, errorMessage } from "@/lib/api/client";
-import type { Member, Message, User } from "@/lib/api/types";
+import type { Member, Message, PublicProfile } from "@/lib/api/types";
 import { mentionTargets, mentionsMe } from "@/lib/mentions";
 import { orderedMessages, type MessagePages } from "@/lib/realtime/apply";
 import { useRealtimeOptional } from "@/lib/realtime/provider";
@@ -36,7 +36,7 @@ import { TypingIndicator } from "./typing-indicator";
 /** A message whose author left the room is looked up on its own. */
 function RoomMessage(
   props: Omit<React.ComponentProps<typeof MessageItem>, "author" | "mentionTargets" | "mentionsMe"> & {
-    memberUser?: User;
+    memberUser?: PublicProfile;
     nameOf(id: string): string | undefined;
     myId: string | undefined;
   },
@@ -107,7 +107,7 @@ export function RoomView({ roomId }: { roomId: string }) {
   const canModerate = room.data?.my_role === "owner" || room.data?.my_role === "moderator";
   const focusSeq = useLinkedMessage(list, messages);
   const nameOf = useCallback(
-    (id: string) => memberMap.get(id)?.user.display_name ?? qc.getQueryData<User>(["users", id])?.display_name,
+    (id: string) => memberMap.get(id)?.user.display_name ?? qc.getQueryData<PublicProfile>(["users", id])?.display_name,
     [memberMap, qc],
   );
   const mentionables = useMemo(
@@ -134,7 +134,7 @@ export function RoomView({ roomId }: { roomId: string }) {
           onRetry={() => room.refetch()}
         />
         <p className="mt-4 text-center text-sm">
-          <Link href="/rooms" className="text-primary hover:underline">
+          <Link href="/rooms" className="text-primary underline underline-offset-2 hover:decoration-2">
             Back to rooms
           </Link>
         </p>
@@ -154,6 +154,7 @@ export function RoomView({ roomId }: { roomId: string }) {
           onToggleMembers={() => setShowMembers((v) => !v)}
           canModerate={canModerate}
           myId={myId}
+          onShowMembers={() => setShowMembers(true)}
         />
         <CheckoutReturnBanner phase={paid.checkoutPhase} className="mx-3 mt-2" successText="Payment complete." />
 
@@ -227,7 +228,7 @@ export function RoomView({ roomId }: { roomId: string }) {
 
         <TypingIndicator names={live.typingIds.map((id) => nameOf(id) ?? "Someone")} />
         {(edit.isError || remove.isError || react.isError || paid.unlockError) && (
-          <p role="alert" className="px-4 text-xs text-red-600 dark:text-red-400">
+          <p role="alert" className="px-4 text-xs text-red-700 dark:text-red-400">
             {errorMessage(edit.error ?? remove.error ?? react.error ?? paid.unlockError)}
           </p>
         )}

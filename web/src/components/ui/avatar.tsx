@@ -1,13 +1,16 @@
 "use client";
 import { useState } from "react";
+import { textColorOn } from "@/lib/contrast";
 import { cn } from "@/lib/utils";
 
-const palette = ["#6366f1", "#ec4899", "#f59e0b", "#10b981", "#0ea5e9", "#8b5cf6", "#ef4444", "#14b8a6"];
+// Dark enough for white initials (4.5:1 or more, WCAG AA); a colour a user picked gets
+// white or black initials, whichever reads (see textColorOn).
+export const AVATAR_PALETTE = ["#4f46e5", "#be185d", "#b45309", "#047857", "#0369a1", "#7c3aed", "#dc2626", "#0f766e"];
 
 function colorFor(seed: string) {
   let h = 0;
   for (const c of seed) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-  return palette[h % palette.length];
+  return AVATAR_PALETTE[h % AVATAR_PALETTE.length];
 }
 
 function initials(name: string) {
@@ -34,6 +37,7 @@ export function Avatar({
   className?: string;
 }) {
   const [broken, setBroken] = useState(false);
+  const bg = color || colorFor(name);
   return (
     <span className={cn("relative inline-flex shrink-0", className)}>
       {src && !broken ? (
@@ -48,8 +52,8 @@ export function Avatar({
       ) : (
         <span
           aria-hidden
-          className={cn("inline-flex items-center justify-center rounded-full font-semibold text-white", sizes[size])}
-          style={{ backgroundColor: color || colorFor(name) }}
+          className={cn("inline-flex items-center justify-center rounded-full font-semibold", sizes[size])}
+          style={{ backgroundColor: bg, color: textColorOn(bg) }}
         >
           {initials(name)}
         </span>
@@ -60,6 +64,7 @@ export function Avatar({
             "absolute -bottom-0.5 -right-0.5 h-3 w-3 rounded-full border-2 border-background",
             online ? "bg-emerald-500" : "bg-zinc-400",
           )}
+          role="img"
           aria-label={online ? "online" : "offline"}
         />
       )}

@@ -7,7 +7,7 @@ const variants = {
   outline: "border border-border bg-transparent hover:bg-muted",
   ghost: "bg-transparent hover:bg-muted",
   destructive: "bg-red-600 text-white hover:bg-red-600/90",
-  link: "bg-transparent underline-offset-4 hover:underline text-primary px-0",
+  link: "bg-transparent underline underline-offset-4 hover:decoration-2 text-primary px-0",
 } as const;
 
 const sizes = {

@@ -1,7 +1,8 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "@/lib/api/client";
-import type { CreateTier, CreatorProfile, Started, TipRequest, UpdateTier } from "@/lib/api/types";
+import { fetchAllPages } from "@/lib/api/pages";
+import type { CreateTier, CreatorProfile, Started, SubscribeStarted, TipRequest, UpdateTier } from "@/lib/api/types";
 import { openHosted } from "./payments";
 
 export const creatorKey = (id: string) => ["creators", id] as const;
@@ -16,11 +17,11 @@ export function useCreator(id: string | undefined, enabled = true) {
   });
 }
 
-/** All my tiers, inactive ones too. */
+/** All my tiers, inactive ones too, oldest first (every page of them). */
 export function useMyTiers(enabled = true) {
   return useQuery({
     queryKey: myTiersKey,
-    queryFn: () => unwrap(api.GET("/v1/creators/me/tiers")),
+    queryFn: () => fetchAllPages((cursor) => unwrap(api.GET("/v1/creators/me/tiers", { params: { query: { cursor: cursor ?? undefined, limit: 100 } } }))),
     enabled,
   });
 }
@@ -62,7 +63,7 @@ export function useSubscribe(creatorId: string) {
   return useMutation({
     mutationFn: (tierId: string) =>
       unwrap(api.POST("/v1/creators/{user_id}/subscribe", { params: { path: { user_id: creatorId } }, body: { tier_id: tierId } })),
-    onSuccess: (v: Started) => openHosted(v.checkout_url),
+    onSuccess: (v: SubscribeStarted) => openHosted(v.checkout_url),
   });
 }
 

@@ -1,7 +1,8 @@
 "use client";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "@/lib/api/client";
-import type { UpdateMe, User } from "@/lib/api/types";
+import { publicProfile } from "@/lib/api/profiles";
+import type { Me, UpdateMe } from "@/lib/api/types";
 import { useAuth } from "@/lib/auth/context";
 
 export const meKey = ["me"] as const;
@@ -17,13 +18,16 @@ export function useMe() {
   });
 }
 
+/** My profile as the API now answers it; others' views of me get its public part only. */
+export function storeMe(qc: QueryClient, me: Me) {
+  qc.setQueriesData({ queryKey: meKey }, me);
+  qc.setQueryData(["users", me.id], publicProfile(me));
+}
+
 export function useUpdateMe() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (body: UpdateMe) => unwrap(api.PATCH("/v1/me", { body })),
-    onSuccess: (user: User) => {
-      qc.setQueriesData({ queryKey: meKey }, user);
-      qc.setQueryData(["users", user.id], user);
-    },
+    onSuccess: (me: Me) => storeMe(qc, me),
   });
 }

@@ -10,6 +10,7 @@ import type {
 } from "@/lib/api/types";
 import { useAuth } from "@/lib/auth/context";
 import { markNotificationsRead, upsertNotification, type NotificationPages } from "@/lib/notifications";
+import { applyMentionNotification, applyMentionsRead, unreadMentionsKey } from "./conversations";
 
 export const notificationsKey = ["notifications"] as const;
 export const notificationListKey = ["notifications", "list"] as const;
@@ -51,11 +52,13 @@ function refreshCount(qc: QueryClient) {
 
 export function applyNotification(qc: QueryClient, n: AppNotification) {
   qc.setQueryData<NotificationPages>(notificationListKey, (d) => upsertNotification(d, n));
+  applyMentionNotification(qc, n);
   refreshCount(qc);
 }
 
 export function applyNotificationsRead(qc: QueryClient, ids: string[]) {
   qc.setQueryData<NotificationPages>(notificationListKey, (d) => markNotificationsRead(d, ids));
+  applyMentionsRead(qc, ids);
   refreshCount(qc);
 }
 
@@ -69,9 +72,15 @@ export function useMarkNotificationsRead() {
   return useMutation({
     mutationFn: (body: MarkNotificationsRead) => unwrap(api.POST("/v1/notifications/read", { body })),
     onMutate: (body) => {
-      qc.setQueryData<NotificationPages>(notificationListKey, (d) => markNotificationsRead(d, "ids" in body ? body.ids : null));
+      const ids = "ids" in body ? body.ids : null;
+      qc.setQueryData<NotificationPages>(notificationListKey, (d) => markNotificationsRead(d, ids));
+      // "Up to a seq" may leave newer mentions unread: the list is fetched again on success.
+      if (ids) applyMentionsRead(qc, ids);
     },
-    onSuccess: (r) => qc.setQueryData(unreadCountKey, r.unread_count),
+    onSuccess: (r, body) => {
+      qc.setQueryData(unreadCountKey, r.unread_count);
+      if (!("ids" in body)) void qc.invalidateQueries({ queryKey: unreadMentionsKey });
+    },
     onError: () => resyncNotifications(qc),
   });
 }

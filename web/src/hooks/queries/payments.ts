@@ -1,13 +1,14 @@
 "use client";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, ApiError, unwrap } from "@/lib/api/client";
-import type { Started } from "@/lib/api/types";
+import type { Payment, PaymentPage, Started } from "@/lib/api/types";
 import { useAuth } from "@/lib/auth/context";
 import { isSettled } from "@/lib/payments";
 
 export const payoutAccountKey = ["payouts", "account"] as const;
 export const earningsKey = ["payouts", "earnings"] as const;
 export const paymentHistoryKey = ["payments", "history"] as const;
+export const paymentsReceivedKey = ["payments", "received"] as const;
 export const paymentKey = (id: string) => ["payments", "one", id] as const;
 
 /** Stripe's hosted pages (Checkout, onboarding, the billing portal) open in this tab. */
@@ -63,6 +64,25 @@ export function usePaymentHistory() {
   });
 }
 
+/** What fans paid me, newest first (refundable from the earnings page). */
+export function usePaymentsReceived() {
+  return useInfiniteQuery({
+    queryKey: paymentsReceivedKey,
+    queryFn: ({ pageParam }) =>
+      unwrap(
+        api.GET("/v1/payments/history", { params: { query: { role: "payee", cursor: pageParam ?? undefined, limit: HISTORY_PAGE } } }),
+      ),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+  });
+}
+
+/** A payment as it now is, wherever a list shows it. */
+function replacePayment(data: { pages: PaymentPage[]; pageParams: unknown[] } | undefined, p: Payment) {
+  if (!data) return data;
+  return { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.map((x) => (x.id === p.id ? p : x)) })) };
+}
+
 /** One payment, polled every second until Stripe settled it (a return from Checkout). */
 export function usePayment(id: string | null) {
   return useQuery({
@@ -73,6 +93,7 @@ export function usePayment(id: string | null) {
   });
 }
 
+/** Refund a payment I received, in whole (no amount) or in part; the row shows the answer. */
 export function useRefund() {
   const qc = useQueryClient();
   return useMutation({
@@ -80,6 +101,7 @@ export function useRefund() {
       unwrap(api.POST("/v1/payments/{payment_id}/refund", { params: { path: { payment_id: v.id } }, body: { amount: v.amount } })),
     onSuccess: (p) => {
       qc.setQueryData(paymentKey(p.id), p);
+      qc.setQueryData(paymentsReceivedKey, (d: { pages: PaymentPage[]; pageParams: unknown[] } | undefined) => replacePayment(d, p));
       void qc.invalidateQueries({ queryKey: earningsKey });
     },
   });

@@ -86,6 +86,24 @@ export function useLeaveRoom() {
   });
 }
 
+/**
+ * Hand the room to another member (owner only): they become its owner, I a moderator. An
+ * owner who wants to leave while others stay does this first.
+ */
+export function useTransferRoom(id: string) {
+  const qc = useQueryClient();
+  const done = useRoomListInvalidation();
+  return useMutation({
+    mutationFn: (userId: string) =>
+      unwrap(api.POST("/v1/rooms/{room_id}/transfer", { params: { path: { room_id: id } }, body: { user_id: userId } })),
+    onSuccess: () => {
+      done();
+      void qc.invalidateQueries({ queryKey: roomKey(id), exact: true });
+      void qc.invalidateQueries({ queryKey: membersKey(id) });
+    },
+  });
+}
+
 export function useMembers(id: string, enabled = true) {
   return useQuery({
     queryKey: membersKey(id),

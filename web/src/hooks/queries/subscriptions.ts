@@ -1,11 +1,17 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "@/lib/api/client";
+import { fetchAllPages } from "@/lib/api/pages";
 import type { Subscription } from "@/lib/api/types";
 import { useAuth } from "@/lib/auth/context";
 import { openHosted } from "./payments";
 
 export const subscriptionsKey = ["subscriptions"] as const;
+
+/** Every one of my subscriptions (the API pages them), newest first. */
+export function fetchMySubscriptions(): Promise<Subscription[]> {
+  return fetchAllPages((cursor) => unwrap(api.GET("/v1/subscriptions", { params: { query: { cursor: cursor ?? undefined, limit: 100 } } })));
+}
 
 /**
  * My subscriptions, newest first. `waitFor`: a subscription just paid at Checkout, polled
@@ -15,7 +21,7 @@ export function useSubscriptions(waitFor?: string | null) {
   const { signedIn, user } = useAuth();
   return useQuery({
     queryKey: [...subscriptionsKey, user?.id ?? null],
-    queryFn: () => unwrap(api.GET("/v1/subscriptions")),
+    queryFn: fetchMySubscriptions,
     enabled: signedIn,
     refetchInterval: (q) => {
       if (!waitFor) return false;

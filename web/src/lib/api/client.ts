@@ -1,5 +1,6 @@
 import createClient, { type Middleware } from "openapi-fetch";
 import type { ApiPaths } from "./types";
+import { problemMessage } from "./problems";
 import { API_URL } from "../env";
 
 /** RFC 9457 problem details, raised for every non-2xx answer. */
@@ -9,6 +10,8 @@ export class ApiError extends Error {
     readonly code: string | undefined,
     readonly title: string,
     readonly detail?: string,
+    /** With `payment_declined`: the card's decline code, when the provider gave one. */
+    readonly declineCode?: string,
   ) {
     super(detail || title || `HTTP ${status}`);
     this.name = "ApiError";
@@ -73,6 +76,7 @@ function toApiError(error: unknown, response: Response): ApiError {
     str(p.code),
     str(p.title) ?? response.statusText ?? "Request failed",
     str(p.detail) ?? (typeof error === "string" ? error : undefined),
+    str(p.decline_code),
   );
 }
 
@@ -91,8 +95,9 @@ export async function unwrap<T>(
   return result.data as T;
 }
 
+/** What to show a person: a sentence for a known problem code, else the server's detail. */
 export function errorMessage(e: unknown): string {
-  if (e instanceof ApiError) return e.detail || e.title;
+  if (e instanceof ApiError) return problemMessage(e.code, e.declineCode) ?? (e.detail || e.title);
   if (e instanceof Error) return e.message;
   return "Something went wrong";
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { API_URL } from "../env";
-import type { Attachment, Message, Room, User } from "./types";
+import type { Attachment, Message, PublicProfile, Room } from "./types";
 
 // The typed client keeps the fetch it finds when it is created, so a stub fetch is put in
 // place before the modules are loaded (fresh for each test).
@@ -50,9 +50,9 @@ describe("fields of messages, users and rooms", () => {
   });
 
   it("reads avatar and logo ids", () => {
-    expect(files.avatarFileId({ avatar_file_id: "f1" } as User)).toBe("f1");
-    expect(files.avatarFileId({ avatar_file_id: null } as User)).toBeNull();
-    expect(files.avatarFileId({} as User)).toBeNull();
+    expect(files.avatarFileId({ avatar_file_id: "f1" } as PublicProfile)).toBe("f1");
+    expect(files.avatarFileId({ avatar_file_id: null } as PublicProfile)).toBeNull();
+    expect(files.avatarFileId({} as PublicProfile)).toBeNull();
     expect(files.logoFileId({ logo_file_id: "f2" } as Room)).toBe("f2");
     expect(files.logoFileId(undefined)).toBeNull();
   });
@@ -87,11 +87,12 @@ describe("JSON calls through the typed client", () => {
 
   it("turns problem+json into an ApiError", async () => {
     fetchMock.mockResolvedValueOnce(
-      json(409, { code: "conflict", title: "Conflict", detail: "The file is in use" }, "application/problem+json"),
+      json(409, { code: "file_in_use", title: "Conflict", detail: "the file is in use" }, "application/problem+json"),
     );
     const err = await files.deleteFile("f1").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(client.ApiError);
-    expect(err).toMatchObject({ status: 409, code: "conflict", title: "Conflict", detail: "The file is in use" });
+    expect(err).toMatchObject({ status: 409, code: "file_in_use", title: "Conflict", detail: "the file is in use" });
+    expect(client.errorMessage(err)).toMatch(/still used/);
     expect(fetchMock.mock.calls[0][0].url).toBe(`${API_URL}/v1/files/f1`);
   });
 

@@ -4,7 +4,7 @@
 // with the same bearer token and one retry after a 401.
 import { API_URL } from "../env";
 import { ApiError, api, getToken, refreshToken, unwrap } from "./client";
-import type { Attachment, CreateNote, FilePurpose, FileView, Message, NoteQuery, Room, UpdateNote, User } from "./types";
+import type { Attachment, AvatarUser, CreateNote, FilePurpose, FileView, Me, Message, NoteQuery, Room, UpdateNote } from "./types";
 
 // ---- fields of messages, users and rooms ---------------------------------------------------
 
@@ -13,7 +13,7 @@ export function attachmentsOf(m: Message | null | undefined): Attachment[] {
   return m && !m.deleted ? (m.attachments ?? []) : [];
 }
 
-export function avatarFileId(u: User | null | undefined): string | null {
+export function avatarFileId(u: Pick<AvatarUser, "avatar_file_id"> | null | undefined): string | null {
   return u?.avatar_file_id || null;
 }
 
@@ -31,7 +31,7 @@ export function apiUrl(path: string): string {
 function problemFrom(status: number, statusText: string, body: unknown): ApiError {
   const p = (body && typeof body === "object" ? body : {}) as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === "string" ? v : undefined);
-  return new ApiError(status, str(p.code), str(p.title) ?? (statusText || `HTTP ${status}`), str(p.detail));
+  return new ApiError(status, str(p.code), str(p.title) ?? (statusText || `HTTP ${status}`), str(p.detail), str(p.decline_code));
 }
 
 async function problemOf(res: Response): Promise<ApiError> {
@@ -168,7 +168,7 @@ export function uploadFile(
 
 // ---- profile and rooms ----------------------------------------------------------------------
 
-export function setAvatar(fileId: string | null): Promise<User> {
+export function setAvatar(fileId: string | null): Promise<Me> {
   return unwrap(api.PATCH("/v1/me", { body: { avatar_file_id: fileId } }));
 }
 

@@ -14,7 +14,12 @@ type Ok<Op> = Op extends { responses: infer R }
 type Body<Op> = Op extends { requestBody?: infer B } ? Json<NonNullable<B>> : never;
 type Query<Op> = Op extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
 
-export type User = Ok<paths["/v1/me"]["get"]>;
+/** The caller's own profile (`GET /v1/me`), private fields included: never someone else's. */
+export type Me = Ok<paths["/v1/me"]["get"]>;
+/** What anyone sees of a person (`GET /v1/users/{id}`, members, search). `Me` satisfies it too. */
+export type PublicProfile = Ok<paths["/v1/users/{user_id}"]["get"]>;
+/** What an avatar needs of a person: both profiles satisfy it. */
+export type AvatarUser = Pick<PublicProfile, "display_name" | "avatar_file_id" | "image_url" | "color">;
 export type UpdateMe = Body<paths["/v1/me"]["patch"]>;
 export type Room = Ok<paths["/v1/rooms/{room_id}"]["get"]>;
 export type RoomKind = Room["kind"];
@@ -30,6 +35,8 @@ export type PostMessage = Body<paths["/v1/rooms/{room_id}/messages"]["post"]>;
 export type Mentions = NonNullable<PostMessage["mentions"]>;
 export type RoomEventRecord = Ok<paths["/v1/rooms/{room_id}/events"]["get"]>["items"][number];
 export type Conversation = Ok<paths["/v1/conversations"]["get"]>["items"][number];
+export type ConversationPage = Ok<paths["/v1/conversations"]["get"]>;
+export type TransferRoom = Body<paths["/v1/rooms/{room_id}/transfer"]["post"]>;
 
 // ---- Files and notes -------------------------------------------------------------------
 
@@ -82,7 +89,11 @@ export type CreatorProfile = Body<paths["/v1/creators/me"]["put"]>;
 export type TipRequest = Body<paths["/v1/creators/{user_id}/tips"]["post"]>;
 /** A payment started at Stripe's hosted Checkout: `checkout_url` is where to pay. */
 export type Started = Ok<paths["/v1/creators/{user_id}/tips"]["post"]>;
-export type Subscription = Ok<paths["/v1/subscriptions"]["get"]>[number];
+export type Subscription = Ok<paths["/v1/subscriptions"]["get"]>["items"][number];
+/** A subscription started: pay at `checkout_url`; `subscription_id` is where to come back to. */
+export type SubscribeStarted = Ok<paths["/v1/creators/{user_id}/subscribe"]["post"]>;
+export type PaymentRole = NonNullable<Query<paths["/v1/payments/history"]["get"]>["role"]>;
+export type RefundRequest = Body<paths["/v1/payments/{payment_id}/refund"]["post"]>;
 export type SubscriptionStatus = Subscription["status"];
 /** A pay-per-view price and preview, when posting. */
 export type PpvRequest = NonNullable<PostMessage["ppv"]>;

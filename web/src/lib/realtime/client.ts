@@ -140,6 +140,11 @@ export class RealtimeClient {
     if (this.running) void this.connect();
   }
 
+  /** The room this tab shows (see `view`), or null. */
+  get viewingRoom(): string | null {
+    return this.viewing;
+  }
+
   /** Highest seq applied for a room, i.e. the `since` used on resume. */
   lastSeq(roomId: string): number | null {
     return this.rooms.get(roomId)?.seq.lastSeq ?? null;

@@ -7,8 +7,9 @@ import { WS_URL } from "../env";
 import { applyReaction, findMessage, markDeleted, upsertMessage, type MessagePages } from "./apply";
 import { RealtimeClient, type ConnectionStatus } from "./client";
 import type { Room } from "../api/types";
+import { applyChangedMessage, applyNewMessage, hasConversation, type ConversationPages } from "../conversations";
 import type { RoomEvent } from "./frames";
-import { useConversations, conversationsKey } from "@/hooks/queries/conversations";
+import { conversationsKey, useConversationItems } from "@/hooks/queries/conversations";
 import { useMe } from "@/hooks/queries/me";
 import { messagesKey } from "@/hooks/queries/messages";
 import {
@@ -69,24 +70,40 @@ async function openMessage(qc: QueryClient, roomId: string, messageId: string, m
   if (m) qc.setQueryData<MessagePages>(key, (d) => upsertMessage(d, m));
 }
 
+/** What applying an event needs besides the cache. */
+interface EventContext {
+  myUserId: string | undefined;
+  /** The room this tab shows (a message there is read as it arrives). */
+  viewing: string | null;
+  /** Refetch the conversation list soon (coalesced): it is then exact. */
+  bumpConversations(): void;
+}
+
 /** Apply one ordered room event to the query cache. */
-function applyEvent(qc: QueryClient, ev: RoomEvent, myUserId: string | undefined, bumpConversations: () => void) {
+function applyEvent(qc: QueryClient, ev: RoomEvent, ctx: EventContext) {
+  const { myUserId, bumpConversations } = ctx;
   const key = messagesKey(ev.room_id);
   const patch = (fn: (d: MessagePages | undefined) => MessagePages | undefined) => qc.setQueryData<MessagePages>(key, fn);
+  const patchList = (fn: (d: ConversationPages | undefined) => ConversationPages | undefined) =>
+    qc.setQueryData<ConversationPages>(conversationsKey, fn);
   switch (ev.event) {
     case "message.created": {
       const mineLocked =
         ev.data.locked && ev.data.author_id === myUserId && !findMessage(qc.getQueryData<MessagePages>(key), ev.data.id)?.body;
       patch((d) => upsertMessage(d, ev.data));
       if (mineLocked) void openMessage(qc, ev.room_id, ev.data.id, ev.seq).catch(() => undefined);
+      // The sidebar moves now (preview, order, unread); the refetch then makes it exact.
+      patchList((d) => applyNewMessage(d, ev.data, { myId: myUserId, viewing: ctx.viewing === ev.room_id }));
       bumpConversations();
       break;
     }
     case "message.updated":
       patch((d) => upsertMessage(d, ev.data));
+      patchList((d) => applyChangedMessage(d, ev.data));
       break;
     case "message.deleted":
       patch((d) => markDeleted(d, ev.data.id));
+      patchList((d) => applyChangedMessage(d, ev.data));
       bumpConversations();
       break;
     case "reaction.added":
@@ -133,13 +150,25 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
         void qc.invalidateQueries({ queryKey: conversationsKey });
       }, 400);
     };
-    const offEvent = c.on("event", (ev) => applyEvent(qc, ev, myId.current, bump));
+    const offEvent = c.on("event", (ev) => applyEvent(qc, ev, { myUserId: myId.current, viewing: c.viewingRoom, bumpConversations: bump }));
     // My notifications: another user's cache must never show; frames keep the bell live.
     qc.removeQueries({ queryKey: notificationsKey });
     const offNotif = [
-      c.on("notification", (f) => applyNotification(qc, f.notification)),
+      c.on("notification", (f) => {
+        applyNotification(qc, f.notification);
+        // A room I was added to (room_invite) or a DM someone opened with me is not in my
+        // list yet, and nothing else tells this socket: fetch the list again.
+        const roomId = f.notification.room_id;
+        const known = roomId ? hasConversation(qc.getQueryData<ConversationPages>(conversationsKey), roomId) : false;
+        if (!known || f.notification.kind === "room_invite") void qc.invalidateQueries({ queryKey: conversationsKey });
+        else bump();
+      }),
       c.on("notificationsRead", (f) => applyNotificationsRead(qc, f.ids)),
-      c.on("notificationsSubscribed", () => resyncNotifications(qc)),
+      c.on("notificationsSubscribed", () => {
+        resyncNotifications(qc);
+        // (Re)connected: rooms I was added to meanwhile may be among frames not replayed.
+        bump();
+      }),
       c.on("messageUnlocked", (f) => void openMessage(qc, f.room_id, f.message_id, f.message_seq).catch(() => undefined)),
     ];
     const releaseNotif = c.subscribeNotifications();
@@ -172,13 +201,10 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
   );
 }
 
-/** Follow every room in the sidebar so unread badges move live. */
+/** Follow every room in the sidebar (the pages loaded) so previews and badges move live. */
 function ConversationSubscriptions({ client }: { client: RealtimeClient }) {
-  const conversations = useConversations();
-  const rooms = useMemo(
-    () => (conversations.data?.items ?? []).map((c) => ({ id: c.room.id, lastSeq: c.room.last_seq })),
-    [conversations.data],
-  );
+  const { items } = useConversationItems();
+  const rooms = useMemo(() => items.map((c) => ({ id: c.room.id, lastSeq: c.room.last_seq })), [items]);
   const subs = useRef(new Map<string, () => void>());
   useEffect(() => {
     const wanted = new Set(rooms.map((r) => r.id));

@@ -22,7 +22,7 @@ function PaymentRow({ p }: { p: Payment }) {
           {KIND_LABELS[p.kind] ?? p.kind}
           <span className="font-normal text-muted-foreground">
             to{" "}
-            <Link href={`/creators/${p.payee_id}`} className="hover:underline">
+            <Link href={`/creators/${p.payee_id}`} className="underline underline-offset-2 hover:decoration-2">
               {payee.data?.display_name ?? "a creator"}
             </Link>
           </span>

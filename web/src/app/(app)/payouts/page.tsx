@@ -6,13 +6,17 @@ import { EarningsChart } from "@/components/payments/earnings-chart";
 import { KindBreakdown, TotalsTable } from "@/components/payments/earnings-tables";
 import { selectClass } from "@/components/payments/money-field";
 import { PayoutCard } from "@/components/payments/payout-card";
+import { ReceivedPayments } from "@/components/payments/received-payments";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { useEarnings } from "@/hooks/queries/payments";
 import { errorMessage } from "@/lib/api/client";
 import { mainCurrency } from "@/lib/payments";
 
-/** The earnings dashboard; Stripe's onboarding also returns here (`?onboarding=done`). */
+/**
+ * The earnings dashboard and the payments received (with refunds); Stripe's onboarding also
+ * returns here (`?onboarding=done`).
+ */
 export default function PayoutsPage() {
   // The query string is read on the client only.
   return (
@@ -92,6 +96,7 @@ function Payouts() {
           </>
         )
       )}
+      <ReceivedPayments />
     </div>
   );
 }

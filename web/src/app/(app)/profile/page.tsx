@@ -6,13 +6,15 @@ import { AvatarPicker } from "@/components/files/avatar-picker";
 import { PayoutCard } from "@/components/payments/payout-card";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { AVATAR_PALETTE } from "@/components/ui/avatar";
 import { Input, Label, Textarea } from "@/components/ui/input";
 import { ErrorState, Loading } from "@/components/ui/states";
 import { useMe, useUpdateMe } from "@/hooks/queries/me";
 import { errorMessage } from "@/lib/api/client";
 import type { UpdateMe } from "@/lib/api/types";
 
-const swatches = ["#6366f1", "#ec4899", "#f59e0b", "#10b981", "#0ea5e9", "#8b5cf6", "#ef4444", "#14b8a6"];
+// The avatar palette: each reads with white initials (WCAG AA).
+const swatches = AVATAR_PALETTE;
 
 export default function ProfilePage() {
   const me = useMe();
@@ -96,7 +98,7 @@ export default function ProfilePage() {
                     style={{ backgroundColor: c }}
                   />
                 ))}
-                <Input aria-label="Custom color" className="w-32" value={form.color} onChange={set("color")} placeholder="#6366f1" data-testid="profile-color" />
+                <Input aria-label="Custom color" className="w-32" value={form.color} onChange={set("color")} placeholder="#4f46e5" data-testid="profile-color" />
               </div>
             </div>
             <div className="flex flex-col gap-1.5">
@@ -105,13 +107,13 @@ export default function ProfilePage() {
               <Input id="image_url" type="url" data-testid="profile-image-url" value={form.image_url} onChange={set("image_url")} placeholder="https://…" />
             </div>
             {update.isError && (
-              <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+              <p role="alert" className="text-sm text-red-700 dark:text-red-400">
                 {errorMessage(update.error)}
               </p>
             )}
             <div className="flex items-center justify-end gap-3">
               {saved && (
-                <span className="inline-flex items-center gap-1 text-sm text-emerald-600" data-testid="profile-saved">
+                <span className="inline-flex items-center gap-1 text-sm text-emerald-700 dark:text-emerald-400" data-testid="profile-saved">
                   Saved <Check className="size-4" aria-hidden />
                 </span>
               )}

@@ -98,7 +98,7 @@ export default function RoomDirectoryPage() {
         </ul>
       )}
       {join.isError && (
-        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
           {errorMessage(join.error)}
         </p>
       )}

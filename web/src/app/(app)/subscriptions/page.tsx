@@ -22,7 +22,7 @@ function SubscriptionRow({ s }: { s: Subscription }) {
     <li className="flex flex-col gap-2 px-4 py-3 sm:flex-row sm:items-center" data-testid="subscription-row" data-status={s.status}>
       <div className="min-w-0 flex-1">
         <div className="flex flex-wrap items-center gap-2 text-sm font-medium">
-          <Link href={`/creators/${s.creator_id}`} className="hover:underline">
+          <Link href={`/creators/${s.creator_id}`} className="underline underline-offset-2 hover:decoration-2">
             {creator.data?.display_name ?? "Creator"}
           </Link>
           {tier && (
@@ -38,7 +38,7 @@ function SubscriptionRow({ s }: { s: Subscription }) {
         <div className="text-xs text-muted-foreground" data-testid="subscription-next">
           {subscriptionNext(s)}
         </div>
-        {error && <p className="text-xs text-red-600 dark:text-red-400">{errorMessage(error)}</p>}
+        {error && <p className="text-xs text-red-700 dark:text-red-400">{errorMessage(error)}</p>}
       </div>
       <div className="flex gap-2">
         {canCancel(s) && (

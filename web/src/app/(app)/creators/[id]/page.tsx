@@ -33,7 +33,7 @@ function SubscribeButton({ creatorId, tier, disabled, subscribed }: { creatorId:
       <Button className="w-full" disabled={disabled || subscribe.isPending || subscribe.isSuccess} onClick={() => subscribe.mutate(tier.id)} data-testid="tier-subscribe">
         {subscribe.isPending || subscribe.isSuccess ? "Opening checkout…" : tier.trial_days > 0 ? "Start free trial" : "Subscribe"}
       </Button>
-      {subscribe.isError && <p className="text-xs text-red-600 dark:text-red-400">{errorMessage(subscribe.error)}</p>}
+      {subscribe.isError && <p className="text-xs text-red-700 dark:text-red-400">{errorMessage(subscribe.error)}</p>}
     </div>
   );
 }
@@ -75,7 +75,7 @@ export default function CreatorPage() {
             {c.bio ? <p className="whitespace-pre-wrap text-sm" data-testid="creator-bio">{c.bio}</p> : <p className="text-sm text-muted-foreground">No bio yet.</p>}
             <div className="flex flex-wrap justify-center gap-2 sm:justify-start">
               {!mine && c.accepts_payments && <TipButton creatorId={c.user_id} creatorName={c.display_name} />}
-              <Link href={`/users/${c.user_id}`} className="self-center text-sm text-primary hover:underline">
+              <Link href={`/users/${c.user_id}`} className="self-center text-sm text-primary underline underline-offset-2 hover:decoration-2">
                 Profile
               </Link>
             </div>

@@ -50,7 +50,7 @@ export default function NotePage() {
           onRetry={() => note.refetch()}
         />
         <p className="mt-4 text-center text-sm">
-          <Link href="/notes" className="text-primary hover:underline">
+          <Link href="/notes" className="text-primary underline underline-offset-2 hover:decoration-2">
             Back to notes
           </Link>
         </p>
@@ -86,7 +86,7 @@ export default function NotePage() {
                 )}
                 {n.room_id &&
                   (room ? (
-                    <Link href={`/rooms/${room.id}`} className="text-primary hover:underline">
+                    <Link href={`/rooms/${room.id}`} className="text-primary underline underline-offset-2 hover:decoration-2">
                       #{room.name}
                     </Link>
                   ) : (
@@ -105,7 +105,7 @@ export default function NotePage() {
             <dt className="text-muted-foreground">Shared by</dt>
             <dd className="flex items-center gap-2">
               <UserAvatar user={author.data} name={authorName} size="xs" />
-              <Link href={`/users/${n.author_id}`} className="hover:underline">
+              <Link href={`/users/${n.author_id}`} className="underline underline-offset-2 hover:decoration-2">
                 {mine ? "you" : authorName}
               </Link>
               <span className="text-muted-foreground">on {new Date(n.created_at).toLocaleDateString()}</span>
@@ -121,7 +121,7 @@ export default function NotePage() {
             </dd>
           </dl>
           {(dl.error || update.isError || del.isError) && (
-            <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+            <p role="alert" className="text-sm text-red-700 dark:text-red-400">
               {dl.error ?? errorMessage(update.error ?? del.error)}
             </p>
           )}

@@ -1,7 +1,6 @@
 "use client";
 import { MessageCircle } from "lucide-react";
 import { useParams, useRouter } from "next/navigation";
-import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
 import { UserAvatar } from "@/components/user-avatar";
@@ -22,20 +21,23 @@ export default function UserPage() {
   if (user.isError) return <ErrorState error={errorMessage(user.error)} onRetry={() => user.refetch()} className="m-8" />;
   const u = user.data;
   const isMe = me.data?.id === u.id;
-  const fullName = [u.first_name, u.last_name].filter(Boolean).join(" ");
 
   return (
     <div className="mx-auto w-full max-w-xl p-4 sm:p-8">
       <Card data-testid="user-profile">
         <CardContent className="flex flex-col items-center gap-3 p-8 text-center">
           <UserAvatar user={u} size="lg" />
-          <div>
-            <h1 className="text-2xl font-bold">{u.deleted ? "Deleted user" : u.display_name}</h1>
-            {fullName && <p className="text-sm text-muted-foreground">{fullName}</p>}
-          </div>
-          {u.role !== "user" && <Badge variant="secondary">{u.role}</Badge>}
-          {u.bio ? <p className="max-w-md whitespace-pre-wrap text-sm">{u.bio}</p> : <p className="text-sm text-muted-foreground">No bio yet.</p>}
-          <p className="text-xs text-muted-foreground">Joined {new Date(u.created_at).toLocaleDateString()}</p>
+          {/* A public profile: names, role and join date are the person's own business. */}
+          <h1 className="text-2xl font-bold" data-testid="user-name">
+            {u.deleted ? "Deleted user" : u.display_name}
+          </h1>
+          {u.bio ? (
+            <p className="max-w-md whitespace-pre-wrap text-sm" data-testid="user-bio">
+              {u.bio}
+            </p>
+          ) : (
+            <p className="text-sm text-muted-foreground">No bio yet.</p>
+          )}
           {isMe ? (
             <Button variant="outline" onClick={() => router.push("/profile")}>
               Edit profile
@@ -58,7 +60,7 @@ export default function UserPage() {
             )
           )}
           {dm.isError && (
-            <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+            <p role="alert" className="text-sm text-red-700 dark:text-red-400">
               {errorMessage(dm.error)}
             </p>
           )}
