@@ -33,6 +33,7 @@ $$;
 
 DROP FUNCTION parley_ppv_open(uuid, jsonb, uuid, uuid);
 DROP FUNCTION parley_room_reader(uuid, uuid);
+DROP FUNCTION parley_reads(text, uuid, text, uuid);
 DROP FUNCTION parley_tier_access(uuid, uuid);
 DROP FUNCTION parley_subscription_live(timestamptz);
 ALTER TABLE users DROP COLUMN clerk_updated_at;

@@ -23,14 +23,21 @@ $$;
 
 -- Who reads a room's content: a public room without a tier, anyone signed in; otherwise its
 -- members, where a subscriber-only room's plain members read only while their access lasts.
+-- The rule on values a query already has (the room's kind and tier, the caller's role or
+-- null when not a member)...
+CREATE FUNCTION parley_reads(p_kind text, p_tier uuid, p_role text, p_user uuid) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT CASE
+        WHEN p_role IS NULL THEN p_kind = 'public' AND p_tier IS NULL
+        ELSE p_tier IS NULL OR p_role <> 'member' OR parley_tier_access(p_user, p_tier) END
+$$;
+
+-- ... and by ids.
 CREATE FUNCTION parley_room_reader(p_room uuid, p_user uuid) RETURNS boolean
 LANGUAGE sql STABLE AS $$
     SELECT EXISTS (
         SELECT 1 FROM rooms r LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = p_user
-        WHERE r.id = p_room AND CASE
-            WHEN m.user_id IS NULL THEN r.kind = 'public' AND r.required_tier_id IS NULL
-            ELSE r.required_tier_id IS NULL OR m.role <> 'member'
-                 OR parley_tier_access(p_user, r.required_tier_id) END)
+        WHERE r.id = p_room AND parley_reads(r.kind, r.required_tier_id, m.role, p_user))
 $$;
 
 -- A pay-per-view message is open to its author and to buyers whose unlock is live (a full

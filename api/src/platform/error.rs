@@ -217,6 +217,15 @@ impl ApiError {
         }
     }
 
+    /// The problem details a client gets for this error.
+    pub fn problem(&self) -> Problem {
+        let mut problem = Problem::new(self.status_code(), self.code(), self.public_message());
+        if let Self::Declined { decline_code, .. } = self {
+            problem.decline_code = decline_code.clone();
+        }
+        problem
+    }
+
     /// Logs an internal error's cause (call where the error leaves the process).
     pub fn log_if_internal(&self) {
         if let Self::Internal(e) = self {
@@ -256,11 +265,7 @@ impl ResponseError for ApiError {
             }
             _ => {}
         }
-        let mut problem = Problem::new(status, self.code(), self.public_message());
-        if let Self::Declined { decline_code, .. } = self {
-            problem.decline_code = decline_code.clone();
-        }
-        response.content_type("application/problem+json").json(problem)
+        response.content_type("application/problem+json").json(self.problem())
     }
 }
 

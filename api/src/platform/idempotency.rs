@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::db::DbPool;
-use super::error::{ApiError, ApiResult, ErrorCode, Problem, RETRY_AFTER_SECS};
+use super::error::{ApiError, ApiResult, ErrorCode, RETRY_AFTER_SECS};
 use super::schema::idempotency_keys;
 
 /// How long a key is remembered.
@@ -169,13 +169,7 @@ where
     }
     let answer = match work.await {
         Ok(answer) => answer,
-        Err(e) if e.status_code().is_client_error() => {
-            let mut problem = Problem::new(e.status_code(), e.code(), e.public_message());
-            if let ApiError::Declined { decline_code, .. } = &e {
-                problem.decline_code = decline_code.clone();
-            }
-            Answer::new(e.status_code(), problem)
-        }
+        Err(e) if e.status_code().is_client_error() => Answer::new(e.status_code(), e.problem()),
         Err(e) => {
             // Not kept: the same key may try again.
             forget(db, user, &key).await;

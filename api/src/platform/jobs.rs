@@ -132,29 +132,29 @@ impl Lane {
 pub struct Jobs {
     db: DbPool,
     lanes: Arc<Vec<Lane>>,
-    /// Shared with clones made before the lanes were added: `wake` reaches every lane.
+    /// Every lane's wake-up, registered with the lane: shared with clones made before the
+    /// lanes were added (a waker handed out early still reaches them all).
     wakes: Arc<std::sync::Mutex<Vec<Arc<Notify>>>>,
     retry_base: Duration,
     lease: Duration,
-    handler_workers: usize,
 }
 
 impl Jobs {
     /// `lease`: how long a claimed job stays invisible to other workers (longer than any
     /// task's own time limit); `handler_workers`: the database lane's workers.
     pub fn new(db: DbPool, retry_base: Duration, lease: Duration, handler_workers: usize) -> Self {
+        let wake = Arc::new(Notify::new());
         Self {
             db,
             lanes: Arc::new(vec![Lane {
                 kinds: Vec::new(),
                 runners: Vec::new(),
                 workers: handler_workers.max(1),
-                wake: Arc::new(Notify::new()),
+                wake: wake.clone(),
             }]),
-            wakes: Arc::default(),
+            wakes: Arc::new(std::sync::Mutex::new(vec![wake])),
             retry_base,
             lease,
-            handler_workers,
         }
     }
 
@@ -170,21 +170,22 @@ impl Jobs {
     /// Registers the task of `kind` (before `run`) on a lane of its own with `workers`
     /// workers: at most that many of these jobs run at once on this instance.
     pub fn with_task(mut self, kind: &'static str, task: Arc<dyn Task>, workers: usize) -> Self {
-        let lanes = Arc::make_mut(&mut self.lanes);
-        lanes.push(Lane {
+        let wake = Arc::new(Notify::new());
+        self.wakes
+            .lock()
+            .expect("the wake list is never poisoned")
+            .push(wake.clone());
+        Arc::make_mut(&mut self.lanes).push(Lane {
             kinds: vec![kind],
             runners: vec![Runner::Outside(task)],
             workers: workers.max(1),
-            wake: Arc::new(Notify::new()),
+            wake,
         });
         self
     }
 
     /// Call after committing an `enqueue`: this instance's workers look at once.
     pub fn wake(&self) {
-        for lane in self.lanes.iter() {
-            lane.wake.notify_one();
-        }
         for wake in self.wakes.lock().expect("the wake list is never poisoned").iter() {
             wake.notify_one();
         }
@@ -192,10 +193,6 @@ impl Jobs {
 
     /// Runs every lane's workers until `stop` is cancelled.
     pub async fn run(self, stop: CancellationToken) {
-        {
-            let mut wakes = self.wakes.lock().expect("the wake list is never poisoned");
-            wakes.extend(self.lanes.iter().map(|l| l.wake.clone()));
-        }
         let mut workers = tokio::task::JoinSet::new();
         for lane in 0..self.lanes.len() {
             if self.lanes[lane].kinds.is_empty() {
@@ -228,16 +225,6 @@ impl Jobs {
                 _ = stop.cancelled() => return,
             }
         }
-    }
-
-    /// Runs one due job of any lane, if there is one (tests drive the queue with this).
-    pub async fn process_one(&self) -> anyhow::Result<bool> {
-        for lane in 0..self.lanes.len() {
-            if self.process_lane(lane).await? {
-                return Ok(true);
-            }
-        }
-        Ok(false)
     }
 
     /// How long until the lane's earliest job is due (at most IDLE_POLL).
@@ -302,7 +289,6 @@ impl Jobs {
     }
 
     async fn run_handler(&self, conn: &mut AsyncPgConnection, handler: &dyn Handler, job: &Job) -> anyhow::Result<()> {
-        let base = self.retry_base;
         let after = conn
             .transaction::<_, anyhow::Error, _>(async |conn| {
                 // Still ours? (Locks the row until commit: no one else records an outcome.)
@@ -319,9 +305,7 @@ impl Jobs {
                         Ok(after)
                     }
                     Err(e) => {
-                        let next = retry_at(base, job);
-                        tracing::warn!(job = job.id, kind = %job.kind, attempts = job.attempts, error = %e, "job failed");
-                        record_failure(conn, job, &format!("{e:#}"), next).await?;
+                        self.failed(conn, job, &e).await?;
                         Ok(None)
                     }
                 }
@@ -337,11 +321,6 @@ impl Jobs {
         tracing::warn!(job = job.id, kind = %job.kind, attempts = job.attempts, error = %e, "job failed");
         record_failure(conn, job, &format!("{e:#}"), retry_at(self.retry_base, job)).await?;
         Ok(())
-    }
-
-    /// The database lane's worker count (for the start-up log).
-    pub fn handler_workers(&self) -> usize {
-        self.handler_workers
     }
 }
 

@@ -49,42 +49,18 @@ async fn start(store: &Database, payments: &Payments, fan: Uuid, tier: &repo::Ti
         let Some(open) = open else {
             return Ok(Start::New(id));
         };
-        match &open.stripe_checkout_session_id {
-            Some(cs) => {
-                let s = checkout::session(payments, cs).await?;
-                match (s.status.as_deref(), s.url) {
-                    (Some("open"), Some(url)) => {
-                        return Ok(Start::Open(SubscribeView {
-                            subscription_id: open.id,
-                            checkout_url: url,
-                        }))
-                    }
-                    (Some("complete"), _) => {
-                        return Err(ApiError::refused(
-                            ErrorCode::AlreadyOwned,
-                            "your subscription to this tier is being set up",
-                        ))
-                    }
-                    _ => {}
-                }
-            }
-            // Another request is making its checkout this very moment.
-            None if Utc::now() - open.created_at < chrono::Duration::minutes(1) => {
-                return Err(ApiError::refused(
-                    ErrorCode::PurchaseInProgress,
-                    "this subscription is being started by another request; try again in a moment",
-                ))
-            }
-            None => {}
+        let session = open.stripe_checkout_session_id.as_deref();
+        if let Some(url) = checkout::reuse_checkout(payments, session, open.created_at).await? {
+            return Ok(Start::Open(SubscribeView {
+                subscription_id: open.id,
+                checkout_url: url,
+            }));
         }
         store
             .run(async |conn| Ok(repo::expire_starting(conn, open.id).await?))
             .await?;
     }
-    Err(ApiError::refused(
-        ErrorCode::PurchaseInProgress,
-        "this subscription is being started by another request; try again in a moment",
-    ))
+    Err(checkout::in_progress())
 }
 
 /// Starts a subscription to one of the creator's active tiers: pay at `checkout_url`.

@@ -4,7 +4,7 @@
 //! (our database or our checked limits), never from Stripe's answer or the client's say.
 //! If Stripe refuses or cannot be reached, the pending row is removed again.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -172,17 +172,36 @@ enum Reuse {
     Closed,
 }
 
+/// An earlier attempt's Checkout (payments and subscriptions alike), asked again:
+/// `Some(url)` while it is open, to hand out again; `None` when it is gone (expired, or a
+/// crash left the attempt without one for over a minute): the caller closes the attempt
+/// and starts another. 409 `already_owned` while Stripe settles a paid one; 409
+/// `purchase_in_progress` while another request is still making it.
+pub async fn reuse_checkout(
+    payments: &Payments,
+    session_id: Option<&str>,
+    started_at: DateTime<Utc>,
+) -> Result<Option<String>, ApiError> {
+    let Some(cs) = session_id else {
+        return match Utc::now() - started_at < chrono::Duration::minutes(1) {
+            true => Err(in_progress()),
+            false => Ok(None),
+        };
+    };
+    let s = session(payments, cs).await?;
+    match (s.status.as_deref(), s.url) {
+        (Some("open"), Some(url)) => Ok(Some(url)),
+        (Some("complete"), _) => Err(settling()),
+        _ => Ok(None),
+    }
+}
+
+fn settling() -> ApiError {
+    ApiError::refused(ErrorCode::AlreadyOwned, "your payment for this is being processed")
+}
+
 async fn reuse(store: &Database, payments: &Payments, p: &Payment, want_checkout: bool) -> Result<Reuse, ApiError> {
-    let settling = || ApiError::refused(ErrorCode::AlreadyOwned, "your payment for this is being processed");
     match (&p.stripe_checkout_session_id, &p.stripe_payment_intent_id) {
-        (Some(cs), _) => {
-            let s = session(payments, cs).await?;
-            match (s.status.as_deref(), s.url) {
-                (Some("open"), Some(url)) if want_checkout => return Ok(Reuse::Checkout(p.id, url)),
-                (Some("complete"), _) => return Err(settling()),
-                _ => {}
-            }
-        }
         (None, Some(pi)) => {
             let i: OpenIntent = payments.stripe.get(&format!("/v1/payment_intents/{pi}")).await?;
             match (i.status.as_str(), i.client_secret) {
@@ -195,10 +214,13 @@ async fn reuse(store: &Database, payments: &Payments, p: &Payment, want_checkout
                 _ => {}
             }
         }
-        // Another request is asking Stripe for it this very moment (or one that crashed
-        // doing so left it behind: after a minute it is closed).
-        (None, None) if Utc::now() - p.created_at < chrono::Duration::minutes(1) => return Err(in_progress()),
-        (None, None) => {}
+        (cs, _) => {
+            // An open Checkout is handed out again to who asks for Checkout.
+            let open = reuse_checkout(payments, cs.as_deref(), p.created_at).await?;
+            if let (Some(url), true) = (open, want_checkout) {
+                return Ok(Reuse::Checkout(p.id, url));
+            }
+        }
     }
     // Expired, cancelled or of the other flow: closed (should it be paid anyway, the
     // payment is a duplicate and goes back by itself).
@@ -208,7 +230,8 @@ async fn reuse(store: &Database, payments: &Payments, p: &Payment, want_checkout
     Ok(Reuse::Closed)
 }
 
-fn in_progress() -> ApiError {
+/// 409 `purchase_in_progress`: another request of the caller's is starting it.
+pub fn in_progress() -> ApiError {
     ApiError::refused(
         ErrorCode::PurchaseInProgress,
         "this purchase is being started by another request; try again in a moment",

@@ -13,7 +13,7 @@ pub use super::kinds::{Role, RoomKind};
 pub struct Access {
     pub room: Room,
     pub membership: Option<Membership>,
-    /// Whether the caller reads the room's content (`parley_room_reader`, the one rule).
+    /// Whether the caller reads the room's content (`parley_reads` / `parley_room_reader`, the one rule).
     pub reader: bool,
 }
 

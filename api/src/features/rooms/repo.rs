@@ -89,8 +89,8 @@ pub async fn membership(conn: &mut AsyncPgConnection, room_id: Uuid, user_id: Uu
         .optional()
 }
 
-/// The room and the caller's membership in one round trip.
-/// The room, the user's membership and whether they read it (`parley_room_reader`).
+/// The room, the user's membership and whether they read it (`parley_reads` on the row
+/// already joined), in one round trip.
 pub async fn with_membership(
     conn: &mut AsyncPgConnection,
     room_id: Uuid,
@@ -106,9 +106,11 @@ pub async fn with_membership(
         .select((
             Room::as_select(),
             Option::<Membership>::as_select(),
-            diesel::dsl::sql::<diesel::sql_types::Bool>("parley_room_reader(rooms.id, ")
-                .bind::<diesel::sql_types::Uuid, _>(user_id)
-                .sql(")"),
+            diesel::dsl::sql::<diesel::sql_types::Bool>(
+                "parley_reads(rooms.kind, rooms.required_tier_id, room_members.role, ",
+            )
+            .bind::<diesel::sql_types::Uuid, _>(user_id)
+            .sql(")"),
         ))
         .first(conn)
         .await
@@ -354,7 +356,7 @@ pub async fn lapsed_members(
         "SELECT m.room_id, m.user_id FROM room_members m JOIN rooms r ON r.id = m.room_id \
          WHERE r.required_tier_id IS NOT NULL \
            AND ($1::uuid IS NULL OR (m.user_id = $1 AND r.required_tier_id = $2)) \
-           AND NOT parley_room_reader(m.room_id, m.user_id) \
+           AND NOT parley_reads(r.kind, r.required_tier_id, m.role, m.user_id) \
          LIMIT 1000",
     )
     .bind::<diesel::sql_types::Nullable<diesel::sql_types::Uuid>, _>(fan)
