@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use parley::app::{self, Application, Handles};
 use parley::platform::config::{
-    AuthMode, AuthSettings, DbSettings, FileSettings, JobSettings, PaymentSettings, PostingSettings, PushSettings,
-    RedisSettings, Settings, WsSettings,
+    AuthMode, AuthSettings, BookingSettings, DbSettings, FileSettings, JobSettings, PaymentSettings, PostingSettings,
+    PushSettings, RedisSettings, Settings, WsSettings,
 };
 use parley::platform::storage::S3Config;
 use serde_json::{json, Value};
@@ -137,6 +137,12 @@ pub fn base_settings(database_url: &str, clerk: &FakeClerk) -> Settings {
             tip_min: 100,
             tip_max: 100_000,
             lapse_interval: Duration::from_secs(300),
+        },
+        bookings: BookingSettings {
+            hold: Duration::from_secs(30 * 60),
+            reminder: Duration::from_secs(60 * 60),
+            sweep_interval: Duration::from_secs(60),
+            public_url: "http://127.0.0.1:0".into(),
         },
     }
 }

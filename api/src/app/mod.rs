@@ -27,6 +27,9 @@ use self::state::AppState;
 use crate::auth::dev_issuer::DevIssuer;
 use crate::auth::routes::DevMode;
 use crate::auth::Verifier;
+use crate::features::bookings::book::REMINDER_JOB as BOOKING_REMINDER_JOB;
+use crate::features::bookings::jobs::{PaidBookings, Reminders};
+use crate::features::bookings::Bookings;
 use crate::features::clerk::routes::Intake;
 use crate::features::clerk::service::{ClerkWebhooks, JOB_KIND as CLERK_WEBHOOK_JOB};
 use crate::features::creators::subscriptions::SubscriptionEvents;
@@ -160,6 +163,15 @@ impl Application {
             Arc::new(viewing.clone()),
             Arc::new(move || waker.wake()),
         );
+        let mut booking_settings = settings.bookings.clone();
+        if booking_settings.public_url.ends_with(":0") {
+            // Bound to any port (tests): the feed URLs name the one it got.
+            booking_settings.public_url = format!("http://{addr}");
+        }
+        let bookings = Bookings {
+            settings: Arc::new(booking_settings),
+            app_url: settings.payments.app_url.clone(),
+        };
         let jobs = jobs
             .with_handler(
                 CLERK_WEBHOOK_JOB,
@@ -182,6 +194,15 @@ impl Application {
                     routes: vec![Arc::new(SubscriptionEvents {
                         settings: Arc::new(settings.payments.clone()),
                     })],
+                    deliverers: vec![Arc::new(PaidBookings {
+                        settings: bookings.settings.clone(),
+                    })],
+                }),
+            )
+            .with_handler(
+                BOOKING_REMINDER_JOB,
+                Arc::new(Reminders {
+                    publish: Arc::new(bus.clone()),
                 }),
             );
         let payments = Payments {
@@ -237,6 +258,11 @@ impl Application {
             settings.payments.lapse_interval,
             tasks.stopping().clone(),
         ));
+        tasks.spawn(crate::features::bookings::jobs::run_sweep(
+            store.clone(),
+            settings.bookings.sweep_interval,
+            tasks.stopping().clone(),
+        ));
         let shutdown = CancellationToken::new();
         let realtime = Arc::new(Realtime {
             settings: settings.clone(),
@@ -270,6 +296,7 @@ impl Application {
             push_rule,
             files,
             payments,
+            bookings,
             settings,
             store,
             poster,
@@ -422,6 +449,7 @@ fn build_app(
         .app_data(web::Data::new(state.push_rule))
         .app_data(web::Data::new(state.files.clone()))
         .app_data(web::Data::new(state.payments.clone()))
+        .app_data(web::Data::new(state.bookings.clone()))
         .app_data(web::Data::from(state.realtime.clone()))
         .app_data(known)
         .into_utoipa_app()

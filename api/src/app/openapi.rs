@@ -36,7 +36,8 @@ use crate::realtime::protocol::{ClientFrame, ServerFrame};
         (name = "payments", description = "Payments one makes: history, Elements intents, refunds (one ledger)"),
         (name = "payouts", description = "Getting paid: the Stripe Connect account, onboarding and earnings"),
         (name = "creators", description = "Creators: tips, tiers, subscriptions"),
-        (name = "bookings", description = "Booking pages: booking types, availability, slots"),
+        (name = "bookings", description = "Booking pages (booking types, availability, slots), bookings and calendars"),
+        (name = "sessions", description = "Live sessions in rooms"),
         (name = "dev", description = "Dev sign-in (AUTH_MODE=dev only)"),
         (name = "health", description = "Liveness, readiness, metrics")
     )

@@ -7,7 +7,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::middleware::{method_not_allowed, KnownPaths};
 use crate::features::{
-    bookings, clerk, conversations, creators, files, health, messages, notes, notifications, payments, rooms, users,
+    bookings, clerk, conversations, creators, files, health, messages, notes, notifications, payments, rooms, sessions,
+    users,
 };
 use crate::platform::error::ApiError;
 use crate::platform::json::JSON_LIMIT;
@@ -34,6 +35,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(payments::routes::configure)
                 .configure(creators::routes::configure)
                 .configure(bookings::routes::configure)
+                .configure(sessions::routes::configure)
                 .configure(realtime::routes::configure),
         );
 }

@@ -32,6 +32,7 @@ pub struct AppState {
     pub push_rule: EndpointRule,
     pub files: Files,
     pub payments: Payments,
+    pub bookings: crate::features::bookings::Bookings,
     pub realtime: Arc<Realtime>,
     pub presence: Presence,
     /// Background tasks, stopped (and awaited) after the server drains.

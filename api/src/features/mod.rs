@@ -14,4 +14,5 @@ pub mod notes;
 pub mod notifications;
 pub mod payments;
 pub mod rooms;
+pub mod sessions;
 pub mod users;

@@ -30,6 +30,22 @@ pub struct Settings {
     pub push: PushSettings,
     pub files: FileSettings,
     pub payments: PaymentSettings,
+    pub bookings: BookingSettings,
+}
+
+/// Bookings: holds, reminders, and the address calendar feeds are served at.
+#[derive(Clone, Debug)]
+pub struct BookingSettings {
+    /// How long an unpaid booking keeps its slot (`BOOKING_HOLD_MINUTES`, default 30: not
+    /// less than Stripe Checkout's shortest life).
+    pub hold: Duration,
+    /// How long before the start both are reminded (`BOOKING_REMINDER_MINUTES`, default 60).
+    pub reminder: Duration,
+    /// How often expired holds are released (`BOOKING_SWEEP_INTERVAL_S`, default 60).
+    pub sweep_interval: Duration,
+    /// This API's public address (`PUBLIC_URL`; default `http://{BIND_ADDR}`): calendar
+    /// feed URLs start with it.
+    pub public_url: String,
 }
 
 /// Stripe. Without `STRIPE_SECRET_KEY` every paid feature answers 503, unless dev mode
@@ -279,6 +295,7 @@ impl Settings {
                 s3: s3_settings(env)?,
             },
             payments: payment_settings(env)?,
+            bookings: booking_settings(env, bind_addr)?,
             jobs: JobSettings {
                 retry_base: Duration::from_millis(parsed(
                     env,
@@ -318,6 +335,25 @@ fn payment_settings(env: Lookup) -> Result<PaymentSettings, ConfigError> {
         tip_min: parsed(env, "TIP_MIN_AMOUNT", 100)?,
         tip_max: parsed(env, "TIP_MAX_AMOUNT", 100_000)?,
         lapse_interval: Duration::from_secs(parsed(env, "SUBSCRIPTION_LAPSE_INTERVAL_S", 300)?),
+    })
+}
+
+fn booking_settings(env: Lookup, bind_addr: SocketAddr) -> Result<BookingSettings, ConfigError> {
+    let hold: u64 = parsed(env, "BOOKING_HOLD_MINUTES", 30)?;
+    if !(30..=1440).contains(&hold) {
+        return Err(ConfigError {
+            name: "BOOKING_HOLD_MINUTES",
+            problem: "must be 30 to 1440 (a Checkout page lives 30 minutes to 24 hours)".into(),
+        });
+    }
+    Ok(BookingSettings {
+        hold: Duration::from_secs(hold * 60),
+        reminder: Duration::from_secs(parsed::<u64>(env, "BOOKING_REMINDER_MINUTES", 60)? * 60),
+        sweep_interval: Duration::from_secs(parsed(env, "BOOKING_SWEEP_INTERVAL_S", 60)?.max(1)),
+        public_url: var(env, "PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://{bind_addr}"))
+            .trim_end_matches('/')
+            .to_owned(),
     })
 }
 

@@ -45,6 +45,15 @@ pub enum ErrorCode {
     /// Another request of the caller's is starting this same purchase: retry in a moment
     /// (it then answers the same checkout).
     PurchaseInProgress,
+    /// The host has another live booking there (another client was quicker): pick another slot.
+    SlotTaken,
+    /// Not a slot the booking page offers now (outside the host's hours, too soon, too far
+    /// ahead, or the day is full).
+    SlotUnavailable,
+    /// The booking was cancelled, rejected or expired, or is not in the state this needs.
+    BookingClosed,
+    /// The booking type has bookings still to come: cancel them first.
+    BookingTypeInUse,
     /// An `Idempotency-Key` was reused with another request body.
     IdempotencyKeyReused,
     /// The same `Idempotency-Key` is still being processed: retry shortly.
@@ -83,6 +92,10 @@ impl ErrorCode {
             Self::FileInUse => "file_in_use",
             Self::MessageDeleted => "message_deleted",
             Self::PurchaseInProgress => "purchase_in_progress",
+            Self::SlotTaken => "slot_taken",
+            Self::SlotUnavailable => "slot_unavailable",
+            Self::BookingClosed => "booking_closed",
+            Self::BookingTypeInUse => "booking_type_in_use",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::IdempotencyKeyInFlight => "idempotency_key_in_flight",
             Self::TooLarge => "too_large",

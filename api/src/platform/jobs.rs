@@ -106,6 +106,18 @@ pub async fn enqueue_after(
     Ok(inserted == 1)
 }
 
+/// Drops a queued job by its `dedupe_key` before it runs (a reminder of a booking that
+/// changed); one already running finishes. How many were dropped.
+pub async fn cancel(conn: &mut AsyncPgConnection, dedupe_key: &str) -> QueryResult<usize> {
+    diesel::delete(
+        jobs::table
+            .filter(jobs::dedupe_key.eq(dedupe_key))
+            .filter(jobs::status.eq("queued")),
+    )
+    .execute(conn)
+    .await
+}
+
 #[derive(Clone)]
 enum Runner {
     InTransaction(Arc<dyn Handler>),

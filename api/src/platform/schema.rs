@@ -139,6 +139,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         read_at -> Nullable<Timestamptz>,
+        subject_id -> Nullable<Uuid>,
     }
 }
 
@@ -235,7 +236,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     disputes,
     idempotency_keys,
     booking_types,
-    availability
+    availability,
+    bookings,
+    sessions,
+    calendar_feeds
 );
 diesel::joinable!(notes -> files (file_id));
 
@@ -427,5 +431,63 @@ diesel::table! {
         weekly -> Jsonb,
         overrides -> Jsonb,
         updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    /// `blocked` (a tstzrange) is written by a trigger and read in SQL only.
+    bookings (id) {
+        id -> Uuid,
+        booking_type_id -> Nullable<Uuid>,
+        host_id -> Uuid,
+        client_id -> Uuid,
+        title -> Text,
+        start_at -> Timestamptz,
+        end_at -> Timestamptz,
+        buffer_before_minutes -> Int4,
+        buffer_after_minutes -> Int4,
+        status -> Text,
+        hold_expires_at -> Nullable<Timestamptz>,
+        time_zone -> Text,
+        note -> Nullable<Text>,
+        price_amount -> Nullable<Int8>,
+        price_currency -> Nullable<Text>,
+        refund_until_hours -> Nullable<Int4>,
+        requires_confirmation -> Bool,
+        room_id -> Nullable<Uuid>,
+        session_id -> Nullable<Uuid>,
+        payment_id -> Nullable<Uuid>,
+        checkout_url -> Nullable<Text>,
+        sequence -> Int4,
+        cancel_reason -> Nullable<Text>,
+        cancelled_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Uuid,
+        room_id -> Uuid,
+        host_id -> Uuid,
+        title -> Text,
+        status -> Text,
+        scheduled_at -> Nullable<Timestamptz>,
+        started_at -> Nullable<Timestamptz>,
+        ended_at -> Nullable<Timestamptz>,
+        start_seq -> Nullable<Int8>,
+        end_seq -> Nullable<Int8>,
+        booking_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    calendar_feeds (user_id) {
+        user_id -> Uuid,
+        token_hash -> Binary,
+        created_at -> Timestamptz,
     }
 }

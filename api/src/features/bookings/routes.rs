@@ -1,16 +1,20 @@
-use actix_web::{delete, get, patch, post, put, web, HttpResponse};
+use actix_web::http::StatusCode;
+use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::service;
-use super::validate::{BookingDescription, BookingTitle, BookingTypeChanges, Slug};
+use super::validate::{BookingDescription, BookingNote, BookingReason, BookingTitle, BookingTypeChanges, Slug};
 use super::views::{AvailabilityView, BookingTypePage, BookingTypeView, SlotPage};
+use super::views::{BookingPage, BookingStatus, BookingView, CalendarFeedView};
+use super::{book, calendar, service, Bookings};
+use crate::features::payments::Payments;
 use crate::features::users::signed_in::AuthUser;
 use crate::platform::error::{ApiError, ApiResult};
 use crate::platform::events::Database;
+use crate::platform::idempotency::{self, Answer, IdempotencyHeader, IdempotencyKey};
 use crate::platform::json::Json;
 use crate::platform::pagination::PageQuery;
 use crate::platform::validate::{integer, nullable_integer, opt_integer, Currency};
@@ -23,7 +27,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(delete_booking_type)
         .service(get_availability)
         .service(put_availability)
-        .service(list_slots);
+        .service(list_slots)
+        .service(create_booking)
+        .service(list_bookings)
+        .service(get_booking)
+        .service(cancel_booking)
+        .service(reschedule_booking)
+        .service(confirm_booking)
+        .service(reject_booking)
+        .service(booking_calendar)
+        .service(create_calendar_feed)
+        .service(calendar_feed);
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -287,4 +301,261 @@ pub async fn list_slots(
         .run(async |conn| service::slots(conn, host, slug.as_str(), q.from, q.to).await)
         .await?;
     Ok(HttpResponse::Ok().json(view))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateBookingRequest {
+    pub booking_type_id: Uuid,
+    /// One of the type's slots (RFC 3339), as `/slots` answers them.
+    pub start: DateTime<Utc>,
+    /// The client's time zone: how the booking's times are shown to them.
+    #[schema(schema_with = crate::platform::time::time_zone_schema)]
+    pub tz: String,
+    pub note: Option<BookingNote>,
+}
+
+/// Book a slot. Free: `confirmed` (or `pending` when the host confirms each booking).
+/// Paid: `held` with `checkout_url`, `confirmed` once paid; the hold keeps the slot for
+/// BOOKING_HOLD_MINUTES. 409 `slot_taken` when someone else has it, `slot_unavailable`
+/// when it is not an offered slot. Send an `Idempotency-Key`: a retry answers the same
+/// booking.
+#[utoipa::path(tag = "bookings", security(("bearer" = [])), request_body = CreateBookingRequest,
+    params(IdempotencyHeader), responses((status = 201, body = BookingView)))]
+#[post("/bookings")]
+pub async fn create_booking(
+    req: HttpRequest,
+    key: IdempotencyKey,
+    user: AuthUser,
+    body: Json<CreateBookingRequest>,
+    store: web::Data<Database>,
+    payments: web::Data<Payments>,
+    bookings: web::Data<Bookings>,
+) -> ApiResult<HttpResponse> {
+    idempotency::once(&store.db, user.id, &req, key, async {
+        let b = body.into_inner();
+        crate::platform::time::time_zone(&b.tz)?;
+        let asked = book::Request {
+            booking_type_id: b.booking_type_id,
+            start: b.start,
+            time_zone: b.tz,
+            note: b.note.map(BookingNote::into_inner).filter(|n| !n.is_empty()),
+        };
+        let email = user.user.email.as_deref();
+        let view = book::create(&store, &payments, &bookings.settings, user.id, email, asked).await?;
+        Ok(Answer::new(StatusCode::CREATED, view))
+    })
+    .await
+}
+
+/// Which side of one's bookings to list.
+#[derive(Deserialize, ToSchema, Clone, Copy, Debug)]
+#[serde(rename_all = "lowercase")]
+pub enum BookingRole {
+    Host,
+    Client,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct BookingQuery {
+    /// Absent: both sides.
+    #[param(inline)]
+    pub role: Option<BookingRole>,
+    #[param(inline)]
+    pub status: Option<BookingStatus>,
+    #[param(inline)]
+    pub cursor: Option<crate::platform::pagination::Cursor>,
+    /// 1 to 100, default 50.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
+}
+
+/// One's bookings, as host, as client, or both; newest booking first.
+#[utoipa::path(tag = "bookings", security(("bearer" = [])), params(BookingQuery),
+    responses((status = 200, body = BookingPage)))]
+#[get("/bookings")]
+pub async fn list_bookings(
+    user: AuthUser,
+    query: web::Query<BookingQuery>,
+    store: web::Data<Database>,
+) -> ApiResult<HttpResponse> {
+    let q = query.into_inner();
+    let page = crate::platform::pagination::Page::parse(q.limit, q.cursor.as_ref())?;
+    let side = match q.role {
+        Some(BookingRole::Host) => book::Side::Host,
+        Some(BookingRole::Client) => book::Side::Client,
+        None => book::Side::Either,
+    };
+    let view = store
+        .run(async |conn| book::list(conn, user.id, side, q.status, page).await)
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// One booking (its host and client; 404 for anyone else).
+#[utoipa::path(tag = "bookings", security(("bearer" = [])), responses((status = 200, body = BookingView)))]
+#[get("/bookings/{booking_id}")]
+pub async fn get_booking(
+    user: AuthUser,
+    booking_id: web::Path<Uuid>,
+    store: web::Data<Database>,
+) -> ApiResult<HttpResponse> {
+    let id = booking_id.into_inner();
+    let view = store.run(async |conn| book::get(conn, user.id, id).await).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonRequest {
+    pub reason: Option<BookingReason>,
+}
+
+impl ReasonRequest {
+    fn text(self) -> Option<String> {
+        self.reason.map(BookingReason::into_inner).filter(|r| !r.is_empty())
+    }
+}
+
+/// Cancel a booking (host or client). A paid one's money goes back in full when the host
+/// cancels, or when the client does before its refund window closes
+/// (`refund_until_hours`); the refund is in the payment's history.
+#[utoipa::path(tag = "bookings", security(("bearer" = [])), request_body = ReasonRequest,
+    responses((status = 200, body = BookingView)))]
+#[post("/bookings/{booking_id}/cancel")]
+pub async fn cancel_booking(
+    user: AuthUser,
+    booking_id: web::Path<Uuid>,
+    body: Json<ReasonRequest>,
+    store: web::Data<Database>,
+    payments: web::Data<Payments>,
+) -> ApiResult<HttpResponse> {
+    let id = booking_id.into_inner();
+    let view = book::cancel(&store, &payments, user.id, id, body.into_inner().text()).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RescheduleRequest {
+    /// Another of the type's slots (RFC 3339).
+    pub start: DateTime<Utc>,
+}
+
+/// Move a pending or confirmed booking to another slot (host or client): the new slot is
+/// taken and the old one freed at once; the booking keeps its id.
+#[utoipa::path(tag = "bookings", security(("bearer" = [])), request_body = RescheduleRequest,
+    responses((status = 200, body = BookingView)))]
+#[post("/bookings/{booking_id}/reschedule")]
+pub async fn reschedule_booking(
+    user: AuthUser,
+    booking_id: web::Path<Uuid>,
+    body: Json<RescheduleRequest>,
+    store: web::Data<Database>,
+    bookings: web::Data<Bookings>,
+) -> ApiResult<HttpResponse> {
+    let id = booking_id.into_inner();
+    let view = book::reschedule(&store, &bookings.settings, user.id, id, body.into_inner().start).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmRequest {}
+
+/// Confirm a booking that waits for the host (host only; the client gets 403).
+#[utoipa::path(tag = "bookings", security(("bearer" = [])), request_body = ConfirmRequest,
+    responses((status = 200, body = BookingView)))]
+#[post("/bookings/{booking_id}/confirm")]
+pub async fn confirm_booking(
+    user: AuthUser,
+    booking_id: web::Path<Uuid>,
+    _body: Json<ConfirmRequest>,
+    store: web::Data<Database>,
+    payments: web::Data<Payments>,
+    bookings: web::Data<Bookings>,
+) -> ApiResult<HttpResponse> {
+    let id = booking_id.into_inner();
+    let view = book::decide(&store, &payments, &bookings.settings, user.id, id, true, None).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Reject a booking that waits for the host (host only); a paid one's money goes back.
+#[utoipa::path(tag = "bookings", security(("bearer" = [])), request_body = ReasonRequest,
+    responses((status = 200, body = BookingView)))]
+#[post("/bookings/{booking_id}/reject")]
+pub async fn reject_booking(
+    user: AuthUser,
+    booking_id: web::Path<Uuid>,
+    body: Json<ReasonRequest>,
+    store: web::Data<Database>,
+    payments: web::Data<Payments>,
+    bookings: web::Data<Bookings>,
+) -> ApiResult<HttpResponse> {
+    let id = booking_id.into_inner();
+    let reason = body.into_inner().text();
+    let view = book::decide(&store, &payments, &bookings.settings, user.id, id, false, reason).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+fn calendar_response(body: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/calendar; charset=utf-8")
+        .insert_header(("Cache-Control", "private, no-store"))
+        .body(body)
+}
+
+/// A booking as an iCalendar file (RFC 5545) for "add to calendar": its UID stays with
+/// the booking, SEQUENCE rises with each change, METHOD:CANCEL once it is off.
+#[utoipa::path(tag = "bookings", security(("bearer" = [])),
+    responses((status = 200, description = "An iCalendar file", content_type = "text/calendar", body = String)))]
+#[get("/bookings/{booking_id}/calendar.ics")]
+pub async fn booking_calendar(
+    user: AuthUser,
+    booking_id: web::Path<Uuid>,
+    store: web::Data<Database>,
+    bookings: web::Data<Bookings>,
+) -> ApiResult<HttpResponse> {
+    let id = booking_id.into_inner();
+    let at = bookings.addresses();
+    let body = store
+        .run(async |conn| calendar::booking_ics(conn, user.id, id, &at).await)
+        .await?;
+    Ok(calendar_response(body))
+}
+
+/// Make (or replace) one's calendar feed: a secret URL Google Calendar or Apple Calendar
+/// subscribes to. The old URL stops working.
+#[utoipa::path(tag = "bookings", security(("bearer" = [])),
+    responses((status = 201, body = CalendarFeedView)))]
+#[post("/me/calendar-feed")]
+pub async fn create_calendar_feed(
+    user: AuthUser,
+    store: web::Data<Database>,
+    bookings: web::Data<Bookings>,
+) -> ApiResult<HttpResponse> {
+    let at = bookings.addresses();
+    let view = store
+        .run(async |conn| calendar::new_feed(conn, user.id, &at).await)
+        .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// A calendar feed (no sign-in: the secret URL is the key): its owner's bookings from 30
+/// days ago on, cancelled ones as CANCELLED events.
+#[utoipa::path(tag = "bookings",
+    responses((status = 200, description = "An iCalendar feed", content_type = "text/calendar", body = String)))]
+#[get("/calendar-feeds/{token}")]
+pub async fn calendar_feed(
+    token: web::Path<String>,
+    store: web::Data<Database>,
+    bookings: web::Data<Bookings>,
+) -> ApiResult<HttpResponse> {
+    let token = token.into_inner();
+    if token.len() != 43 {
+        return Err(ApiError::NotFound("calendar feed"));
+    }
+    let at = bookings.addresses();
+    let body = store.run(async |conn| calendar::feed(conn, &token, &at).await).await?;
+    Ok(calendar_response(body))
 }

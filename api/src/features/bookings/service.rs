@@ -3,16 +3,16 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use super::repo::{self, BookingType, Schedule};
-use super::slots::{self, Shape};
+use super::slots::{self, Shape, Span};
 use super::validate::{self, BookingTypeChanges};
 use super::views::{AvailabilityView, BookingTypePage, BookingTypeView, SlotPage, SlotView};
 use crate::features::users::service as users;
-use crate::platform::error::ApiError;
+use crate::platform::error::{ApiError, ErrorCode};
 use crate::platform::pagination::Page;
 
 /// Most days of slots one request asks for.
@@ -134,8 +134,16 @@ pub async fn update(
     .await
 }
 
+/// Deletes one of the caller's booking types; 409 `booking_type_in_use` while it has
+/// bookings still to come (past ones keep their title and times).
 pub async fn delete(conn: &mut AsyncPgConnection, host: Uuid, id: Uuid) -> Result<(), ApiError> {
     owned(conn, host, id).await?;
+    if repo::upcoming_of_type(conn, id).await? {
+        return Err(ApiError::refused(
+            ErrorCode::BookingTypeInUse,
+            "this booking type has bookings to come: cancel them first",
+        ));
+    }
     repo::delete(conn, id).await?;
     Ok(())
 }
@@ -185,6 +193,82 @@ pub async fn set_schedule(
     Ok(a)
 }
 
+fn shape(t: &BookingType) -> Shape {
+    Shape {
+        length: i64::from(t.length_minutes),
+        interval: i64::from(t.slot_interval_minutes),
+        buffer_before: i64::from(t.buffer_before_minutes),
+        buffer_after: i64::from(t.buffer_after_minutes),
+        minimum_notice: i64::from(t.minimum_notice_minutes),
+        window_days: i64::from(t.window_days),
+        max_per_day: t.max_per_day.map(i64::from),
+    }
+}
+
+/// The type's slots in `[from, to)` at `now`: the host's schedule minus their live
+/// bookings (each as the range it blocks, buffers included), holds that ran out not
+/// counted, and days already full; `except` (a booking being moved) is not in the way.
+async fn open_slots(
+    conn: &mut AsyncPgConnection,
+    t: &BookingType,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    except: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<(Vec<Span>, Vec<Span>), ApiError> {
+    let schedule = schedule(conn, t.host_id).await?;
+    let availability = validate::availability(&schedule)?;
+    // A day's limit counts the whole host-local day around the range.
+    let margin = Duration::days(2);
+    let rows = repo::busy(conn, t.host_id, from - margin, to + margin, except).await?;
+    let mut per_day: BTreeMap<NaiveDate, i64> = BTreeMap::new();
+    for r in rows.iter().filter(|r| r.booking_type_id == Some(t.id)) {
+        *per_day
+            .entry(r.start_at.with_timezone(&availability.time_zone).date_naive())
+            .or_default() += 1;
+    }
+    let busy: Vec<Span> = rows
+        .iter()
+        .map(|r| Span {
+            start: r.blocked_from,
+            end: r.blocked_to,
+        })
+        .collect();
+    let found = slots::slots(&availability, &shape(t), from, to, now, &busy, &per_day);
+    Ok((found, busy))
+}
+
+/// Whether a slot can be booked now.
+pub enum Offer {
+    Open,
+    /// A live booking is in the way.
+    Busy,
+    /// The schedule does not offer it (hours, notice, window, a full day).
+    NotOffered,
+}
+
+/// Whether `start` is one of the type's slots now (`except`: a booking being moved).
+pub async fn offer(
+    conn: &mut AsyncPgConnection,
+    t: &BookingType,
+    start: DateTime<Utc>,
+    except: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<Offer, ApiError> {
+    let (found, busy) = open_slots(conn, t, start, start + Duration::minutes(1), except, now).await?;
+    if found.iter().any(|s| s.start == start) {
+        return Ok(Offer::Open);
+    }
+    let end = start + Duration::minutes(i64::from(t.length_minutes));
+    let wide = (
+        start - Duration::minutes(i64::from(t.buffer_before_minutes)),
+        end + Duration::minutes(i64::from(t.buffer_after_minutes)),
+    );
+    // Not offered: a live booking in the way says taken (another client was quicker).
+    let blocked = busy.iter().any(|b| b.start < wide.1 && wide.0 < b.end);
+    Ok(if blocked { Offer::Busy } else { Offer::NotOffered })
+}
+
 /// A host's bookable slots of one type in `[from, to)` (at most MAX_RANGE_DAYS), for
 /// anyone: 404 for no such host or type.
 pub async fn slots(
@@ -205,19 +289,7 @@ pub async fn slots(
     let t = repo::by_slug(conn, host, slug)
         .await?
         .ok_or(ApiError::NotFound("booking type"))?;
-    let schedule = schedule(conn, host).await?;
-    let availability = validate::availability(&schedule)?;
-    let shape = Shape {
-        length: i64::from(t.length_minutes),
-        interval: i64::from(t.slot_interval_minutes),
-        buffer_before: i64::from(t.buffer_before_minutes),
-        buffer_after: i64::from(t.buffer_after_minutes),
-        minimum_notice: i64::from(t.minimum_notice_minutes),
-        window_days: i64::from(t.window_days),
-        max_per_day: t.max_per_day.map(i64::from),
-    };
-    // No bookings yet (the next step of the bookings issue): nothing busy, nothing booked.
-    let found = slots::slots(&availability, &shape, from, to, Utc::now(), &[], &BTreeMap::new());
+    let (found, _) = open_slots(conn, &t, from, to, None, Utc::now()).await?;
     Ok(SlotPage {
         items: found
             .into_iter()

@@ -53,6 +53,30 @@ checked_string!(
     trimmed
 );
 
+checked_string!(
+    /// What a client tells the host with a booking: at most 1000 characters.
+    BookingNote,
+    Rule {
+        min: 0,
+        max: 1000,
+        pattern: Some(&NO_NUL),
+        message: "note must be at most 1000 characters, without NUL",
+    },
+    trimmed
+);
+
+checked_string!(
+    /// Why a booking is cancelled or rejected: at most 500 characters.
+    BookingReason,
+    Rule {
+        min: 0,
+        max: 500,
+        pattern: Some(&NO_NUL),
+        message: "reason must be at most 500 characters, without NUL",
+    },
+    trimmed
+);
+
 /// An integer setting within its bounds (422 naming it otherwise).
 pub fn within(name: &str, value: i32, min: i32, max: i32) -> Result<i32, ApiError> {
     if (min..=max).contains(&value) {

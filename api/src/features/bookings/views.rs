@@ -143,3 +143,90 @@ pub struct BookingTypePage {
     /// Pass as `cursor` for the next page; null on the last page.
     pub next_cursor: Option<String>,
 }
+
+pub use super::repo::BookingStatus;
+
+/// A booking, as its host and its client see it (nobody else does).
+#[derive(Serialize, ToSchema, Debug)]
+pub struct BookingView {
+    pub id: Uuid,
+    /// Null once its type was deleted.
+    pub booking_type_id: Option<Uuid>,
+    pub host_id: Uuid,
+    pub client_id: Uuid,
+    /// The type's title at booking.
+    pub title: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub status: BookingStatus,
+    /// The private room host and client meet in (one per pair).
+    pub room_id: Option<Uuid>,
+    /// The session scheduled in that room for this booking.
+    pub session_id: Option<Uuid>,
+    /// Where the client pays, while the booking is held for payment (the client only).
+    pub checkout_url: Option<String>,
+    /// Until then a held booking keeps its slot unpaid.
+    pub hold_expires_at: Option<DateTime<Utc>>,
+    pub payment_id: Option<Uuid>,
+    /// What it costs (from the type, at booking); null: free.
+    pub price: Option<Price>,
+    /// The client's time zone at booking (how the times are shown to them).
+    #[schema(schema_with = crate::platform::time::time_zone_schema)]
+    pub time_zone: String,
+    pub note: Option<String>,
+    /// A cancellation gets a full refund until this many hours before the start.
+    pub refund_until_hours: Option<i32>,
+    /// Why it was cancelled or rejected.
+    pub cancel_reason: Option<String>,
+    /// Rises with every change a calendar must see (RFC 5545 SEQUENCE).
+    pub sequence: i32,
+    pub created_at: DateTime<Utc>,
+}
+
+impl BookingView {
+    /// The booking as `viewer` sees it: the Checkout page is the client's.
+    pub fn new(b: super::repo::Booking, viewer: Uuid) -> Self {
+        let checkout_url = b
+            .checkout_url
+            .filter(|_| viewer == b.client_id && b.status == BookingStatus::Held);
+        Self {
+            id: b.id,
+            booking_type_id: b.booking_type_id,
+            host_id: b.host_id,
+            client_id: b.client_id,
+            title: b.title,
+            start: b.start_at,
+            end: b.end_at,
+            status: b.status,
+            room_id: b.room_id,
+            session_id: b.session_id,
+            checkout_url,
+            hold_expires_at: b.hold_expires_at.filter(|_| b.status == BookingStatus::Held),
+            payment_id: b.payment_id,
+            price: b
+                .price_amount
+                .zip(b.price_currency)
+                .map(|(amount, currency)| Price { amount, currency }),
+            time_zone: b.time_zone,
+            note: b.note,
+            refund_until_hours: b.refund_until_hours,
+            cancel_reason: b.cancel_reason,
+            sequence: b.sequence,
+            created_at: b.created_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema, Debug)]
+pub struct BookingPage {
+    /// Newest booking first.
+    pub items: Vec<BookingView>,
+    pub next_cursor: Option<String>,
+}
+
+/// A personal calendar feed: subscribe to `url` in Google Calendar or Apple Calendar.
+/// Making a new one ends the old.
+#[derive(Serialize, ToSchema, Debug)]
+pub struct CalendarFeedView {
+    pub url: String,
+}

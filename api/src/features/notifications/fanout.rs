@@ -187,6 +187,7 @@ fn item(c: &Candidate, m: &PostedMessage, trigger: Trigger, push: bool) -> NewNo
         preview: Some(preview(&m.body)),
         push,
         ord: c.ord,
+        subject_id: None,
     }
 }
 

@@ -240,6 +240,10 @@ fn message(view: &serde_json::Value) -> PushMessage {
         "dm" if count > 1 => ("Direct messages".to_owned(), format!("{count} new messages")),
         "dm" => ("Direct message".to_owned(), "New message".to_owned()),
         "room_invite" => (format!("Added to {room}"), "You were added to a room".to_owned()),
+        "booking_confirmed" | "booking_changed" | "booking_reminder" => (
+            "Booking".to_owned(),
+            view["preview"].as_str().unwrap_or("A booking changed").to_owned(),
+        ),
         _ => (room.to_owned(), format!("{count} new messages")),
     };
     let id = |k: &str| view[k].as_str().and_then(|s| s.parse().ok());

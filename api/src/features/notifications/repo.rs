@@ -104,6 +104,7 @@ pub struct NewNotification {
     pub preview: Option<String>,
     pub push: bool,
     pub ord: i32,
+    pub subject_id: Option<Uuid>,
 }
 
 /// Writes notifications (coalescing, seqs, log, push jobs) in one statement; returns the

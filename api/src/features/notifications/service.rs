@@ -89,8 +89,45 @@ pub async fn room_invite(
         preview: None,
         push: !quiet,
         ord: 0,
+        subject_id: None,
     };
     Ok(repo::notify(conn, &[item]).await?)
+}
+
+/// Something to tell a user about that is not a message (a booking).
+pub struct Notice {
+    pub user_id: Uuid,
+    pub kind: Kind,
+    pub subject_id: Uuid,
+    pub room_id: Option<Uuid>,
+    /// Who did it, if someone did.
+    pub actor_id: Option<Uuid>,
+    /// What happened, in a line.
+    pub text: String,
+}
+
+/// Tells users about things that are not messages (in the caller's transaction): one feed
+/// entry each, pushed unless inside the user's do-not-disturb hours.
+pub async fn tell(conn: &mut AsyncPgConnection, notices: Vec<Notice>) -> Result<Vec<FeedEntry>, ApiError> {
+    let mut items = Vec::with_capacity(notices.len());
+    for (ord, n) in notices.into_iter().enumerate() {
+        let (zone, start, end) = repo::user_settings(conn, n.user_id).await?;
+        items.push(NewNotification {
+            id: Uuid::now_v7(),
+            user_id: n.user_id,
+            kind: n.kind,
+            group_key: None,
+            room_id: n.room_id,
+            message_id: None,
+            room_seq: None,
+            actor_id: n.actor_id,
+            preview: Some(super::fanout::preview(&n.text)),
+            push: !do_not_disturb(Utc::now(), &zone, start, end),
+            ord: ord as i32,
+            subject_id: Some(n.subject_id),
+        });
+    }
+    Ok(repo::notify(conn, &items).await?)
 }
 
 fn level_view(room_id: Uuid, direct: bool, level: Option<String>, muted_until: Option<DateTime<Utc>>) -> RoomLevelView {

@@ -9,13 +9,19 @@ use super::decide::Level;
 
 crate::platform::text_enum::text_enum! {
     /// Why the user is told. Kinds of features still to come (subscribers, payments,
-    /// bookings, lectures) are added with them.
+    /// lectures) are added with them.
     pub enum Kind {
         Mention = "mention",
         Reply = "reply",
         Dm = "dm",
         RoomInvite = "room_invite",
         Message = "message",
+        /// A booking was made or confirmed (`subject_id`: the booking).
+        BookingConfirmed = "booking_confirmed",
+        /// A booking was requested, rescheduled, cancelled or rejected (the preview says which).
+        BookingChanged = "booking_changed",
+        /// A booking starts soon.
+        BookingReminder = "booking_reminder",
     }
 }
 
@@ -35,8 +41,11 @@ pub struct NotificationView {
     pub actor_id: Option<Uuid>,
     /// How many changes it stands for (1 unless coalesced).
     pub count: i32,
-    /// The start of the message text (at most 140 characters).
+    /// The start of the message text (at most 140 characters), or what happened to the
+    /// subject.
     pub preview: Option<String>,
+    /// What it is about when that is not a message (a booking's id).
+    pub subject_id: Option<Uuid>,
     pub room_name: Option<String>,
     pub read: bool,
     pub created_at: DateTime<Utc>,

@@ -31,6 +31,9 @@ pub struct Charge {
     pub product_name: String,
     /// Where the web app shows the outcome (a path of APP_URL).
     pub return_path: String,
+    /// When the Checkout page closes (30 minutes to 24 hours ahead; Stripe's default, 24
+    /// hours, when None).
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// A Checkout Session as Stripe answers it (made or looked up): one type for every
@@ -320,6 +323,7 @@ pub async fn checkout(
             ),
         )
         .set("cancel_url", format!("{back}{sep}payment_id={}&canceled=1", payment.id))
+        .opt("expires_at", charge.expires_at.map(|t| t.timestamp()))
         .set("line_items[0][quantity]", 1)
         .set("line_items[0][price_data][currency]", &payment.currency)
         .set("line_items[0][price_data][unit_amount]", payment.amount)

@@ -10,7 +10,7 @@ use futures_util::future::BoxFuture;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::ledger::Paid;
+use super::ledger::{Deliver, Paid};
 use super::{accounts, ledger, repo};
 use crate::platform::error::ApiError;
 use crate::platform::events::{Committed, Publish, RoomEvent};
@@ -68,6 +68,8 @@ pub struct StripeEvents {
     pub publish: Arc<dyn Publish>,
     /// Other features' events (subscriptions: creators), asked first.
     pub routes: Vec<Arc<dyn EventRoute>>,
+    /// Other features' purchases (bookings), delivered when paid.
+    pub deliverers: Vec<Arc<dyn Deliver>>,
 }
 
 impl Handler for StripeEvents {
@@ -79,7 +81,7 @@ impl Handler for StripeEvents {
             let (kind, event) = repo::event(conn, id)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("Stripe event {id} is gone"))?;
-            let applied = apply(conn, &self.routes, &kind, &event).await?;
+            let applied = apply(conn, &self.routes, &self.deliverers, &kind, &event).await?;
             if applied.events.is_empty() && applied.feed.is_empty() {
                 return Ok(None);
             }
@@ -112,6 +114,7 @@ pub trait EventRoute: Send + Sync + 'static {
 async fn apply(
     conn: &mut AsyncPgConnection,
     routes: &[Arc<dyn EventRoute>],
+    deliverers: &[Arc<dyn Deliver>],
     kind: &str,
     event: &Value,
 ) -> anyhow::Result<Committed<()>> {
@@ -137,7 +140,7 @@ async fn apply(
                         amount: object["amount_total"].as_i64(),
                         currency: object["currency"].as_str(),
                     };
-                    ledger::settle(conn, id, object["payment_intent"].as_str(), paid).await
+                    ledger::settle(conn, deliverers, id, object["payment_intent"].as_str(), paid).await
                 }
                 _ => Ok(Committed::quiet(())),
             }
@@ -154,7 +157,7 @@ async fn apply(
                     amount: object["amount_received"].as_i64(),
                     currency: object["currency"].as_str(),
                 };
-                ledger::settle(conn, id, object["id"].as_str(), paid).await
+                ledger::settle(conn, deliverers, id, object["id"].as_str(), paid).await
             }
             None => Ok(Committed::quiet(())),
         },

@@ -7,6 +7,8 @@ crate::platform::text_enum::text_enum! {
         Tip = "tip",
         Ppv = "ppv",
         SubscriptionInvoice = "subscription_invoice",
+        /// A paid booking (its `subject_id`): delivered by the bookings feature.
+        Booking = "booking",
     }
 }
 

@@ -2,7 +2,11 @@
 //! payer's history and the payee's earnings. Every read checks the caller is the payer or
 //! the payee (an admin may refund anything); anyone else gets 404, as for a missing id.
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use diesel_async::{AsyncConnection, AsyncPgConnection};
+use futures_util::future::BoxFuture;
 use uuid::Uuid;
 
 use super::kinds::{PaymentKind, PaymentStatus, RefundReason, RefundStatus};
@@ -17,6 +21,33 @@ use crate::platform::events::log;
 use crate::platform::events::{Committed, Database, EventKind};
 use crate::platform::pagination::Page;
 
+/// A settled payment, as the feature that sells its kind sees it.
+pub struct Settled {
+    pub payment_id: Uuid,
+    pub payer: Uuid,
+    pub payee: Uuid,
+    pub subject_id: Option<Uuid>,
+}
+
+/// What delivering a paid purchase came to.
+pub enum Delivery {
+    Done(Committed<()>),
+    /// Nothing to deliver (the booking was taken or cancelled meanwhile): the money goes
+    /// back in full, by the jobs queue.
+    Nothing(&'static str),
+}
+
+/// Delivers what another feature sells (bookings), in the transaction that settles the
+/// payment: the purchase and its delivery commit together or not at all.
+pub trait Deliver: Send + Sync + 'static {
+    fn kind(&self) -> PaymentKind;
+    fn deliver<'a>(
+        &'a self,
+        conn: &'a mut AsyncPgConnection,
+        paid: &'a Settled,
+    ) -> BoxFuture<'a, anyhow::Result<Delivery>>;
+}
+
 /// What Stripe says was paid: the amount and currency.
 pub struct Paid<'a> {
     pub amount: Option<i64>,
@@ -29,6 +60,7 @@ pub struct Paid<'a> {
 /// since the checkout began — is not fulfilled but refunded in full, by the jobs queue.
 pub async fn settle(
     conn: &mut AsyncPgConnection,
+    deliverers: &[Arc<dyn Deliver>],
     id: Uuid,
     intent: Option<&str>,
     paid: Paid<'_>,
@@ -67,7 +99,40 @@ pub async fn settle(
     if !repo::mark_succeeded(conn, id, intent).await? {
         return Ok(Committed::quiet(()));
     }
+    if let Some(d) = deliverers.iter().find(|d| d.kind() == payment.kind) {
+        let settled = Settled {
+            payment_id: payment.id,
+            payer: payment.payer_id,
+            payee: payment.payee_id,
+            subject_id: payment.subject_id,
+        };
+        return match d.deliver(conn, &settled).await? {
+            Delivery::Done(done) => Ok(done),
+            Delivery::Nothing(why) => {
+                refunds::undeliverable(conn, &payment, RefundReason::Undeliverable, why).await?;
+                Ok(Committed::quiet(()))
+            }
+        };
+    }
     deliver(conn, &payment).await
+}
+
+/// Sends back in full what is left of a settled payment (in the caller's transaction: a
+/// booking cancelled within its policy, or rejected), queued for the jobs queue at once;
+/// false when there is nothing to send back. Wake the jobs after commit.
+pub async fn give_back(conn: &mut AsyncPgConnection, id: Uuid, by: Option<Uuid>) -> Result<bool, ApiError> {
+    let Some(payment) = repo::payment_for_update(conn, id).await? else {
+        return Ok(false);
+    };
+    if !refunds::refundable(&payment) {
+        return Ok(false);
+    }
+    let left = payment.amount - repo::committed_total(conn, id).await?;
+    if left < 1 {
+        return Ok(false);
+    }
+    refunds::queue(conn, &payment, left, RefundReason::Requested, by, Duration::ZERO).await?;
+    Ok(true)
 }
 
 /// Why a paid purchase cannot be delivered, if it cannot.

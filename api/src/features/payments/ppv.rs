@@ -57,6 +57,7 @@ pub async fn charge(store: &Database, buyer: Uuid, message: Uuid) -> Result<Char
                 note: None,
                 product_name: "Pay-per-view message".into(),
                 return_path: format!("/rooms/{}?message={message}", m.room_id),
+                expires_at: None,
             })
         })
         .await

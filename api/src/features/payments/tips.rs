@@ -65,5 +65,6 @@ pub async fn charge(
             Some(room) => format!("/rooms/{room}"),
             None => format!("/creators/{creator}"),
         },
+        expires_at: None,
     })
 }

@@ -54,3 +54,45 @@ pub async fn direct(
     })
     .await
 }
+
+/// The private room a host and one client of theirs meet in (bookings), in the caller's
+/// transaction: made at their first booking (the host its owner), reused by later ones,
+/// each of them a member again if they had left. The events to publish.
+pub async fn pair_room(
+    conn: &mut AsyncPgConnection,
+    host: Uuid,
+    client: Uuid,
+    name: &str,
+) -> Result<Committed<Uuid>, ApiError> {
+    let key = format!("pair:{host}:{client}");
+    let new = NewRoom {
+        required_tier_id: None,
+        id: Uuid::now_v7(),
+        name,
+        description: Some("Bookings and their sessions"),
+        kind: RoomKind::Private,
+        max_members: None,
+        created_by: host,
+        member_count: 0,
+        dm_key: Some(&key),
+    };
+    let room = match repo::insert_direct(conn, &new).await? {
+        Some(room) => room,
+        None => repo::by_dm_key(conn, &key).await?.ok_or(ApiError::NotFound("room"))?,
+    };
+    let mut events = Vec::new();
+    for (user, role) in [(host, Role::Owner), (client, Role::Member)] {
+        if repo::membership(conn, room.id, user).await?.is_none() {
+            // The room is read again each time: `add` counts the seat on the current row.
+            let current = repo::by_id(conn, room.id).await?.ok_or(ApiError::NotFound("room"))?;
+            // A host who left an old pair room comes back as a member: the owner is who
+            // holds the room now.
+            let role = match role {
+                Role::Owner if current.member_count > 0 => Role::Member,
+                r => r,
+            };
+            events.extend(super::service::add(conn, current, user, role).await?.events);
+        }
+    }
+    Ok(Committed::new(room.id, events))
+}

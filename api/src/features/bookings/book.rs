@@ -1,0 +1,599 @@
+//! Bookings: a client books a host's slot, free or paid; host and client cancel and
+//! reschedule it, the host confirms or rejects it. Only the two of them see it (404 for
+//! anyone else, as for a missing one).
+//!
+//! - **No double booking**: PostgreSQL's exclusion constraint on the host's live bookings
+//!   (their range widened by buffers) refuses the second of two overlapping ones, whatever
+//!   instance either came to (409 `slot_taken`).
+//! - **Holds**: a paid booking is `held` until its payment succeeds; a hold that ran out is
+//!   released in the transaction of a new booking for its range, and by a sweeper. A
+//!   payment that arrives later re-claims the slot, or goes back in full if it was taken
+//!   (`deliver`, in the transaction that settles the payment).
+//! - Each booking gets the pair's private room and a scheduled session in it, a reminder
+//!   job (cancelled with it, and checked again when it runs), and feed entries for both.
+
+use chrono::{DateTime, Duration, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use uuid::Uuid;
+
+use super::repo::{self, Booking, BookingStatus, BookingType};
+use super::service::{self as pages, Offer};
+use super::views::{BookingPage, BookingView};
+use crate::features::notifications::service::{self as notifications, Notice};
+use crate::features::notifications::views::Kind;
+use crate::features::payments::checkout::{self, Charge};
+use crate::features::payments::kinds::PaymentKind;
+use crate::features::payments::ledger::{self, Delivery, Settled};
+use crate::features::payments::{accounts, Payments};
+use crate::features::rooms::dms;
+use crate::features::sessions::service as sessions;
+use crate::platform::config::BookingSettings;
+use crate::platform::error::{ApiError, ErrorCode};
+use crate::platform::events::{Committed, Database, FeedEntry};
+use crate::platform::jobs;
+use crate::platform::pagination::Page;
+
+pub const REMINDER_JOB: &str = "bookings.reminder";
+
+fn taken() -> ApiError {
+    ApiError::refused(ErrorCode::SlotTaken, "this slot was just taken: pick another one")
+}
+
+fn closed(b: &Booking) -> ApiError {
+    ApiError::refused(ErrorCode::BookingClosed, format!("the booking is {}", b.status))
+}
+
+/// What a client asks for.
+pub struct Request {
+    pub booking_type_id: Uuid,
+    pub start: DateTime<Utc>,
+    pub time_zone: String,
+    pub note: Option<String>,
+}
+
+/// Books a slot: free → `confirmed` (or `pending` when the host confirms each booking);
+/// paid → `held` with a Checkout page. 409 `slot_taken` when the host has a live booking
+/// there, 409 `slot_unavailable` when it is not an offered slot, 404 for no such type.
+pub async fn create(
+    store: &Database,
+    payments: &Payments,
+    settings: &BookingSettings,
+    client: Uuid,
+    email: Option<&str>,
+    req: Request,
+) -> Result<BookingView, ApiError> {
+    let now = Utc::now();
+    let committed = store
+        .run(async |conn| {
+            conn.transaction::<_, ApiError, _>(async |conn| {
+                let t = repo::by_id(conn, req.booking_type_id)
+                    .await?
+                    .ok_or(ApiError::NotFound("booking type"))?;
+                if t.host_id == client {
+                    return Err(ApiError::invalid("you cannot book your own booking page"));
+                }
+                if t.price_amount.is_some() {
+                    // Before anything is held: a host who cannot be paid is told at once.
+                    accounts::selling(conn, t.host_id).await?;
+                }
+                claimable(conn, &t, req.start, None, now).await?;
+                let end = req.start + Duration::minutes(i64::from(t.length_minutes));
+                let id = Uuid::now_v7();
+                let room = dms::pair_room(conn, t.host_id, client, &t.title).await?;
+                let session =
+                    sessions::schedule(conn, room.value, t.host_id, &t.title, Some(req.start), Some(id)).await?;
+                let paid = t.price_amount.is_some();
+                let status = match (paid, t.requires_confirmation) {
+                    (true, _) => BookingStatus::Held,
+                    (false, true) => BookingStatus::Pending,
+                    (false, false) => BookingStatus::Confirmed,
+                };
+                let b = Booking {
+                    id,
+                    booking_type_id: Some(t.id),
+                    host_id: t.host_id,
+                    client_id: client,
+                    title: t.title.clone(),
+                    start_at: req.start,
+                    end_at: end,
+                    buffer_before_minutes: t.buffer_before_minutes,
+                    buffer_after_minutes: t.buffer_after_minutes,
+                    status,
+                    hold_expires_at: paid.then(|| now + settings.hold),
+                    time_zone: req.time_zone.clone(),
+                    note: req.note.clone(),
+                    price_amount: t.price_amount,
+                    price_currency: t.price_currency.clone(),
+                    refund_until_hours: t.refund_until_hours,
+                    requires_confirmation: t.requires_confirmation,
+                    room_id: Some(room.value),
+                    session_id: Some(session.id),
+                    payment_id: None,
+                    checkout_url: None,
+                    sequence: 0,
+                    cancel_reason: None,
+                    cancelled_by: None,
+                    created_at: now,
+                    updated_at: now,
+                };
+                if !repo::insert_booking(conn, &b).await? {
+                    return Err(taken());
+                }
+                let feed = if paid {
+                    Vec::new()
+                } else {
+                    booked(conn, settings, &b).await?
+                };
+                Ok(Committed::new(b, room.events).with_feed(feed))
+            })
+            .await
+        })
+        .await?;
+    let b = committed.publish(&*store.publish).await;
+    payments.jobs.wake();
+    if b.status != BookingStatus::Held {
+        return Ok(BookingView::new(b, client));
+    }
+    // Paid: the Checkout is made with no transaction open; if Stripe refuses, the hold goes.
+    let (amount, currency) = (
+        b.price_amount.unwrap_or_default(),
+        b.price_currency.clone().unwrap_or_default(),
+    );
+    let charge = Charge {
+        kind: PaymentKind::Booking,
+        payer: client,
+        payee: b.host_id,
+        amount,
+        currency,
+        subject_id: Some(b.id),
+        room_id: None,
+        note: None,
+        product_name: b.title.clone(),
+        return_path: format!("/bookings/{}", b.id),
+        // Stripe wants at least 30 minutes from the Checkout's creation: a moment after the
+        // hold began (a payment in that moment re-claims the slot or goes back).
+        expires_at: b
+            .hold_expires_at
+            .map(|h| h.max(Utc::now() + Duration::minutes(30) + Duration::seconds(30))),
+    };
+    let started = match checkout::checkout(store, payments, charge, email).await {
+        Ok(s) => s,
+        Err(e) => {
+            let id = b.id;
+            let released = store
+                .run(async |conn| {
+                    release(conn, id).await?;
+                    Ok(())
+                })
+                .await;
+            if let Err(r) = released {
+                tracing::warn!(booking = %id, error = %r, "a hold whose checkout failed stays until it runs out");
+            }
+            return Err(e);
+        }
+    };
+    let id = b.id;
+    let b = store
+        .run(async |conn| {
+            let mut b = repo::booking(conn, id).await?.ok_or(ApiError::NotFound("booking"))?;
+            if b.payment_id.is_none() {
+                b.payment_id = Some(started.payment_id);
+            }
+            if b.status == BookingStatus::Held {
+                b.checkout_url = Some(started.checkout_url.clone());
+            }
+            repo::save_booking(conn, &b).await?;
+            Ok(b)
+        })
+        .await?;
+    Ok(BookingView::new(b, client))
+}
+
+/// A held booking whose Checkout could not be made: its slot is free again.
+async fn release(conn: &mut AsyncPgConnection, id: Uuid) -> Result<(), ApiError> {
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        if let Some(mut b) = repo::booking_for_update(conn, id).await? {
+            if b.status == BookingStatus::Held {
+                b.status = BookingStatus::Expired;
+                b.updated_at = Utc::now();
+                repo::save_booking(conn, &b).await?;
+                if let Some(s) = b.session_id {
+                    sessions::drop_scheduled(conn, s).await?;
+                }
+            }
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Checks `start` is a slot the type offers now (in the caller's transaction): holds that
+/// ran out in its range are released first; 409 `slot_taken` when a live booking is there,
+/// `slot_unavailable` when the schedule does not offer it.
+async fn claimable(
+    conn: &mut AsyncPgConnection,
+    t: &BookingType,
+    start: DateTime<Utc>,
+    except: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    if t.max_per_day.is_some() {
+        repo::lock_host(conn, t.host_id).await?;
+    }
+    let end = start + Duration::minutes(i64::from(t.length_minutes));
+    let wide = (
+        start - Duration::minutes(i64::from(t.buffer_before_minutes)),
+        end + Duration::minutes(i64::from(t.buffer_after_minutes)),
+    );
+    repo::expire_holds(conn, Some(t.host_id), wide.0, wide.1).await?;
+    match pages::offer(conn, t, start, except, now).await? {
+        Offer::Open => Ok(()),
+        Offer::Busy => Err(taken()),
+        Offer::NotOffered => Err(ApiError::refused(
+            ErrorCode::SlotUnavailable,
+            "this is not a slot the booking page offers now",
+        )),
+    }
+}
+
+/// "Mon 14 Mar 2027, 09:00 (Europe/Berlin)".
+fn when(at: DateTime<Utc>, zone: &str) -> String {
+    match zone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => format!("{} ({zone})", at.with_timezone(&tz).format("%a %-d %b %Y, %H:%M")),
+        Err(_) => format!("{} (UTC)", at.format("%a %-d %b %Y, %H:%M")),
+    }
+}
+
+/// The host's zone (their schedule's), for what they are told.
+async fn host_zone(conn: &mut AsyncPgConnection, host: Uuid) -> Result<String, ApiError> {
+    Ok(pages::schedule(conn, host).await?.time_zone)
+}
+
+/// Feed entries for both about a booking, each in their own zone; `actor` did it.
+async fn tell_both(
+    conn: &mut AsyncPgConnection,
+    b: &Booking,
+    kind: Kind,
+    actor: Option<Uuid>,
+    what: &str,
+) -> Result<Vec<FeedEntry>, ApiError> {
+    let host_zone = host_zone(conn, b.host_id).await?;
+    let mut notices = Vec::new();
+    for (user, zone) in [(b.host_id, host_zone.as_str()), (b.client_id, b.time_zone.as_str())] {
+        if Some(user) == actor {
+            continue;
+        }
+        notices.push(Notice {
+            user_id: user,
+            kind,
+            subject_id: b.id,
+            room_id: b.room_id,
+            actor_id: actor,
+            text: format!("{what}: {} on {}", b.title, when(b.start_at, zone)),
+        });
+    }
+    notifications::tell(conn, notices).await
+}
+
+/// A booking now live for good (free, or paid): both are told, and reminded before it.
+async fn booked(
+    conn: &mut AsyncPgConnection,
+    settings: &BookingSettings,
+    b: &Booking,
+) -> Result<Vec<FeedEntry>, ApiError> {
+    match b.status {
+        BookingStatus::Pending => tell_both(conn, b, Kind::BookingChanged, Some(b.client_id), "Booking request").await,
+        _ => {
+            remind(conn, settings, b).await?;
+            tell_both(conn, b, Kind::BookingConfirmed, None, "Booked").await
+        }
+    }
+}
+
+fn reminder_key(b: &Booking) -> String {
+    format!("{REMINDER_JOB}:{}:{}", b.id, b.sequence)
+}
+
+/// Queues the reminder of a confirmed booking (none when it starts sooner than that).
+async fn remind(conn: &mut AsyncPgConnection, settings: &BookingSettings, b: &Booking) -> Result<(), ApiError> {
+    let at = b.start_at - Duration::from_std(settings.reminder).unwrap_or_default();
+    let delay = at - Utc::now();
+    if b.status != BookingStatus::Confirmed || delay <= Duration::zero() {
+        return Ok(());
+    }
+    let payload = serde_json::json!({ "booking_id": b.id, "sequence": b.sequence });
+    jobs::enqueue_after(
+        conn,
+        REMINDER_JOB,
+        &payload,
+        Some(&reminder_key(b)),
+        delay.to_std().unwrap_or_default(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Drops a booking's queued reminder (before a change raises its sequence).
+async fn unremind(conn: &mut AsyncPgConnection, b: &Booking) -> Result<(), ApiError> {
+    jobs::cancel(conn, &reminder_key(b)).await?;
+    Ok(())
+}
+
+/// The reminder job: both are told, unless the booking changed since it was queued.
+pub async fn send_reminder(conn: &mut AsyncPgConnection, id: Uuid, sequence: i32) -> Result<Vec<FeedEntry>, ApiError> {
+    let Some(b) = repo::booking_for_update(conn, id).await? else {
+        return Ok(Vec::new());
+    };
+    if b.status != BookingStatus::Confirmed || b.sequence != sequence {
+        return Ok(Vec::new());
+    }
+    tell_both(conn, &b, Kind::BookingReminder, None, "Starting soon").await
+}
+
+/// A booking its host or client may see (404 for anyone else).
+async fn visible(conn: &mut AsyncPgConnection, user: Uuid, id: Uuid, lock: bool) -> Result<Booking, ApiError> {
+    let found = match lock {
+        true => repo::booking_for_update(conn, id).await?,
+        false => repo::booking(conn, id).await?,
+    };
+    match found {
+        Some(b) if b.host_id == user || b.client_id == user => Ok(b),
+        _ => Err(ApiError::NotFound("booking")),
+    }
+}
+
+pub async fn get(conn: &mut AsyncPgConnection, user: Uuid, id: Uuid) -> Result<BookingView, ApiError> {
+    Ok(BookingView::new(visible(conn, user, id, false).await?, user))
+}
+
+/// Which side of their bookings a user lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Host,
+    Client,
+    Either,
+}
+
+/// A page of the user's bookings (as host, as client, or both), newest first.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    user: Uuid,
+    side: Side,
+    status: Option<BookingStatus>,
+    page: Page,
+) -> Result<BookingPage, ApiError> {
+    let sides = (side != Side::Client, side != Side::Host);
+    let found = repo::bookings_of(conn, user, sides, status, page.after, page.limit).await?;
+    let next_cursor = page.next_cursor(&found, |b| b.id);
+    Ok(BookingPage {
+        items: found.into_iter().map(|b| BookingView::new(b, user)).collect(),
+        next_cursor,
+    })
+}
+
+/// Whether a cancellation by `by` gets the money back: always when the host cancels; for
+/// the client, until the type's refund window closes (never without one).
+fn refund_due(b: &Booking, by: Uuid, now: DateTime<Utc>) -> bool {
+    if by == b.host_id {
+        return true;
+    }
+    b.refund_until_hours
+        .is_some_and(|h| now <= b.start_at - Duration::hours(i64::from(h)))
+}
+
+/// Ends a booking that keeps its slot: status, reason, the session dropped, the reminder
+/// cancelled, the payment given back when `refund`.
+async fn end(
+    conn: &mut AsyncPgConnection,
+    b: &mut Booking,
+    status: BookingStatus,
+    by: Uuid,
+    reason: Option<String>,
+    refund: bool,
+) -> Result<(), ApiError> {
+    unremind(conn, b).await?;
+    let paid = matches!(b.status, BookingStatus::Pending | BookingStatus::Confirmed);
+    b.status = status;
+    b.cancel_reason = reason;
+    b.cancelled_by = Some(by);
+    b.checkout_url = None;
+    b.sequence += 1;
+    b.updated_at = Utc::now();
+    repo::save_booking(conn, b).await?;
+    if let Some(s) = b.session_id {
+        sessions::drop_scheduled(conn, s).await?;
+    }
+    if let (true, true, Some(payment)) = (refund, paid, b.payment_id) {
+        ledger::give_back(conn, payment, Some(by)).await?;
+    }
+    Ok(())
+}
+
+/// Cancels a live booking (host or client): the money goes back per the policy (always
+/// when the host cancels); a held one's late payment goes back by itself.
+pub async fn cancel(
+    store: &Database,
+    payments: &Payments,
+    user: Uuid,
+    id: Uuid,
+    reason: Option<String>,
+) -> Result<BookingView, ApiError> {
+    let now = Utc::now();
+    let b = store
+        .write(async |conn| {
+            conn.transaction::<_, ApiError, _>(async |conn| {
+                let mut b = visible(conn, user, id, true).await?;
+                if !b.status.live() {
+                    return Err(closed(&b));
+                }
+                let refund = refund_due(&b, user, now);
+                end(conn, &mut b, BookingStatus::Cancelled, user, reason, refund).await?;
+                let feed = tell_both(conn, &b, Kind::BookingChanged, Some(user), "Cancelled").await?;
+                Ok(Committed::quiet(b).with_feed(feed))
+            })
+            .await
+        })
+        .await?;
+    payments.jobs.wake();
+    Ok(BookingView::new(b, user))
+}
+
+/// The host's decision on a booking that waits for it (the client gets 403; anyone else
+/// 404). Rejecting gives a paid booking's money back.
+pub async fn decide(
+    store: &Database,
+    payments: &Payments,
+    settings: &BookingSettings,
+    user: Uuid,
+    id: Uuid,
+    accept: bool,
+    reason: Option<String>,
+) -> Result<BookingView, ApiError> {
+    let b = store
+        .write(async |conn| {
+            conn.transaction::<_, ApiError, _>(async |conn| {
+                let mut b = visible(conn, user, id, true).await?;
+                if b.host_id != user {
+                    return Err(ApiError::Forbidden(
+                        "only the host confirms or rejects a booking".into(),
+                    ));
+                }
+                if b.status != BookingStatus::Pending {
+                    return Err(closed(&b));
+                }
+                let feed = if accept {
+                    b.status = BookingStatus::Confirmed;
+                    b.sequence += 1;
+                    b.updated_at = Utc::now();
+                    repo::save_booking(conn, &b).await?;
+                    remind(conn, settings, &b).await?;
+                    tell_both(conn, &b, Kind::BookingConfirmed, Some(user), "Confirmed").await?
+                } else {
+                    end(conn, &mut b, BookingStatus::Rejected, user, reason, true).await?;
+                    tell_both(conn, &b, Kind::BookingChanged, Some(user), "Declined").await?
+                };
+                Ok(Committed::quiet(b).with_feed(feed))
+            })
+            .await
+        })
+        .await?;
+    payments.jobs.wake();
+    Ok(BookingView::new(b, user))
+}
+
+/// Moves a pending or confirmed booking to another offered slot of its type (host or
+/// client): the new range is claimed and the old released in one transaction (409
+/// `slot_taken` / `slot_unavailable`, nothing changed). Its id stays (the calendar's UID);
+/// its sequence rises.
+pub async fn reschedule(
+    store: &Database,
+    settings: &BookingSettings,
+    user: Uuid,
+    id: Uuid,
+    start: DateTime<Utc>,
+) -> Result<BookingView, ApiError> {
+    let now = Utc::now();
+    let b = store
+        .write(async |conn| {
+            conn.transaction::<_, ApiError, _>(async |conn| {
+                let mut b = visible(conn, user, id, true).await?;
+                if !matches!(b.status, BookingStatus::Pending | BookingStatus::Confirmed) {
+                    return Err(closed(&b));
+                }
+                if b.start_at <= now {
+                    return Err(ApiError::refused(ErrorCode::BookingClosed, "the booking has begun"));
+                }
+                let t = match b.booking_type_id {
+                    Some(t) => repo::by_id(conn, t).await?,
+                    None => None,
+                };
+                let t = t.ok_or_else(|| {
+                    ApiError::refused(
+                        ErrorCode::SlotUnavailable,
+                        "its booking type is gone: cancel and book again",
+                    )
+                })?;
+                claimable(conn, &t, start, Some(b.id), now).await?;
+                unremind(conn, &b).await?;
+                let length = b.end_at - b.start_at;
+                b.start_at = start;
+                b.end_at = start + length;
+                b.sequence += 1;
+                b.updated_at = now;
+                if !repo::save_booking(conn, &b).await? {
+                    return Err(taken());
+                }
+                if let Some(s) = b.session_id {
+                    sessions::reschedule(conn, s, start).await?;
+                }
+                remind(conn, settings, &b).await?;
+                let feed = tell_both(conn, &b, Kind::BookingChanged, Some(user), "Rescheduled").await?;
+                Ok(Committed::quiet(b).with_feed(feed))
+            })
+            .await
+        })
+        .await?;
+    Ok(BookingView::new(b, user))
+}
+
+/// Delivers a paid booking (in the transaction that settles its payment): a held one is
+/// booked; one whose hold ran out re-claims its slot if it is still free; one that was
+/// cancelled, or whose slot was taken, gets nothing and the money goes back.
+pub async fn deliver(
+    conn: &mut AsyncPgConnection,
+    settings: &BookingSettings,
+    paid: &Settled,
+) -> anyhow::Result<Delivery> {
+    let Some(id) = paid.subject_id else {
+        return Ok(Delivery::Nothing("a booking payment without its booking"));
+    };
+    let Some(mut b) = repo::booking_for_update(conn, id).await? else {
+        return Ok(Delivery::Nothing("the booking is gone"));
+    };
+    if b.payment_id.is_some_and(|p| p != paid.payment_id) || b.client_id != paid.payer {
+        return Ok(Delivery::Nothing("another payment paid for this booking"));
+    }
+    match b.status {
+        BookingStatus::Held | BookingStatus::Expired => {}
+        BookingStatus::Pending | BookingStatus::Confirmed => {
+            return Ok(Delivery::Nothing("the booking was paid already"));
+        }
+        BookingStatus::Cancelled | BookingStatus::Rejected => {
+            return Ok(Delivery::Nothing("the booking was cancelled before it was paid"));
+        }
+    }
+    let was = b.status;
+    b.status = match b.requires_confirmation {
+        true => BookingStatus::Pending,
+        false => BookingStatus::Confirmed,
+    };
+    b.payment_id = Some(paid.payment_id);
+    b.hold_expires_at = None;
+    b.checkout_url = None;
+    if was == BookingStatus::Expired {
+        b.sequence += 1;
+    }
+    b.updated_at = Utc::now();
+    if !repo::save_booking(conn, &b).await? {
+        return Ok(Delivery::Nothing("the slot was taken after the hold ran out"));
+    }
+    if b.session_id.is_none() {
+        // Its session went with the hold: a late payment that re-claims the slot gets one.
+        let room = b
+            .room_id
+            .ok_or_else(|| anyhow::anyhow!("booking {} has no room", b.id))?;
+        let s = sessions::schedule(conn, room, b.host_id, &b.title, Some(b.start_at), Some(b.id))
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        b.session_id = Some(s.id);
+        repo::save_booking(conn, &b).await?;
+    }
+    let feed = booked(conn, settings, &b).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(Delivery::Done(Committed::quiet(()).with_feed(feed)))
+}
+
+/// Releases every hold that ran out (the sweeper); how many.
+pub async fn sweep(conn: &mut AsyncPgConnection) -> Result<i64, ApiError> {
+    let now = Utc::now();
+    Ok(repo::expire_holds(conn, None, now, now).await?)
+}
