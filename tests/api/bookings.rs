@@ -61,6 +61,11 @@ async fn a_host_offers_a_type_and_anyone_sees_its_slots_in_utc_across_a_dst_chan
             "2027-03-14T08:30:00Z"
         ]
     );
+    // Anyone may read the type by its slug (the booking page).
+    let public = app
+        .public_json(&format!("/v1/hosts/{}/booking-types/intro", host.id))
+        .await;
+    assert_eq!((&public["id"], &public["length_minutes"]), (&t["id"], &json!(30)));
     // A visitor in Tokyo (signed in or not) gets the same instants.
     assert_eq!(app.public_json(&path("Asia/Tokyo")).await, slots);
     assert_eq!(app.get_json(&other.token, &path("Asia/Tokyo")).await, slots);

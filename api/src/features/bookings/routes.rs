@@ -28,6 +28,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_availability)
         .service(put_availability)
         .service(list_slots)
+        .service(public_booking_type)
         .service(create_booking)
         .service(list_bookings)
         .service(get_booking)
@@ -265,6 +266,21 @@ pub async fn put_availability(
     let a = body.into_inner();
     let view = store
         .run(async |conn| service::set_schedule(conn, user.id, a).await)
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// A host's booking type by its slug (anyone: the booking page is public).
+#[utoipa::path(tag = "bookings", responses((status = 200, body = BookingTypeView)))]
+#[get("/hosts/{user_id}/booking-types/{slug}")]
+pub async fn public_booking_type(
+    path: web::Path<(Uuid, String)>,
+    store: web::Data<Database>,
+) -> ApiResult<HttpResponse> {
+    let (host, slug) = path.into_inner();
+    let slug = Slug::parse(&slug).map_err(|_| ApiError::NotFound("booking type"))?;
+    let view = store
+        .run(async |conn| service::public_type(conn, host, slug.as_str()).await)
         .await?;
     Ok(HttpResponse::Ok().json(view))
 }

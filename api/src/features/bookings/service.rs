@@ -157,6 +157,18 @@ pub async fn list(conn: &mut AsyncPgConnection, host: Uuid, page: Page) -> Resul
     })
 }
 
+/// A host's booking type by its slug, for anyone (the booking page): 404 for no such host
+/// or type.
+pub async fn public_type(conn: &mut AsyncPgConnection, host: Uuid, slug: &str) -> Result<BookingTypeView, ApiError> {
+    users::live(conn, host)
+        .await
+        .map_err(|_| ApiError::NotFound("booking type"))?;
+    Ok(repo::by_slug(conn, host, slug)
+        .await?
+        .ok_or(ApiError::NotFound("booking type"))?
+        .into())
+}
+
 /// The caller's schedule (an empty one in UTC before they set it).
 pub async fn schedule(conn: &mut AsyncPgConnection, host: Uuid) -> Result<AvailabilityView, ApiError> {
     Ok(match repo::schedule(conn, host).await? {
