@@ -18,5 +18,6 @@ mod payments;
 mod ppv;
 mod realtime;
 mod rooms;
+mod sessions;
 mod users;
 mod webhooks;

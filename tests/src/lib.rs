@@ -96,6 +96,7 @@ pub fn base_settings(database_url: &str, clerk: &FakeClerk) -> Settings {
             queue_capacity: 1024,
             replay_cap: 1000,
             presence_ttl: Duration::from_secs(30),
+            attendance_grace: Duration::from_millis(300),
         },
         posting: PostingSettings {
             send_rate_per_sec: 1000,

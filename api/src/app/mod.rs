@@ -263,6 +263,15 @@ impl Application {
             settings.bookings.sweep_interval,
             tasks.stopping().clone(),
         ));
+        presence.set_hook(Arc::new(crate::realtime::attendance::Attendance {
+            store: store.clone(),
+            presence: presence.downgrade(),
+            grace: settings.ws.attendance_grace,
+        }));
+        let sessions = crate::features::sessions::Sessions {
+            in_room: Arc::new(presence.clone()),
+            grace: settings.ws.attendance_grace,
+        };
         let shutdown = CancellationToken::new();
         let realtime = Arc::new(Realtime {
             settings: settings.clone(),
@@ -297,6 +306,7 @@ impl Application {
             files,
             payments,
             bookings,
+            sessions,
             settings,
             store,
             poster,
@@ -450,6 +460,7 @@ fn build_app(
         .app_data(web::Data::new(state.files.clone()))
         .app_data(web::Data::new(state.payments.clone()))
         .app_data(web::Data::new(state.bookings.clone()))
+        .app_data(web::Data::new(state.sessions.clone()))
         .app_data(web::Data::from(state.realtime.clone()))
         .app_data(known)
         .into_utoipa_app()

@@ -138,6 +138,10 @@ pub struct WsSettings {
     pub queue_capacity: usize,
     pub replay_cap: i64,
     pub presence_ttl: Duration,
+    /// How long after a session participant's last socket in the room goes they count as
+    /// still there (`SESSION_ATTENDANCE_GRACE_S`, default 10): a reconnect does not split
+    /// their attendance.
+    pub attendance_grace: Duration,
 }
 
 #[derive(Clone, Debug)]
@@ -264,6 +268,7 @@ impl Settings {
                 queue_capacity: parsed(env, "WS_QUEUE_CAPACITY", 1024)?,
                 replay_cap: parsed(env, "WS_REPLAY_CAP", 1000)?,
                 presence_ttl: secs("PRESENCE_TTL_S", 30)?,
+                attendance_grace: secs("SESSION_ATTENDANCE_GRACE_S", 10)?,
             },
             posting: PostingSettings {
                 send_rate_per_sec: parsed(env, "SEND_RATE_PER_SEC", 50)?,

@@ -54,6 +54,11 @@ pub enum ErrorCode {
     BookingClosed,
     /// The booking type has bookings still to come: cancel them first.
     BookingTypeInUse,
+    /// The room has a live session already: end it first.
+    AnotherSessionLive,
+    /// The session is not in the state this needs (starting an ended one, ending one that
+    /// is not live, moving one that began).
+    SessionClosed,
     /// An `Idempotency-Key` was reused with another request body.
     IdempotencyKeyReused,
     /// The same `Idempotency-Key` is still being processed: retry shortly.
@@ -96,6 +101,8 @@ impl ErrorCode {
             Self::SlotUnavailable => "slot_unavailable",
             Self::BookingClosed => "booking_closed",
             Self::BookingTypeInUse => "booking_type_in_use",
+            Self::AnotherSessionLive => "another_session_live",
+            Self::SessionClosed => "session_closed",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::IdempotencyKeyInFlight => "idempotency_key_in_flight",
             Self::TooLarge => "too_large",

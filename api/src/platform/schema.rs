@@ -239,7 +239,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     availability,
     bookings,
     sessions,
-    calendar_feeds
+    calendar_feeds,
+    session_attendance,
+    session_notes
 );
 diesel::joinable!(notes -> files (file_id));
 
@@ -489,5 +491,30 @@ diesel::table! {
         user_id -> Uuid,
         token_hash -> Binary,
         created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    session_attendance (id) {
+        id -> Int8,
+        session_id -> Uuid,
+        user_id -> Uuid,
+        joined_at -> Timestamptz,
+        left_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    session_notes (id) {
+        id -> Uuid,
+        session_id -> Uuid,
+        author_id -> Uuid,
+        kind -> Text,
+        body -> Text,
+        visibility -> Text,
+        done -> Bool,
+        client_note_id -> Nullable<Text>,
+        created_at -> Timestamptz,
+        edited_at -> Nullable<Timestamptz>,
     }
 }

@@ -3,6 +3,7 @@
 //! protocol, presence and tickets. Dependencies point one way:
 //! routes → session → commands / hub → outbox → frame; bus → hub (through its handle).
 
+pub mod attendance;
 pub mod bus;
 pub mod commands;
 pub mod context;

@@ -38,6 +38,30 @@ struct Inner {
     announced: Mutex<HashMap<Uuid, Vec<Uuid>>>,
     /// Whether changes are announced to the room (`presence` frames).
     announce: bool,
+    /// Told of each announced change (session attendance).
+    hook: std::sync::OnceLock<Arc<dyn PresenceHook>>,
+}
+
+/// Told of every change of who is in a room, on the instance that saw it (the online list
+/// is every instance's); `departed`: someone who was there is not any more.
+pub trait PresenceHook: Send + Sync {
+    fn changed(&self, room_id: Uuid, online: Vec<Uuid>, departed: bool);
+}
+
+/// A presence that does not keep it alive (for a hook it owns).
+#[derive(Clone)]
+pub struct WeakPresence(std::sync::Weak<Inner>);
+
+impl WeakPresence {
+    pub fn upgrade(&self) -> Option<Presence> {
+        self.0.upgrade().map(|inner| Presence { inner })
+    }
+}
+
+impl crate::features::sessions::InRoom for Presence {
+    fn in_room(&self, room_id: Uuid) -> BoxFuture<'_, Vec<Uuid>> {
+        Box::pin(self.online(room_id))
+    }
 }
 
 impl Watching for Presence {
@@ -67,12 +91,22 @@ impl Presence {
             local: Mutex::new(HashMap::new()),
             announced: Mutex::new(HashMap::new()),
             announce,
+            hook: std::sync::OnceLock::new(),
         });
         let presence = Self { inner };
         if presence.inner.redis.is_some() {
             tasks.spawn(presence.clone().refresh_loop(tasks.stopping().clone()));
         }
         presence
+    }
+
+    /// Sets what is told of each announced change (once).
+    pub fn set_hook(&self, hook: Arc<dyn PresenceHook>) {
+        let _ = self.inner.hook.set(hook);
+    }
+
+    pub fn downgrade(&self) -> WeakPresence {
+        WeakPresence(Arc::downgrade(&self.inner))
     }
 
     fn key(&self, room_id: Uuid) -> String {
@@ -176,11 +210,16 @@ impl Presence {
             return;
         }
         let online = self.online(room_id).await;
-        self.inner
+        let before = self
+            .inner
             .announced
             .lock()
             .expect("lock")
             .insert(room_id, online.clone());
+        if let Some(hook) = self.inner.hook.get() {
+            let departed = before.is_some_and(|b| b.iter().any(|u| !online.contains(u)));
+            hook.changed(room_id, online.clone(), departed);
+        }
         self.inner
             .bus
             .publish_ephemeral(&Ephemeral::Presence { room_id, online })

@@ -231,7 +231,10 @@ pub enum ServerFrame {
     },
     /// A room log event, delivered in seq order with no gap. `data` by `event`:
     /// message.* → MessageView; room.updated → RoomView; reaction.* → ReactionEvent;
-    /// member.* → MemberEvent; note.shared → NoteView; tip.received → TipEvent.
+    /// member.* → MemberEvent; note.shared → NoteView; tip.received → TipEvent;
+    /// session.started / session.ended → SessionView; session.participant_* →
+    /// ParticipantEvent; session.note_created / session.note_updated → SessionNoteView
+    /// (shared notes only); session.note_deleted → `{id, session_id}`.
     Event {
         room_id: Uuid,
         seq: i64,

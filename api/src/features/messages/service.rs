@@ -102,6 +102,24 @@ pub async fn history(
     views(conn, list, viewer).await
 }
 
+/// A room's messages with seq in `(after, before)` (`before` None: up to now), oldest
+/// first, as `viewer` sees them — deleted ones as deleted, pay-per-view ones locked unless
+/// open to them. The caller checked `viewer` reads the room (a session's transcript).
+pub async fn between(
+    conn: &mut AsyncPgConnection,
+    viewer: Uuid,
+    room_id: Uuid,
+    after: i64,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<MessageView>, ApiError> {
+    let mut list = repo::page(conn, room_id, None, Some(after), limit).await?;
+    if let Some(before) = before {
+        list.retain(|m| m.seq < before);
+    }
+    views(conn, list, viewer).await
+}
+
 /// Full-text search over the caller's rooms (one room when given), newest first.
 pub async fn search(
     conn: &mut AsyncPgConnection,

@@ -24,6 +24,13 @@ crate::platform::text_enum::text_enum! {
         RoomUpdated = "room.updated",
         NoteShared = "note.shared",
         TipReceived = "tip.received",
+        SessionStarted = "session.started",
+        SessionEnded = "session.ended",
+        SessionParticipantJoined = "session.participant_joined",
+        SessionParticipantLeft = "session.participant_left",
+        SessionNoteCreated = "session.note_created",
+        SessionNoteUpdated = "session.note_updated",
+        SessionNoteDeleted = "session.note_deleted",
     }
 }
 

@@ -1228,6 +1228,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/session-notes/{note_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a note: its author, or the room's managers for a shared one. */
+        delete: operations["delete_session_note"];
+        options?: never;
+        head?: never;
+        /** Change one's own note (others who see it: 403). */
+        patch: operations["update_session_note"];
+        trace?: never;
+    };
     "/v1/sessions/{session_id}": {
         parameters: {
             query?: never;
@@ -1239,6 +1257,108 @@ export interface paths {
         get: operations["get_session"];
         put?: never;
         post?: never;
+        /** Delete a session that is not live, with its record (its host and the room's managers). */
+        delete: operations["delete_session"];
+        options?: never;
+        head?: never;
+        /** Rename a session, or move one that has not started (its host and the room's managers). */
+        patch: operations["update_session"];
+        trace?: never;
+    };
+    "/v1/sessions/{session_id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End a live session: attendance closes, `session.ended` goes to the room. */
+        post: operations["end_session"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{session_id}/export.md": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The record as Markdown: front matter, participants, notes (action items as task
+         *     boxes), the transcript; the record's visibility rules.
+         */
+        get: operations["export_session"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{session_id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A session's notes the caller sees: the shared ones and their own, oldest first. */
+        get: operations["list_session_notes"];
+        put?: never;
+        /**
+         * Take a note in a session (members of its room): shared ones reach the room live as
+         *     `session.note_created`; private ones are the author's alone.
+         */
+        post: operations["create_session_note"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{session_id}/record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A session's record (members of its room): who attended when with totals, the notes the
+         *     caller may see, and a page of the transcript (`cursor`, `limit`), with pay-per-view
+         *     bodies locked exactly as in history.
+         */
+        get: operations["session_record"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{session_id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a scheduled session (its host and the room's managers; one live session per room:
+         *     409 `another_session_live`). `session.started` goes to the room; the members with a
+         *     socket in the room start attending.
+         */
+        post: operations["start_session"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1720,6 +1840,8 @@ export interface components {
         };
         /** @description client_msg_id must be 1 to 64 visible ASCII characters (a UUID is ideal) */
         ClientMsgId: string;
+        /** @description client_note_id must be 1 to 64 characters on one line */
+        ClientNoteId: string;
         /** @description times must be HH:MM between 00:00 and 23:59 */
         ClockTime: string;
         /** @description color must look like #1e90ff (or be empty to clear it) */
@@ -1830,6 +1952,14 @@ export interface components {
              * @description A tier of one's own: the room is for its subscribers from its first moment.
              */
             required_tier_id?: string | null;
+        };
+        CreateSessionNoteRequest: {
+            body: components["schemas"]["NoteBody"];
+            client_note_id?: components["schemas"]["ClientNoteId"] | null;
+            /** @description Action items only. */
+            done?: boolean | null;
+            kind: components["schemas"]["NoteKind"];
+            visibility: components["schemas"]["Visibility"];
         };
         CreateSessionRequest: {
             /**
@@ -1951,11 +2081,12 @@ export interface components {
         EditMessageRequest: {
             body: components["schemas"]["MessageText"];
         };
+        EmptyRequest: Record<string, never>;
         /**
          * @description Stable machine-readable error codes, shared by REST problems and WebSocket error frames.
          * @enum {string}
          */
-        ErrorCode: "invalid" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "self_payment" | "payee_not_ready" | "already_owned" | "payment_declined" | "not_for_sale" | "owner_must_transfer" | "room_full" | "file_in_use" | "message_deleted" | "purchase_in_progress" | "slot_taken" | "slot_unavailable" | "booking_closed" | "booking_type_in_use" | "idempotency_key_reused" | "idempotency_key_in_flight" | "too_large" | "quota_exceeded" | "infected" | "unsupported_media_type" | "rate_limited" | "unavailable" | "resync_required" | "internal";
+        ErrorCode: "invalid" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "self_payment" | "payee_not_ready" | "already_owned" | "payment_declined" | "not_for_sale" | "owner_must_transfer" | "room_full" | "file_in_use" | "message_deleted" | "purchase_in_progress" | "slot_taken" | "slot_unavailable" | "booking_closed" | "booking_type_in_use" | "another_session_live" | "session_closed" | "idempotency_key_reused" | "idempotency_key_in_flight" | "too_large" | "quota_exceeded" | "infected" | "unsupported_media_type" | "rate_limited" | "unavailable" | "resync_required" | "internal";
         /** @description A refused command or a bad frame. A bad frame never closes the socket. */
         ErrorReply: {
             /**
@@ -1984,7 +2115,7 @@ export interface components {
          * @description What happened in a room.
          * @enum {string}
          */
-        EventKind: "message.created" | "message.updated" | "message.deleted" | "reaction.added" | "reaction.removed" | "member.joined" | "member.left" | "room.updated" | "note.shared" | "tip.received";
+        EventKind: "message.created" | "message.updated" | "message.deleted" | "reaction.added" | "reaction.removed" | "member.joined" | "member.left" | "room.updated" | "note.shared" | "tip.received" | "session.started" | "session.ended" | "session.participant_joined" | "session.participant_left" | "session.note_created" | "session.note_updated" | "session.note_deleted";
         EventPage: {
             items: components["schemas"]["RoomEvent"][];
             /**
@@ -2048,6 +2179,16 @@ export interface components {
             client_secret: string;
             /** Format: uuid */
             payment_id: string;
+        };
+        /** @description One stretch of time a participant was in the live session. */
+        IntervalView: {
+            /** Format: date-time */
+            joined_at: string;
+            /**
+             * Format: date-time
+             * @description Null while they are still there.
+             */
+            left_at?: string | null;
         };
         InviteRequest: {
             role?: components["schemas"]["InviteRole"] | null;
@@ -2172,8 +2313,15 @@ export interface components {
          * @enum {string}
          */
         NewRoomKind: "public" | "private";
+        /** @description body must be 1 to 4000 characters, without NUL */
+        NoteBody: string;
         /** @description description must be at most 4000 characters, without NUL */
         NoteDescription: string;
+        /**
+         * @description What a session note is.
+         * @enum {string}
+         */
+        NoteKind: "note" | "action_item" | "decision" | "highlight";
         NotePage: {
             items: components["schemas"]["NoteView"][];
             /** @description Pass as `cursor` for the next page; null on the last page. */
@@ -2291,6 +2439,17 @@ export interface components {
             account: components["schemas"]["AccountView"];
             /** @description Stripe's hosted onboarding (valid for a few minutes: ask again for a new one). */
             onboarding_url: string;
+        };
+        ParticipantView: {
+            display_name: string;
+            intervals: components["schemas"]["IntervalView"][];
+            /**
+             * Format: int64
+             * @description Their intervals added up (an open one up to now).
+             */
+            total_seconds: number;
+            /** Format: uuid */
+            user_id: string;
         };
         /**
          * @description What a payment bought.
@@ -2787,9 +2946,38 @@ export interface components {
             /** @enum {string} */
             type: "message_unlocked";
         };
+        SessionNoteList: {
+            /** @description Oldest first: the shared notes and the caller's own. */
+            items: components["schemas"]["SessionNoteView"][];
+        };
+        /** @description A note taken during a session. */
+        SessionNoteView: {
+            /** Format: uuid */
+            author_id: string;
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @description For action items: whether it is done. */
+            done: boolean;
+            /** Format: date-time */
+            edited_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["NoteKind"];
+            /** Format: uuid */
+            session_id: string;
+            visibility: components["schemas"]["Visibility"];
+        };
         SessionPage: {
             items: components["schemas"]["SessionView"][];
             next_cursor?: string | null;
+        };
+        /** @description A session's record: who attended when, the notes the caller may see, the transcript. */
+        SessionRecord: {
+            notes: components["schemas"]["SessionNoteView"][];
+            participants: components["schemas"]["ParticipantView"][];
+            session: components["schemas"]["SessionView"];
+            transcript: components["schemas"]["TranscriptPage"];
         };
         /**
          * @description Where a session stands: it only moves forward.
@@ -2988,6 +3176,14 @@ export interface components {
             /** Format: int64 */
             refunded: number;
         };
+        TranscriptPage: {
+            /**
+             * @description The room's messages between the session's start and end, oldest first, exactly as
+             *     history shows them to the caller.
+             */
+            items: components["schemas"]["MessageView"][];
+            next_cursor?: string | null;
+        };
         TransferRequest: {
             /**
              * Format: uuid
@@ -3071,6 +3267,20 @@ export interface components {
              */
             required_tier_id?: string | null;
         };
+        UpdateSessionNoteRequest: {
+            body?: components["schemas"]["NoteBody"] | null;
+            done?: boolean | null;
+            kind?: components["schemas"]["NoteKind"] | null;
+            visibility?: components["schemas"]["Visibility"] | null;
+        };
+        UpdateSessionRequest: {
+            /**
+             * Format: date-time
+             * @description Null clears it; only before the session starts.
+             */
+            scheduled_at?: string | null;
+            title?: components["schemas"]["SessionTitle"] | null;
+        };
         UpdateTierRequest: {
             /** @description An inactive tier takes no new subscribers. */
             active?: boolean | null;
@@ -3118,6 +3328,11 @@ export interface components {
             /** @description The VAPID public key (uncompressed P-256 point, base64url): `applicationServerKey`. */
             public_key: string;
         };
+        /**
+         * @description Who sees a session note: the room's members, or its author alone.
+         * @enum {string}
+         */
+        Visibility: "shared" | "private";
         WebhookAccepted: {
             /** @description False when this `svix-id` had been received before (a replay: not applied again). */
             stored: boolean;
@@ -7015,6 +7230,91 @@ export interface operations {
             };
         };
     };
+    delete_session_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                note_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_session_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                note_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSessionNoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionNoteView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_session: {
         parameters: {
             query?: never;
@@ -7025,6 +7325,363 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSessionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    end_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmptyRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The record as Markdown */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/markdown": string;
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_session_notes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionNoteList"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_session_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSessionNoteRequest"];
+            };
+        };
+        responses: {
+            /** @description The note this client_note_id made before */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionNoteView"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionNoteView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    session_record: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                /** @description 1 to 100, default 50. */
+                limit?: number | null;
+            };
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionRecord"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmptyRequest"];
+            };
+        };
         responses: {
             200: {
                 headers: {

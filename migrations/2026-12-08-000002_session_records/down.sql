@@ -1,0 +1,2 @@
+DROP TABLE session_notes;
+DROP TABLE session_attendance;
