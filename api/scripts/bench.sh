@@ -63,6 +63,8 @@ for pct in 0 10; do
 done
 echo "# payments: Stripe webhook events applied per second, each delivered to both instances (half are duplicates)"
 target/release/paybench $urls events=${BENCH_WEBHOOK_EVENTS:-4000} db="$DATABASE_URL"
+echo "# bookings: 60 days of slots of a rich schedule (one instance), and 200 clients racing for 50 slots over two instances"
+target/release/bookbench $urls duration=$dur
 echo "# @room: one mention of a 1,000-member room, members' sockets over two instances"
 $gen fanout $urls members=1000 repeat=${BENCH_FANOUT_REPEAT:-5}
 echo "# chat 10, bursty (bursts of 10)"
