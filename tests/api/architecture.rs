@@ -422,7 +422,7 @@ fn the_rule_checker_sees_a_circle_when_there_is_one() {
 fn each_access_and_money_rule_is_written_in_one_place() {
     // (what a copy of the rule would name, the rule's home, the modules where else it may
     // appear); `platform` (settings, the schema) names the columns but decides nothing.
-    let rules: [(&str, &str, &[&str]); 5] = [
+    let rules: [(&str, &str, &[&str]); 7] = [
         (
             "ppv_unlocks",
             "who may open a pay-per-view message: parley_ppv_open",
@@ -444,6 +444,16 @@ fn each_access_and_money_rule_is_written_in_one_place() {
             "tip_min",
             "a tip's bounds: payments::tips::bounds",
             &["features::payments::tips"],
+        ),
+        (
+            "hold_expires_at <",
+            "whether a booking's hold ran out: bookings::repo::busy / expire_holds",
+            &["features::bookings::repo"],
+        ),
+        (
+            "Duration::hours(i64::from(",
+            "what a cancellation gives back: bookings::book::refund_due",
+            &["features::bookings::book"],
         ),
         (
             "required_tier_id IS NOT NULL",
