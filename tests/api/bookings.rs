@@ -66,6 +66,8 @@ async fn a_host_offers_a_type_and_anyone_sees_its_slots_in_utc_across_a_dst_chan
         .public_json(&format!("/v1/hosts/{}/booking-types/intro", host.id))
         .await;
     assert_eq!((&public["id"], &public["length_minutes"]), (&t["id"], &json!(30)));
+    assert_eq!(public["host"]["display_name"], "host");
+    assert!(public["host"].get("email").is_none(), "the public profile only");
     // A visitor in Tokyo (signed in or not) gets the same instants.
     assert_eq!(app.public_json(&path("Asia/Tokyo")).await, slots);
     assert_eq!(app.get_json(&other.token, &path("Asia/Tokyo")).await, slots);
@@ -401,6 +403,7 @@ async fn hosts_confirm_reject_and_reschedule_and_nobody_else_sees_a_booking() {
     let hosting = app.get_json(&host.token, "/v1/bookings?role=host&status=pending").await;
     assert_eq!(hosting["items"][0]["id"], first["id"]);
     assert_eq!(hosting["items"][0]["note"], "About my thesis");
+    assert_eq!(hosting["items"][0]["booking_type_slug"], "review");
     assert_eq!(
         app.get_json(&host.token, "/v1/bookings?role=client").await["items"],
         json!([])

@@ -176,7 +176,9 @@ async fn main() {
     assert_eq!(targets.len(), wanted, "enough slots to race for");
     let mut tokens = Vec::with_capacity(clients);
     for i in 0..clients {
-        tokens.push(dev_token(&http, &url, &format!("bench-client-{run}-{i}")).await);
+        // Dev tokens are each instance's own: a client asks the instance it books on.
+        let at = &urls[i % urls.len()];
+        tokens.push(dev_token(&http, at, &format!("bench-client-{run}-{i}")).await);
     }
     let started = Instant::now();
     let attempts = tokens.iter().enumerate().map(|(i, token)| {
@@ -204,7 +206,13 @@ async fn main() {
         .iter()
         .filter(|(s, c)| *s == 409 && c.as_deref() == Some("slot_taken"))
         .count();
-    assert_eq!(won, wanted, "exactly one booking per slot");
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (status, code) in &answers {
+        *seen
+            .entry(format!("{status} {}", code.as_deref().unwrap_or("-")))
+            .or_default() += 1;
+    }
+    assert_eq!(won, wanted, "exactly one booking per slot: {seen:?}");
     assert_eq!(won + lost_409, clients, "every loser is a 409 slot_taken");
     println!(
         "{}",

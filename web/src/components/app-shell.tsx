@@ -1,5 +1,5 @@
 "use client";
-import { ChartColumn, Compass, House, LogOut, Menu, NotebookText, Receipt, Repeat, User, type LucideIcon } from "lucide-react";
+import { CalendarCog, CalendarDays, ChartColumn, Compass, House, LogOut, Menu, NotebookText, Receipt, Repeat, User, type LucideIcon } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState, type ReactNode } from "react";
@@ -18,6 +18,8 @@ const nav: { href: string; label: string; icon: LucideIcon; testId: string }[] =
   { href: "/dashboard", label: "Home", icon: House, testId: "nav-dashboard" },
   { href: "/rooms", label: "Browse rooms", icon: Compass, testId: "nav-rooms" },
   { href: "/notes", label: "Notes", icon: NotebookText, testId: "nav-notes" },
+  { href: "/bookings", label: "Bookings", icon: CalendarDays, testId: "nav-bookings" },
+  { href: "/bookings/settings", label: "Booking page", icon: CalendarCog, testId: "nav-booking-settings" },
   { href: "/payments", label: "Payments", icon: Receipt, testId: "nav-payments" },
   { href: "/subscriptions", label: "Subscriptions", icon: Repeat, testId: "nav-subscriptions" },
   { href: "/payouts", label: "Earnings", icon: ChartColumn, testId: "nav-earnings" },
@@ -48,7 +50,11 @@ function Sidebar({ onNavigate, withBell = false }: { onNavigate?: () => void; wi
       </div>
       <nav className="flex flex-col gap-0.5 px-2" aria-label="Main">
         {nav.map((n) => {
-          const here = path === n.href || (n.href === "/notes" && path.startsWith("/notes/"));
+          const here =
+            path === n.href ||
+            (n.href === "/notes" && path.startsWith("/notes/")) ||
+            // A booking's page is under Bookings; the settings have their own entry.
+            (n.href === "/bookings" && path.startsWith("/bookings/") && !path.startsWith("/bookings/settings"));
           return (
             <Link
               key={n.href}

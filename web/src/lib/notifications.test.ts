@@ -78,6 +78,18 @@ describe("notification display", () => {
     expect(notificationHref(n("a", 1, { room_id: null }))).toBeNull();
   });
 
+  it("leads a booking notification to its booking, not its room", () => {
+    const subject = "33333333-3333-3333-3333-333333333333";
+    for (const kind of ["booking_confirmed", "booking_changed", "booking_reminder"] as const) {
+      expect(notificationHref(n("a", 1, { kind, subject_id: subject, message_id: null, room_seq: null }))).toBe(`/bookings/${subject}`);
+      expect(describeNotification(kind, 1, null)).toMatch(/booking/);
+    }
+    // Without its subject it still leads somewhere: the pair's room.
+    expect(notificationHref(n("a", 1, { kind: "booking_changed", subject_id: null, message_id: null, room_seq: null }))).toBe(
+      "/rooms/11111111-1111-1111-1111-111111111111",
+    );
+  });
+
   it("says what happened, with the count when coalesced", () => {
     expect(describeNotification("mention", 1, "general")).toBe("mentioned you in general");
     expect(describeNotification("dm", 3, null)).toBe("sent you 3 messages");

@@ -52,8 +52,21 @@ export function groupByDay(items: AppNotification[], now = new Date()): { label:
   ].filter((g) => g.items.length > 0);
 }
 
-/** The room a notification leads to, at its message (`?seq=` for the room view, `#m-` for the row). */
-export function notificationHref(n: Pick<AppNotification, "room_id" | "room_seq" | "message_id">): string | null {
+/** Kinds about a booking: they lead to the booking (`subject_id`), not to its room. */
+export const BOOKING_KINDS: readonly NotificationKind[] = ["booking_confirmed", "booking_changed", "booking_reminder"];
+
+export function isBookingNotification(kind: NotificationKind | string): boolean {
+  return (BOOKING_KINDS as readonly string[]).includes(kind);
+}
+
+/**
+ * Where a notification leads: a booking's page for the booking kinds, else the room at its
+ * message (`?seq=` for the room view, `#m-` for the row).
+ */
+export function notificationHref(
+  n: Pick<AppNotification, "room_id" | "room_seq" | "message_id"> & Partial<Pick<AppNotification, "kind" | "subject_id">>,
+): string | null {
+  if (n.kind && isBookingNotification(n.kind) && n.subject_id) return `/bookings/${n.subject_id}`;
   if (!n.room_id) return null;
   const q = n.room_seq != null ? `?seq=${n.room_seq}` : "";
   const h = n.message_id ? `#m-${n.message_id}` : "";
@@ -75,6 +88,12 @@ export function describeNotification(kind: NotificationKind | string, count: num
       return `added you to ${roomName ?? "a room"}`;
     case "message":
       return many ? `posted ${count} messages${room}` : `posted${room}`;
+    case "booking_confirmed":
+      return "confirmed a booking";
+    case "booking_changed":
+      return "updated a booking";
+    case "booking_reminder":
+      return "reminds you: a booking starts soon";
     default:
       return `notified you${room}`;
   }

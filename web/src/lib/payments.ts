@@ -8,6 +8,7 @@ export const KIND_LABELS: Record<PaymentKind, string> = {
   tip: "Tip",
   ppv: "Unlock",
   subscription_invoice: "Subscription",
+  booking: "Booking",
 };
 
 export const STATUS_LABELS: Record<PaymentStatus, string> = {

@@ -35,6 +35,27 @@ use crate::platform::pagination::Page;
 
 pub const REMINDER_JOB: &str = "bookings.reminder";
 
+/// Fills in the views' type slugs (one query).
+async fn with_slugs(conn: &mut AsyncPgConnection, mut views: Vec<BookingView>) -> Result<Vec<BookingView>, ApiError> {
+    let ids: Vec<Uuid> = views.iter().filter_map(|v| v.booking_type_id).collect();
+    if ids.is_empty() {
+        return Ok(views);
+    }
+    let slugs: std::collections::HashMap<Uuid, String> = repo::slugs(conn, &ids).await?.into_iter().collect();
+    for v in &mut views {
+        v.booking_type_slug = v.booking_type_id.and_then(|t| slugs.get(&t).cloned());
+    }
+    Ok(views)
+}
+
+/// One booking as `viewer` sees it, with its type's slug.
+async fn view(store: &Database, b: Booking, viewer: Uuid) -> Result<BookingView, ApiError> {
+    let v = BookingView::new(b, viewer);
+    store
+        .run(async |conn| Ok(with_slugs(conn, vec![v]).await?.remove(0)))
+        .await
+}
+
 fn taken() -> ApiError {
     ApiError::refused(ErrorCode::SlotTaken, "this slot was just taken: pick another one")
 }
@@ -132,7 +153,7 @@ pub async fn create(
     let b = committed.publish(&*store.publish).await;
     payments.jobs.wake();
     if b.status != BookingStatus::Held {
-        return Ok(BookingView::new(b, client));
+        return view(store, b, client).await;
     }
     // Paid: the Checkout is made with no transaction open; if Stripe refuses, the hold goes.
     let (amount, currency) = (
@@ -186,7 +207,7 @@ pub async fn create(
             Ok(b)
         })
         .await?;
-    Ok(BookingView::new(b, client))
+    view(store, b, client).await
 }
 
 /// A held booking whose Checkout could not be made: its slot is free again.
@@ -343,7 +364,8 @@ async fn visible(conn: &mut AsyncPgConnection, user: Uuid, id: Uuid, lock: bool)
 }
 
 pub async fn get(conn: &mut AsyncPgConnection, user: Uuid, id: Uuid) -> Result<BookingView, ApiError> {
-    Ok(BookingView::new(visible(conn, user, id, false).await?, user))
+    let v = BookingView::new(visible(conn, user, id, false).await?, user);
+    Ok(with_slugs(conn, vec![v]).await?.remove(0))
 }
 
 /// Which side of their bookings a user lists.
@@ -366,7 +388,7 @@ pub async fn list(
     let found = repo::bookings_of(conn, user, sides, status, page.after, page.limit).await?;
     let next_cursor = page.next_cursor(&found, |b| b.id);
     Ok(BookingPage {
-        items: found.into_iter().map(|b| BookingView::new(b, user)).collect(),
+        items: with_slugs(conn, found.into_iter().map(|b| BookingView::new(b, user)).collect()).await?,
         next_cursor,
     })
 }
@@ -435,7 +457,7 @@ pub async fn cancel(
         })
         .await?;
     payments.jobs.wake();
-    Ok(BookingView::new(b, user))
+    view(store, b, user).await
 }
 
 /// The host's decision on a booking that waits for it (the client gets 403; anyone else
@@ -478,7 +500,7 @@ pub async fn decide(
         })
         .await?;
     payments.jobs.wake();
-    Ok(BookingView::new(b, user))
+    view(store, b, user).await
 }
 
 /// Moves a pending or confirmed booking to another offered slot of its type (host or
@@ -533,7 +555,7 @@ pub async fn reschedule(
             .await
         })
         .await?;
-    Ok(BookingView::new(b, user))
+    view(store, b, user).await
 }
 
 /// Delivers a paid booking (in the transaction that settles its payment): a held one is

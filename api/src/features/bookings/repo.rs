@@ -69,6 +69,15 @@ pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option
         .optional()
 }
 
+/// The slugs of booking types by id (those that still exist).
+pub async fn slugs(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<(Uuid, String)>> {
+    booking_types::table
+        .filter(booking_types::id.eq_any(ids))
+        .select((booking_types::id, booking_types::slug))
+        .load(conn)
+        .await
+}
+
 pub async fn by_slug(conn: &mut AsyncPgConnection, host: Uuid, slug: &str) -> QueryResult<Option<BookingType>> {
     booking_types::table
         .filter(booking_types::host_id.eq(host))

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::validate::{BookingDescription, BookingNote, BookingReason, BookingTitle, BookingTypeChanges, Slug};
 use super::views::{AvailabilityView, BookingTypePage, BookingTypeView, SlotPage};
-use super::views::{BookingPage, BookingStatus, BookingView, CalendarFeedView};
+use super::views::{BookingPage, BookingStatus, BookingView, CalendarFeedView, PublicBookingTypeView};
 use super::{book, calendar, service, Bookings};
 use crate::features::payments::Payments;
 use crate::features::users::signed_in::AuthUser;
@@ -271,7 +271,7 @@ pub async fn put_availability(
 }
 
 /// A host's booking type by its slug (anyone: the booking page is public).
-#[utoipa::path(tag = "bookings", responses((status = 200, body = BookingTypeView)))]
+#[utoipa::path(tag = "bookings", responses((status = 200, body = PublicBookingTypeView)))]
 #[get("/hosts/{user_id}/booking-types/{slug}")]
 pub async fn public_booking_type(
     path: web::Path<(Uuid, String)>,

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::repo::{self, BookingType, Schedule};
 use super::slots::{self, Shape, Span};
 use super::validate::{self, BookingTypeChanges};
-use super::views::{AvailabilityView, BookingTypePage, BookingTypeView, SlotPage, SlotView};
+use super::views::{AvailabilityView, BookingTypePage, BookingTypeView, PublicBookingTypeView, SlotPage, SlotView};
 use crate::features::users::service as users;
 use crate::platform::error::{ApiError, ErrorCode};
 use crate::platform::pagination::Page;
@@ -159,14 +159,21 @@ pub async fn list(conn: &mut AsyncPgConnection, host: Uuid, page: Page) -> Resul
 
 /// A host's booking type by its slug, for anyone (the booking page): 404 for no such host
 /// or type.
-pub async fn public_type(conn: &mut AsyncPgConnection, host: Uuid, slug: &str) -> Result<BookingTypeView, ApiError> {
+pub async fn public_type(
+    conn: &mut AsyncPgConnection,
+    host: Uuid,
+    slug: &str,
+) -> Result<PublicBookingTypeView, ApiError> {
     users::live(conn, host)
         .await
         .map_err(|_| ApiError::NotFound("booking type"))?;
-    Ok(repo::by_slug(conn, host, slug)
+    let t = repo::by_slug(conn, host, slug)
         .await?
-        .ok_or(ApiError::NotFound("booking type"))?
-        .into())
+        .ok_or(ApiError::NotFound("booking type"))?;
+    Ok(PublicBookingTypeView {
+        booking_type: t.into(),
+        host: users::profile(conn, host).await?,
+    })
 }
 
 /// The caller's schedule (an empty one in UTC before they set it).

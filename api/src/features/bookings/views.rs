@@ -152,6 +152,9 @@ pub struct BookingView {
     pub id: Uuid,
     /// Null once its type was deleted.
     pub booking_type_id: Option<Uuid>,
+    /// The type's slug now (its page `/book/{host_id}/{slug}`, and its slots for a
+    /// reschedule); null once the type was deleted.
+    pub booking_type_slug: Option<String>,
     pub host_id: Uuid,
     pub client_id: Uuid,
     /// The type's title at booking.
@@ -192,6 +195,7 @@ impl BookingView {
         Self {
             id: b.id,
             booking_type_id: b.booking_type_id,
+            booking_type_slug: None,
             host_id: b.host_id,
             client_id: b.client_id,
             title: b.title,
@@ -222,6 +226,14 @@ pub struct BookingPage {
     /// Newest booking first.
     pub items: Vec<BookingView>,
     pub next_cursor: Option<String>,
+}
+
+/// A booking type as its public page shows it: the type and its host's public profile.
+#[derive(Serialize, ToSchema, Debug)]
+pub struct PublicBookingTypeView {
+    #[serde(flatten)]
+    pub booking_type: BookingTypeView,
+    pub host: crate::features::users::views::PublicProfile,
 }
 
 /// A personal calendar feed: subscribe to `url` in Google Calendar or Apple Calendar.

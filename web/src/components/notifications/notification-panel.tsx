@@ -1,5 +1,5 @@
 "use client";
-import { AtSign, BellRing, CheckCheck, DoorOpen, MessageSquare, Reply, type LucideIcon } from "lucide-react";
+import { AlarmClock, AtSign, BellRing, CalendarCheck, CalendarClock, CheckCheck, DoorOpen, MessageSquare, Reply, type LucideIcon } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useMarkNotificationsRead, useNotificationList } from "@/hooks/queries/notifications";
 import { useUser } from "@/hooks/queries/users";
@@ -18,6 +18,9 @@ const kindIcon: Record<NotificationKind, LucideIcon> = {
   dm: MessageSquare,
   room_invite: DoorOpen,
   message: MessageSquare,
+  booking_confirmed: CalendarCheck,
+  booking_changed: CalendarClock,
+  booking_reminder: AlarmClock,
 };
 
 function NotificationRow({ n, onOpen }: { n: AppNotification; onOpen(n: AppNotification): void }) {
@@ -33,6 +36,7 @@ function NotificationRow({ n, onOpen }: { n: AppNotification; onOpen(n: AppNotif
         data-kind={n.kind}
         data-read={n.read ? "true" : "false"}
         data-room-id={n.room_id ?? undefined}
+        data-subject-id={n.subject_id ?? undefined}
         onClick={() => onOpen(n)}
         className={cn(
           "flex w-full gap-3 rounded-lg px-2 py-2 text-left hover:bg-muted focus-visible:bg-muted focus-visible:outline-none",
@@ -122,7 +126,7 @@ export function NotificationPanel({ align, onClose }: { align: "left" | "right";
           <ErrorState error={errorMessage(list.error)} onRetry={() => list.refetch()} className="m-2" />
         ) : items.length === 0 ? (
           <EmptyState icon={<BellRing />} title="You're all caught up" className="p-6">
-            Mentions, replies and direct messages show up here.
+            Mentions, replies, direct messages and bookings show up here.
           </EmptyState>
         ) : (
           groups.map((g) => (

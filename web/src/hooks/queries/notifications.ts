@@ -9,7 +9,8 @@ import type {
   SetRoomNotificationLevel,
 } from "@/lib/api/types";
 import { useAuth } from "@/lib/auth/context";
-import { markNotificationsRead, upsertNotification, type NotificationPages } from "@/lib/notifications";
+import { isBookingNotification, markNotificationsRead, upsertNotification, type NotificationPages } from "@/lib/notifications";
+import { bookingsKey } from "./bookings";
 import { applyMentionNotification, applyMentionsRead, unreadMentionsKey } from "./conversations";
 
 export const notificationsKey = ["notifications"] as const;
@@ -53,6 +54,8 @@ function refreshCount(qc: QueryClient) {
 export function applyNotification(qc: QueryClient, n: AppNotification) {
   qc.setQueryData<NotificationPages>(notificationListKey, (d) => upsertNotification(d, n));
   applyMentionNotification(qc, n);
+  // A booking changed on the other side (booked, moved, cancelled): its page and lists ask again.
+  if (isBookingNotification(n.kind)) void qc.invalidateQueries({ queryKey: bookingsKey });
   refreshCount(qc);
 }
 

@@ -16,6 +16,12 @@ describe("problemMessage", () => {
       "message_deleted",
       "idempotency_key_reused",
       "idempotency_key_in_flight",
+      "slot_taken",
+      "slot_unavailable",
+      "booking_closed",
+      "booking_type_in_use",
+      "another_session_live",
+      "session_closed",
     ]) {
       expect(problemMessage(code), code).toMatch(/\S/);
     }
@@ -24,6 +30,12 @@ describe("problemMessage", () => {
   it("tells the owner to hand the room over", () => {
     expect(problemMessage("owner_must_transfer")).toMatch(/Hand the room over first/);
     expect(problemMessage("owner_must_transfer")).toMatch(/Make owner/);
+  });
+
+  it("sends a booker back to the slots when a time went", () => {
+    expect(problemMessage("slot_taken")).toMatch(/Pick another/);
+    expect(problemMessage("slot_unavailable")).toMatch(/Pick another/);
+    expect(problemMessage("booking_type_in_use")).toMatch(/upcoming bookings/);
   });
 
   it("names a known decline reason, else says declined", () => {

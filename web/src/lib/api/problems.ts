@@ -28,6 +28,12 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   room_full: "This room is full.",
   file_in_use: "This file is still used by a message or a note, so it can't be removed.",
   message_deleted: "That message was deleted.",
+  slot_taken: "Someone just booked this time. Pick another one.",
+  slot_unavailable: "This time can't be booked any more. Pick another one.",
+  booking_closed: "This booking can no longer be changed.",
+  booking_type_in_use: "This booking type has upcoming bookings: cancel or finish them before deleting it.",
+  another_session_live: "This room already has a live session: end it first.",
+  session_closed: "This session can't do that now: it has already started or ended.",
   idempotency_key_reused: "This request was already sent with different details. Reload and try again.",
   idempotency_key_in_flight: "This is already being processed. Wait a moment, then check again.",
 };

@@ -1673,6 +1673,11 @@ export interface components {
              * @description Null once its type was deleted.
              */
             booking_type_id?: string | null;
+            /**
+             * @description The type's slug now (its page `/book/{host_id}/{slug}`, and its slots for a
+             *     reschedule); null once the type was deleted.
+             */
+            booking_type_slug?: string | null;
             /** @description Why it was cancelled or rejected. */
             cancel_reason?: string | null;
             /** @description Where the client pays, while the booking is held for payment (the client only). */
@@ -2625,6 +2630,10 @@ export interface components {
             title: string;
             /** @description A URI naming the problem type. */
             type: string;
+        };
+        /** @description A booking type as its public page shows it: the type and its host's public profile. */
+        PublicBookingTypeView: components["schemas"]["BookingTypeView"] & {
+            host: components["schemas"]["PublicProfile"];
         };
         /**
          * @description What any signed-in user sees of another person. Deleted users keep their id (their
@@ -5020,7 +5029,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BookingTypeView"];
+                    "application/json": components["schemas"]["PublicBookingTypeView"];
                 };
             };
             /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */

@@ -99,5 +99,28 @@ export type SubscriptionStatus = Subscription["status"];
 export type PpvRequest = NonNullable<PostMessage["ppv"]>;
 export type UpdateRoom = Body<paths["/v1/rooms/{room_id}"]["patch"]>;
 
+// ---- Bookings ----------------------------------------------------------------------------
+
+/** A kind of meeting a host offers (`/book/{host}/{slug}`). */
+export type BookingType = Ok<paths["/v1/booking-types/{booking_type_id}"]["get"]>;
+export type BookingTypePage = Ok<paths["/v1/booking-types"]["get"]>;
+export type CreateBookingType = Body<paths["/v1/booking-types"]["post"]>;
+export type UpdateBookingType = Body<paths["/v1/booking-types/{booking_type_id}"]["patch"]>;
+/** A host's schedule: weekly rules and date overrides in an IANA zone. */
+export type Availability = Ok<paths["/v1/availability"]["get"]>;
+export type WeeklyRule = Availability["weekly"][number];
+export type DateOverride = Availability["overrides"][number];
+export type TimeRange = DateOverride["ranges"][number];
+export type Weekday = WeeklyRule["day"];
+/** An IANA zone name the API knows. */
+export type TimeZone = Availability["time_zone"];
+export type Slot = Ok<paths["/v1/hosts/{user_id}/booking-types/{slug}/slots"]["get"]>["items"][number];
+export type Booking = Ok<paths["/v1/bookings/{booking_id}"]["get"]>;
+export type BookingStatus = Booking["status"];
+export type BookingPage = Ok<paths["/v1/bookings"]["get"]>;
+export type BookingRole = NonNullable<Query<paths["/v1/bookings"]["get"]>["role"]>;
+export type CreateBooking = Body<paths["/v1/bookings"]["post"]>;
+export type CalendarFeed = Ok<paths["/v1/me/calendar-feed"]["post"]>;
+
 // ---- The routes the client is typed with ------------------------------------------------
 export type ApiPaths = paths;
