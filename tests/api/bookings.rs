@@ -563,6 +563,22 @@ async fn a_paid_booking_is_held_until_paid_and_a_cancel_in_time_refunds_it() {
         .iter()
         .any(|n| n["kind"] == "booking_confirmed" && n["subject_id"] == held["id"]));
 
+    // A held booking cancelled before it is paid: its Checkout page closes.
+    let unpaid: Value = book(app, &rival, &t["id"], at(6, 9)).await.json().await.unwrap();
+    let res = app
+        .post(
+            &rival.token,
+            &format!("/v1/bookings/{}/cancel", unpaid["id"].as_str().unwrap()),
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let page = paid
+        .stripe
+        .object(&stripe_id(unpaid["checkout_url"].as_str().unwrap()))
+        .unwrap();
+    assert_eq!(page["status"], "expired", "a cancelled booking cannot be paid");
+
     // Cancelled days ahead, within the 24-hour policy: the money goes back in full.
     let cancelled = app
         .post(&client.token, &format!("/v1/bookings/{id}/cancel"), json!({}))

@@ -441,12 +441,16 @@ pub async fn cancel(
     reason: Option<String>,
 ) -> Result<BookingView, ApiError> {
     let now = Utc::now();
+    let mut unpaid = None;
     let b = store
         .write(async |conn| {
             conn.transaction::<_, ApiError, _>(async |conn| {
                 let mut b = visible(conn, user, id, true).await?;
                 if !b.status.live() {
                     return Err(closed(&b));
+                }
+                if b.status == BookingStatus::Held {
+                    unpaid = b.payment_id;
                 }
                 let refund = refund_due(&b, user, now);
                 end(conn, &mut b, BookingStatus::Cancelled, user, reason, refund).await?;
@@ -457,6 +461,10 @@ pub async fn cancel(
         })
         .await?;
     payments.jobs.wake();
+    if let Some(payment) = unpaid {
+        // Its Checkout page closes: a cancelled booking is not paid for.
+        checkout::close(store, payments, payment).await;
+    }
     view(store, b, user).await
 }
 

@@ -359,6 +359,29 @@ pub async fn checkout(
     })
 }
 
+/// Closes a payment's open Checkout page (what it bought went away: a cancelled booking),
+/// so it can no longer be paid; best effort, with no transaction open. Should it have been
+/// paid meanwhile, settling it finds nothing to deliver and sends the money back.
+pub async fn close(store: &Database, payments: &Payments, payment_id: Uuid) {
+    let found = store.run(async |conn| Ok(repo::payment(conn, payment_id).await?)).await;
+    let Ok(Some(p)) = found else { return };
+    let (PaymentStatus::Pending, Some(cs)) = (p.status, p.stripe_checkout_session_id.as_deref()) else {
+        return;
+    };
+    let closed: Result<CheckoutSession, StripeError> = payments
+        .stripe
+        .post(
+            &format!("/v1/checkout/sessions/{cs}/expire"),
+            &format!("payment:{payment_id}:expire"),
+            Form::new(),
+        )
+        .await;
+    if let Err(e) = closed {
+        // Already complete or expired: its own event says which.
+        tracing::info!(payment = %payment_id, error = %e, "a checkout was not closed");
+    }
+}
+
 /// A PaymentIntent for Stripe Elements, with the same metadata and routing.
 pub async fn intent(
     store: &Database,
