@@ -42,6 +42,9 @@ export async function checkA11y(page: Page, label: string) {
     // Let what is loading settle, and colour transitions end (a theme switch or a hover
     // fades for 150 ms): a half-drawn page tells nothing. Endless animations (spinners) stay.
     await page.waitForLoadState("load");
+    // After a client-side navigation Next.js writes the new page's <title> a moment later;
+    // a page that never gets one still fails axe's document-title rule below.
+    await page.waitForFunction(() => document.title.trim().length > 0, undefined, { timeout: 5_000 }).catch(() => undefined);
     await page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
     await page.evaluate(() =>
       Promise.all(

@@ -1,6 +1,6 @@
 "use client";
 import { useQueryClient } from "@tanstack/react-query";
-import { ArrowLeft, CalendarPlus, CreditCard, MessageSquare } from "lucide-react";
+import { ArrowLeft, CalendarClock, CalendarPlus, CreditCard, MessageSquare } from "lucide-react";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useEffect, useState, type ReactNode } from "react";
@@ -165,6 +165,11 @@ function Detail({ booking, viewerId }: { booking: Booking; viewerId: string }) {
           {booking.room_id && (
             <Link href={`/rooms/${booking.room_id}`} className={buttonClasses("outline")} data-testid="booking-room">
               <MessageSquare className="size-4" aria-hidden /> Open your chat room
+            </Link>
+          )}
+          {booking.session_id && (
+            <Link href={`/sessions/${booking.session_id}`} className={buttonClasses("outline")} data-testid="booking-session">
+              <CalendarClock className="size-4" aria-hidden /> Session
             </Link>
           )}
           {booking.status !== "held" && booking.status !== "expired" && (

@@ -72,7 +72,8 @@ export function TipButton({
   const [open, setOpen] = useState(false);
   return (
     <>
-      <Button variant="outline" data-testid="tip-open" {...button} onClick={() => setOpen(true)}>
+      {/* The word hides on a phone (size sm): the label keeps the button named. */}
+      <Button variant="outline" data-testid="tip-open" aria-label="Tip" {...button} onClick={() => setOpen(true)}>
         <HandCoins className="size-4" aria-hidden />
         <span className={button.size === "sm" ? "hidden sm:inline" : undefined}>Tip</span>
       </Button>

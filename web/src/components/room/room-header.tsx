@@ -5,6 +5,7 @@ import { ApiError, errorMessage } from "@/lib/api/client";
 import type { Room } from "@/lib/api/types";
 import { useLeaveRoom } from "@/hooks/queries/rooms";
 import { TipButton } from "../payments/tip-dialog";
+import { SessionsMenu } from "../sessions/sessions-menu";
 import { Button } from "../ui/button";
 import { RoomLogoControl } from "./room-logo-dialog";
 import { RoomNotifyMenu } from "./room-notify-menu";
@@ -71,6 +72,7 @@ export function RoomHeader({
           </p>
         </div>
         {myId && r.kind !== "direct" && r.created_by !== myId && <TipButton size="sm" variant="ghost" creatorId={r.created_by} roomId={r.id} />}
+        <SessionsMenu roomId={r.id} />
         <RoomNotifyMenu roomId={r.id} isDirect={r.kind === "direct"} />
         <Button variant="ghost" size="sm" onClick={onToggleMembers} data-testid="toggle-members" aria-expanded={showMembers} aria-label="Members">
           <Users className="size-4" aria-hidden />

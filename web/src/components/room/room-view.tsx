@@ -19,8 +19,11 @@ import { useReadersByMessage } from "@/hooks/use-readers-by-message";
 import { useRoomLive } from "@/hooks/use-room-live";
 import { useRoomPayments } from "@/hooks/use-room-payments";
 import { useRoomSubscription } from "@/hooks/use-room-subscription";
+import { useSession } from "@/hooks/queries/sessions";
 import { FileDropZone } from "../files/drop-zone";
 import { CheckoutReturnBanner } from "../payments/checkout-return";
+import { SessionBar } from "../sessions/session-bar";
+import { SessionNotesPanel } from "../sessions/session-notes-panel";
 import { useRoomDisplay } from "../room-title";
 import { EmptyState, ErrorState, Loading } from "../ui/states";
 import { Composer, type ComposerHandle } from "./composer";
@@ -97,6 +100,9 @@ export function RoomView({ roomId }: { roomId: string }) {
   const [editing, setEditing] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState<Message | null>(null);
   const [showMembers, setShowMembers] = useState(false);
+  /** The session whose notes are open beside the chat (it stays open, read-only, once ended). */
+  const [notesFor, setNotesFor] = useState<string | null>(null);
+  const notesSession = useSession(notesFor);
   const composer = useRef<ComposerHandle>(null);
 
   const list = useMemo(() => orderedMessages(messages.data as MessagePages | undefined), [messages.data]);
@@ -110,6 +116,14 @@ export function RoomView({ roomId }: { roomId: string }) {
     (id: string) => memberMap.get(id)?.user.display_name ?? qc.getQueryData<PublicProfile>(["users", id])?.display_name,
     [memberMap, qc],
   );
+  const userOf = useCallback(
+    (id: string) => memberMap.get(id)?.user ?? qc.getQueryData<PublicProfile>(["users", id]),
+    [memberMap, qc],
+  );
+  const closeNotes = useCallback(() => {
+    setNotesFor(null);
+    document.querySelector<HTMLElement>('[data-testid="session-notes-toggle"]')?.focus();
+  }, []);
   const mentionables = useMemo(
     () => (memberItems ?? []).filter((m) => m.user.id !== myId && !m.user.deleted).map((m) => ({ id: m.user.id, name: m.user.display_name })),
     [memberItems, myId],
@@ -151,10 +165,28 @@ export function RoomView({ roomId }: { roomId: string }) {
           displayName={display.name}
           onlineCount={live.online?.length}
           showMembers={showMembers}
-          onToggleMembers={() => setShowMembers((v) => !v)}
+          onToggleMembers={() => {
+            setShowMembers((v) => !v);
+            setNotesFor(null);
+          }}
           canModerate={canModerate}
           myId={myId}
-          onShowMembers={() => setShowMembers(true)}
+          onShowMembers={() => {
+            setShowMembers(true);
+            setNotesFor(null);
+          }}
+        />
+        <SessionBar
+          room={r}
+          myId={myId}
+          canModerate={canModerate}
+          online={live.online}
+          userOf={userOf}
+          notesFor={notesFor}
+          onToggleNotes={(id) => {
+            setNotesFor((cur) => (cur === id ? null : id));
+            setShowMembers(false);
+          }}
         />
         <CheckoutReturnBanner phase={paid.checkoutPhase} className="mx-3 mt-2" successText="Payment complete." />
 
@@ -252,6 +284,9 @@ export function RoomView({ roomId }: { roomId: string }) {
           placeholder={`Message ${r.kind === "direct" ? display.name || "" : `#${r.name}`}`}
         />
       </FileDropZone>
+      {notesFor && notesSession.data && (
+        <SessionNotesPanel session={notesSession.data} myId={myId} canModerate={canModerate} userOf={userOf} onClose={closeNotes} />
+      )}
       {showMembers && <MemberPanel room={r} myUserId={myId} online={live.online} onClose={() => setShowMembers(false)} />}
       <ConfirmDeleteDialog message={confirmDelete} onCancel={() => setConfirmDelete(null)} onConfirm={(m) => remove.mutate(m.id)} />
     </div>

@@ -124,3 +124,22 @@ export type CalendarFeed = Ok<paths["/v1/me/calendar-feed"]["post"]>;
 
 // ---- The routes the client is typed with ------------------------------------------------
 export type ApiPaths = paths;
+
+// ---- Live sessions -----------------------------------------------------------------------
+
+/** A session in a room: scheduled, live or ended. */
+export type Session = Ok<paths["/v1/sessions/{session_id}"]["get"]>;
+export type SessionStatus = Session["status"];
+export type SessionPage = Ok<paths["/v1/rooms/{room_id}/sessions"]["get"]>;
+export type CreateSession = Body<paths["/v1/rooms/{room_id}/sessions"]["post"]>;
+export type UpdateSession = Body<paths["/v1/sessions/{session_id}"]["patch"]>;
+/** A note taken during a session (shared, or the caller's private one). */
+export type SessionNote = Ok<paths["/v1/sessions/{session_id}/notes"]["get"]>["items"][number];
+export type SessionNoteKind = SessionNote["kind"];
+export type SessionNoteVisibility = SessionNote["visibility"];
+export type CreateSessionNote = Body<paths["/v1/sessions/{session_id}/notes"]["post"]>;
+export type UpdateSessionNote = Body<paths["/v1/session-notes/{note_id}"]["patch"]>;
+/** Who attended when, the notes the caller sees, a page of the transcript. */
+export type SessionRecord = Ok<paths["/v1/sessions/{session_id}/record"]["get"]>;
+export type SessionParticipant = SessionRecord["participants"][number];
+export type AttendanceInterval = SessionParticipant["intervals"][number];

@@ -1,10 +1,10 @@
 // Every WebSocket frame and room-event type, in one module, from the API contract: the
 // frame types are the OpenAPI document's `ServerFrame` / `ClientFrame` components (the same
 // types the AsyncAPI document is generated from), and event payloads are its `Message`,
-// `Room`, `ReactionEvent`, `MemberEvent` and `TipEvent`. Only the per-kind `data` map is written here,
+// `Room`, `ReactionEvent`, `MemberEvent`, `TipEvent`, `SessionView` and `SessionNoteView`. Only the per-kind `data` map is written here,
 // because the document types `data` as any object.
 import type { components } from "../api/schema";
-import type { Message, MessageUnlockedFrame, NotificationFrame, NotificationsReadFrame, Room } from "../api/types";
+import type { Message, MessageUnlockedFrame, NotificationFrame, NotificationsReadFrame, Room, Session, SessionNote } from "../api/types";
 
 type Schemas = components["schemas"];
 
@@ -22,6 +22,22 @@ export type MemberEventData = Schemas["MemberEvent"];
 /** `tip.received`: a tip paid in the room. */
 export type TipReceivedData = Schemas["TipEvent"];
 
+/**
+ * `session.participant_joined` / `session.participant_left`: someone's attendance of a live
+ * session opened or closed (the document has no component for it: written here).
+ */
+export interface SessionParticipantData {
+  session_id: string;
+  user_id: string;
+  at: string;
+}
+
+/** `session.note_deleted`: a shared note gone. */
+export interface SessionNoteDeletedData {
+  id: string;
+  session_id: string;
+}
+
 /** What each event kind carries in `data`. */
 export interface RoomEventDataByKind {
   "message.created": Message;
@@ -34,6 +50,14 @@ export interface RoomEventDataByKind {
   "member.joined": MemberEventData;
   "member.left": MemberEventData;
   "tip.received": TipReceivedData;
+  "session.started": Session;
+  "session.ended": Session;
+  "session.participant_joined": SessionParticipantData;
+  "session.participant_left": SessionParticipantData;
+  /** Shared notes only (private ones never leave their author). */
+  "session.note_created": SessionNote;
+  "session.note_updated": SessionNote;
+  "session.note_deleted": SessionNoteDeletedData;
 }
 
 export type RoomEventKind = keyof RoomEventDataByKind;
@@ -69,6 +93,13 @@ const KINDS: Record<RoomEventKind, true> = {
   "member.joined": true,
   "member.left": true,
   "tip.received": true,
+  "session.started": true,
+  "session.ended": true,
+  "session.participant_joined": true,
+  "session.participant_left": true,
+  "session.note_created": true,
+  "session.note_updated": true,
+  "session.note_deleted": true,
 };
 
 export function isRoomEventKind(kind: string): kind is RoomEventKind {

@@ -19,6 +19,7 @@ import {
   resyncNotifications,
 } from "@/hooks/queries/notifications";
 import { membersKey, roomKey } from "@/hooks/queries/rooms";
+import { applySessionEvent } from "@/hooks/queries/sessions";
 import { addRoomTip } from "@/hooks/use-room-tips";
 
 interface RealtimeValue {
@@ -123,6 +124,15 @@ function applyEvent(qc: QueryClient, ev: RoomEvent, ctx: EventContext) {
       break;
     case "tip.received":
       addRoomTip(qc, ev.room_id, { ...ev.data, seq: ev.seq });
+      break;
+    case "session.started":
+    case "session.ended":
+    case "session.participant_joined":
+    case "session.participant_left":
+    case "session.note_created":
+    case "session.note_updated":
+    case "session.note_deleted":
+      applySessionEvent(qc, ev);
       break;
   }
 }
