@@ -184,6 +184,8 @@ async fn a_live_session_records_attendance_on_both_instances_its_notes_and_its_t
         .json()
         .await
         .unwrap();
+    let e = event_of(&mut ann_ws, "session.scheduled").await;
+    assert_eq!(e["data"]["id"], other["id"], "members see a new session live");
     let clash = a
         .post(
             &host.token,
@@ -197,6 +199,18 @@ async fn a_live_session_records_attendance_on_both_instances_its_notes_and_its_t
     let ended = a.post(&host.token, &format!("/v1/sessions/{id}/end"), json!({})).await;
     assert_eq!(ended.status(), 200);
     event_of(&mut ann_ws, "session.ended").await;
+    let other_path = format!("/v1/sessions/{}", other["id"].as_str().unwrap());
+    let renamed = a.patch(&host.token, &other_path, json!({"title": "Week 4"})).await;
+    assert_eq!(renamed.status(), 200);
+    assert_eq!(
+        event_of(&mut ann_ws, "session.updated").await["data"]["title"],
+        "Week 4"
+    );
+    assert_eq!(a.delete(&host.token, &other_path).await.status(), 204);
+    assert_eq!(
+        event_of(&mut ann_ws, "session.deleted").await["data"]["id"],
+        other["id"]
+    );
     a.post_message(&ann, room, "after the end").await;
     let again = a
         .post(&host.token, &format!("/v1/sessions/{id}/start"), json!({}))

@@ -232,7 +232,8 @@ pub enum ServerFrame {
     /// A room log event, delivered in seq order with no gap. `data` by `event`:
     /// message.* → MessageView; room.updated → RoomView; reaction.* → ReactionEvent;
     /// member.* → MemberEvent; note.shared → NoteView; tip.received → TipEvent;
-    /// session.started / session.ended → SessionView; session.participant_* →
+    /// session.scheduled / session.updated / session.started / session.ended →
+    /// SessionView; session.deleted → `{id, room_id}`; session.participant_* →
     /// ParticipantEvent; session.note_created / session.note_updated → SessionNoteView
     /// (shared notes only); session.note_deleted → `{id, session_id}`.
     Event {

@@ -29,7 +29,7 @@ use crate::features::rooms::dms;
 use crate::features::sessions::service as sessions;
 use crate::platform::config::BookingSettings;
 use crate::platform::error::{ApiError, ErrorCode};
-use crate::platform::events::{Committed, Database, FeedEntry};
+use crate::platform::events::{Committed, Database, FeedEntry, RoomEvent};
 use crate::platform::jobs;
 use crate::platform::pagination::Page;
 
@@ -101,8 +101,11 @@ pub async fn create(
                 let end = req.start + Duration::minutes(i64::from(t.length_minutes));
                 let id = Uuid::now_v7();
                 let room = dms::pair_room(conn, t.host_id, client, &t.title).await?;
+                let mut events = room.events;
                 let session =
                     sessions::schedule(conn, room.value, t.host_id, &t.title, Some(req.start), Some(id)).await?;
+                events.extend(session.events);
+                let session = session.value;
                 let paid = t.price_amount.is_some();
                 let status = match (paid, t.requires_confirmation) {
                     (true, _) => BookingStatus::Held,
@@ -145,7 +148,7 @@ pub async fn create(
                 } else {
                     booked(conn, settings, &b).await?
                 };
-                Ok(Committed::new(b, room.events).with_feed(feed))
+                Ok(Committed::new(b, events).with_feed(feed))
             })
             .await
         })
@@ -181,12 +184,7 @@ pub async fn create(
         Ok(s) => s,
         Err(e) => {
             let id = b.id;
-            let released = store
-                .run(async |conn| {
-                    release(conn, id).await?;
-                    Ok(())
-                })
-                .await;
+            let released = store.write(async |conn| release(conn, id).await).await;
             if let Err(r) = released {
                 tracing::warn!(booking = %id, error = %r, "a hold whose checkout failed stays until it runs out");
             }
@@ -211,19 +209,20 @@ pub async fn create(
 }
 
 /// A held booking whose Checkout could not be made: its slot is free again.
-async fn release(conn: &mut AsyncPgConnection, id: Uuid) -> Result<(), ApiError> {
+async fn release(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Committed<()>, ApiError> {
     conn.transaction::<_, ApiError, _>(async |conn| {
+        let mut events = Vec::new();
         if let Some(mut b) = repo::booking_for_update(conn, id).await? {
             if b.status == BookingStatus::Held {
                 b.status = BookingStatus::Expired;
                 b.updated_at = Utc::now();
                 repo::save_booking(conn, &b).await?;
                 if let Some(s) = b.session_id {
-                    sessions::drop_scheduled(conn, s).await?;
+                    events = sessions::drop_scheduled(conn, s).await?;
                 }
             }
         }
-        Ok(())
+        Ok(Committed::new((), events))
     })
     .await
 }
@@ -412,7 +411,7 @@ async fn end(
     by: Uuid,
     reason: Option<String>,
     refund: bool,
-) -> Result<(), ApiError> {
+) -> Result<Vec<RoomEvent>, ApiError> {
     unremind(conn, b).await?;
     let paid = matches!(b.status, BookingStatus::Pending | BookingStatus::Confirmed);
     b.status = status;
@@ -422,13 +421,14 @@ async fn end(
     b.sequence += 1;
     b.updated_at = Utc::now();
     repo::save_booking(conn, b).await?;
-    if let Some(s) = b.session_id {
-        sessions::drop_scheduled(conn, s).await?;
-    }
+    let events = match b.session_id {
+        Some(s) => sessions::drop_scheduled(conn, s).await?,
+        None => Vec::new(),
+    };
     if let (true, true, Some(payment)) = (refund, paid, b.payment_id) {
         ledger::give_back(conn, payment, Some(by)).await?;
     }
-    Ok(())
+    Ok(events)
 }
 
 /// Cancels a live booking (host or client): the money goes back per the policy (always
@@ -453,9 +453,9 @@ pub async fn cancel(
                     unpaid = b.payment_id;
                 }
                 let refund = refund_due(&b, user, now);
-                end(conn, &mut b, BookingStatus::Cancelled, user, reason, refund).await?;
+                let events = end(conn, &mut b, BookingStatus::Cancelled, user, reason, refund).await?;
                 let feed = tell_both(conn, &b, Kind::BookingChanged, Some(user), "Cancelled").await?;
-                Ok(Committed::quiet(b).with_feed(feed))
+                Ok(Committed::new(b, events).with_feed(feed))
             })
             .await
         })
@@ -491,18 +491,20 @@ pub async fn decide(
                 if b.status != BookingStatus::Pending {
                     return Err(closed(&b));
                 }
-                let feed = if accept {
+                let (feed, events) = if accept {
                     b.status = BookingStatus::Confirmed;
                     b.sequence += 1;
                     b.updated_at = Utc::now();
                     repo::save_booking(conn, &b).await?;
                     remind(conn, settings, &b).await?;
-                    tell_both(conn, &b, Kind::BookingConfirmed, Some(user), "Confirmed").await?
+                    let feed = tell_both(conn, &b, Kind::BookingConfirmed, Some(user), "Confirmed").await?;
+                    (feed, Vec::new())
                 } else {
-                    end(conn, &mut b, BookingStatus::Rejected, user, reason, true).await?;
-                    tell_both(conn, &b, Kind::BookingChanged, Some(user), "Declined").await?
+                    let events = end(conn, &mut b, BookingStatus::Rejected, user, reason, true).await?;
+                    let feed = tell_both(conn, &b, Kind::BookingChanged, Some(user), "Declined").await?;
+                    (feed, events)
                 };
-                Ok(Committed::quiet(b).with_feed(feed))
+                Ok(Committed::new(b, events).with_feed(feed))
             })
             .await
         })
@@ -553,12 +555,13 @@ pub async fn reschedule(
                 if !repo::save_booking(conn, &b).await? {
                     return Err(taken());
                 }
-                if let Some(s) = b.session_id {
-                    sessions::reschedule(conn, s, start).await?;
-                }
+                let events = match b.session_id {
+                    Some(s) => sessions::reschedule(conn, s, start).await?,
+                    None => Vec::new(),
+                };
                 remind(conn, settings, &b).await?;
                 let feed = tell_both(conn, &b, Kind::BookingChanged, Some(user), "Rescheduled").await?;
-                Ok(Committed::quiet(b).with_feed(feed))
+                Ok(Committed::new(b, events).with_feed(feed))
             })
             .await
         })
@@ -607,6 +610,7 @@ pub async fn deliver(
     if !repo::save_booking(conn, &b).await? {
         return Ok(Delivery::Nothing("the slot was taken after the hold ran out"));
     }
+    let mut events = Vec::new();
     if b.session_id.is_none() {
         // Its session went with the hold: a late payment that re-claims the slot gets one.
         let room = b
@@ -615,11 +619,12 @@ pub async fn deliver(
         let s = sessions::schedule(conn, room, b.host_id, &b.title, Some(b.start_at), Some(b.id))
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        b.session_id = Some(s.id);
+        b.session_id = Some(s.value.id);
+        events = s.events;
         repo::save_booking(conn, &b).await?;
     }
     let feed = booked(conn, settings, &b).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(Delivery::Done(Committed::quiet(()).with_feed(feed)))
+    Ok(Delivery::Done(Committed::new((), events).with_feed(feed)))
 }
 
 /// Releases every hold that ran out (the sweeper); how many.

@@ -52,7 +52,7 @@ pub async fn create_session(
     let room = room_id.into_inner();
     let b = body.into_inner();
     let view = store
-        .run(async |conn| service::create(conn, user.id, room, b.title.as_str(), b.scheduled_at).await)
+        .write(async |conn| service::create(conn, user.id, room, b.title.as_str(), b.scheduled_at).await)
         .await?;
     Ok(HttpResponse::Created().json(view))
 }
@@ -112,7 +112,7 @@ pub async fn update_session(
     let b = body.into_inner();
     let title = b.title.map(SessionTitle::into_inner);
     let view = store
-        .run(async |conn| service::update(conn, user.id, id, title, b.scheduled_at).await)
+        .write(async |conn| service::update(conn, user.id, id, title, b.scheduled_at).await)
         .await?;
     Ok(HttpResponse::Ok().json(view))
 }
@@ -126,7 +126,9 @@ pub async fn delete_session(
     store: web::Data<Database>,
 ) -> ApiResult<HttpResponse> {
     let id = session_id.into_inner();
-    store.run(async |conn| service::delete(conn, user.id, id).await).await?;
+    store
+        .write(async |conn| service::delete(conn, user.id, id).await)
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

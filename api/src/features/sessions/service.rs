@@ -27,7 +27,7 @@ pub async fn schedule(
     title: &str,
     at: Option<DateTime<Utc>>,
     booking: Option<Uuid>,
-) -> Result<SessionView, ApiError> {
+) -> Result<Committed<SessionView>, ApiError> {
     let now = Utc::now();
     let s = Session {
         id: Uuid::now_v7(),
@@ -45,7 +45,8 @@ pub async fn schedule(
         updated_at: now,
     };
     repo::insert(conn, &s).await?;
-    Ok(s.into())
+    let event = log_session(conn, &s, EventKind::SessionScheduled).await?;
+    Ok(Committed::new(s.into(), vec![event]))
 }
 
 /// A session a room manager schedules (403 for other members, 404 for non-members).
@@ -55,27 +56,46 @@ pub async fn create(
     room: Uuid,
     title: &str,
     at: Option<DateTime<Utc>>,
-) -> Result<SessionView, ApiError> {
-    let access = rooms::member(conn, room, user).await?;
-    if !access.is_manager() {
-        return Err(ApiError::Forbidden(
-            "only the room's owner and moderators schedule sessions".into(),
-        ));
+) -> Result<Committed<SessionView>, ApiError> {
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        let access = rooms::member(conn, room, user).await?;
+        if !access.is_manager() {
+            return Err(ApiError::Forbidden(
+                "only the room's owner and moderators schedule sessions".into(),
+            ));
+        }
+        schedule(conn, room, user, title, at, None).await
+    })
+    .await
+}
+
+/// Moves a booking's session that has not started (a reschedule, in the caller's
+/// transaction); the `session.updated` event to publish.
+pub async fn reschedule(conn: &mut AsyncPgConnection, id: Uuid, at: DateTime<Utc>) -> Result<Vec<RoomEvent>, ApiError> {
+    if !repo::reschedule(conn, id, at).await? {
+        return Ok(Vec::new());
     }
-    schedule(conn, room, user, title, at, None).await
+    let Some(s) = repo::by_id(conn, id).await? else {
+        return Ok(Vec::new());
+    };
+    Ok(vec![log_session(conn, &s, EventKind::SessionUpdated).await?])
 }
 
-/// Moves a booking's session that has not started (a reschedule).
-pub async fn reschedule(conn: &mut AsyncPgConnection, id: Uuid, at: DateTime<Utc>) -> Result<(), ApiError> {
-    repo::reschedule(conn, id, at).await?;
-    Ok(())
+/// Drops a session that has not started (its booking was cancelled, in the caller's
+/// transaction); one that ran stays, with its record. The `session.deleted` event.
+pub async fn drop_scheduled(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Vec<RoomEvent>, ApiError> {
+    let Some(s) = repo::by_id(conn, id).await? else {
+        return Ok(Vec::new());
+    };
+    if !repo::delete_scheduled(conn, id).await? {
+        return Ok(Vec::new());
+    }
+    Ok(vec![log_deleted(conn, &s).await?])
 }
 
-/// Drops a session that has not started (its booking was cancelled); one that ran stays,
-/// with its record.
-pub async fn drop_scheduled(conn: &mut AsyncPgConnection, id: Uuid) -> Result<(), ApiError> {
-    repo::delete_scheduled(conn, id).await?;
-    Ok(())
+async fn log_deleted(conn: &mut AsyncPgConnection, s: &Session) -> Result<RoomEvent, ApiError> {
+    let data = serde_json::json!({"id": s.id, "room_id": s.room_id});
+    Ok(log::append(conn, s.room_id, EventKind::SessionDeleted, &data).await?)
 }
 
 /// A session the caller may see: a member of its room.
@@ -206,7 +226,7 @@ pub async fn update(
     id: Uuid,
     title: Option<String>,
     scheduled_at: Option<Option<DateTime<Utc>>>,
-) -> Result<SessionView, ApiError> {
+) -> Result<Committed<SessionView>, ApiError> {
     conn.transaction::<_, ApiError, _>(async |conn| {
         let mut s = runnable(conn, user, id).await?;
         if let Some(at) = scheduled_at {
@@ -219,20 +239,21 @@ pub async fn update(
             s.title = title;
         }
         repo::save(conn, &s).await?;
-        Ok(s.into())
+        let event = log_session(conn, &s, EventKind::SessionUpdated).await?;
+        Ok(Committed::new(s.into(), vec![event]))
     })
     .await
 }
 
 /// Deletes a session that is not live, with its record (its host or the room's managers).
-pub async fn delete(conn: &mut AsyncPgConnection, user: Uuid, id: Uuid) -> Result<(), ApiError> {
+pub async fn delete(conn: &mut AsyncPgConnection, user: Uuid, id: Uuid) -> Result<Committed<()>, ApiError> {
     conn.transaction::<_, ApiError, _>(async |conn| {
         let s = runnable(conn, user, id).await?;
         if s.status == SessionStatus::Live {
             return Err(state(&s));
         }
         repo::delete(conn, id).await?;
-        Ok(())
+        Ok(Committed::new((), vec![log_deleted(conn, &s).await?]))
     })
     .await
 }

@@ -105,6 +105,14 @@ function patchNotes(qc: QueryClient, sessionId: string, fn: (n: SessionNote[] | 
 /** Apply one `session.*` room event to the cache (others are ignored). */
 export function applySessionEvent(qc: QueryClient, ev: RoomEvent) {
   switch (ev.event) {
+    case "session.scheduled":
+    case "session.updated":
+      storeSession(qc, ev.data);
+      break;
+    case "session.deleted":
+      patchOrRefetch<SessionPages>(qc, roomSessionsKey(ev.data.room_id), (d) => removeSession(d, ev.data.id));
+      qc.removeQueries({ queryKey: sessionKey(ev.data.id) });
+      break;
     case "session.started":
     case "session.ended":
       storeSession(qc, ev.data);

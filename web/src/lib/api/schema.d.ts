@@ -2120,7 +2120,7 @@ export interface components {
          * @description What happened in a room.
          * @enum {string}
          */
-        EventKind: "message.created" | "message.updated" | "message.deleted" | "reaction.added" | "reaction.removed" | "member.joined" | "member.left" | "room.updated" | "note.shared" | "tip.received" | "session.started" | "session.ended" | "session.participant_joined" | "session.participant_left" | "session.note_created" | "session.note_updated" | "session.note_deleted";
+        EventKind: "message.created" | "message.updated" | "message.deleted" | "reaction.added" | "reaction.removed" | "member.joined" | "member.left" | "room.updated" | "note.shared" | "tip.received" | "session.scheduled" | "session.updated" | "session.deleted" | "session.started" | "session.ended" | "session.participant_joined" | "session.participant_left" | "session.note_created" | "session.note_updated" | "session.note_deleted";
         EventPage: {
             items: components["schemas"]["RoomEvent"][];
             /**

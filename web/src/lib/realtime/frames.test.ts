@@ -33,7 +33,7 @@ describe("toRoomEvent", () => {
   });
 
   it("knows the session events", () => {
-    for (const k of ["session.started", "session.ended", "session.participant_joined", "session.participant_left", "session.note_created", "session.note_updated", "session.note_deleted"])
+    for (const k of ["session.scheduled", "session.updated", "session.deleted", "session.started", "session.ended", "session.participant_joined", "session.participant_left", "session.note_created", "session.note_updated", "session.note_deleted"])
       expect(isRoomEventKind(k), k).toBe(true);
     const ev = toRoomEvent({ room_id: "r", seq: 2, event: "session.participant_joined", data: { session_id: "s", user_id: "u", at: "2030-01-01T00:00:00Z" } });
     if (ev?.event === "session.participant_joined") expect(ev.data.user_id).toBe("u");

@@ -32,6 +32,12 @@ export interface SessionParticipantData {
   at: string;
 }
 
+/** `session.deleted`: a session that had not run is gone. */
+export interface SessionDeletedData {
+  id: string;
+  room_id: string;
+}
+
 /** `session.note_deleted`: a shared note gone. */
 export interface SessionNoteDeletedData {
   id: string;
@@ -50,6 +56,9 @@ export interface RoomEventDataByKind {
   "member.joined": MemberEventData;
   "member.left": MemberEventData;
   "tip.received": TipReceivedData;
+  "session.scheduled": Session;
+  "session.updated": Session;
+  "session.deleted": SessionDeletedData;
   "session.started": Session;
   "session.ended": Session;
   "session.participant_joined": SessionParticipantData;
@@ -93,6 +102,9 @@ const KINDS: Record<RoomEventKind, true> = {
   "member.joined": true,
   "member.left": true,
   "tip.received": true,
+  "session.scheduled": true,
+  "session.updated": true,
+  "session.deleted": true,
   "session.started": true,
   "session.ended": true,
   "session.participant_joined": true,

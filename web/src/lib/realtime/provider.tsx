@@ -125,6 +125,9 @@ function applyEvent(qc: QueryClient, ev: RoomEvent, ctx: EventContext) {
     case "tip.received":
       addRoomTip(qc, ev.room_id, { ...ev.data, seq: ev.seq });
       break;
+    case "session.scheduled":
+    case "session.updated":
+    case "session.deleted":
     case "session.started":
     case "session.ended":
     case "session.participant_joined":
