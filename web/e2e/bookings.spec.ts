@@ -4,10 +4,13 @@
 // out, sees the slots in his zone, signs in from there and comes back to his slot, books the
 // free meeting (confirmed) and the paid one (Checkout, back on the booking, confirmed), and
 // downloads the .ics; the host finds both under My bookings, moves one and cancels the other
-// (a full refund); the client's bell leads to the change. Pages are checked light and dark.
+// (a full refund); the client's bell leads to the change. Then both meet in the booking's
+// room: the host starts its scheduled session, both attend and chat, the client notes an
+// action item the host sees live, the host ends it and the record keeps attendance, the
+// transcript and the note. Pages are checked light and dark.
 import fs from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
-import { apiAs, checkA11y, shot, signIn, twoUsers } from "./helpers";
+import { apiAs, checkA11y, messageByText, shot, signIn, twoUsers } from "./helpers";
 
 const run = Math.random().toString(36).slice(2, 8);
 const host = { id: `user_e2e_bhost_${run}`, name: `Hana ${run}` };
@@ -308,5 +311,62 @@ test("a host offers free and paid meetings; a client elsewhere books both; the h
     await expect(detail).toHaveAttribute("data-status", "cancelled");
     await expect(detail.getByTestId("booking-reason")).toHaveText("Something came up, sorry");
     await withDark(b, () => checkA11y(b, "bookings-booking-page-dark"));
+  });
+});
+
+test("the booking's live session: host and client meet in its room, chat, take a note, and the record keeps it", async () => {
+  const line = `Hello from the booking, ${run}`;
+  const reply = `Glad to be here, ${run}`;
+  const note = `Follow up on the plan ${run}`;
+  const booking = await apiAs<{ room_id: string; session_id: string; client_id: string }>(host.id, "GET", `/v1/bookings/${freeBookingId}`);
+  const both = [hostUuid, booking.client_id].sort().join(",");
+
+  await test.step("both open the booking's room; the scheduled session is in its bar", async () => {
+    await a.goto(`/bookings/${freeBookingId}`);
+    await a.getByTestId("booking-detail").getByTestId("booking-room").click();
+    await expect(a).toHaveURL(new RegExp(`/rooms/${booking.room_id}$`));
+    await b.goto(`/rooms/${booking.room_id}`);
+    const bar = a.getByTestId("session-bar");
+    await expect(bar).toHaveAttribute("data-status", "scheduled");
+    await expect(bar).toHaveAttribute("data-session-id", booking.session_id);
+    await expect(bar.getByTestId("session-title")).toHaveText(freeTitle);
+  });
+
+  await test.step("the host starts it; both attend and chat", async () => {
+    await a.getByTestId("session-bar").getByTestId("session-start").click();
+    await expect(a.getByTestId("session-bar")).toHaveAttribute("data-status", "live");
+    await expect(b.getByTestId("session-bar")).toHaveAttribute("data-status", "live");
+    await expect(a.getByTestId("session-here")).toHaveAttribute("data-user-ids", both);
+    await a.getByTestId("composer-input").fill(line);
+    await a.getByTestId("composer-input").press("Enter");
+    await expect(messageByText(b, line)).toBeVisible();
+    await b.getByTestId("composer-input").fill(reply);
+    await b.getByTestId("composer-input").press("Enter");
+    await expect(messageByText(a, reply)).toBeVisible();
+    await checkA11y(b, "bookings-session-live");
+  });
+
+  await test.step("the client notes an action item; the host sees it live", async () => {
+    await b.getByTestId("session-notes-toggle").click();
+    const form = b.getByTestId("session-note-form");
+    await form.getByTestId("session-note-kind").selectOption("action_item");
+    await form.getByTestId("session-note-body").fill(note);
+    await form.getByTestId("session-note-body").press("Enter");
+    await a.getByTestId("session-notes-toggle").click();
+    await expect(a.getByTestId("session-notes-panel").getByTestId("session-note").filter({ hasText: note })).toBeVisible();
+  });
+
+  await test.step("the host ends it; the record shows both attending and the transcript", async () => {
+    a.once("dialog", (d) => void d.accept());
+    await a.getByTestId("session-end").click();
+    await expect(a.getByTestId("session-bar")).toHaveAttribute("data-status", "none");
+    await a.goto(`/sessions/${booking.session_id}`);
+    await expect(a).toHaveTitle(/Session · Parley/);
+    await expect(a.getByTestId("record-participant")).toHaveCount(2);
+    const transcript = a.getByTestId("record-transcript");
+    await expect(transcript.getByTestId("transcript-body").filter({ hasText: line })).toBeVisible();
+    await expect(transcript.getByTestId("transcript-body").filter({ hasText: reply })).toBeVisible();
+    await expect(a.getByTestId("record-notes")).toContainText(note);
+    await checkA11y(a, "bookings-session-record");
   });
 });
