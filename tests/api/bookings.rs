@@ -668,6 +668,19 @@ async fn an_expired_hold_is_offered_again_and_a_late_payment_reclaims_it_or_goes
         app.get_json(&late.token, &path).await["status"] == "expired"
     })
     .await;
+    // Its scheduled session went with it, and the room's log says so.
+    let session = third["session_id"].as_str().unwrap();
+    assert_eq!(
+        app.get(&late.token, &format!("/v1/sessions/{session}")).await.status(),
+        404
+    );
+    let room = third["room_id"].as_str().unwrap();
+    let events = app.get_json(&late.token, &format!("/v1/rooms/{room}/events")).await;
+    assert!(events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["kind"] == "session.deleted" && e["data"]["id"] == session));
 }
 
 #[tokio::test]

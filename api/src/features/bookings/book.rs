@@ -97,11 +97,12 @@ pub async fn create(
                     // Before anything is held: a host who cannot be paid is told at once.
                     accounts::selling(conn, t.host_id).await?;
                 }
-                claimable(conn, &t, req.start, None, now).await?;
+                let released = claimable(conn, &t, req.start, None, now).await?;
                 let end = req.start + Duration::minutes(i64::from(t.length_minutes));
                 let id = Uuid::now_v7();
                 let room = dms::pair_room(conn, t.host_id, client, &t.title).await?;
-                let mut events = room.events;
+                let mut events = released;
+                events.extend(room.events);
                 let session =
                     sessions::schedule(conn, room.value, t.host_id, &t.title, Some(req.start), Some(id)).await?;
                 events.extend(session.events);
@@ -227,16 +228,33 @@ async fn release(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Committed<()>
     .await
 }
 
+/// Releases holds that ran out (in the caller's transaction): the host's in `[from, to)`,
+/// or, with no host, any (the sweeper). Their scheduled sessions go, with their
+/// `session.deleted` events; how many were released.
+async fn release_holds(
+    conn: &mut AsyncPgConnection,
+    host: Option<Uuid>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<(usize, Vec<RoomEvent>), ApiError> {
+    let gone = repo::expire_holds(conn, host, from, to).await?;
+    let mut events = Vec::new();
+    for session in gone.iter().flatten() {
+        events.extend(sessions::drop_scheduled(conn, *session).await?);
+    }
+    Ok((gone.len(), events))
+}
+
 /// Checks `start` is a slot the type offers now (in the caller's transaction): holds that
-/// ran out in its range are released first; 409 `slot_taken` when a live booking is there,
-/// `slot_unavailable` when the schedule does not offer it.
+/// ran out in its range are released first (their events returned); 409 `slot_taken` when
+/// a live booking is there, `slot_unavailable` when the schedule does not offer it.
 async fn claimable(
     conn: &mut AsyncPgConnection,
     t: &BookingType,
     start: DateTime<Utc>,
     except: Option<Uuid>,
     now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<Vec<RoomEvent>, ApiError> {
     if t.max_per_day.is_some() {
         repo::lock_host(conn, t.host_id).await?;
     }
@@ -245,9 +263,9 @@ async fn claimable(
         start - Duration::minutes(i64::from(t.buffer_before_minutes)),
         end + Duration::minutes(i64::from(t.buffer_after_minutes)),
     );
-    repo::expire_holds(conn, Some(t.host_id), wide.0, wide.1).await?;
+    let (_, events) = release_holds(conn, Some(t.host_id), wide.0, wide.1).await?;
     match pages::offer(conn, t, start, except, now).await? {
-        Offer::Open => Ok(()),
+        Offer::Open => Ok(events),
         Offer::Busy => Err(taken()),
         Offer::NotOffered => Err(ApiError::refused(
             ErrorCode::SlotUnavailable,
@@ -545,7 +563,7 @@ pub async fn reschedule(
                         "its booking type is gone: cancel and book again",
                     )
                 })?;
-                claimable(conn, &t, start, Some(b.id), now).await?;
+                let mut events = claimable(conn, &t, start, Some(b.id), now).await?;
                 unremind(conn, &b).await?;
                 let length = b.end_at - b.start_at;
                 b.start_at = start;
@@ -555,10 +573,9 @@ pub async fn reschedule(
                 if !repo::save_booking(conn, &b).await? {
                     return Err(taken());
                 }
-                let events = match b.session_id {
-                    Some(s) => sessions::reschedule(conn, s, start).await?,
-                    None => Vec::new(),
-                };
+                if let Some(s) = b.session_id {
+                    events.extend(sessions::reschedule(conn, s, start).await?);
+                }
                 remind(conn, settings, &b).await?;
                 let feed = tell_both(conn, &b, Kind::BookingChanged, Some(user), "Rescheduled").await?;
                 Ok(Committed::new(b, events).with_feed(feed))
@@ -628,7 +645,11 @@ pub async fn deliver(
 }
 
 /// Releases every hold that ran out (the sweeper); how many.
-pub async fn sweep(conn: &mut AsyncPgConnection) -> Result<i64, ApiError> {
+pub async fn sweep(conn: &mut AsyncPgConnection) -> Result<Committed<usize>, ApiError> {
     let now = Utc::now();
-    Ok(repo::expire_holds(conn, None, now, now).await?)
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        let (n, events) = release_holds(conn, None, now, now).await?;
+        Ok(Committed::new(n, events))
+    })
+    .await
 }

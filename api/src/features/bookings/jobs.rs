@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use diesel_async::{AsyncConnection, AsyncPgConnection};
+use diesel_async::AsyncPgConnection;
 use futures_util::future::BoxFuture;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -70,9 +70,7 @@ pub async fn run_sweep(store: Database, interval: std::time::Duration, stop: tok
             () = stop.cancelled() => return,
             () = tokio::time::sleep(interval) => {}
         }
-        let swept = store
-            .run(async |conn| conn.transaction(async |conn| book::sweep(conn).await).await)
-            .await;
+        let swept = store.write(async |conn| book::sweep(conn).await).await;
         match swept {
             Ok(0) => {}
             Ok(n) => tracing::info!(released = n, "booking holds that ran out were released"),

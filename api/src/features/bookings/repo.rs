@@ -243,42 +243,34 @@ pub async fn booking_for_update(conn: &mut AsyncPgConnection, id: Uuid) -> Query
 
 /// Releases the host's holds that ran out and overlap `[from, to)` (before a new booking
 /// claims the range, in its transaction); or, with no host, every hold that ran out (the
-/// sweeper, a batch at a time). Their scheduled sessions go with them. How many were
-/// released.
+/// sweeper, a batch at a time). The released holds' sessions (for the caller to drop).
 pub async fn expire_holds(
     conn: &mut AsyncPgConnection,
     host: Option<Uuid>,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-) -> QueryResult<i64> {
+) -> QueryResult<Vec<Option<Uuid>>> {
     #[derive(QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
+    struct Gone {
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Uuid>)]
+        session_id: Option<Uuid>,
     }
-    let c: Count = diesel::sql_query(
-        "WITH gone AS (
-            UPDATE bookings SET status = 'expired', checkout_url = NULL, sequence = sequence + 1,
-                                updated_at = now()
-            WHERE id IN (SELECT id FROM bookings
-                         WHERE status = 'held' AND hold_expires_at < now()
-                           AND ($1::uuid IS NULL OR (host_id = $1 AND blocked && tstzrange($2, $3, '[)')))
-                         ORDER BY hold_expires_at LIMIT 500
-                         FOR UPDATE SKIP LOCKED)
-            RETURNING session_id
-         ),
-         dropped AS (
-            DELETE FROM sessions s USING gone WHERE s.id = gone.session_id AND s.status = 'scheduled'
-            RETURNING 1
-         )
-         SELECT count(*) AS n FROM gone",
+    let gone: Vec<Gone> = diesel::sql_query(
+        "UPDATE bookings SET status = 'expired', checkout_url = NULL, sequence = sequence + 1,
+                             updated_at = now()
+         WHERE id IN (SELECT id FROM bookings
+                      WHERE status = 'held' AND hold_expires_at < now()
+                        AND ($1::uuid IS NULL OR (host_id = $1 AND blocked && tstzrange($2, $3, '[)')))
+                      ORDER BY hold_expires_at LIMIT 500
+                      FOR UPDATE SKIP LOCKED)
+         RETURNING session_id",
     )
     .bind::<diesel::sql_types::Nullable<diesel::sql_types::Uuid>, _>(host)
     .bind::<diesel::sql_types::Timestamptz, _>(from)
     .bind::<diesel::sql_types::Timestamptz, _>(to)
-    .get_result(conn)
+    .load(conn)
     .await?;
-    Ok(c.n)
+    Ok(gone.into_iter().map(|g| g.session_id).collect())
 }
 
 /// What a live booking keeps from others (with its buffers), and when it starts.
