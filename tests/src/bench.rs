@@ -1,6 +1,29 @@
 //! What the benchmark binaries (`loadgen`, `filebench`) share.
 
+use std::collections::HashMap;
+
 use serde_json::{json, Value};
+
+/// A benchmark's `key=value` arguments.
+pub fn options() -> HashMap<String, String> {
+    std::env::args()
+        .skip(1)
+        .filter_map(|a| a.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
+        .collect()
+}
+
+/// The option `key`, or `default`.
+pub fn option(o: &HashMap<String, String>, key: &str, default: &str) -> String {
+    o.get(key).cloned().unwrap_or_else(|| default.to_owned())
+}
+
+/// The instances to load (`urls=http://a,http://b`; the two of `make bench` by default).
+pub fn urls(o: &HashMap<String, String>) -> Vec<String> {
+    option(o, "urls", "http://127.0.0.1:8081,http://127.0.0.1:8082")
+        .split(',')
+        .map(str::to_owned)
+        .collect()
+}
 
 /// Sends a setup request and answers one string field of its JSON reply.
 pub async fn field_of(req: reqwest::RequestBuilder, field: &str) -> String {

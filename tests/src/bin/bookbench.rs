@@ -93,15 +93,9 @@ async fn slots(http: &reqwest::Client, url: &str, host: &str, slug: &str, days: 
 #[tokio::main]
 async fn main() {
     parley::install_crypto_provider();
-    let o: HashMap<String, String> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
-        .collect();
-    let get = |k: &str, d: &str| o.get(k).cloned().unwrap_or_else(|| d.to_owned());
-    let urls: Vec<String> = get("urls", "http://127.0.0.1:8081,http://127.0.0.1:8082")
-        .split(',')
-        .map(str::to_owned)
-        .collect();
+    let o = parley_tests::bench::options();
+    let get = |k: &str, d: &str| parley_tests::bench::option(&o, k, d);
+    let urls = parley_tests::bench::urls(&o);
     let duration = Duration::from_secs(get("duration", "10").parse().unwrap());
     let concurrency: usize = get("concurrency", "16").parse().unwrap();
     let clients: usize = get("clients", "200").parse().unwrap();

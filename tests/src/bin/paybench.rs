@@ -10,7 +10,6 @@
 //! event takes — signature check, the store-once insert with its job, the claim, the
 //! handler and marking it done.
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use diesel::sql_types::{BigInt, Double};
@@ -30,15 +29,9 @@ struct Done {
 #[tokio::main]
 async fn main() {
     parley::install_crypto_provider();
-    let o: HashMap<String, String> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
-        .collect();
-    let get = |k: &str, d: &str| o.get(k).cloned().unwrap_or_else(|| d.to_owned());
-    let urls: Vec<String> = get("urls", "http://127.0.0.1:8081,http://127.0.0.1:8082")
-        .split(',')
-        .map(str::to_owned)
-        .collect();
+    let o = parley_tests::bench::options();
+    let get = |k: &str, d: &str| parley_tests::bench::option(&o, k, d);
+    let urls = parley_tests::bench::urls(&o);
     let n: usize = get("events", "4000").parse().unwrap();
     let concurrency: usize = get("concurrency", "32").parse().unwrap();
     let secret = get("secret", parley_tests::stripe::WEBHOOK_SECRET);

@@ -292,11 +292,12 @@ pub async fn sync_attendance(
     close_gone: bool,
     grace: chrono::Duration,
 ) -> Result<Committed<()>, ApiError> {
+    // Most rooms have no live session: one indexed read, no transaction.
+    let Some(live) = repo::live_in(conn, room).await? else {
+        return Ok(Committed::quiet(()));
+    };
     conn.transaction::<_, ApiError, _>(async |conn| {
-        let Some(s) = repo::live_in(conn, room).await? else {
-            return Ok(Committed::quiet(()));
-        };
-        let s = repo::for_update(conn, s.id)
+        let s = repo::for_update(conn, live.id)
             .await?
             .ok_or(ApiError::NotFound("session"))?;
         if s.status != SessionStatus::Live {

@@ -1,17 +1,11 @@
 // Booking calls beyond plain JSON: the .ics download (a file, fetched with the token).
 import { api, unwrap } from "./client";
+import { saveBlob } from "./files";
 
 /** A booking's .ics, fetched with the bearer token, saved by the browser as a download. */
 export async function downloadBookingIcs(bookingId: string, fileName = "booking.ics"): Promise<void> {
   const blob = await unwrap(
     api.GET("/v1/bookings/{booking_id}/calendar.ics", { params: { path: { booking_id: bookingId } }, parseAs: "blob" }),
   );
-  const url = URL.createObjectURL(new Blob([blob as unknown as Blob], { type: "text/calendar" }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = fileName;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlob(new Blob([blob as unknown as Blob], { type: "text/calendar" }), fileName);
 }
