@@ -3,6 +3,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type QueryClie
 import { api, ApiError, unwrap } from "@/lib/api/client";
 import type { CreateSession, CreateSessionNote, Session, SessionNote, UpdateSessionNote } from "@/lib/api/types";
 import type { RoomEvent } from "@/lib/realtime/frames";
+import { refetchFresh } from "./fresh";
 import { applyAttendance, presentParticipants, removeNote, removeSession, upsertNote, upsertSession, type SessionPages } from "@/lib/sessions";
 
 export const roomSessionsKey = (roomId: string) => ["rooms", roomId, "sessions"] as const;
@@ -86,11 +87,12 @@ export function useSessionRecord(id: string) {
 
 /**
  * Apply an event to a cached answer; while that answer is being fetched it may predate the
- * event, so it is fetched again instead (an answer not asked for yet needs nothing).
+ * event, so it is fetched again (`refetchFresh`); an answer not asked for yet needs nothing.
  */
-function patchOrRefetch<T>(qc: QueryClient, key: QueryKey, fn: (d: T | undefined) => T | undefined) {
-  if (qc.isFetching({ queryKey: key, exact: true }) > 0) void qc.invalidateQueries({ queryKey: key, exact: true });
-  else qc.setQueryData<T>(key, fn);
+export function patchOrRefetch<T>(qc: QueryClient, key: QueryKey, fn: (d: T | undefined) => T | undefined) {
+  if (qc.isFetching({ queryKey: key, exact: true }) > 0) {
+    void refetchFresh(qc, { queryKey: key, exact: true });
+  } else qc.setQueryData<T>(key, fn);
 }
 
 function storeSession(qc: QueryClient, s: Session) {
@@ -118,10 +120,10 @@ export function applySessionEvent(qc: QueryClient, ev: RoomEvent) {
       storeSession(qc, ev.data);
       if (ev.event === "session.ended") {
         qc.setQueryData<string[]>(sessionPresentKey(ev.data.id), (d) => (d ? [] : d));
-        void qc.invalidateQueries({ queryKey: sessionRecordKey(ev.data.id) });
+        void refetchFresh(qc, { queryKey: sessionRecordKey(ev.data.id) });
       } else {
         // Who attends is asked again: members who had the room open start at once.
-        void qc.invalidateQueries({ queryKey: sessionPresentKey(ev.data.id) });
+        void refetchFresh(qc, { queryKey: sessionPresentKey(ev.data.id) });
       }
       break;
     case "session.participant_joined":

@@ -19,6 +19,7 @@ import {
   resyncNotifications,
 } from "@/hooks/queries/notifications";
 import { membersKey, roomKey } from "@/hooks/queries/rooms";
+import { refetchFresh } from "@/hooks/queries/fresh";
 import { applySessionEvent } from "@/hooks/queries/sessions";
 import { addRoomTip } from "@/hooks/use-room-tips";
 
@@ -113,8 +114,8 @@ function applyEvent(qc: QueryClient, ev: RoomEvent, ctx: EventContext) {
       break;
     case "member.joined":
     case "member.left":
-      void qc.invalidateQueries({ queryKey: membersKey(ev.room_id) });
-      void qc.invalidateQueries({ queryKey: roomKey(ev.room_id), exact: true });
+      void refetchFresh(qc, { queryKey: membersKey(ev.room_id) });
+      void refetchFresh(qc, { queryKey: roomKey(ev.room_id), exact: true });
       if (ev.data.user_id === myUserId) bumpConversations();
       break;
     case "room.updated":
@@ -160,7 +161,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       if (timer) return;
       timer = setTimeout(() => {
         timer = null;
-        void qc.invalidateQueries({ queryKey: conversationsKey });
+        void refetchFresh(qc, { queryKey: conversationsKey });
       }, 400);
     };
     const offEvent = c.on("event", (ev) => applyEvent(qc, ev, { myUserId: myId.current, viewing: c.viewingRoom, bumpConversations: bump }));
@@ -173,7 +174,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
         // list yet, and nothing else tells this socket: fetch the list again.
         const roomId = f.notification.room_id;
         const known = roomId ? hasConversation(qc.getQueryData<ConversationPages>(conversationsKey), roomId) : false;
-        if (!known || f.notification.kind === "room_invite") void qc.invalidateQueries({ queryKey: conversationsKey });
+        if (!known || f.notification.kind === "room_invite") void refetchFresh(qc, { queryKey: conversationsKey });
         else bump();
       }),
       c.on("notificationsRead", (f) => applyNotificationsRead(qc, f.ids)),
