@@ -9,6 +9,7 @@ mod files;
 mod files_s3;
 mod health;
 mod jobs;
+mod links;
 mod messages;
 mod money;
 mod notes;

@@ -3,6 +3,7 @@
 //! serves a real JWKS over HTTP. Tokens are signed with a real RSA key.
 
 pub mod bench;
+pub mod bitly;
 pub mod clerk;
 pub mod proxy;
 pub mod push;
@@ -13,8 +14,8 @@ use std::time::Duration;
 
 use parley::app::{self, Application, Handles};
 use parley::platform::config::{
-    AuthMode, AuthSettings, BookingSettings, DbSettings, FileSettings, JobSettings, PaymentSettings, PostingSettings,
-    PushSettings, RedisSettings, Settings, WsSettings,
+    AuthMode, AuthSettings, BookingSettings, DbSettings, FileSettings, JobSettings, LinkProvider, LinkSettings,
+    PaymentSettings, PostingSettings, PushSettings, RedisSettings, Settings, WsSettings,
 };
 use parley::platform::storage::S3Config;
 use serde_json::{json, Value};
@@ -144,6 +145,13 @@ pub fn base_settings(database_url: &str, clerk: &FakeClerk) -> Settings {
             reminder: Duration::from_secs(60 * 60),
             sweep_interval: Duration::from_secs(60),
             public_url: "http://127.0.0.1:0".into(),
+        },
+        links: LinkSettings {
+            provider: LinkProvider::Local,
+            short_base: None,
+            allow_loopback: false,
+            click_push: Duration::from_millis(20),
+            click_flush: Duration::from_millis(50),
         },
     }
 }

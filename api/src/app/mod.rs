@@ -168,6 +168,13 @@ impl Application {
             // Bound to any port (tests): the feed URLs name the one it got.
             booking_settings.public_url = format!("http://{addr}");
         }
+        let links = links_from_settings(&settings, &booking_settings.public_url, redis.clone(), &prefix)?;
+        tasks.spawn(links.clicks.clone().run(
+            db.clone(),
+            settings.links.click_push,
+            settings.links.click_flush,
+            tasks.stopping().clone(),
+        ));
         let bookings = Bookings {
             settings: Arc::new(booking_settings),
             app_url: settings.payments.app_url.clone(),
@@ -307,6 +314,7 @@ impl Application {
             payments,
             bookings,
             sessions,
+            links,
             settings,
             store,
             poster,
@@ -391,6 +399,54 @@ pub async fn stop(state: &AppState, handles: &Handles) {
     state.tasks.stop().await;
 }
 
+/// The short-link provider the settings name, with its click counter; says on start-up
+/// which one is used and whether it is a local fake (test mode).
+fn links_from_settings(
+    settings: &Settings,
+    public_url: &str,
+    redis: Option<redis::aio::ConnectionManager>,
+    prefix: &str,
+) -> anyhow::Result<crate::features::links::Links> {
+    use crate::features::links::provider::{Bitly, Local, Shortener};
+    use crate::platform::config::LinkProvider;
+    let base = format!("{}/s/", settings.links.short_base.as_deref().unwrap_or(public_url));
+    let shortener: Arc<dyn Shortener> = match &settings.links.provider {
+        LinkProvider::Local => {
+            tracing::info!(base = %base, "short links: our own codes (LINKS_PROVIDER=local)");
+            Arc::new(Local {
+                base: base.as_str().into(),
+            })
+        }
+        LinkProvider::Bitly {
+            token,
+            group_guid,
+            domain,
+            api_base,
+        } => {
+            let loopback = url::Url::parse(api_base)
+                .ok()
+                .and_then(|u| {
+                    u.host_str()
+                        .map(|h| h == "127.0.0.1" || h == "localhost" || h == "[::1]")
+                })
+                .unwrap_or(false);
+            if loopback {
+                tracing::warn!(api = %api_base, "short links: Bitly in OFFLINE TEST MODE (a local fake Bitly)");
+            } else {
+                tracing::info!(api = %api_base, "short links: Bitly");
+            }
+            Arc::new(Bitly::new(api_base, token.clone(), group_guid.clone(), domain.clone())?)
+        }
+    };
+    let clicks = crate::features::links::clicks::Clicks::new(redis, prefix);
+    Ok(crate::features::links::Links::new(
+        shortener,
+        &base,
+        settings.links.allow_loopback,
+        clicks,
+    ))
+}
+
 fn metrics_server(state: AppState, bind: SocketAddr) -> anyhow::Result<(Server, SocketAddr)> {
     let listener = TcpListener::bind(bind).with_context(|| format!("binding METRICS_ADDR {bind}"))?;
     let bound = listener.local_addr()?;
@@ -460,6 +516,7 @@ fn build_app(
         .app_data(web::Data::new(state.files.clone()))
         .app_data(web::Data::new(state.payments.clone()))
         .app_data(web::Data::new(state.bookings.clone()))
+        .app_data(web::Data::new(state.links.clone()))
         .app_data(web::Data::new(state.sessions.clone()))
         .app_data(web::Data::from(state.realtime.clone()))
         .app_data(known)

@@ -7,8 +7,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::middleware::{method_not_allowed, KnownPaths};
 use crate::features::{
-    bookings, clerk, conversations, creators, files, health, messages, notes, notifications, payments, rooms, sessions,
-    users,
+    bookings, clerk, conversations, creators, files, health, links, messages, notes, notifications, payments, rooms,
+    sessions, users,
 };
 use crate::platform::error::ApiError;
 use crate::platform::json::JSON_LIMIT;
@@ -21,6 +21,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .app_data(web::PathConfig::default().error_handler(path_error))
         .app_data(web::QueryConfig::default().error_handler(query_error))
         .configure(health::routes::configure)
+        .configure(links::routes::configure_redirects)
         .service(
             utoipa_actix_web::scope("/v1")
                 .configure(users::routes::configure)
@@ -36,6 +37,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(creators::routes::configure)
                 .configure(bookings::routes::configure)
                 .configure(sessions::routes::configure)
+                .configure(links::routes::configure)
                 .configure(realtime::routes::configure),
         );
 }

@@ -33,6 +33,7 @@ pub struct AppState {
     pub files: Files,
     pub payments: Payments,
     pub bookings: crate::features::bookings::Bookings,
+    pub links: crate::features::links::Links,
     pub sessions: crate::features::sessions::Sessions,
     pub realtime: Arc<Realtime>,
     pub presence: Presence,

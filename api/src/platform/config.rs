@@ -31,6 +31,7 @@ pub struct Settings {
     pub files: FileSettings,
     pub payments: PaymentSettings,
     pub bookings: BookingSettings,
+    pub links: LinkSettings,
 }
 
 /// Bookings: holds, reminders, and the address calendar feeds are served at.
@@ -50,6 +51,33 @@ pub struct BookingSettings {
 
 /// Stripe. Without `STRIPE_SECRET_KEY` every paid feature answers 503, unless dev mode
 /// points `STRIPE_API_BASE` at the project's offline stand-in (`make run` does).
+/// Short links (`LINKS_PROVIDER`).
+#[derive(Clone, Debug)]
+pub struct LinkSettings {
+    pub provider: LinkProvider,
+    /// The public base of `/s/{code}` links (`SHORT_LINK_BASE`; default `PUBLIC_URL`).
+    pub short_base: Option<String>,
+    /// Dev mode: links may lead to loopback addresses (to try them offline).
+    pub allow_loopback: bool,
+    /// How often counted clicks go from memory to Redis (`LINK_CLICK_PUSH_MS`).
+    pub click_push: Duration,
+    /// How often counted clicks are written to PostgreSQL (`LINK_CLICK_FLUSH_MS`).
+    pub click_flush: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub enum LinkProvider {
+    /// Our own codes, served at `/s/{code}`.
+    Local,
+    /// Bitly's API v4 (`BITLY_TOKEN`, `BITLY_GROUP_GUID`, `BITLY_DOMAIN`, `BITLY_API_BASE`).
+    Bitly {
+        token: String,
+        group_guid: String,
+        domain: Option<String>,
+        api_base: String,
+    },
+}
+
 #[derive(Clone, Debug)]
 pub struct PaymentSettings {
     pub stripe_secret_key: Option<String>,
@@ -301,6 +329,7 @@ impl Settings {
             },
             payments: payment_settings(env)?,
             bookings: booking_settings(env, bind_addr)?,
+            links: link_settings(env, dev_mode)?,
             jobs: JobSettings {
                 retry_base: Duration::from_millis(parsed(
                     env,
@@ -359,6 +388,56 @@ fn booking_settings(env: Lookup, bind_addr: SocketAddr) -> Result<BookingSetting
             .unwrap_or_else(|| format!("http://{bind_addr}"))
             .trim_end_matches('/')
             .to_owned(),
+    })
+}
+
+fn link_settings(env: Lookup, dev_mode: bool) -> Result<LinkSettings, ConfigError> {
+    let required = |name: &'static str| {
+        var(env, name).ok_or(ConfigError {
+            name,
+            problem: "required when LINKS_PROVIDER=bitly".into(),
+        })
+    };
+    let provider = match var(env, "LINKS_PROVIDER").as_deref().unwrap_or("local") {
+        "local" => LinkProvider::Local,
+        "bitly" => LinkProvider::Bitly {
+            token: required("BITLY_TOKEN")?,
+            group_guid: required("BITLY_GROUP_GUID")?,
+            domain: var(env, "BITLY_DOMAIN"),
+            api_base: var(env, "BITLY_API_BASE")
+                .unwrap_or_else(|| "https://api-ssl.bitly.com".into())
+                .trim_end_matches('/')
+                .to_owned(),
+        },
+        other => {
+            return Err(ConfigError {
+                name: "LINKS_PROVIDER",
+                problem: format!("must be local or bitly, not {other:?}"),
+            })
+        }
+    };
+    let short_base = match var(env, "SHORT_LINK_BASE") {
+        Some(b) => {
+            let parsed = url::Url::parse(&b).map_err(|e| ConfigError {
+                name: "SHORT_LINK_BASE",
+                problem: format!("not a URL: {e}"),
+            })?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(ConfigError {
+                    name: "SHORT_LINK_BASE",
+                    problem: "must be an http or https URL".into(),
+                });
+            }
+            Some(b.trim_end_matches('/').to_owned())
+        }
+        None => None,
+    };
+    Ok(LinkSettings {
+        provider,
+        short_base,
+        allow_loopback: dev_mode,
+        click_push: Duration::from_millis(parsed(env, "LINK_CLICK_PUSH_MS", 250)?.max(10)),
+        click_flush: Duration::from_millis(parsed(env, "LINK_CLICK_FLUSH_MS", 2000)?.max(10)),
     })
 }
 

@@ -59,6 +59,14 @@ pub enum ErrorCode {
     /// The session is not in the state this needs (starting an ended one, ending one that
     /// is not live, moving one that began).
     SessionClosed,
+    /// A short link's custom code belongs to another link already.
+    CodeTaken,
+    /// The short link has expired (`GET /s/{code}` answers 410).
+    LinkExpired,
+    /// The link provider (Bitly) limits how fast we may call it: retry after `Retry-After`.
+    ProviderRateLimited,
+    /// The link provider's plan allows no more of this (monthly links, custom back-halves).
+    ProviderPlanLimit,
     /// An `Idempotency-Key` was reused with another request body.
     IdempotencyKeyReused,
     /// The same `Idempotency-Key` is still being processed: retry shortly.
@@ -103,6 +111,10 @@ impl ErrorCode {
             Self::BookingTypeInUse => "booking_type_in_use",
             Self::AnotherSessionLive => "another_session_live",
             Self::SessionClosed => "session_closed",
+            Self::CodeTaken => "code_taken",
+            Self::LinkExpired => "link_expired",
+            Self::ProviderRateLimited => "provider_rate_limited",
+            Self::ProviderPlanLimit => "provider_plan_limit",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::IdempotencyKeyInFlight => "idempotency_key_in_flight",
             Self::TooLarge => "too_large",
@@ -190,6 +202,17 @@ pub enum ApiError {
     RateLimited(String),
     #[error("{0}")]
     Unavailable(String),
+    /// Something that was here is gone for good (410), with its own code.
+    #[error("{1}")]
+    Gone(ErrorCode, String),
+    /// An outside service we depend on refuses for now (503), with its own code and how
+    /// long to wait, when known.
+    #[error("{detail}")]
+    Upstream {
+        code: ErrorCode,
+        detail: String,
+        retry_after: Option<u64>,
+    },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -225,6 +248,8 @@ impl ApiError {
             Self::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
             Self::RateLimited(_) => ErrorCode::RateLimited,
             Self::Unavailable(_) => ErrorCode::Unavailable,
+            Self::Gone(code, _) => *code,
+            Self::Upstream { code, .. } => *code,
             Self::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -267,7 +292,8 @@ impl ResponseError for ApiError {
             Self::TooLarge(_) | Self::QuotaExceeded(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::Upstream { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Gone(_, _) => StatusCode::GONE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -282,6 +308,11 @@ impl ResponseError for ApiError {
             }
             Self::Unavailable(_) | Self::RateLimited(_) => {
                 response.insert_header(("Retry-After", RETRY_AFTER_SECS.to_string()));
+            }
+            Self::Upstream {
+                retry_after: Some(s), ..
+            } => {
+                response.insert_header(("Retry-After", s.to_string()));
             }
             _ => {}
         }

@@ -518,3 +518,31 @@ diesel::table! {
         edited_at -> Nullable<Timestamptz>,
     }
 }
+
+diesel::table! {
+    links (id) {
+        id -> Uuid,
+        owner_id -> Uuid,
+        provider -> Text,
+        code -> Text,
+        external_id -> Nullable<Text>,
+        short_url -> Text,
+        long_url -> Text,
+        long_url_hash -> Binary,
+        custom -> Bool,
+        title -> Nullable<Text>,
+        tags -> Array<Text>,
+        expires_at -> Nullable<Timestamptz>,
+        click_count -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    link_clicks (link_id, day) {
+        link_id -> Uuid,
+        day -> Date,
+        clicks -> Int8,
+    }
+}

@@ -10,6 +10,8 @@ use super::validate::{BookingDescription, BookingNote, BookingReason, BookingTit
 use super::views::{AvailabilityView, BookingTypePage, BookingTypeView, SlotPage};
 use super::views::{BookingPage, BookingStatus, BookingView, CalendarFeedView, PublicBookingTypeView};
 use super::{book, calendar, service, Bookings};
+use crate::features::links::views::LinkView;
+use crate::features::links::Links;
 use crate::features::payments::Payments;
 use crate::features::users::signed_in::AuthUser;
 use crate::platform::error::{ApiError, ApiResult};
@@ -23,6 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create_booking_type)
         .service(list_booking_types)
         .service(get_booking_type)
+        .service(link_booking_type)
         .service(update_booking_type)
         .service(delete_booking_type)
         .service(get_availability)
@@ -184,6 +187,30 @@ pub async fn list_booking_types(
     let page = query.page()?;
     let view = store.run(async |conn| service::list(conn, user.id, page).await).await?;
     Ok(HttpResponse::Ok().json(view))
+}
+
+/// A short link to one of one's booking pages: made the first time (201), the same one
+/// after (200). Tagged `booking`; it shows under `/v1/links` with its clicks.
+#[utoipa::path(tag = "bookings", security(("bearer" = [])),
+    responses((status = 201, body = LinkView), (status = 200, description = "The page's link already", body = LinkView)))]
+#[post("/booking-types/{booking_type_id}/link")]
+pub async fn link_booking_type(
+    user: AuthUser,
+    booking_type_id: web::Path<Uuid>,
+    store: web::Data<Database>,
+    bookings: web::Data<Bookings>,
+    links: web::Data<Links>,
+) -> ApiResult<HttpResponse> {
+    let id = booking_type_id.into_inner();
+    let (view, made) = store
+        .run(async |conn| service::share_link(conn, &links, &bookings.app_url, user.id, id).await)
+        .await?;
+    Ok(if made {
+        HttpResponse::Created()
+    } else {
+        HttpResponse::Ok()
+    }
+    .json(view))
 }
 
 /// One of one's booking types (404 for anyone else's).

@@ -11,6 +11,8 @@ use super::repo::{self, BookingType, Schedule};
 use super::slots::{self, Shape, Span};
 use super::validate::{self, BookingTypeChanges};
 use super::views::{AvailabilityView, BookingTypePage, BookingTypeView, PublicBookingTypeView, SlotPage, SlotView};
+use crate::features::links::service::{self as links, Links};
+use crate::features::links::views::LinkView;
 use crate::features::users::service as users;
 use crate::platform::error::{ApiError, ErrorCode};
 use crate::platform::pagination::Page;
@@ -104,6 +106,28 @@ pub async fn create(
 /// One of the caller's booking types (404 for anyone else's, like a missing one).
 pub async fn own(conn: &mut AsyncPgConnection, host: Uuid, id: Uuid) -> Result<BookingTypeView, ApiError> {
     Ok(owned(conn, host, id).await?.into())
+}
+
+/// A short link to one of the caller's booking pages (`{app_url}/book/{host}/{slug}`): made
+/// once, the same link answered after (`(link, made_now)`); tagged `booking`.
+pub async fn share_link(
+    conn: &mut AsyncPgConnection,
+    links: &Links,
+    app_url: &str,
+    host: Uuid,
+    id: Uuid,
+) -> Result<(LinkView, bool), ApiError> {
+    let t = owned(conn, host, id).await?;
+    let page = url::Url::parse(&format!("{app_url}/book/{host}/{}", t.slug))
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("the booking page's address (APP_URL): {e}")))?;
+    let request = links::Request {
+        long_url: page,
+        title: Some(t.title.clone()),
+        tags: vec!["booking".into()],
+        custom_code: None,
+        expires_at: None,
+    };
+    links::create(conn, links, host, request).await
 }
 
 async fn owned(conn: &mut AsyncPgConnection, host: Uuid, id: Uuid) -> Result<BookingType, ApiError> {

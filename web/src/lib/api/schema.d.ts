@@ -75,6 +75,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/s/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Follow a short link: 302 to where it leads (410 once expired, 404 when unknown). */
+        get: operations["follow_link"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/availability": {
         parameters: {
             query?: never;
@@ -132,6 +149,26 @@ export interface paths {
         head?: never;
         /** Change one of one's booking types (404 for anyone else's; 409 for a slug one has). */
         patch: operations["update_booking_type"];
+        trace?: never;
+    };
+    "/v1/booking-types/{booking_type_id}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A short link to one of one's booking pages: made the first time (201), the same one
+         *     after (200). Tagged `booking`; it shows under `/v1/links` with its clicks.
+         */
+        post: operations["link_booking_type"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/bookings": {
@@ -595,6 +632,63 @@ export interface paths {
          *     DST changes, after the type's minimum notice and within its window.
          */
         get: operations["list_slots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One's short links, newest first, a page at a time. */
+        get: operations["list_links"];
+        put?: never;
+        /**
+         * Make a short link. The same URL again (without a custom code) answers your existing
+         *     link with 200; a new one is 201.
+         */
+        post: operations["create_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/links/{link_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of one's short links (404 for anyone else's). */
+        get: operations["get_link"];
+        put?: never;
+        post?: never;
+        /** Delete a link: its short URL answers 404 from now on. */
+        delete: operations["delete_link"];
+        options?: never;
+        head?: never;
+        /** Change a link's title or tags (where it leads stays). */
+        patch: operations["update_link"];
+        trace?: never;
+    };
+    "/v1/links/{link_id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Clicks per UTC day (bots and link previews are not counted). */
+        get: operations["link_stats"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1928,6 +2022,22 @@ export interface components {
              */
             window_days?: number | null;
         };
+        CreateLinkRequest: {
+            custom_code?: components["schemas"]["CustomCode"] | null;
+            /**
+             * Format: date-time
+             * @description After this the link answers 410 (at least 5 minutes ahead).
+             */
+            expires_at?: string | null;
+            /**
+             * Format: uri
+             * @description Where the link leads: an http or https URL to a public host.
+             */
+            long_url: string;
+            /** @description Up to 10 tags, stored in lower case. */
+            tags?: components["schemas"]["Tag"][] | null;
+            title?: components["schemas"]["LinkTitle"] | null;
+        };
         CreateNoteRequest: {
             description?: components["schemas"]["NoteDescription"] | null;
             /**
@@ -2014,6 +2124,8 @@ export interface components {
         };
         /** @description currency must be one of usd, eur, gbp, cad, aud (lowercase) */
         Currency: string;
+        /** @description custom_code must be 3 to 64 letters, digits, - or _ */
+        CustomCode: string;
         /** @description One date's availability instead of its weekday's rules; no ranges: unavailable. */
         DateOverride: {
             /** Format: date */
@@ -2023,6 +2135,15 @@ export interface components {
         };
         /** @enum {string} */
         Day: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+        DayClicks: {
+            /** Format: int64 */
+            clicks: number;
+            /**
+             * Format: date
+             * @description A UTC day.
+             */
+            date: string;
+        };
         /** @description email must be at most 320 characters, without NUL */
         DevEmail: string;
         /** @description name must be at most 200 characters, without NUL */
@@ -2091,7 +2212,7 @@ export interface components {
          * @description Stable machine-readable error codes, shared by REST problems and WebSocket error frames.
          * @enum {string}
          */
-        ErrorCode: "invalid" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "self_payment" | "payee_not_ready" | "already_owned" | "payment_declined" | "not_for_sale" | "owner_must_transfer" | "room_full" | "file_in_use" | "message_deleted" | "purchase_in_progress" | "slot_taken" | "slot_unavailable" | "booking_closed" | "booking_type_in_use" | "another_session_live" | "session_closed" | "idempotency_key_reused" | "idempotency_key_in_flight" | "too_large" | "quota_exceeded" | "infected" | "unsupported_media_type" | "rate_limited" | "unavailable" | "resync_required" | "internal";
+        ErrorCode: "invalid" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "self_payment" | "payee_not_ready" | "already_owned" | "payment_declined" | "not_for_sale" | "owner_must_transfer" | "room_full" | "file_in_use" | "message_deleted" | "purchase_in_progress" | "slot_taken" | "slot_unavailable" | "booking_closed" | "booking_type_in_use" | "another_session_live" | "session_closed" | "code_taken" | "link_expired" | "provider_rate_limited" | "provider_plan_limit" | "idempotency_key_reused" | "idempotency_key_in_flight" | "too_large" | "quota_exceeded" | "infected" | "unsupported_media_type" | "rate_limited" | "unavailable" | "resync_required" | "internal";
         /** @description A refused command or a bad frame. A bad frame never closes the socket. */
         ErrorReply: {
             /**
@@ -2226,6 +2347,44 @@ export interface components {
          * @enum {string}
          */
         LevelChoice: "default" | "all" | "mentions" | "none";
+        LinkPage: {
+            items: components["schemas"]["LinkView"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        LinkStats: {
+            /** @description Each UTC day of the period asked, oldest first, days without clicks included. */
+            days: components["schemas"]["DayClicks"][];
+            /**
+             * Format: int64
+             * @description Every click counted (Bitly links: over the days asked).
+             */
+            total: number;
+        };
+        /** @description title must be 1 to 200 characters on one line with at least one visible */
+        LinkTitle: string;
+        LinkView: {
+            /**
+             * Format: int64
+             * @description Clicks counted so far (ours are written every few seconds; bots are not counted).
+             */
+            click_count: number;
+            /** @description The part after the short base (`/s/{code}` for our own links; Bitly's back-half). */
+            code: string;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description After this the link answers 410.
+             */
+            expires_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            long_url: string;
+            short_url: string;
+            tags: string[];
+            title?: string | null;
+        };
         /** @description A `member.joined` / `member.left` event's data. */
         MemberEvent: {
             reason?: components["schemas"]["MemberReason"] | null;
@@ -3099,6 +3258,8 @@ export interface components {
             /** Format: date-time */
             trial_end?: string | null;
         };
+        /** @description a tag must be 1 to 50 characters on one line */
+        Tag: string;
         TicketResponse: {
             /** Format: date-time */
             expires_at: string;
@@ -3232,6 +3393,11 @@ export interface components {
             title?: components["schemas"]["BookingTitle"] | null;
             /** Format: int32 */
             window_days?: number | null;
+        };
+        UpdateLinkRequest: {
+            /** @description Replaces the tags (up to 10). */
+            tags?: components["schemas"]["Tag"][] | null;
+            title?: components["schemas"]["LinkTitle"] | null;
         };
         /** @description Profile fields a user may change. Anything else (id, role, email…) is refused. */
         UpdateMeRequest: {
@@ -3516,6 +3682,47 @@ export interface operations {
             };
         };
     };
+    follow_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The link's code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the link's destination (`Location`) */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_availability: {
         parameters: {
             query?: never;
@@ -3786,6 +3993,56 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BookingTypeView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    link_booking_type: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                booking_type_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page's link already */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkView"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkView"];
                 };
             };
             /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
@@ -5078,6 +5335,272 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SlotPage"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_links: {
+        parameters: {
+            query?: {
+                /** @description Only links with this tag. */
+                tag?: string | null;
+                cursor?: string | null;
+                /** @description 1 to 100, default 50. */
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkPage"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLinkRequest"];
+            };
+        };
+        responses: {
+            /** @description Your link for this URL already */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkView"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                link_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                link_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                link_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateLinkRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    link_stats: {
+        parameters: {
+            query?: {
+                /** @description How many days back, today included: 1 to 365, default 30. */
+                days?: number | null;
+            };
+            header?: never;
+            path: {
+                link_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkStats"];
                 };
             };
             /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */

@@ -1,0 +1,3 @@
+DROP TABLE link_click_batches;
+DROP TABLE link_clicks;
+DROP TABLE links;
