@@ -65,6 +65,11 @@ echo "# payments: Stripe webhook events applied per second, each delivered to bo
 target/release/paybench $urls events=${BENCH_WEBHOOK_EVENTS:-4000} db="$DATABASE_URL"
 echo "# bookings: 60 days of slots of a rich schedule (one instance), and 200 clients racing for 50 slots over two instances"
 target/release/bookbench $urls duration=$dur
+echo "# short links: redirects on one instance with click counting on, against a static 302 on a bare server"
+target/release/linkbench floor 127.0.0.1:8090 >/dev/null 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do curl -s -o /dev/null http://127.0.0.1:8090/s/x && break; sleep 0.1; done
+target/release/linkbench url=http://127.0.0.1:8081 floor=http://127.0.0.1:8090 duration=$dur
 echo "# @room: one mention of a 1,000-member room, members' sockets over two instances"
 $gen fanout $urls members=1000 repeat=${BENCH_FANOUT_REPEAT:-5}
 echo "# chat 10, bursty (bursts of 10)"

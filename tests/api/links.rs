@@ -416,3 +416,59 @@ async fn a_booking_page_gets_one_short_link() {
     let res = follow(&app, link["code"].as_str().unwrap(), Some(BROWSER)).await;
     assert_eq!(res.headers()["location"], link["long_url"].as_str().unwrap());
 }
+
+#[tokio::test]
+async fn a_batch_of_clicks_left_in_redis_by_a_crash_is_written_once() {
+    let app = spawn_app_with(|s| s.redis.url = Some(parley_tests::redis_url())).await;
+    let owner = app.user("owner").await;
+    let (_, link) = make(&app, &owner, json!({"long_url": "https://example.com/crash"})).await;
+    let id = link["id"].as_str().unwrap();
+    let today = chrono::Utc::now().date_naive();
+    // Batch "applied": written to PostgreSQL, then the instance died before dropping it from
+    // Redis. Batch "pending": taken from the live hash, then the instance died.
+    app.exec("INSERT INTO link_click_batches (batch) VALUES ('applied')")
+        .await;
+    app.exec(&format!(
+        "INSERT INTO link_clicks (link_id, day, clicks) VALUES ('{id}', '{today}', 5)"
+    ))
+    .await;
+    app.exec(&format!("UPDATE links SET click_count = 5 WHERE id = '{id}'"))
+        .await;
+    let key = format!("{}:link_clicks", app.settings.redis.prefix);
+    let client = redis::Client::open(parley_tests::redis_url()).unwrap();
+    let mut redis = client.get_multiplexed_async_connection().await.unwrap();
+    for (batch, n) in [("applied", 5), ("pending", 2)] {
+        let batch_key = format!("{key}:batch:{batch}");
+        let _: () = redis::cmd("HSET")
+            .arg(&batch_key)
+            .arg(format!("{id}:{today}"))
+            .arg(n)
+            .query_async(&mut redis)
+            .await
+            .unwrap();
+        let _: () = redis::cmd("SADD")
+            .arg(format!("{key}:batches"))
+            .arg(&batch_key)
+            .query_async(&mut redis)
+            .await
+            .unwrap();
+    }
+    eventually(Duration::from_secs(10), "the left batches are gone from Redis", || {
+        let mut redis = redis.clone();
+        let key = key.clone();
+        async move {
+            let left: i64 = redis::cmd("SCARD")
+                .arg(format!("{key}:batches"))
+                .query_async(&mut redis)
+                .await
+                .unwrap();
+            left == 0
+        }
+    })
+    .await;
+    assert_eq!(
+        total(&app, &owner, id).await,
+        7,
+        "the applied batch is not counted twice"
+    );
+}
