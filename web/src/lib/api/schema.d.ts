@@ -3258,7 +3258,7 @@ export interface components {
             /** Format: date-time */
             trial_end?: string | null;
         };
-        /** @description a tag must be 1 to 50 characters on one line */
+        /** @description a tag must be 1 to 50 characters on one line, without commas or spaces at its ends */
         Tag: string;
         TicketResponse: {
             /** Format: date-time */
