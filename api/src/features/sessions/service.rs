@@ -588,9 +588,32 @@ pub async fn record(
 /// Most transcript messages an export holds.
 pub const EXPORT_MAX_MESSAGES: usize = 10_000;
 
+/// Whether `user` may export the session's record (as they may read it): its view, or 404.
+pub async fn exportable(conn: &mut AsyncPgConnection, user: Uuid, id: Uuid) -> Result<SessionView, ApiError> {
+    let (s, access) = attended(conn, user, id).await?;
+    access.require_reader().map_err(not_found)?;
+    Ok(s.into())
+}
+
 /// The record as Markdown (`export.md`): front matter, participants, notes (action items
 /// as task boxes), the transcript — with the record's visibility rules.
 pub async fn export(conn: &mut AsyncPgConnection, user: Uuid, id: Uuid) -> Result<(String, String), ApiError> {
+    let r = export_parts(conn, user, id).await?;
+    let file = format!("session-{}.md", r.session.id);
+    Ok((file, super::export::markdown(&r)))
+}
+
+/// The record as a document for other exports (Notion), with the same content and rules as
+/// the Markdown one.
+pub async fn export_document(
+    conn: &mut AsyncPgConnection,
+    user: Uuid,
+    id: Uuid,
+) -> Result<super::export::Document, ApiError> {
+    Ok(super::export::document(&export_parts(conn, user, id).await?))
+}
+
+async fn export_parts(conn: &mut AsyncPgConnection, user: Uuid, id: Uuid) -> Result<super::export::Parts, ApiError> {
     let (s, access) = attended(conn, user, id).await?;
     access.require_reader().map_err(not_found)?;
     let participants = participants(conn, &s).await?;
@@ -626,9 +649,13 @@ pub async fn export(conn: &mut AsyncPgConnection, user: Uuid, id: Uuid) -> Resul
         .map(|r| r.name)
         .unwrap_or_default();
     let host = name(conn, s.host_id).await;
-    let file = format!("session-{}.md", s.id);
-    Ok((
-        file,
-        super::export::markdown(&s, &room, &host, &participants, &notes, &lines, &names),
-    ))
+    Ok(super::export::Parts {
+        session: s,
+        room,
+        host,
+        participants,
+        notes,
+        transcript: lines,
+        names,
+    })
 }
