@@ -10,7 +10,7 @@
 // transcript and the note. Pages are checked light and dark.
 import fs from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
-import { apiAs, checkA11y, messageByText, shot, signIn, twoUsers } from "./helpers";
+import { apiAs, checkA11y, messageByText, shot, signIn, twoUsers, withDark } from "./helpers";
 
 const run = Math.random().toString(36).slice(2, 8);
 const host = { id: `user_e2e_bhost_${run}`, name: `Hana ${run}` };
@@ -57,17 +57,6 @@ async function openDay(page: Page, prefix: string, day: string) {
   await cell.click();
   await expect(picker.getByTestId(`${prefix}-day`)).toHaveAttribute("data-day", day);
   await expect(picker.getByTestId("slot").first()).toBeVisible();
-}
-
-async function withDark(page: Page, what: () => Promise<void>) {
-  await page.emulateMedia({ colorScheme: "dark" });
-  await expect(page.locator("html")).toHaveClass(/\bdark\b/);
-  try {
-    await what();
-  } finally {
-    await page.emulateMedia({ colorScheme: "light" });
-    await expect(page.locator("html")).not.toHaveClass(/\bdark\b/);
-  }
 }
 
 test("a host offers free and paid meetings; a client elsewhere books both; the host moves and cancels", async () => {

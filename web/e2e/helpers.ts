@@ -108,3 +108,15 @@ export function twoUsers(prefix: string, got: (u: TwoUsers) => void, options: { 
     await users?.ctxB.close();
   });
 }
+
+/** Runs `what` with the page in the dark theme (the app follows the system's), then back to light. */
+export async function withDark(page: Page, what: () => Promise<void>) {
+  await page.emulateMedia({ colorScheme: "dark" });
+  await expect(page.locator("html")).toHaveClass(/\bdark\b/);
+  try {
+    await what();
+  } finally {
+    await page.emulateMedia({ colorScheme: "light" });
+    await expect(page.locator("html")).not.toHaveClass(/\bdark\b/);
+  }
+}

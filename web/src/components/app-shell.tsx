@@ -1,5 +1,5 @@
 "use client";
-import { CalendarCog, CalendarDays, ChartColumn, Compass, House, LogOut, Menu, NotebookText, Receipt, Repeat, User, type LucideIcon } from "lucide-react";
+import { CalendarCog, CalendarDays, ChartColumn, Compass, House, Link2, LogOut, Menu, NotebookText, Receipt, Repeat, User, type LucideIcon } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState, type ReactNode } from "react";
@@ -20,6 +20,7 @@ const nav: { href: string; label: string; icon: LucideIcon; testId: string }[] =
   { href: "/notes", label: "Notes", icon: NotebookText, testId: "nav-notes" },
   { href: "/bookings", label: "Bookings", icon: CalendarDays, testId: "nav-bookings" },
   { href: "/bookings/settings", label: "Booking page", icon: CalendarCog, testId: "nav-booking-settings" },
+  { href: "/links", label: "Links", icon: Link2, testId: "nav-links" },
   { href: "/payments", label: "Payments", icon: Receipt, testId: "nav-payments" },
   { href: "/subscriptions", label: "Subscriptions", icon: Repeat, testId: "nav-subscriptions" },
   { href: "/payouts", label: "Earnings", icon: ChartColumn, testId: "nav-earnings" },

@@ -1,11 +1,13 @@
 "use client";
-import { CalendarDays, ExternalLink, Pencil, Plus, Trash2 } from "lucide-react";
+import { CalendarDays, ExternalLink, Link2, Pencil, Plus, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { useDeleteBookingType, useMyBookingTypes } from "@/hooks/queries/bookings";
+import { useBookingTypeLink } from "@/hooks/queries/links";
 import { errorMessage } from "@/lib/api/client";
 import type { BookingType } from "@/lib/api/types";
 import { bookingPagePath, formatBookingPrice, formatDuration } from "@/lib/bookings";
+import { BOOKING_TAG, clicksText } from "@/lib/links";
 import { FormError } from "../payments/money-field";
 import { Badge } from "../ui/badge";
 import { Button, buttonClasses } from "../ui/button";
@@ -20,6 +22,40 @@ export function useOrigin(): string {
   const [origin, setOrigin] = useState("");
   useEffect(() => setOrigin(window.location.origin), []);
   return origin;
+}
+
+/** The booking page's short link: made on the first ask (the same one after), shown to copy. */
+function ShortLink({ type }: { type: BookingType }) {
+  const link = useBookingTypeLink();
+  return (
+    <div className="flex flex-col gap-2" data-testid="type-card-short">
+      {link.data ? (
+        <>
+          <span className="text-xs font-medium text-muted-foreground">Short link</span>
+          <div className="flex flex-wrap items-center gap-2">
+            <code className="min-w-0 break-all rounded-md bg-muted px-2 py-1 text-xs" data-testid="type-card-short-url">
+              {link.data.short_url}
+            </code>
+            <CopyButton text={link.data.short_url} label="Copy short link" what={`for ${type.title}`} data-testid="type-card-short-copy" />
+          </div>
+          <span className="text-xs text-muted-foreground">
+            {clicksText(link.data.click_count)} so far ·{" "}
+            <Link href={`/links?tag=${BOOKING_TAG}`} className="text-primary underline underline-offset-2" data-testid="type-card-short-stats">
+              Clicks by day in Links
+            </Link>
+          </span>
+        </>
+      ) : (
+        <div>
+          <Button size="sm" variant="outline" disabled={link.isPending} onClick={() => link.mutate(type.id)} data-testid="type-card-short-link">
+            <Link2 className="size-3.5" aria-hidden /> {link.isPending ? "Making a short link…" : "Short link"}
+            <span className="sr-only"> for {type.title}</span>
+          </Button>
+        </div>
+      )}
+      <FormError>{link.isError ? errorMessage(link.error) : null}</FormError>
+    </div>
+  );
 }
 
 function TypeCard({ type, origin, onEdit }: { type: BookingType; origin: string; onEdit(): void }) {
@@ -72,6 +108,7 @@ function TypeCard({ type, origin, onEdit }: { type: BookingType; origin: string;
             </Button>
           </div>
           <FormError>{del.isError ? errorMessage(del.error) : null}</FormError>
+          <ShortLink type={type} />
         </div>
       </CardContent>
     </Card>

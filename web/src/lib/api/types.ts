@@ -122,6 +122,17 @@ export type BookingRole = NonNullable<Query<paths["/v1/bookings"]["get"]>["role"
 export type CreateBooking = Body<paths["/v1/bookings"]["post"]>;
 export type CalendarFeed = Ok<paths["/v1/me/calendar-feed"]["post"]>;
 
+// ---- Short links -------------------------------------------------------------------------
+
+/** One of my short links (`short_url` leads to `long_url`; `/s/{code}` on the API for ours). */
+export type LinkView = Ok<paths["/v1/links/{link_id}"]["get"]>;
+export type LinkPage = Ok<paths["/v1/links"]["get"]>;
+export type CreateLink = Body<paths["/v1/links"]["post"]>;
+export type UpdateLink = Body<paths["/v1/links/{link_id}"]["patch"]>;
+/** Clicks per UTC day of a period, oldest first, and the total. */
+export type LinkStats = Ok<paths["/v1/links/{link_id}/stats"]["get"]>;
+export type DayClicks = LinkStats["days"][number];
+
 // ---- The routes the client is typed with ------------------------------------------------
 export type ApiPaths = paths;
 
