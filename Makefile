@@ -20,7 +20,7 @@ help:
 
 build:
 	$(CARGO) build -p parley-api
-	$(CARGO) build -p parley-tests --bin fake-stripe
+	$(CARGO) build -p parley-tests --bin fake-stripe --bin fake-notion
 
 # DATABASE_URL wins when set; otherwise a local PostgreSQL is found or started.
 run: build
@@ -32,6 +32,11 @@ run: build
 	if [ -z "$${STRIPE_SECRET_KEY:-}" ]; then \
 	  eval "$$(api/scripts/dev-stripe.sh "http://$${BIND_ADDR:-127.0.0.1:8080}")"; \
 	  trap '[ -n "$${FAKE_STRIPE_PID:-}" ] && kill $$FAKE_STRIPE_PID 2>/dev/null' EXIT; fi; \
+	if [ -z "$${NOTION_API_BASE:-}" ]; then \
+	  eval "$$(api/scripts/dev-notion.sh "http://$${BIND_ADDR:-127.0.0.1:8080}")"; \
+	  trap '[ -n "$${FAKE_STRIPE_PID:-}" ] && kill $$FAKE_STRIPE_PID 2>/dev/null; [ -n "$${FAKE_NOTION_PID:-}" ] && kill $$FAKE_NOTION_PID 2>/dev/null' EXIT; fi; \
+	if [ -z "$${SECRETS_KEY:-}" ]; then [ -s target/dev-secrets-key ] || head -c 32 /dev/urandom | base64 > target/dev-secrets-key; \
+	  export SECRETS_KEY="$$(cat target/dev-secrets-key)"; fi; \
 	$(BIN) migrate && AUTH_MODE=$${AUTH_MODE:-dev} $(BIN) serve
 
 migrate: build

@@ -8,6 +8,7 @@ mod file_uses;
 mod files;
 mod files_s3;
 mod health;
+mod integrations;
 mod jobs;
 mod links;
 mod messages;

@@ -5,6 +5,7 @@
 pub mod bench;
 pub mod bitly;
 pub mod clerk;
+pub mod notion;
 pub mod proxy;
 pub mod push;
 pub mod stripe;
@@ -14,8 +15,8 @@ use std::time::Duration;
 
 use parley::app::{self, Application, Handles};
 use parley::platform::config::{
-    AuthMode, AuthSettings, BookingSettings, DbSettings, FileSettings, JobSettings, LinkProvider, LinkSettings,
-    PaymentSettings, PostingSettings, PushSettings, RedisSettings, Settings, WsSettings,
+    AuthMode, AuthSettings, BookingSettings, DbSettings, FileSettings, IntegrationSettings, JobSettings, LinkProvider,
+    LinkSettings, PaymentSettings, PostingSettings, PushSettings, RedisSettings, Settings, WsSettings,
 };
 use parley::platform::storage::S3Config;
 use serde_json::{json, Value};
@@ -152,6 +153,11 @@ pub fn base_settings(database_url: &str, clerk: &FakeClerk) -> Settings {
             allow_loopback: false,
             click_push: Duration::from_millis(20),
             click_flush: Duration::from_millis(50),
+        },
+        integrations: IntegrationSettings {
+            secrets_key: Some([42; 32]),
+            notion_oauth: None,
+            notion_api_base: "http://127.0.0.1:9".into(),
         },
     }
 }

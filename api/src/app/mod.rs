@@ -175,6 +175,18 @@ impl Application {
             settings.links.click_flush,
             tasks.stopping().clone(),
         ));
+        let integrations = crate::features::integrations::Integrations::new(
+            crate::features::integrations::notion::Notion::new(&settings.integrations.notion_api_base)?,
+            settings.integrations.secrets_key,
+            settings.integrations.notion_oauth.clone(),
+            &settings.payments.app_url,
+        );
+        if settings.integrations.secrets_key.is_none() {
+            tracing::warn!("SECRETS_KEY is not set: connected services' tokens are kept with a key made now, unreadable after a restart");
+        }
+        if integrations.notion.base().contains("127.0.0.1") || integrations.notion.base().contains("localhost") {
+            tracing::warn!(api = %integrations.notion.base(), "Notion: OFFLINE TEST MODE (a local fake Notion)");
+        }
         let bookings = Bookings {
             settings: Arc::new(booking_settings),
             app_url: settings.payments.app_url.clone(),
@@ -194,6 +206,13 @@ impl Application {
             .with_handler(NOTIFY_RETRY_JOB, Arc::new(FanoutRetry(notifier.clone())))
             .with_task(DELETE_OBJECTS_JOB, Arc::new(DeleteObjects(storage.clone())), 2)
             .with_task(REFUND_JOB, Arc::new(RefundJob { stripe: stripe.clone() }), 2)
+            .with_task(
+                crate::features::integrations::service::EXPORT_JOB,
+                Arc::new(crate::features::integrations::export::NotionExports {
+                    integ: integrations.clone(),
+                }),
+                2,
+            )
             .with_handler(
                 STRIPE_EVENT_JOB,
                 Arc::new(StripeEvents {
@@ -315,6 +334,7 @@ impl Application {
             bookings,
             sessions,
             links,
+            integrations,
             settings,
             store,
             poster,
@@ -517,6 +537,7 @@ fn build_app(
         .app_data(web::Data::new(state.payments.clone()))
         .app_data(web::Data::new(state.bookings.clone()))
         .app_data(web::Data::new(state.links.clone()))
+        .app_data(web::Data::new(state.integrations.clone()))
         .app_data(web::Data::new(state.sessions.clone()))
         .app_data(web::Data::from(state.realtime.clone()))
         .app_data(known)

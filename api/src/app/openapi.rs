@@ -37,6 +37,7 @@ use crate::realtime::protocol::{ClientFrame, ServerFrame};
         (name = "payouts", description = "Getting paid: the Stripe Connect account, onboarding and earnings"),
         (name = "creators", description = "Creators: tips, tiers, subscriptions"),
         (name = "bookings", description = "Booking pages (booking types, availability, slots), bookings and calendars"),
+        (name = "integrations", description = "Outside services one connects (Notion) and session records exported to them"),
         (name = "links", description = "Short links: our own codes at /s/{code} or Bitly's, with clicks per day"),
         (name = "sessions", description = "Live sessions in rooms"),
         (name = "dev", description = "Dev sign-in (AUTH_MODE=dev only)"),

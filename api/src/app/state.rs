@@ -34,6 +34,7 @@ pub struct AppState {
     pub payments: Payments,
     pub bookings: crate::features::bookings::Bookings,
     pub links: crate::features::links::Links,
+    pub integrations: crate::features::integrations::Integrations,
     pub sessions: crate::features::sessions::Sessions,
     pub realtime: Arc<Realtime>,
     pub presence: Presence,

@@ -9,6 +9,7 @@ pub mod conversations;
 pub mod creators;
 pub mod files;
 pub mod health;
+pub mod integrations;
 pub mod links;
 pub mod messages;
 pub mod notes;

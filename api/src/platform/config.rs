@@ -32,6 +32,7 @@ pub struct Settings {
     pub payments: PaymentSettings,
     pub bookings: BookingSettings,
     pub links: LinkSettings,
+    pub integrations: IntegrationSettings,
 }
 
 /// Bookings: holds, reminders, and the address calendar feeds are served at.
@@ -51,6 +52,26 @@ pub struct BookingSettings {
 
 /// Stripe. Without `STRIPE_SECRET_KEY` every paid feature answers 503, unless dev mode
 /// points `STRIPE_API_BASE` at the project's offline stand-in (`make run` does).
+/// Outside services each user connects (Notion), and the key their tokens are kept with.
+#[derive(Clone, Debug)]
+pub struct IntegrationSettings {
+    /// `SECRETS_KEY`: base64 of 32 bytes; None: one made at start-up (stored tokens are
+    /// unreadable after a restart: they show as disconnected).
+    pub secrets_key: Option<[u8; 32]>,
+    /// Notion's public OAuth connection (`NOTION_CLIENT_ID`, `NOTION_CLIENT_SECRET`,
+    /// `NOTION_REDIRECT_URI`); None: only pasted tokens.
+    pub notion_oauth: Option<NotionOAuth>,
+    /// `NOTION_API_BASE`.
+    pub notion_api_base: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct NotionOAuth {
+    pub client_id: String,
+    pub client_secret: String,
+    pub redirect_uri: String,
+}
+
 /// Short links (`LINKS_PROVIDER`).
 #[derive(Clone, Debug)]
 pub struct LinkSettings {
@@ -330,6 +351,7 @@ impl Settings {
             payments: payment_settings(env)?,
             bookings: booking_settings(env, bind_addr)?,
             links: link_settings(env, dev_mode)?,
+            integrations: integration_settings(env)?,
             jobs: JobSettings {
                 retry_base: Duration::from_millis(parsed(
                     env,
@@ -386,6 +408,56 @@ fn booking_settings(env: Lookup, bind_addr: SocketAddr) -> Result<BookingSetting
         sweep_interval: Duration::from_secs(parsed(env, "BOOKING_SWEEP_INTERVAL_S", 60)?.max(1)),
         public_url: var(env, "PUBLIC_URL")
             .unwrap_or_else(|| format!("http://{bind_addr}"))
+            .trim_end_matches('/')
+            .to_owned(),
+    })
+}
+
+fn integration_settings(env: Lookup) -> Result<IntegrationSettings, ConfigError> {
+    use base64::Engine;
+    let secrets_key = match var(env, "SECRETS_KEY") {
+        None => None,
+        Some(raw) => {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(raw.trim())
+                .map_err(|e| ConfigError {
+                    name: "SECRETS_KEY",
+                    problem: format!("not base64: {e}"),
+                })?;
+            Some(<[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| ConfigError {
+                name: "SECRETS_KEY",
+                problem: format!("must be 32 bytes (base64 of them), not {}", bytes.len()),
+            })?)
+        }
+    };
+    let notion_oauth = match (var(env, "NOTION_CLIENT_ID"), var(env, "NOTION_CLIENT_SECRET")) {
+        (None, None) => None,
+        (Some(client_id), Some(client_secret)) => Some(NotionOAuth {
+            client_id,
+            client_secret,
+            redirect_uri: var(env, "NOTION_REDIRECT_URI").ok_or(ConfigError {
+                name: "NOTION_REDIRECT_URI",
+                problem: "required with NOTION_CLIENT_ID (this API's /v1/integrations/notion/callback)".into(),
+            })?,
+        }),
+        (Some(_), None) => {
+            return Err(ConfigError {
+                name: "NOTION_CLIENT_SECRET",
+                problem: "required with NOTION_CLIENT_ID".into(),
+            })
+        }
+        (None, Some(_)) => {
+            return Err(ConfigError {
+                name: "NOTION_CLIENT_ID",
+                problem: "required with NOTION_CLIENT_SECRET".into(),
+            })
+        }
+    };
+    Ok(IntegrationSettings {
+        secrets_key,
+        notion_oauth,
+        notion_api_base: var(env, "NOTION_API_BASE")
+            .unwrap_or_else(|| "https://api.notion.com".into())
             .trim_end_matches('/')
             .to_owned(),
     })

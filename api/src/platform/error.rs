@@ -61,6 +61,8 @@ pub enum ErrorCode {
     SessionClosed,
     /// A short link's custom code belongs to another link already.
     CodeTaken,
+    /// The export needs the outside service connected first.
+    IntegrationNotConnected,
     /// The short link has expired (`GET /s/{code}` answers 410).
     LinkExpired,
     /// The link provider (Bitly) limits how fast we may call it: retry after `Retry-After`.
@@ -112,6 +114,7 @@ impl ErrorCode {
             Self::AnotherSessionLive => "another_session_live",
             Self::SessionClosed => "session_closed",
             Self::CodeTaken => "code_taken",
+            Self::IntegrationNotConnected => "integration_not_connected",
             Self::LinkExpired => "link_expired",
             Self::ProviderRateLimited => "provider_rate_limited",
             Self::ProviderPlanLimit => "provider_plan_limit",

@@ -546,3 +546,33 @@ diesel::table! {
         clicks -> Int8,
     }
 }
+
+diesel::table! {
+    integrations (user_id, provider) {
+        user_id -> Uuid,
+        provider -> Text,
+        status -> Text,
+        access_token -> Nullable<Binary>,
+        refresh_token -> Nullable<Binary>,
+        workspace_name -> Nullable<Text>,
+        problem -> Nullable<Text>,
+        connected_at -> Nullable<Timestamptz>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    session_exports (id) {
+        id -> Uuid,
+        session_id -> Uuid,
+        user_id -> Uuid,
+        target -> Text,
+        status -> Text,
+        parent_page_id -> Nullable<Text>,
+        page_id -> Nullable<Text>,
+        page_url -> Nullable<Text>,
+        error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}

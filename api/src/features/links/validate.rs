@@ -192,7 +192,10 @@ mod tests {
         );
         assert!(Tag::parse("a\tb").is_err());
         assert!(Tag::parse("a,b").is_err());
-        assert_eq!(tags(vec![t("École"), t("ai ethics")]).unwrap(), vec!["école", "ai ethics"]);
+        assert_eq!(
+            tags(vec![t("École"), t("ai ethics")]).unwrap(),
+            vec!["école", "ai ethics"]
+        );
         assert!(tags((0..11).map(|i| t(&format!("t{i}"))).collect()).is_err());
     }
 }

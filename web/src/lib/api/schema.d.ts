@@ -502,6 +502,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/exports/{export_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of one's exports: its state and, once made, the Notion page. */
+        get: operations["get_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/files": {
         parameters: {
             query?: never;
@@ -633,6 +650,98 @@ export interface paths {
          */
         get: operations["list_slots"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/integrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What one has connected (tokens never leave the API). */
+        get: operations["list_integrations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/integrations/notion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Disconnect Notion (its tokens are deleted here; revoke the connection in Notion too). */
+        delete: operations["delete_notion"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/integrations/notion/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Start connecting Notion: 302 to Notion's consent page (with `Accept: application/json`,
+         *     200 with its URL, for a web app that cannot follow a redirect with its token). 503 when
+         *     no Notion OAuth app is set up (paste a token instead).
+         */
+        get: operations["notion_authorize"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/integrations/notion/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Notion sends the browser back here (no sign-in: the signed `state` names the user); it
+         *     goes on to the web app's connections page with `?notion=connected` (or `denied`, `error`).
+         */
+        get: operations["notion_callback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/integrations/notion/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Connect Notion with a pasted token (checked with Notion first; 422 when it refuses it). */
+        put: operations["put_notion_token"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1396,6 +1505,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sessions/{session_id}/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export a session's record to one's Notion (202; follow it with `GET /v1/exports/{id}`).
+         *     Exporting again replaces that page's content. The same content and visibility as the
+         *     Markdown export: 404 for a session one may not read, 409 `integration_not_connected`.
+         */
+        post: operations["create_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sessions/{session_id}/notes": {
         parameters: {
             query?: never;
@@ -1674,6 +1804,10 @@ export interface components {
             thumbnail_url?: string | null;
             /** Format: int32 */
             width?: number | null;
+        };
+        AuthorizeView: {
+            /** @description Notion's consent page: send the browser there. */
+            url: string;
         };
         /**
          * @description A host's schedule (like Cal.com's): weekly wall-clock rules and date overrides in an
@@ -2022,6 +2156,11 @@ export interface components {
              */
             window_days?: number | null;
         };
+        CreateExportRequest: {
+            parent_page_id?: components["schemas"]["NotionPageId"] | null;
+            /** @description Where to: `notion`. */
+            target: string;
+        };
         CreateLinkRequest: {
             custom_code?: components["schemas"]["CustomCode"] | null;
             /**
@@ -2212,7 +2351,7 @@ export interface components {
          * @description Stable machine-readable error codes, shared by REST problems and WebSocket error frames.
          * @enum {string}
          */
-        ErrorCode: "invalid" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "self_payment" | "payee_not_ready" | "already_owned" | "payment_declined" | "not_for_sale" | "owner_must_transfer" | "room_full" | "file_in_use" | "message_deleted" | "purchase_in_progress" | "slot_taken" | "slot_unavailable" | "booking_closed" | "booking_type_in_use" | "another_session_live" | "session_closed" | "code_taken" | "link_expired" | "provider_rate_limited" | "provider_plan_limit" | "idempotency_key_reused" | "idempotency_key_in_flight" | "too_large" | "quota_exceeded" | "infected" | "unsupported_media_type" | "rate_limited" | "unavailable" | "resync_required" | "internal";
+        ErrorCode: "invalid" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "self_payment" | "payee_not_ready" | "already_owned" | "payment_declined" | "not_for_sale" | "owner_must_transfer" | "room_full" | "file_in_use" | "message_deleted" | "purchase_in_progress" | "slot_taken" | "slot_unavailable" | "booking_closed" | "booking_type_in_use" | "another_session_live" | "session_closed" | "code_taken" | "integration_not_connected" | "link_expired" | "provider_rate_limited" | "provider_plan_limit" | "idempotency_key_reused" | "idempotency_key_in_flight" | "too_large" | "quota_exceeded" | "infected" | "unsupported_media_type" | "rate_limited" | "unavailable" | "resync_required" | "internal";
         /** @description A refused command or a bad frame. A bad frame never closes the socket. */
         ErrorReply: {
             /**
@@ -2249,6 +2388,22 @@ export interface components {
              * @description The room's log head when read: page on while the last item's seq is below it.
              */
             last_seq: number;
+        };
+        ExportView: {
+            /** @description Why it failed (or why it is being retried). */
+            error?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description The Notion page, once made. */
+            page_url?: string | null;
+            /** Format: uuid */
+            session_id: string;
+            /** @description `queued`, `running`, `done` or `failed`. */
+            status: string;
+            /** @description `notion`. */
+            target: string;
+            /** Format: date-time */
+            updated_at: string;
         };
         FileView: {
             /** @description Decided from the bytes. */
@@ -2296,6 +2451,20 @@ export interface components {
             openapi: string;
             /** @description Readiness of this instance. */
             readyz: string;
+        };
+        IntegrationList: {
+            items: components["schemas"]["IntegrationView"][];
+        };
+        IntegrationView: {
+            /** Format: date-time */
+            connected_at?: string | null;
+            /** @description Why it is disconnected, when it was connected before (a revoked token…). */
+            problem?: string | null;
+            /** @description `notion`. */
+            provider: string;
+            /** @description `connected` or `disconnected`. */
+            status: string;
+            workspace_name?: string | null;
         };
         IntentRequest: {
             purchase: components["schemas"]["Purchase"];
@@ -2570,6 +2739,14 @@ export interface components {
             subject_id?: string | null;
             /** Format: date-time */
             updated_at: string;
+        };
+        /** @description parent_page_id must be a Notion page id (32 hex digits, dashes allowed) */
+        NotionPageId: string;
+        /** @description token must be 1 to 500 printable characters without spaces */
+        NotionToken: string;
+        NotionTokenRequest: {
+            /** @description An internal connection or personal access token (`secret_…`, `ntn_…`). */
+            token: components["schemas"]["NotionToken"];
         };
         /** @description A successful reply; which fields are present depends on the command answered. */
         OkReply: {
@@ -5006,6 +5183,47 @@ export interface operations {
             };
         };
     };
+    get_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                export_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportView"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     upload_file: {
         parameters: {
             query?: never;
@@ -5335,6 +5553,214 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SlotPage"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_integrations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationList"];
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_notion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    notion_authorize: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizeView"];
+                };
+            };
+            /** @description To Notion's consent page (`Location`) */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    notion_callback: {
+        parameters: {
+            query?: {
+                code?: string | null;
+                state?: string | null;
+                /** @description `access_denied` when the user said no. */
+                error?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the web app's connections page */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_notion_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotionTokenRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationView"];
                 };
             };
             /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
@@ -8036,6 +8462,51 @@ export interface operations {
                 };
                 content: {
                     "text/markdown": string;
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateExportRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportView"];
                 };
             };
             /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */

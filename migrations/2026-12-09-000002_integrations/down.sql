@@ -1,0 +1,2 @@
+DROP TABLE session_exports;
+DROP TABLE integrations;
