@@ -5,6 +5,14 @@ use std::collections::HashMap;
 use serde_json::{json, Value};
 
 /// A benchmark's `key=value` arguments.
+/// The `p` quantile (0..=1) of sorted samples (0 for none).
+pub fn pct(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
 pub fn options() -> HashMap<String, String> {
     std::env::args()
         .skip(1)

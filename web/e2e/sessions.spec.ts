@@ -7,7 +7,7 @@
 // messages. Every page visited is checked with axe, light and dark.
 import fs from "node:fs/promises";
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { apiAs, checkA11y, messageByText, shot, signIn, twoUsers } from "./helpers";
+import { apiAs, checkA11y, messageByText, shot, signIn, twoUsers, withDark } from "./helpers";
 
 const run = Math.random().toString(36).slice(2, 8);
 const host = { id: `user_e2e_shost_${run}`, name: `Sam ${run}` };
@@ -28,17 +28,6 @@ let hostUuid = "";
 let guestUuid = "";
 
 twoUsers("sessions", (u) => ({ a, b } = u));
-
-async function withDark(page: Page, what: () => Promise<void>) {
-  await page.emulateMedia({ colorScheme: "dark" });
-  await expect(page.locator("html")).toHaveClass(/\bdark\b/);
-  try {
-    await what();
-  } finally {
-    await page.emulateMedia({ colorScheme: "light" });
-    await expect(page.locator("html")).not.toHaveClass(/\bdark\b/);
-  }
-}
 
 async function send(page: Page, text: string) {
   await page.getByTestId("composer-input").fill(text);

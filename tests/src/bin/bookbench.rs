@@ -13,15 +13,8 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use chrono::{Duration as Span, Utc};
-use parley_tests::bench::dev_token;
+use parley_tests::bench::{dev_token, pct};
 use serde_json::{json, Value};
-
-fn pct(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
 
 async fn setup_host(http: &reqwest::Client, url: &str, name: &str) -> (String, String) {
     let token = dev_token(http, url, name).await;

@@ -13,6 +13,7 @@ import type { Message, Session, SessionNote, SessionParticipant, SessionRecord }
 import { exportFileName, formatDuration, groupNotes, intervalSeconds } from "@/lib/sessions";
 import { cn, formatTime } from "@/lib/utils";
 import { AttachmentList } from "../files/attachments";
+import { NotionExportButton, NotionExportStatus, useNotionExport } from "../integrations/notion-export";
 import { Markdown } from "../markdown";
 import { LockedBody, PpvLabel } from "../room/paid-content";
 import { Badge } from "../ui/badge";
@@ -172,6 +173,7 @@ function RecordView({ id, pages }: { id: string; pages: SessionRecord[] }) {
   const [dlBusy, setDlBusy] = useState(false);
   const [dlError, setDlError] = useState<string | null>(null);
   const record = useSessionRecord(id);
+  const notion = useNotionExport(s.id);
 
   const names = useMemo(() => new Map(first.participants.map((p) => [p.user_id, p.display_name])), [first.participants]);
   const nameOf = (uid: string) => names.get(uid) ?? "Someone";
@@ -247,6 +249,7 @@ function RecordView({ id, pages }: { id: string; pages: SessionRecord[] }) {
             <Button onClick={() => void download()} disabled={dlBusy} data-testid="record-download">
               {dlBusy ? <Spinner className="size-4" /> : <Download className="size-4" aria-hidden />} Download Markdown
             </Button>
+            <NotionExportButton state={notion} />
             <Link
               href={`/rooms/${s.room_id}`}
               className="inline-flex h-9 items-center gap-2 rounded-lg border border-border px-4 text-sm font-medium hover:bg-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
@@ -259,6 +262,7 @@ function RecordView({ id, pages }: { id: string; pages: SessionRecord[] }) {
               {dlError}
             </p>
           )}
+          <NotionExportStatus state={notion} />
         </CardContent>
       </Card>
 

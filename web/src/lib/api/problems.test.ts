@@ -22,6 +22,7 @@ describe("problemMessage", () => {
       "booking_type_in_use",
       "another_session_live",
       "session_closed",
+      "integration_not_connected",
     ]) {
       expect(problemMessage(code), code).toMatch(/\S/);
     }

@@ -34,6 +34,7 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   booking_type_in_use: "This booking type has upcoming bookings: cancel or finish them before deleting it.",
   another_session_live: "This room already has a live session: end it first.",
   session_closed: "This session can't do that now: it has already started or ended.",
+  integration_not_connected: "Connect Notion first (on Connections), then export again.",
   idempotency_key_reused: "This request was already sent with different details. Reload and try again.",
   idempotency_key_in_flight: "This is already being processed. Wait a moment, then check again.",
 };

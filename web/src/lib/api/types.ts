@@ -154,3 +154,16 @@ export type UpdateSessionNote = Body<paths["/v1/session-notes/{note_id}"]["patch
 export type SessionRecord = Ok<paths["/v1/sessions/{session_id}/record"]["get"]>;
 export type SessionParticipant = SessionRecord["participants"][number];
 export type AttendanceInterval = SessionParticipant["intervals"][number];
+
+// ---- Connections and exports -------------------------------------------------------------
+
+/** A connection to an outside service (Notion): its state, never its token. */
+export type Integration = Ok<paths["/v1/integrations/notion/token"]["put"]>;
+export type IntegrationList = Ok<paths["/v1/integrations"]["get"]>;
+/** A pasted Notion token (`PUT /v1/integrations/notion/token`). */
+export type NotionTokenBody = Body<paths["/v1/integrations/notion/token"]["put"]>;
+/** Where Notion's consent page is (`GET /v1/integrations/notion/authorize`, JSON asked for). */
+export type NotionAuthorize = Ok<paths["/v1/integrations/notion/authorize"]["get"]>;
+export type CreateExport = Body<paths["/v1/sessions/{session_id}/exports"]["post"]>;
+/** An export of a session's record to Notion: POST answers it (202), GET follows it. */
+export type SessionExport = Ok<paths["/v1/exports/{export_id}"]["get"]>;
