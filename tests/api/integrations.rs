@@ -171,6 +171,16 @@ async fn a_session_record_goes_to_ones_own_notion_once_page_and_survives_limits_
     assert_eq!(pages.len(), 1, "no second page");
     assert_eq!(pages[0].blocks.len(), page.blocks.len(), "replaced, not appended twice");
 
+    // The session's exports say where it went (after a reload of the record page).
+    let listed = app
+        .get_json(&host.token, &format!("/v1/sessions/{session}/exports"))
+        .await;
+    assert_eq!(listed["items"][0]["page_url"], json!(url));
+    let res = app
+        .get(&stranger.token, &format!("/v1/sessions/{session}/exports"))
+        .await;
+    assert_eq!(res.status(), 404);
+
     // Someone else's export is not there for them.
     let res = app
         .get(

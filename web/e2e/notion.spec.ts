@@ -187,6 +187,12 @@ test("connect Notion, export a session record, follow it, export again, disconne
     await notion.close();
   });
 
+  await test.step("after a reload the record page still says where the export went", async () => {
+    await a.reload();
+    await expect(exportStatus(a)).toHaveAttribute("data-status", "done");
+    await expect(exportStatus(a).getByTestId("notion-export-open")).toHaveAttribute("href", pageUrl);
+  });
+
   await test.step("alice disconnects Notion on Connections, after confirming", async () => {
     await openConnections(a);
     await expect(card(a)).toHaveAttribute("data-status", "connected");

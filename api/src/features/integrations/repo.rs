@@ -135,6 +135,17 @@ pub async fn export_for(
         .optional()
 }
 
+/// A user's exports of a session (one per target).
+pub async fn exports_of(conn: &mut AsyncPgConnection, session: Uuid, user: Uuid) -> QueryResult<Vec<Export>> {
+    session_exports::table
+        .filter(session_exports::session_id.eq(session))
+        .filter(session_exports::user_id.eq(user))
+        .select(Export::as_select())
+        .order(session_exports::target.asc())
+        .load(conn)
+        .await
+}
+
 pub async fn insert_export(conn: &mut AsyncPgConnection, e: &Export) -> QueryResult<Export> {
     diesel::insert_into(session_exports::table)
         .values(e)

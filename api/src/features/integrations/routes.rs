@@ -6,7 +6,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use super::service::{self, Integrations};
-use super::views::{AuthorizeView, ExportView, IntegrationList, IntegrationView};
+use super::views::{AuthorizeView, ExportList, ExportView, IntegrationList, IntegrationView};
 use crate::features::users::signed_in::AuthUser;
 use crate::platform::error::{ApiError, ApiResult};
 use crate::platform::events::Database;
@@ -20,6 +20,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(notion_authorize)
         .service(notion_callback)
         .service(create_export)
+        .service(list_exports)
         .service(get_export);
 }
 
@@ -189,6 +190,22 @@ pub async fn create_export(
         .run(async |conn| service::start_export(conn, user.id, session, parent).await)
         .await?;
     Ok(HttpResponse::Accepted().json(view))
+}
+
+/// One's exports of a session (at most one per target), with their state: what the
+/// record page shows after a reload.
+#[utoipa::path(tag = "integrations", security(("bearer" = [])), responses((status = 200, body = ExportList)))]
+#[get("/sessions/{session_id}/exports")]
+pub async fn list_exports(
+    user: AuthUser,
+    path: web::Path<Uuid>,
+    store: web::Data<Database>,
+) -> ApiResult<HttpResponse> {
+    let session = path.into_inner();
+    let view = store
+        .run(async |conn| service::exports_of(conn, user.id, session).await)
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
 }
 
 /// One of one's exports: its state and, once made, the Notion page.

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::crypto::Secrets;
 use super::notion::{Notion, NotionError, Tokens};
 use super::repo::{self, Export, Integration};
-use super::views::{ExportView, IntegrationList, IntegrationView};
+use super::views::{ExportList, ExportView, IntegrationList, IntegrationView};
 use crate::features::sessions::service as sessions;
 use crate::platform::config::NotionOAuth;
 use crate::platform::error::{ApiError, ApiResult, ErrorCode};
@@ -252,6 +252,15 @@ pub async fn start_export(
         Ok(export.into())
     })
     .await
+}
+
+/// One's exports of a session (its latest state per target, e.g. after a page reload).
+pub async fn exports_of(conn: &mut AsyncPgConnection, user: Uuid, session: Uuid) -> ApiResult<ExportList> {
+    sessions::exportable(conn, user, session).await?;
+    let items = repo::exports_of(conn, session, user).await?;
+    Ok(ExportList {
+        items: items.into_iter().map(Into::into).collect(),
+    })
 }
 
 /// One of one's exports (404 for anyone else's).

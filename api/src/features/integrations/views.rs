@@ -78,6 +78,11 @@ impl From<Export> for ExportView {
 }
 
 #[derive(Serialize, Deserialize, ToSchema, Clone, Debug)]
+pub struct ExportList {
+    pub items: Vec<ExportView>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema, Clone, Debug)]
 pub struct AuthorizeView {
     /// Notion's consent page: send the browser there.
     pub url: String,

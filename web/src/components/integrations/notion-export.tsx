@@ -2,7 +2,7 @@
 import { CheckCircle2, CircleX, ExternalLink, LoaderCircle, RotateCcw, Upload } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
-import { useExport, useStartExport } from "@/hooks/queries/integrations";
+import { useExport, useSessionExports, useStartExport } from "@/hooks/queries/integrations";
 import { errorMessage } from "@/lib/api/client";
 import { exportPhase, exportStateText, isExportPending, isNotConnected } from "@/lib/integrations";
 import { Button, buttonClasses } from "../ui/button";
@@ -14,7 +14,10 @@ import { Button, buttonClasses } from "../ui/button";
  */
 export function useNotionExport(sessionId: string) {
   const start = useStartExport(sessionId);
-  const [exportId, setExportId] = useState<string | null>(null);
+  const [started, setExportId] = useState<string | null>(null);
+  // Before one is started here: the session's earlier export to Notion, if any (a reload).
+  const earlier = useSessionExports(sessionId).data?.find((e) => e.target === "notion");
+  const exportId = started ?? earlier?.id ?? null;
   const current = useExport(exportId);
   const data = current.data;
   const pending = start.isPending || isExportPending(data);

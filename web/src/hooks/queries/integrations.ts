@@ -75,6 +75,16 @@ export function useStartExport(sessionId: string) {
   });
 }
 
+/** My exports of a session (at most one per target): where an earlier export stands. */
+export function useSessionExports(sessionId: string) {
+  return useQuery({
+    queryKey: ["sessions", sessionId, "exports"],
+    queryFn: async () =>
+      (await unwrap(api.GET("/v1/sessions/{session_id}/exports", { params: { path: { session_id: sessionId } } }))).items,
+    staleTime: 0,
+  });
+}
+
 /** One of my exports, asked about every second while queued or running. */
 export function useExport(id: string | null) {
   return useQuery({

@@ -1512,7 +1512,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * One's exports of a session (at most one per target), with their state: what the
+         *     record page shows after a reload.
+         */
+        get: operations["list_exports"];
         put?: never;
         /**
          * Export a session's record to one's Notion (202; follow it with `GET /v1/exports/{id}`).
@@ -2388,6 +2392,9 @@ export interface components {
              * @description The room's log head when read: page on while the last item's seq is below it.
              */
             last_seq: number;
+        };
+        ExportList: {
+            items: components["schemas"]["ExportView"][];
         };
         ExportView: {
             /** @description Why it failed (or why it is being retried). */
@@ -8462,6 +8469,47 @@ export interface operations {
                 };
                 content: {
                     "text/markdown": string;
+                };
+            };
+            /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused: problem details with a stable `code` */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_exports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportList"];
                 };
             };
             /** @description A dependency (the database, Redis) is down: retry after `Retry-After` seconds */
