@@ -214,9 +214,15 @@ pub async fn follow_link(
     if code.is_empty() || code.len() > 128 {
         return Err(ApiError::NotFound("link"));
     }
-    let resolved = store
-        .run(async |conn| service::resolve(conn, &links, &code).await)
-        .await?;
+    // A code read in the last few seconds costs no database connection.
+    let resolved = match service::resolve_cached(&links, &code) {
+        Some(known) => known,
+        None => {
+            store
+                .run(async |conn| service::resolve(conn, &links, &code).await)
+                .await?
+        }
+    };
     match resolved {
         Resolved::To(id, to) => {
             let ua = req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok());

@@ -269,36 +269,40 @@ pub enum Resolved {
     Unknown,
 }
 
-/// Resolves one of our codes (from memory when read in the last `TARGET_TTL`).
-pub async fn resolve(conn: &mut AsyncPgConnection, links: &Links, code: &str) -> ApiResult<Resolved> {
-    let cached = links
+/// Resolves one of our codes from memory, when it was read in the last `TARGET_TTL` (no
+/// database connection is taken then); None: ask `resolve`.
+pub fn resolve_cached(links: &Links, code: &str) -> Option<Resolved> {
+    let target = links
         .targets
         .read()
         .expect("lock")
         .get(code)
         .filter(|(_, at)| at.elapsed() < TARGET_TTL)
-        .map(|(t, _)| t.clone());
-    let target = match cached {
-        Some(t) => t,
-        None => {
-            let Some(t) = repo::target(conn, code).await? else {
-                return Ok(Resolved::Unknown);
-            };
-            let mut cache = links.targets.write().expect("lock");
-            if cache.len() >= TARGET_CACHE_MAX {
-                cache.retain(|_, (_, at)| at.elapsed() < TARGET_TTL);
-                if cache.len() >= TARGET_CACHE_MAX {
-                    cache.clear();
-                }
-            }
-            cache.insert(code.to_owned(), (t.clone(), Instant::now()));
-            t
-        }
+        .map(|(t, _)| t.clone())?;
+    Some(destination(target))
+}
+
+/// Resolves one of our codes from the database, and keeps it in memory for `TARGET_TTL`.
+pub async fn resolve(conn: &mut AsyncPgConnection, links: &Links, code: &str) -> ApiResult<Resolved> {
+    let Some(target) = repo::target(conn, code).await? else {
+        return Ok(Resolved::Unknown);
     };
-    if target.expires_at.is_some_and(|e| e <= Utc::now()) {
-        return Ok(Resolved::Expired);
+    let mut cache = links.targets.write().expect("lock");
+    if cache.len() >= TARGET_CACHE_MAX {
+        cache.retain(|_, (_, at)| at.elapsed() < TARGET_TTL);
+        if cache.len() >= TARGET_CACHE_MAX {
+            cache.clear();
+        }
     }
-    Ok(Resolved::To(target.id, target.long_url))
+    cache.insert(code.to_owned(), (target.clone(), Instant::now()));
+    Ok(destination(target))
+}
+
+fn destination(target: Target) -> Resolved {
+    if target.expires_at.is_some_and(|e| e <= Utc::now()) {
+        return Resolved::Expired;
+    }
+    Resolved::To(target.id, target.long_url)
 }
 
 /// Link unfurlers, crawlers and scanners follow links without anyone clicking: not counted.
