@@ -16,14 +16,6 @@ impl Secrets {
         }
     }
 
-    /// A key of its own (no SECRETS_KEY): what it seals is unreadable after a restart.
-    pub fn random() -> Self {
-        use rand::RngCore;
-        let mut key = [0u8; 32];
-        rand::thread_rng().fill_bytes(&mut key);
-        Self::new(&key)
-    }
-
     pub fn seal(&self, plain: &str) -> Vec<u8> {
         use rand::RngCore;
         let mut nonce = [0u8; 12];

@@ -53,7 +53,7 @@ impl From<NotionError> for Stop {
     }
 }
 
-async fn db_err<T>(r: Result<T, impl std::fmt::Display>) -> Result<T, Stop> {
+fn db_err<T>(r: Result<T, impl std::fmt::Display>) -> Result<T, Stop> {
     r.map_err(|e| Stop::Retry(format!("database: {e}")))
 }
 
@@ -78,8 +78,8 @@ where
 impl NotionExports {
     /// The connection's token (refreshed first when `refresh`).
     async fn token(&self, db: &DbPool, user: Uuid, refresh: bool) -> Result<String, Stop> {
-        let mut conn = db_err(db.get().await).await?;
-        let row = db_err(repo::get(&mut conn, user, NOTION).await).await?;
+        let mut conn = db_err(db.get().await)?;
+        let row = db_err(repo::get(&mut conn, user, NOTION).await)?;
         drop(conn);
         let Some(row) = row.filter(|r| r.status == "connected") else {
             return Err(Stop::Failed(
@@ -100,8 +100,8 @@ impl NotionExports {
         let tokens = self.integ.notion.refresh(oauth, &refresh_token).await?;
         let sealed = self.integ.secrets.seal(&tokens.access_token);
         let sealed_refresh = tokens.refresh_token.as_deref().map(|t| self.integ.secrets.seal(t));
-        let mut conn = db_err(db.get().await).await?;
-        db_err(repo::set_tokens(&mut conn, user, NOTION, &sealed, sealed_refresh.as_deref()).await).await?;
+        let mut conn = db_err(db.get().await)?;
+        db_err(repo::set_tokens(&mut conn, user, NOTION, &sealed, sealed_refresh.as_deref()).await)?;
         Ok(tokens.access_token)
     }
 
@@ -124,8 +124,8 @@ impl NotionExports {
             let first = chunks.next().unwrap_or(&[]);
             let (id, url) = polite(|| notion.create_page(token, e.parent_page_id.as_deref(), title, first)).await?;
             // Stored before anything else: a retry fills this page, never a second one.
-            let mut conn = db_err(db.get().await).await?;
-            db_err(repo::set_page(&mut conn, e.id, &id, &url).await).await?;
+            let mut conn = db_err(db.get().await)?;
+            db_err(repo::set_page(&mut conn, e.id, &id, &url).await)?;
             (id, url)
         };
         for chunk in chunks {
@@ -135,11 +135,11 @@ impl NotionExports {
     }
 
     async fn export(&self, db: &DbPool, id: Uuid) -> Result<(), Stop> {
-        let mut conn = db_err(db.get().await).await?;
-        let Some(e) = db_err(repo::export(&mut conn, id).await).await? else {
+        let mut conn = db_err(db.get().await)?;
+        let Some(e) = db_err(repo::export(&mut conn, id).await)? else {
             return Ok(()); // the session (and its export) was deleted meanwhile
         };
-        db_err(repo::set_status(&mut conn, id, "running", None).await).await?;
+        db_err(repo::set_status(&mut conn, id, "running", None).await)?;
         // The record as the exporting user may read it now (a revoked membership: 404).
         let doc = match sessions::export_document(&mut conn, e.user_id, e.session_id).await {
             Ok(doc) => doc,
@@ -153,15 +153,15 @@ impl NotionExports {
             Err(Stop::Disconnected) => {
                 let fresh = self.token(db, e.user_id, true).await?;
                 // Re-read: the first attempt may have stored the page.
-                let mut conn = db_err(db.get().await).await?;
-                let e = db_err(repo::export(&mut conn, id).await).await?.unwrap_or(e);
+                let mut conn = db_err(db.get().await)?;
+                let e = db_err(repo::export(&mut conn, id).await)?.unwrap_or(e);
                 drop(conn);
                 self.write(db, &e, &fresh, &all, &title).await?
             }
             other => other?,
         };
-        let mut conn = db_err(db.get().await).await?;
-        db_err(repo::set_status(&mut conn, id, "done", None).await).await?;
+        let mut conn = db_err(db.get().await)?;
+        db_err(repo::set_status(&mut conn, id, "done", None).await)?;
         tracing::info!(export = %id, page = %url, "session exported to Notion");
         Ok(())
     }
