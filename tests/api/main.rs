@@ -3,6 +3,7 @@
 mod architecture;
 mod auth;
 mod bookings;
+mod channels;
 mod creators;
 mod file_uses;
 mod files;

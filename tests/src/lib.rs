@@ -5,18 +5,21 @@
 pub mod bench;
 pub mod bitly;
 pub mod clerk;
+pub mod mail;
 pub mod notion;
 pub mod proxy;
 pub mod push;
 pub mod stripe;
+pub mod twilio;
 pub mod ws;
 
 use std::time::Duration;
 
 use parley::app::{self, Application, Handles};
 use parley::platform::config::{
-    AuthMode, AuthSettings, BookingSettings, DbSettings, FileSettings, IntegrationSettings, JobSettings, LinkProvider,
-    LinkSettings, PaymentSettings, PostingSettings, PushSettings, RedisSettings, Settings, WsSettings,
+    AuthMode, AuthSettings, BookingSettings, ChannelSettings, DbSettings, FileSettings, IntegrationSettings,
+    JobSettings, LinkProvider, LinkSettings, PaymentSettings, PostingSettings, PushSettings, RedisSettings, Settings,
+    WsSettings,
 };
 use parley::platform::storage::S3Config;
 use serde_json::{json, Value};
@@ -146,6 +149,7 @@ pub fn base_settings(database_url: &str, clerk: &FakeClerk) -> Settings {
             reminder: Duration::from_secs(60 * 60),
             sweep_interval: Duration::from_secs(60),
             public_url: "http://127.0.0.1:0".into(),
+            app_url: "http://localhost:3000".into(),
         },
         links: LinkSettings {
             provider: LinkProvider::Local,
@@ -158,6 +162,15 @@ pub fn base_settings(database_url: &str, clerk: &FakeClerk) -> Settings {
             secrets_key: Some([42; 32]),
             notion_oauth: None,
             notion_api_base: "http://127.0.0.1:9".into(),
+        },
+        channels: ChannelSettings {
+            smtp_url: None,
+            mail_from: "Parley Tests <bookings@parley.test>".into(),
+            smtp_pool: 2,
+            twilio: None,
+            digest_after: Duration::from_secs(30 * 60),
+            digest_sweep: Duration::from_millis(50),
+            workers: 2,
         },
     }
 }
@@ -309,6 +322,21 @@ impl TestApp {
             token,
             name: name.to_owned(),
         }
+    }
+
+    /// A signed-up user whose Clerk account has an e-mail address (unique to this call).
+    pub async fn user_with_email(&self, name: &str) -> (TestUser, String) {
+        let clerk_id = format!("user_{name}_{}", &Uuid::new_v4().simple().to_string()[..8]);
+        let email = format!("{}@parley.test", clerk_id.to_lowercase());
+        let token = self.clerk.token(&clerk_id, json!({"name": name, "email": email}));
+        let me = self.get_json(&token, "/v1/me").await;
+        let user = TestUser {
+            id: me["id"].as_str().unwrap().parse().unwrap(),
+            clerk_id,
+            token,
+            name: name.to_owned(),
+        };
+        (user, email)
     }
 
     /// The same user, as seen through another instance (same Clerk, same token).

@@ -187,6 +187,7 @@ impl Application {
         if integrations.notion.base().contains("127.0.0.1") || integrations.notion.base().contains("localhost") {
             tracing::warn!(api = %integrations.notion.base(), "Notion: OFFLINE TEST MODE (a local fake Notion)");
         }
+        let channels = channels_from_settings(&settings, &booking_settings.public_url)?;
         let bookings = Bookings {
             settings: Arc::new(booking_settings),
             app_url: settings.payments.app_url.clone(),
@@ -225,10 +226,16 @@ impl Application {
                     })],
                 }),
             )
+            .with_task(
+                crate::features::channels::service::SEND_JOB,
+                Arc::new(crate::features::channels::send::SendDelivery(channels.clone())),
+                settings.channels.workers,
+            )
             .with_handler(
                 BOOKING_REMINDER_JOB,
                 Arc::new(Reminders {
                     publish: Arc::new(bus.clone()),
+                    settings: bookings.settings.clone(),
                 }),
             );
         let payments = Payments {
@@ -289,6 +296,14 @@ impl Application {
             settings.bookings.sweep_interval,
             tasks.stopping().clone(),
         ));
+        let waker = jobs.clone();
+        tasks.spawn(crate::features::channels::digest::run_sweep(
+            store.clone(),
+            settings.channels.digest_after,
+            settings.channels.digest_sweep,
+            move || waker.wake(),
+            tasks.stopping().clone(),
+        ));
         presence.set_hook(Arc::new(crate::realtime::attendance::Attendance {
             store: store.clone(),
             presence: presence.downgrade(),
@@ -315,6 +330,7 @@ impl Application {
             authenticator: Authenticator {
                 verifier,
                 db: db.clone(),
+                dev_phone: settings.auth.mode == AuthMode::Dev,
             },
             intake: Intake {
                 secret: webhook_secret,
@@ -335,6 +351,7 @@ impl Application {
             sessions,
             links,
             integrations,
+            channels,
             settings,
             store,
             poster,
@@ -421,6 +438,69 @@ pub async fn stop(state: &AppState, handles: &Handles) {
 
 /// The short-link provider the settings name, with its click counter; says on start-up
 /// which one is used and whether it is a local fake (test mode).
+/// E-mail and SMS, each off without its settings; the log says which run against a local
+/// stand-in (test mode).
+fn channels_from_settings(
+    settings: &Settings,
+    public_url: &str,
+) -> anyhow::Result<crate::features::channels::Channels> {
+    use crate::features::channels::{mail::Mailer, sms, Channels};
+    use sha2::Digest;
+    let c = &settings.channels;
+    let mailer = match &c.smtp_url {
+        Some(url) => {
+            let mailer = Mailer::new(url, &c.mail_from, c.smtp_pool)?;
+            match mailer.local {
+                true => tracing::warn!("e-mail: OFFLINE TEST MODE (a local SMTP catcher: SMTP_URL is on this machine)"),
+                false => tracing::info!("e-mail: SMTP"),
+            }
+            Some(mailer)
+        }
+        None => {
+            tracing::warn!("e-mail: off (no SMTP_URL): no booking mails or digests are sent");
+            None
+        }
+    };
+    let twilio = match &c.twilio {
+        Some(t) => {
+            let sender = match (&t.messaging_service, &t.from) {
+                (Some(service), _) => sms::Sender::Service(service.clone()),
+                (None, Some(from)) => sms::Sender::From(from.clone()),
+                (None, None) => anyhow::bail!("TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID is required"),
+            };
+            let twilio = sms::Twilio::new(&t.api_base, &t.account_sid, &t.auth_token, sender)?;
+            if t.api_base.contains("127.0.0.1") || t.api_base.contains("localhost") {
+                tracing::warn!(api = %t.api_base, "SMS: OFFLINE TEST MODE (a local fake Twilio)");
+            } else {
+                tracing::info!("SMS: Twilio");
+            }
+            Some(twilio)
+        }
+        None => {
+            tracing::warn!("SMS: off (no TWILIO_ACCOUNT_SID)");
+            None
+        }
+    };
+    // Unsubscribe links outlive restarts when SECRETS_KEY is set (a key of their own,
+    // derived from it).
+    let unsubscribe_key: [u8; 32] = match settings.integrations.secrets_key {
+        Some(key) => sha2::Sha256::new()
+            .chain_update(b"parley-unsubscribe-key")
+            .chain_update(key)
+            .finalize()
+            .into(),
+        None => rand::random(),
+    };
+    Ok(Channels {
+        mailer,
+        twilio,
+        unsubscribe_key,
+        public_url: public_url.to_owned(),
+        app_url: settings.payments.app_url.clone(),
+        digest_after: c.digest_after,
+    })
+}
+
 fn links_from_settings(
     settings: &Settings,
     public_url: &str,
@@ -538,6 +618,7 @@ fn build_app(
         .app_data(web::Data::new(state.bookings.clone()))
         .app_data(web::Data::new(state.links.clone()))
         .app_data(web::Data::new(state.integrations.clone()))
+        .app_data(web::Data::new(state.channels.clone()))
         .app_data(web::Data::new(state.sessions.clone()))
         .app_data(web::Data::from(state.realtime.clone()))
         .app_data(known)

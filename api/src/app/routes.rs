@@ -7,8 +7,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::middleware::{method_not_allowed, KnownPaths};
 use crate::features::{
-    bookings, clerk, conversations, creators, files, health, integrations, links, messages, notes, notifications,
-    payments, rooms, sessions, users,
+    bookings, channels, clerk, conversations, creators, files, health, integrations, links, messages, notes,
+    notifications, payments, rooms, sessions, users,
 };
 use crate::platform::error::ApiError;
 use crate::platform::json::JSON_LIMIT;
@@ -39,6 +39,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(sessions::routes::configure)
                 .configure(links::routes::configure)
                 .configure(integrations::routes::configure)
+                .configure(channels::routes::configure)
                 .configure(realtime::routes::configure),
         );
 }

@@ -35,6 +35,7 @@ pub struct AppState {
     pub bookings: crate::features::bookings::Bookings,
     pub links: crate::features::links::Links,
     pub integrations: crate::features::integrations::Integrations,
+    pub channels: crate::features::channels::Channels,
     pub sessions: crate::features::sessions::Sessions,
     pub realtime: Arc<Realtime>,
     pub presence: Presence,

@@ -55,7 +55,13 @@ impl DevIssuer {
         &self.jwks
     }
 
-    pub fn issue(&self, user_id: &str, email: Option<String>, name: Option<String>) -> anyhow::Result<(String, i64)> {
+    pub fn issue(
+        &self,
+        user_id: &str,
+        email: Option<String>,
+        name: Option<String>,
+        phone_number: Option<String>,
+    ) -> anyhow::Result<(String, i64)> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: user_id.to_owned(),
@@ -67,6 +73,7 @@ impl DevIssuer {
             sid: Some(format!("sess_dev_{}", uuid::Uuid::new_v4().simple())),
             email,
             name,
+            phone_number,
         };
         let mut header = Header::new(Algorithm::RS256);
         header.kid = Some(self.kid.clone());

@@ -34,6 +34,9 @@ pub struct Claims {
     pub email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Dev mode's stand-in for Clerk's verified phone number (ignored with Clerk).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
 }
 
 enum Keys {
@@ -222,6 +225,7 @@ mod tests {
             azp: None,
             sid: None,
             email: None,
+            phone_number: None,
             name: None,
         }
     }

@@ -4,6 +4,7 @@
 //! feature's service, never its repo or routes (`tests/api/architecture.rs` checks it).
 
 pub mod bookings;
+pub mod channels;
 pub mod clerk;
 pub mod conversations;
 pub mod creators;

@@ -33,6 +33,38 @@ pub struct Settings {
     pub bookings: BookingSettings,
     pub links: LinkSettings,
     pub integrations: IntegrationSettings,
+    pub channels: ChannelSettings,
+}
+
+/// E-mail and SMS (notification channels).
+#[derive(Clone, Debug)]
+pub struct ChannelSettings {
+    /// `SMTP_URL` (`smtp://user:pass@host:port`, `?tls=required`, `smtps://`); None: no e-mail.
+    pub smtp_url: Option<String>,
+    /// `MAIL_FROM`: `Name <address>`.
+    pub mail_from: String,
+    /// SMTP connections kept open (`SMTP_POOL_SIZE`, default 4).
+    pub smtp_pool: u32,
+    /// Twilio (`TWILIO_ACCOUNT_SID`, `TWILIO_AUTH_TOKEN`, `TWILIO_FROM` or
+    /// `TWILIO_MESSAGING_SERVICE_SID`, `TWILIO_API_BASE`); None: no SMS.
+    pub twilio: Option<TwilioSettings>,
+    /// How long mentions and DMs stay unread before a digest is mailed
+    /// (`DIGEST_AFTER_MINUTES`, default 30).
+    pub digest_after: Duration,
+    /// How often due digests are looked for (`DIGEST_SWEEP_INTERVAL_S`, default 60).
+    pub digest_sweep: Duration,
+    /// Sends at once per instance (`CHANNEL_WORKERS`, default 4).
+    pub workers: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct TwilioSettings {
+    pub account_sid: String,
+    pub auth_token: String,
+    /// A number (E.164) or, with `messaging_service`, None.
+    pub from: Option<String>,
+    pub messaging_service: Option<String>,
+    pub api_base: String,
 }
 
 /// Bookings: holds, reminders, and the address calendar feeds are served at.
@@ -48,6 +80,8 @@ pub struct BookingSettings {
     /// This API's public address (`PUBLIC_URL`; default `http://{BIND_ADDR}`): calendar
     /// feed URLs start with it.
     pub public_url: String,
+    /// The web app (`APP_URL`): invites link to the booking's page there.
+    pub app_url: String,
 }
 
 /// Stripe. Without `STRIPE_SECRET_KEY` every paid feature answers 503, unless dev mode
@@ -352,6 +386,7 @@ impl Settings {
             bookings: booking_settings(env, bind_addr)?,
             links: link_settings(env, dev_mode)?,
             integrations: integration_settings(env)?,
+            channels: channel_settings(env)?,
             jobs: JobSettings {
                 retry_base: Duration::from_millis(parsed(
                     env,
@@ -410,6 +445,57 @@ fn booking_settings(env: Lookup, bind_addr: SocketAddr) -> Result<BookingSetting
             .unwrap_or_else(|| format!("http://{bind_addr}"))
             .trim_end_matches('/')
             .to_owned(),
+        app_url: var(env, "APP_URL")
+            .unwrap_or_else(|| "http://localhost:3000".into())
+            .trim_end_matches('/')
+            .to_owned(),
+    })
+}
+
+fn channel_settings(env: Lookup) -> Result<ChannelSettings, ConfigError> {
+    let twilio = match (var(env, "TWILIO_ACCOUNT_SID"), var(env, "TWILIO_AUTH_TOKEN")) {
+        (None, None) => None,
+        (Some(account_sid), Some(auth_token)) => {
+            let from = var(env, "TWILIO_FROM");
+            let messaging_service = var(env, "TWILIO_MESSAGING_SERVICE_SID");
+            if from.is_none() && messaging_service.is_none() {
+                return Err(ConfigError {
+                    name: "TWILIO_FROM",
+                    problem: "required with TWILIO_ACCOUNT_SID (or TWILIO_MESSAGING_SERVICE_SID)".into(),
+                });
+            }
+            Some(TwilioSettings {
+                account_sid,
+                auth_token,
+                from,
+                messaging_service,
+                api_base: var(env, "TWILIO_API_BASE")
+                    .unwrap_or_else(|| "https://api.twilio.com".into())
+                    .trim_end_matches('/')
+                    .to_owned(),
+            })
+        }
+        (Some(_), None) => {
+            return Err(ConfigError {
+                name: "TWILIO_AUTH_TOKEN",
+                problem: "required with TWILIO_ACCOUNT_SID".into(),
+            })
+        }
+        (None, Some(_)) => {
+            return Err(ConfigError {
+                name: "TWILIO_ACCOUNT_SID",
+                problem: "required with TWILIO_AUTH_TOKEN".into(),
+            })
+        }
+    };
+    Ok(ChannelSettings {
+        smtp_url: var(env, "SMTP_URL"),
+        mail_from: var(env, "MAIL_FROM").unwrap_or_else(|| "Parley <no-reply@parley.invalid>".into()),
+        smtp_pool: parsed(env, "SMTP_POOL_SIZE", 4)?,
+        twilio,
+        digest_after: Duration::from_secs(parsed::<u64>(env, "DIGEST_AFTER_MINUTES", 30)? * 60),
+        digest_sweep: Duration::from_secs(parsed(env, "DIGEST_SWEEP_INTERVAL_S", 60)?.max(1)),
+        workers: parsed(env, "CHANNEL_WORKERS", 4)?,
     })
 }
 

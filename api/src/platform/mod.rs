@@ -5,6 +5,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod events;
+pub mod ical;
 pub mod idempotency;
 pub mod jobs;
 pub mod json;

@@ -23,6 +23,9 @@ diesel::table! {
         dnd_end -> Nullable<Int2>,
         avatar_file_id -> Nullable<Uuid>,
         clerk_updated_at -> Nullable<Timestamptz>,
+        phone -> Nullable<Text>,
+        email_bounced_at -> Nullable<Timestamptz>,
+        phone_failed_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -16,9 +16,13 @@ use chrono::{DateTime, Duration, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
+use super::ics;
 use super::repo::{self, Booking, BookingStatus, BookingType};
 use super::service::{self as pages, Offer};
 use super::views::{BookingPage, BookingView};
+use crate::features::channels::mail::Invite;
+use crate::features::channels::service::{self as channels, Outgoing};
+use crate::features::channels::views::{Channel, ChannelKind};
 use crate::features::notifications::service::{self as notifications, Notice};
 use crate::features::notifications::views::Kind;
 use crate::features::payments::checkout::{self, Charge};
@@ -27,6 +31,7 @@ use crate::features::payments::ledger::{self, Delivery, Settled};
 use crate::features::payments::{accounts, Payments};
 use crate::features::rooms::dms;
 use crate::features::sessions::service as sessions;
+use crate::features::users::service as users;
 use crate::platform::config::BookingSettings;
 use crate::platform::error::{ApiError, ErrorCode};
 use crate::platform::events::{Committed, Database, FeedEntry, RoomEvent};
@@ -287,14 +292,22 @@ async fn host_zone(conn: &mut AsyncPgConnection, host: Uuid) -> Result<String, A
     Ok(pages::schedule(conn, host).await?.time_zone)
 }
 
-/// Feed entries for both about a booking, each in their own zone; `actor` did it.
+/// Feed entries for both about a booking, each in their own zone; `actor` did it. Once the
+/// booking is past the request stage, both are also e-mailed (and texted, where they take
+/// it): whoever did it, so the invite keeps both calendars right.
 async fn tell_both(
     conn: &mut AsyncPgConnection,
+    settings: &BookingSettings,
     b: &Booking,
     kind: Kind,
     actor: Option<Uuid>,
     what: &str,
 ) -> Result<Vec<FeedEntry>, ApiError> {
+    let channel_kind = match kind {
+        Kind::BookingConfirmed => ChannelKind::BookingConfirmed,
+        Kind::BookingReminder => ChannelKind::BookingReminder,
+        _ => ChannelKind::BookingChanged,
+    };
     let host_zone = host_zone(conn, b.host_id).await?;
     let mut notices = Vec::new();
     for (user, zone) in [(b.host_id, host_zone.as_str()), (b.client_id, b.time_zone.as_str())] {
@@ -308,9 +321,74 @@ async fn tell_both(
             room_id: b.room_id,
             actor_id: actor,
             text: format!("{what}: {} on {}", b.title, when(b.start_at, zone)),
+            push: channels::wants(conn, user, channel_kind, Channel::Push).await?,
         });
     }
+    if b.status != BookingStatus::Pending {
+        mail_both(conn, settings, b, channel_kind, actor, &host_zone).await?;
+    }
     notifications::tell(conn, notices).await
+}
+
+/// The e-mail (and text) about a booking to each side, in their own zone, with the invite
+/// (REQUEST while it stands, CANCEL once it is off; none with a reminder).
+async fn mail_both(
+    conn: &mut AsyncPgConnection,
+    settings: &BookingSettings,
+    b: &Booking,
+    kind: ChannelKind,
+    actor: Option<Uuid>,
+    host_zone: &str,
+) -> Result<(), ApiError> {
+    let name = async |conn: &mut AsyncPgConnection, id: Uuid| {
+        users::profile(conn, id)
+            .await
+            .map(|p| p.display_name)
+            .unwrap_or_else(|_| "a deleted user".into())
+    };
+    let (host, client) = (name(conn, b.host_id).await, name(conn, b.client_id).await);
+    let by = match actor {
+        Some(a) if a == b.host_id => Some(host.clone()),
+        Some(a) if a == b.client_id => Some(client.clone()),
+        _ => None,
+    };
+    let mut out = Vec::with_capacity(2);
+    for (user, with, zone) in [
+        (b.host_id, &client, host_zone),
+        (b.client_id, &host, b.time_zone.as_str()),
+    ] {
+        let event = ics::Event {
+            booking: b,
+            url: format!("{}/bookings/{}", settings.app_url, b.id),
+            with: with.clone(),
+        };
+        let invite = (kind != ChannelKind::BookingReminder).then(|| {
+            let (method, ics) = ics::invite(&event);
+            Invite {
+                method: method.to_owned(),
+                ics,
+            }
+        });
+        out.push(Outgoing {
+            kind,
+            subject: format!("booking:{}:{}", b.id, b.sequence),
+            recipient: user,
+            context: serde_json::json!({
+                "title": b.title,
+                "with": with,
+                "when": when(b.start_at, zone),
+                "path": format!("/bookings/{}", b.id),
+                "note": b.note,
+                "cancelled": !b.status.live(),
+                // Said only to the other one ("cancelled by Grace").
+                "by": by.as_ref().filter(|_| actor != Some(user)),
+                "reason": b.cancel_reason,
+            }),
+            invite,
+        });
+    }
+    channels::queue(conn, out).await?;
+    Ok(())
 }
 
 /// A booking now live for good (free, or paid): both are told, and reminded before it.
@@ -320,10 +398,20 @@ async fn booked(
     b: &Booking,
 ) -> Result<Vec<FeedEntry>, ApiError> {
     match b.status {
-        BookingStatus::Pending => tell_both(conn, b, Kind::BookingChanged, Some(b.client_id), "Booking request").await,
+        BookingStatus::Pending => {
+            tell_both(
+                conn,
+                settings,
+                b,
+                Kind::BookingChanged,
+                Some(b.client_id),
+                "Booking request",
+            )
+            .await
+        }
         _ => {
             remind(conn, settings, b).await?;
-            tell_both(conn, b, Kind::BookingConfirmed, None, "Booked").await
+            tell_both(conn, settings, b, Kind::BookingConfirmed, None, "Booked").await
         }
     }
 }
@@ -358,14 +446,19 @@ async fn unremind(conn: &mut AsyncPgConnection, b: &Booking) -> Result<(), ApiEr
 }
 
 /// The reminder job: both are told, unless the booking changed since it was queued.
-pub async fn send_reminder(conn: &mut AsyncPgConnection, id: Uuid, sequence: i32) -> Result<Vec<FeedEntry>, ApiError> {
+pub async fn send_reminder(
+    conn: &mut AsyncPgConnection,
+    settings: &BookingSettings,
+    id: Uuid,
+    sequence: i32,
+) -> Result<Vec<FeedEntry>, ApiError> {
     let Some(b) = repo::booking_for_update(conn, id).await? else {
         return Ok(Vec::new());
     };
     if b.status != BookingStatus::Confirmed || b.sequence != sequence {
         return Ok(Vec::new());
     }
-    tell_both(conn, &b, Kind::BookingReminder, None, "Starting soon").await
+    tell_both(conn, settings, &b, Kind::BookingReminder, None, "Starting soon").await
 }
 
 /// A booking its host or client may see (404 for anyone else).
@@ -454,6 +547,7 @@ async fn end(
 pub async fn cancel(
     store: &Database,
     payments: &Payments,
+    settings: &BookingSettings,
     user: Uuid,
     id: Uuid,
     reason: Option<String>,
@@ -472,7 +566,7 @@ pub async fn cancel(
                 }
                 let refund = refund_due(&b, user, now);
                 let events = end(conn, &mut b, BookingStatus::Cancelled, user, reason, refund).await?;
-                let feed = tell_both(conn, &b, Kind::BookingChanged, Some(user), "Cancelled").await?;
+                let feed = tell_both(conn, settings, &b, Kind::BookingChanged, Some(user), "Cancelled").await?;
                 Ok(Committed::new(b, events).with_feed(feed))
             })
             .await
@@ -515,11 +609,11 @@ pub async fn decide(
                     b.updated_at = Utc::now();
                     repo::save_booking(conn, &b).await?;
                     remind(conn, settings, &b).await?;
-                    let feed = tell_both(conn, &b, Kind::BookingConfirmed, Some(user), "Confirmed").await?;
+                    let feed = tell_both(conn, settings, &b, Kind::BookingConfirmed, Some(user), "Confirmed").await?;
                     (feed, Vec::new())
                 } else {
                     let events = end(conn, &mut b, BookingStatus::Rejected, user, reason, true).await?;
-                    let feed = tell_both(conn, &b, Kind::BookingChanged, Some(user), "Declined").await?;
+                    let feed = tell_both(conn, settings, &b, Kind::BookingChanged, Some(user), "Declined").await?;
                     (feed, events)
                 };
                 Ok(Committed::new(b, events).with_feed(feed))
@@ -577,7 +671,7 @@ pub async fn reschedule(
                     events.extend(sessions::reschedule(conn, s, start).await?);
                 }
                 remind(conn, settings, &b).await?;
-                let feed = tell_both(conn, &b, Kind::BookingChanged, Some(user), "Rescheduled").await?;
+                let feed = tell_both(conn, settings, &b, Kind::BookingChanged, Some(user), "Rescheduled").await?;
                 Ok(Committed::new(b, events).with_feed(feed))
             })
             .await

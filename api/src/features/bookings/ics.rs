@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use super::repo::{Booking, BookingStatus};
+use crate::platform::ical::{line, text};
 
 /// How a calendar shows one booking.
 pub struct Event<'a> {
@@ -14,38 +15,6 @@ pub struct Event<'a> {
     pub url: String,
     /// Who the other side is, by their public name.
     pub with: String,
-}
-
-/// The text of a property value, escaped (§3.3.11).
-fn text(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\n' => out.push_str("\\n"),
-            '\r' => {}
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A content line folded at 75 octets (§3.1), never inside a character, ended by CRLF.
-fn line(out: &mut String, content: &str) {
-    let mut width = 0;
-    for c in content.chars() {
-        let n = c.len_utf8();
-        if width + n > 75 {
-            out.push_str("\r\n ");
-            width = 1;
-        }
-        out.push(c);
-        width += n;
-    }
-    out.push_str("\r\n");
 }
 
 fn stamp(t: DateTime<Utc>) -> String {
@@ -114,18 +83,13 @@ pub fn feed(events: &[Event<'_>]) -> String {
     calendar(events, "PUBLISH", Some("Parley bookings"))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn long_lines_fold_at_75_octets_and_text_is_escaped() {
-        let mut out = String::new();
-        line(&mut out, &format!("SUMMARY:{}", text(&"é; a, b\\c\n".repeat(10))));
-        for l in out.split("\r\n") {
-            assert!(l.len() <= 75, "{l:?}");
-        }
-        let unfolded = out.replace("\r\n ", "");
-        assert!(unfolded.starts_with("SUMMARY:é\\; a\\, b\\\\c\\né"));
-    }
+/// One booking as an e-mail invitation (iMIP, RFC 6047): REQUEST while it stands, CANCEL
+/// once it is off; the method, and the file without ORGANIZER and ATTENDEE (the mail adds
+/// its sender and recipient).
+pub fn invite(e: &Event<'_>) -> (&'static str, String) {
+    let method = match e.booking.status.live() {
+        true => "REQUEST",
+        false => "CANCEL",
+    };
+    (method, calendar(std::slice::from_ref(e), method, None))
 }

@@ -38,6 +38,7 @@ impl Deliver for PaidBookings {
 /// The `bookings.reminder` job: tells both a booking starts soon, unless it changed.
 pub struct Reminders {
     pub publish: Arc<dyn Publish>,
+    pub settings: Arc<BookingSettings>,
 }
 
 #[derive(Deserialize)]
@@ -50,7 +51,7 @@ impl Handler for Reminders {
     fn run<'a>(&'a self, conn: &'a mut AsyncPgConnection, job: &'a Job) -> BoxFuture<'a, anyhow::Result<AfterCommit>> {
         Box::pin(async move {
             let r: Reminder = serde_json::from_value(job.payload.clone())?;
-            let feed = book::send_reminder(conn, r.booking_id, r.sequence)
+            let feed = book::send_reminder(conn, &self.settings, r.booking_id, r.sequence)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             if feed.is_empty() {

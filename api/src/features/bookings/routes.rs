@@ -472,9 +472,18 @@ pub async fn cancel_booking(
     body: Json<ReasonRequest>,
     store: web::Data<Database>,
     payments: web::Data<Payments>,
+    bookings: web::Data<Bookings>,
 ) -> ApiResult<HttpResponse> {
     let id = booking_id.into_inner();
-    let view = book::cancel(&store, &payments, user.id, id, body.into_inner().text()).await?;
+    let view = book::cancel(
+        &store,
+        &payments,
+        &bookings.settings,
+        user.id,
+        id,
+        body.into_inner().text(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(view))
 }
 

@@ -95,6 +95,12 @@ fn opt(data: &Value, name: &str) -> Option<String> {
     data[name].as_str().filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
+/// `+` and 8 to 15 digits, the first not 0 (E.164).
+fn is_e164(n: &str) -> bool {
+    n.strip_prefix('+')
+        .is_some_and(|d| (8..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()) && !d.starts_with('0'))
+}
+
 /// Clerk's user object: the primary address is found by `primary_email_address_id`.
 fn clerk_profile(data: &Value) -> anyhow::Result<ClerkProfile> {
     let clerk_id = str_field(data, "id")?;
@@ -104,6 +110,16 @@ fn clerk_profile(data: &Value) -> anyhow::Result<ClerkProfile> {
             .find(|e| primary.is_some() && e["id"].as_str() == primary)
             .or_else(|| list.first())
             .and_then(|e| e["email_address"].as_str().map(str::to_owned))
+    });
+    // Texts go only to a number Clerk verified: the primary one, if verified.
+    let primary_phone = data["primary_phone_number_id"].as_str();
+    let phone = data["phone_numbers"].as_array().and_then(|list| {
+        list.iter()
+            .find(|p| primary_phone.is_some() && p["id"].as_str() == primary_phone)
+            .filter(|p| p["verification"]["status"].as_str() == Some("verified"))
+            .and_then(|p| p["phone_number"].as_str())
+            .filter(|n| is_e164(n))
+            .map(str::to_owned)
     });
     let first_name = opt(data, "first_name");
     let last_name = opt(data, "last_name");
@@ -118,6 +134,7 @@ fn clerk_profile(data: &Value) -> anyhow::Result<ClerkProfile> {
     Ok(ClerkProfile {
         clerk_id,
         email,
+        phone,
         first_name,
         last_name,
         image_url: opt(data, "image_url"),

@@ -381,3 +381,47 @@ pub async fn newer_push(
     .await?;
     Ok(row.newer)
 }
+
+/// One unread mention or DM thread, as a digest lists it.
+#[derive(QueryableByName, Debug, Clone)]
+pub struct DigestItem {
+    #[diesel(sql_type = Text)]
+    pub kind: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub room_name: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub actor_name: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub preview: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Int4)]
+    pub count: i32,
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// How many such rows there are in all (the same on every row).
+    #[diesel(sql_type = BigInt)]
+    pub total: i64,
+}
+
+pub async fn digest_items(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    since: chrono::DateTime<chrono::Utc>,
+    limit: i64,
+) -> QueryResult<(Vec<DigestItem>, i64)> {
+    let rows: Vec<DigestItem> = diesel::sql_query(
+        "SELECT n.kind, r.name AS room_name, a.display_name AS actor_name, n.preview, n.count, n.updated_at, \
+                count(*) OVER () AS total \
+         FROM notifications n \
+         LEFT JOIN rooms r ON r.id = n.room_id \
+         LEFT JOIN users a ON a.id = n.actor_id \
+         WHERE n.user_id = $1 AND n.read_at IS NULL AND n.kind IN ('mention', 'dm') AND n.updated_at >= $2 \
+         ORDER BY n.updated_at DESC LIMIT $3",
+    )
+    .bind::<SqlUuid, _>(user_id)
+    .bind::<diesel::sql_types::Timestamptz, _>(since)
+    .bind::<BigInt, _>(limit)
+    .load(conn)
+    .await?;
+    let total = <[DigestItem]>::first(&rows).map_or(0, |r| r.total);
+    Ok((rows, total))
+}

@@ -104,6 +104,8 @@ pub struct Notice {
     pub actor_id: Option<Uuid>,
     /// What happened, in a line.
     pub text: String,
+    /// Whether the user takes this kind by Web Push (their channel choice).
+    pub push: bool,
 }
 
 /// Tells users about things that are not messages (in the caller's transaction): one feed
@@ -122,7 +124,7 @@ pub async fn tell(conn: &mut AsyncPgConnection, notices: Vec<Notice>) -> Result<
             room_seq: None,
             actor_id: n.actor_id,
             preview: Some(super::fanout::preview(&n.text)),
-            push: !do_not_disturb(Utc::now(), &zone, start, end),
+            push: n.push && !do_not_disturb(Utc::now(), &zone, start, end),
             ord: ord as i32,
             subject_id: Some(n.subject_id),
         });
@@ -222,4 +224,23 @@ pub async fn unsubscribe_push(conn: &mut AsyncPgConnection, user_id: Uuid, endpo
 pub async fn message_deleted(conn: &mut AsyncPgConnection, message_id: Uuid) -> Result<(), ApiError> {
     repo::scrub_message(conn, message_id).await?;
     Ok(())
+}
+
+/// Whether it is inside the user's do-not-disturb (quiet) hours now.
+pub async fn quiet_now(conn: &mut AsyncPgConnection, user_id: Uuid) -> Result<bool, ApiError> {
+    let (zone, start, end) = repo::user_settings(conn, user_id).await?;
+    Ok(do_not_disturb(Utc::now(), &zone, start, end))
+}
+
+pub use super::repo::DigestItem;
+
+/// The user's unread mentions and DMs changed since `since` (at most `limit`, newest
+/// first), and how many there are in all: what a digest e-mail lists.
+pub async fn unread_for_digest(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    since: DateTime<Utc>,
+    limit: i64,
+) -> Result<(Vec<DigestItem>, i64), ApiError> {
+    Ok(repo::digest_items(conn, user_id, since, limit).await?)
 }

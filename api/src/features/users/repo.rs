@@ -185,6 +185,8 @@ pub async fn search(
 pub struct ClerkProfile {
     pub clerk_id: String,
     pub email: Option<String>,
+    /// The primary phone number, only when Clerk verified it (E.164).
+    pub phone: Option<String>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub image_url: Option<String>,
@@ -208,10 +210,26 @@ pub async fn upsert_from_clerk(conn: &mut AsyncPgConnection, p: &ClerkProfile) -
     // `filter` on an upsert is its `ON CONFLICT … DO UPDATE … WHERE`.
     use diesel::query_dsl::methods::FilterDsl;
     diesel::insert_into(users::table)
-        .values((&new, users::clerk_updated_at.eq(p.updated_at)))
+        .values((
+            &new,
+            users::clerk_updated_at.eq(p.updated_at),
+            users::phone.eq(p.phone.as_deref()),
+        ))
         .on_conflict(users::clerk_id)
         .do_update()
         .set((
+            // A new address or number gets another chance after a permanent failure.
+            users::email_bounced_at.eq(diesel::dsl::sql::<
+                diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
+            >(
+                "CASE WHEN users.email IS DISTINCT FROM excluded.email THEN NULL ELSE users.email_bounced_at END",
+            )),
+            users::phone_failed_at.eq(diesel::dsl::sql::<
+                diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
+            >(
+                "CASE WHEN users.phone IS DISTINCT FROM excluded.phone THEN NULL ELSE users.phone_failed_at END",
+            )),
+            users::phone.eq(p.phone.as_deref()),
             users::email.eq(p.email.as_deref()),
             users::first_name.eq(p.first_name.as_deref()),
             users::last_name.eq(p.last_name.as_deref()),
@@ -269,5 +287,14 @@ pub async fn mark_deleted(conn: &mut AsyncPgConnection, clerk_id: &str) -> Query
         ))
         .returning(User::as_returning())
         .get_result(conn)
+        .await
+}
+
+/// Writes the phone number when it changed (and clears an earlier number's failure).
+pub async fn set_phone(conn: &mut AsyncPgConnection, id: Uuid, phone: &str) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .filter(users::phone.is_distinct_from(phone))
+        .set((users::phone.eq(phone), users::phone_failed_at.eq(None::<DateTime<Utc>>)))
+        .execute(conn)
         .await
 }

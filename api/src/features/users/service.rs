@@ -111,3 +111,10 @@ pub async fn upsert_from_clerk(conn: &mut AsyncPgConnection, profile: &ClerkProf
 pub async fn mark_deleted(conn: &mut AsyncPgConnection, clerk_id: &str) -> anyhow::Result<Uuid> {
     Ok(repo::mark_deleted(conn, clerk_id).await?.id)
 }
+
+/// Sets the verified phone number (dev mode's stand-in for Clerk's); a new number gets
+/// another chance after a permanent failure.
+pub async fn set_verified_phone(conn: &mut AsyncPgConnection, user_id: Uuid, phone: &str) -> Result<(), ApiError> {
+    repo::set_phone(conn, user_id, phone).await?;
+    Ok(())
+}
