@@ -20,7 +20,7 @@ help:
 
 build:
 	$(CARGO) build -p parley-api
-	$(CARGO) build -p parley-tests --bin fake-stripe --bin fake-notion
+	$(CARGO) build -p parley-tests --bin fake-stripe --bin fake-notion --bin fake-twilio
 
 # DATABASE_URL wins when set; otherwise a local PostgreSQL is found or started.
 run: build
@@ -35,6 +35,12 @@ run: build
 	if [ -z "$${NOTION_API_BASE:-}" ]; then \
 	  eval "$$(api/scripts/dev-notion.sh "http://$${BIND_ADDR:-127.0.0.1:8080}")"; \
 	  trap '[ -n "$${FAKE_STRIPE_PID:-}" ] && kill $$FAKE_STRIPE_PID 2>/dev/null; [ -n "$${FAKE_NOTION_PID:-}" ] && kill $$FAKE_NOTION_PID 2>/dev/null' EXIT; fi; \
+	if [ -z "$${SMTP_URL:-}" ]; then \
+	  eval "$$(api/scripts/maildev.sh)"; \
+	  echo "e-mail: OFFLINE TEST MODE — MailDev catches every mail: http://127.0.0.1:1080 (or the web app's /dev/mail)" >&2; fi; \
+	if [ -z "$${TWILIO_ACCOUNT_SID:-}" ]; then \
+	  eval "$$(api/scripts/dev-twilio.sh "http://$${BIND_ADDR:-127.0.0.1:8080}")"; fi; \
+	trap '[ -n "$${FAKE_STRIPE_PID:-}" ] && kill $$FAKE_STRIPE_PID 2>/dev/null; [ -n "$${FAKE_NOTION_PID:-}" ] && kill $$FAKE_NOTION_PID 2>/dev/null; [ -n "$${FAKE_TWILIO_PID:-}" ] && kill $$FAKE_TWILIO_PID 2>/dev/null; [ -n "$${MAILDEV_PID:-}" ] && kill $$MAILDEV_PID 2>/dev/null' EXIT; \
 	if [ -z "$${SECRETS_KEY:-}" ]; then [ -s target/dev-secrets-key ] || head -c 32 /dev/urandom | base64 > target/dev-secrets-key; \
 	  export SECRETS_KEY="$$(cat target/dev-secrets-key)"; fi; \
 	$(BIN) migrate && AUTH_MODE=$${AUTH_MODE:-dev} $(BIN) serve

@@ -70,6 +70,10 @@ target/release/linkbench floor 127.0.0.1:8090 >/dev/null 2>&1 &
 pids+=($!)
 for _ in $(seq 1 100); do curl -s -o /dev/null http://127.0.0.1:8090/s/x && break; sleep 0.1; done
 target/release/linkbench url=http://127.0.0.1:8081 floor=http://127.0.0.1:8090 duration=$dur
+echo "# e-mail: booking confirmations rendered and built (one core), then handed to MailDev (SMTP with AUTH) by 8 senders"
+eval "$(api/scripts/maildev.sh 12028 12083 parley parley-smtp-bench)"
+[ -n "${MAILDEV_PID:-}" ] && pids+=("$MAILDEV_PID")
+target/release/mailbench smtp="$SMTP_URL" count=${BENCH_MAILS:-3000} concurrency=8
 echo "# @room: one mention of a 1,000-member room, members' sockets over two instances"
 $gen fanout $urls members=1000 repeat=${BENCH_FANOUT_REPEAT:-5}
 echo "# chat 10, bursty (bursts of 10)"

@@ -63,9 +63,11 @@ target/debug/parley migrate >/dev/null
 # Payments against the fake Stripe (its own port), so paid routes answer as they would live.
 eval "$(api/scripts/dev-stripe.sh "http://127.0.0.1:$port" "${CONTRACT_STRIPE_PORT:-12113}")"
 eval "$(api/scripts/dev-notion.sh "http://127.0.0.1:$port" "${CONTRACT_NOTION_PORT:-12123}")"
+eval "$(api/scripts/maildev.sh "${CONTRACT_SMTP_PORT:-12027}" "${CONTRACT_MAILDEV_PORT:-12082}" parley parley-smtp-contract)"
+eval "$(api/scripts/dev-twilio.sh "http://127.0.0.1:$port" "${CONTRACT_TWILIO_PORT:-12133}")"
 FILES_DIR="$repo/target/contract-files" AUTH_MODE=dev BIND_ADDR="127.0.0.1:$port" RUST_LOG=warn target/debug/parley serve >"$repo/target/contract-api.log" 2>&1 &
 api_pid=$!
-trap 'kill $api_pid ${FAKE_STRIPE_PID:-} ${FAKE_NOTION_PID:-} 2>/dev/null || true' EXIT
+trap 'kill $api_pid ${FAKE_STRIPE_PID:-} ${FAKE_NOTION_PID:-} ${FAKE_TWILIO_PID:-} ${MAILDEV_PID:-} 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
 token=$(curl -sf -X POST "http://127.0.0.1:$port/v1/dev/token" -H 'content-type: application/json' \
   -d '{"user_id":"user_contract","name":"Contract"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')

@@ -33,10 +33,13 @@ export DATABASE_URL="$PG_BASE_URL/$db"
 eval "$(api/scripts/dev-stripe.sh "http://127.0.0.1:$api_port" "${E2E_STRIPE_PORT:-12112}")"
 # Notion in offline test mode: the fake Notion on its own port.
 eval "$(api/scripts/dev-notion.sh "http://127.0.0.1:$api_port" "${E2E_NOTION_PORT:-12122}")"
+# E-mail to a MailDev of its own (AUTH required), SMS to the fake Twilio: the dev pages read both.
+eval "$(api/scripts/maildev.sh "${E2E_SMTP_PORT:-12026}" "${E2E_MAILDEV_PORT:-12081}" parley parley-smtp-e2e)"
+eval "$(api/scripts/dev-twilio.sh "http://127.0.0.1:$api_port" "${E2E_TWILIO_PORT:-12132}")"
 SECRETS_KEY="$(head -c 32 /dev/urandom | base64)" FILES_DIR="$repo/target/e2e-files" AUTH_MODE=dev BIND_ADDR="127.0.0.1:$api_port" CORS_ORIGINS="http://localhost:$web_port" APP_URL="http://localhost:$web_port" RUST_LOG=warn \
   "$bin" serve >"$repo/target/e2e-api.log" 2>&1 &
 api_pid=$!
-trap 'kill $api_pid ${FAKE_STRIPE_PID:-} ${FAKE_NOTION_PID:-} 2>/dev/null || true' EXIT
+trap 'kill $api_pid ${FAKE_STRIPE_PID:-} ${FAKE_NOTION_PID:-} ${FAKE_TWILIO_PID:-} ${MAILDEV_PID:-} 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$api_port/readyz" >/dev/null && break; sleep 0.1; done
 cd web
-API_URL="http://127.0.0.1:$api_port" NEXT_PUBLIC_API_URL="http://127.0.0.1:$api_port" WEB_PORT="$web_port" npm run test:e2e
+FAKE_TWILIO_URL="$TWILIO_API_BASE" API_URL="http://127.0.0.1:$api_port" NEXT_PUBLIC_API_URL="http://127.0.0.1:$api_port" WEB_PORT="$web_port" npm run test:e2e

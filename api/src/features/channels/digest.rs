@@ -104,7 +104,7 @@ async fn digest(conn: &mut AsyncPgConnection, user: Uuid, since: DateTime<Utc>) 
             "total": total,
             "more": total - items.len() as i64,
             "items": listed,
-            "path": "/notifications",
+            "path": "/dashboard",
         }),
         invite: None,
     }))

@@ -76,6 +76,28 @@ impl ChannelSet {
     }
 }
 
+/// A digest's channels: e-mail only (`sms` and `push` are always false).
+fn digest_set_schema() -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    let never = || {
+        ObjectBuilder::new()
+            .schema_type(Type::Boolean)
+            .enum_values(Some([false]))
+            .description(Some("Always false: a digest goes by e-mail only."))
+    };
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .description(Some("A digest goes by e-mail only."))
+        .property("email", ObjectBuilder::new().schema_type(Type::Boolean))
+        .property("sms", never())
+        .property("push", never())
+        .required("email")
+        .required("sms")
+        .required("push")
+        .additional_properties(Some(utoipa::openapi::schema::AdditionalProperties::FreeForm(false)))
+        .build()
+}
+
 /// Every kind's channels. A digest goes by e-mail only (`sms` and `push` stay false).
 #[derive(Serialize, Deserialize, ToSchema, Clone, Copy, Debug, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -83,6 +105,7 @@ pub struct ChannelsByKind {
     pub booking_confirmed: ChannelSet,
     pub booking_changed: ChannelSet,
     pub booking_reminder: ChannelSet,
+    #[schema(schema_with = digest_set_schema)]
     pub digest: ChannelSet,
     pub lecture_reminder: ChannelSet,
 }

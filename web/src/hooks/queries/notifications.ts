@@ -12,12 +12,15 @@ import { useAuth } from "@/lib/auth/context";
 import { isBookingNotification, markNotificationsRead, upsertNotification, type NotificationPages } from "@/lib/notifications";
 import { bookingsKey } from "./bookings";
 import { applyMentionNotification, applyMentionsRead, unreadMentionsKey } from "./conversations";
+import { refetchFresh } from "./fresh";
 
 export const notificationsKey = ["notifications"] as const;
 export const notificationListKey = ["notifications", "list"] as const;
 export const unreadCountKey = ["notifications", "unread-count"] as const;
 export const roomLevelKey = (roomId: string) => ["rooms", roomId, "notification-level"] as const;
 export const notificationSettingsKey = ["notification-settings"] as const;
+/** `/v1/me/notification-channels` (hooks in ./channels): its quiet hours are the do-not-disturb hours. */
+export const notificationChannelsKey = ["notification-channels"] as const;
 
 const PAGE = 30;
 
@@ -122,6 +125,10 @@ export function useUpdateNotificationSettings() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (body: UpdateNotificationSettings) => unwrap(api.PUT("/v1/me/notification-settings", { body })),
-    onSuccess: (v) => qc.setQueryData(notificationSettingsKey, v),
+    onSuccess: (v) => {
+      qc.setQueryData(notificationSettingsKey, v);
+      // The same hours are the channels' quiet hours.
+      void refetchFresh(qc, { queryKey: notificationChannelsKey });
+    },
   });
 }

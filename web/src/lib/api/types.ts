@@ -64,6 +64,18 @@ export type NotificationLevel = SetRoomNotificationLevel["level"];
 export type NotificationSettings = Ok<paths["/v1/me/notification-settings"]["get"]>;
 export type UpdateNotificationSettings = Body<paths["/v1/me/notification-settings"]["put"]>;
 
+/** Per kind of notice, which of e-mail, SMS and push carry it; the phone and address; quiet hours. */
+export type ChannelPrefs = Ok<paths["/v1/me/notification-channels"]["get"]>;
+/** PUT takes back exactly what GET gives (phone and e-mail are read-only and ignored). */
+export type UpdateChannelPrefs = Body<paths["/v1/me/notification-channels"]["put"]>;
+export type ChannelsByKind = ChannelPrefs["channels"];
+export type ChannelKind = keyof ChannelsByKind;
+export type ChannelSet = ChannelsByKind[ChannelKind];
+export type ChannelName = keyof ChannelSet;
+export type QuietHours = NonNullable<ChannelPrefs["quiet_hours"]>;
+export type PhoneChannel = NonNullable<ChannelPrefs["phone"]>;
+export type EmailChannel = NonNullable<ChannelPrefs["email"]>;
+
 type ServerFrame = components["schemas"]["ServerFrame"];
 /** A new notification, or one updated by coalescing. */
 export type NotificationFrame = Extract<ServerFrame, { type: "notification" }>;
