@@ -243,3 +243,38 @@ async fn without_a_secret_the_webhook_answers_503() {
     assert_eq!(res.status(), 503);
     assert_eq!(res.headers()["content-type"], "application/problem+json");
 }
+
+#[tokio::test]
+async fn only_a_verified_primary_phone_from_clerk_is_where_texts_go() {
+    let app = spawn_app().await;
+    let now = chrono::Utc::now().timestamp();
+    let user = app.user("ada").await;
+    let phone_event = |verified: &str, primary: &str| {
+        let mut e = user_event("user.updated", &user.clerk_id, "Ada");
+        e["data"]["primary_phone_number_id"] = json!(primary);
+        e["data"]["phone_numbers"] = json!([
+            {"id": "idn_p1", "phone_number": "+15551230009", "verification": {"status": verified}},
+            {"id": "idn_p2", "phone_number": "+15551230010", "verification": {"status": "verified"}},
+        ]);
+        e
+    };
+    let phone = || async {
+        app.get_json(&user.token, "/v1/me/notification-channels").await["phone"].clone()
+    };
+    // Unverified primary: no number, even though another one is verified.
+    deliver(&app, "msg_p1", now, &phone_event("unverified", "idn_p1")).await;
+    eventually(Duration::from_secs(10), "the event is applied", || async {
+        status_of(&app, "msg_p1").await.0 == "processed"
+    })
+    .await;
+    assert_eq!(phone().await, Value::Null);
+    deliver(&app, "msg_p2", now, &phone_event("verified", "idn_p1")).await;
+    eventually(Duration::from_secs(10), "the verified number is taken", || async {
+        phone().await["number"] == "+15551230009"
+    })
+    .await;
+    // Nobody else sees it.
+    let other = app.user("other").await;
+    let profile = app.get_json(&other.token, &format!("/v1/users/{}", user.id)).await;
+    assert!(!profile.to_string().contains("+1555"), "{profile}");
+}
