@@ -79,16 +79,12 @@ impl Integrations {
             return None;
         }
         let (data, mac) = raw.split_at(24);
-        if !constant_eq(&self.mac(data), mac) {
+        if !bool::from(subtle::ConstantTimeEq::ct_eq(self.mac(data).as_slice(), mac)) {
             return None;
         }
         let expires = i64::from_be_bytes(data[16..24].try_into().ok()?);
         (expires >= Utc::now().timestamp()).then(|| Uuid::from_slice(&data[..16]).ok())?
     }
-}
-
-fn constant_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// What one has connected (Notion is always listed: disconnected until connected).
