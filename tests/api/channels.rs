@@ -176,6 +176,29 @@ async fn a_booking_mails_both_an_invite_that_parses_and_a_cancel_mails_its_remov
     let client_text = inbox.to(&client_mail).await[0]["text"].as_str().unwrap().to_owned();
     assert!(client_text.contains("(Europe/Paris)"), "{client_text}");
 
+    // The host moves it: both hear where it went and where it was; calendars update.
+    let moved_to = at(3, 12);
+    let res = app
+        .post(
+            &host.token,
+            &format!("/v1/bookings/{id}/reschedule"),
+            json!({"start": moved_to.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    for to in [&client_mail, &host_mail] {
+        let got = mails(inbox, to, 2).await;
+        let m = &got[1];
+        assert!(m["subject"].as_str().unwrap().starts_with("Moved: Intro call"), "{m}");
+        let (method, event) = parse_ics(&inbox.attachment(m, "invite.ics").await);
+        assert_eq!((method.as_str(), event["SEQUENCE"].as_str()), ("REQUEST", "1"));
+        assert_eq!(event["DTSTART"], moved_to.format("%Y%m%dT%H%M%SZ").to_string());
+        assert_eq!(event["UID"], format!("{id}@parley"), "the same event, moved");
+    }
+    let client_moved = inbox.to(&client_mail).await[1]["text"].as_str().unwrap().to_owned();
+    assert!(client_moved.contains("moved by host"), "{client_moved}");
+    assert!(client_moved.contains("Was: "), "{client_moved}");
+
     let res = app
         .post(
             &client.token,
@@ -185,21 +208,22 @@ async fn a_booking_mails_both_an_invite_that_parses_and_a_cancel_mails_its_remov
         .await;
     assert_eq!(res.status(), 200);
     for to in [&client_mail, &host_mail] {
-        let got = mails(inbox, to, 2).await;
-        let m = &got[1];
+        let got = mails(inbox, to, 3).await;
+        let m = &got[2];
         assert!(
             m["subject"].as_str().unwrap().starts_with("Cancelled: Intro call"),
             "{m}"
         );
         let (method, event) = parse_ics(&inbox.attachment(m, "invite.ics").await);
         assert_eq!((method.as_str(), event["STATUS"].as_str()), ("CANCEL", "CANCELLED"));
-        assert_eq!(event["SEQUENCE"], "1", "a higher sequence than the invite's");
+        assert_eq!(event["SEQUENCE"], "2", "a higher sequence than the invite's");
     }
-    let host_cancel = &inbox.to(&host_mail).await[1];
+    let host_cancel = &inbox.to(&host_mail).await[2];
     assert!(host_cancel["text"].as_str().unwrap().contains("cancelled by client"));
     assert!(host_cancel["text"].as_str().unwrap().contains("Reason: ill"));
-    eventually(WAIT, "all four recorded as sent", || async {
-        delivery_statuses(&app, &client).await == "booking_confirmed/email/sent,booking_changed/email/sent"
+    eventually(WAIT, "all three of the client's recorded as sent", || async {
+        delivery_statuses(&app, &client).await
+            == "booking_confirmed/email/sent,booking_changed/email/sent,booking_changed/email/sent"
     })
     .await;
 }

@@ -303,6 +303,19 @@ async fn tell_both(
     actor: Option<Uuid>,
     what: &str,
 ) -> Result<Vec<FeedEntry>, ApiError> {
+    tell_both_moved(conn, settings, b, kind, actor, what, None).await
+}
+
+/// `tell_both` for a booking moved from `previous` (the e-mail says where it was).
+async fn tell_both_moved(
+    conn: &mut AsyncPgConnection,
+    settings: &BookingSettings,
+    b: &Booking,
+    kind: Kind,
+    actor: Option<Uuid>,
+    what: &str,
+    previous: Option<DateTime<Utc>>,
+) -> Result<Vec<FeedEntry>, ApiError> {
     let channel_kind = match kind {
         Kind::BookingConfirmed => ChannelKind::BookingConfirmed,
         Kind::BookingReminder => ChannelKind::BookingReminder,
@@ -325,7 +338,7 @@ async fn tell_both(
         });
     }
     if b.status != BookingStatus::Pending {
-        mail_both(conn, settings, b, channel_kind, actor, &host_zone).await?;
+        mail_both(conn, settings, b, channel_kind, actor, &host_zone, previous).await?;
     }
     notifications::tell(conn, notices).await
 }
@@ -339,6 +352,7 @@ async fn mail_both(
     kind: ChannelKind,
     actor: Option<Uuid>,
     host_zone: &str,
+    previous: Option<DateTime<Utc>>,
 ) -> Result<(), ApiError> {
     let name = async |conn: &mut AsyncPgConnection, id: Uuid| {
         users::profile(conn, id)
@@ -383,6 +397,7 @@ async fn mail_both(
                 // Said only to the other one ("cancelled by Grace").
                 "by": by.as_ref().filter(|_| actor != Some(user)),
                 "reason": b.cancel_reason,
+                "previous_when": previous.map(|p| when(p, zone)),
             }),
             invite,
         });
@@ -659,6 +674,7 @@ pub async fn reschedule(
                 })?;
                 let mut events = claimable(conn, &t, start, Some(b.id), now).await?;
                 unremind(conn, &b).await?;
+                let previous = b.start_at;
                 let length = b.end_at - b.start_at;
                 b.start_at = start;
                 b.end_at = start + length;
@@ -671,7 +687,16 @@ pub async fn reschedule(
                     events.extend(sessions::reschedule(conn, s, start).await?);
                 }
                 remind(conn, settings, &b).await?;
-                let feed = tell_both(conn, settings, &b, Kind::BookingChanged, Some(user), "Rescheduled").await?;
+                let feed = tell_both_moved(
+                    conn,
+                    settings,
+                    &b,
+                    Kind::BookingChanged,
+                    Some(user),
+                    "Rescheduled",
+                    Some(previous),
+                )
+                .await?;
                 Ok(Committed::new(b, events).with_feed(feed))
             })
             .await
