@@ -201,7 +201,7 @@ use parley_tests::{eventually, spawn_cluster, spawn_paid, stripe_id, TestApp, Te
 const WAIT: Duration = Duration::from_secs(10);
 
 /// Every day 00:00–23:30 in `zone`, so any half hour a few days ahead is a slot.
-async fn open_all_week(app: &TestApp, host: &TestUser, zone: &str) {
+pub(crate) async fn open_all_week(app: &TestApp, host: &TestUser, zone: &str) {
     let weekly: Vec<Value> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
         .iter()
         .map(|d| json!({"day": d, "start": "00:00", "end": "23:30"}))
@@ -215,14 +215,14 @@ async fn open_all_week(app: &TestApp, host: &TestUser, zone: &str) {
     assert_eq!(res.status(), 200);
 }
 
-async fn booking_type(app: &TestApp, host: &TestUser, body: Value) -> Value {
+pub(crate) async fn booking_type(app: &TestApp, host: &TestUser, body: Value) -> Value {
     let res = app.post(&host.token, "/v1/booking-types", body).await;
     assert_eq!(res.status(), 201);
     res.json().await.unwrap()
 }
 
 /// `days` from today at `hour`:00 UTC.
-fn at(days: i64, hour: u32) -> DateTime<Utc> {
+pub(crate) fn at(days: i64, hour: u32) -> DateTime<Utc> {
     (Utc::now().date_naive() + Span::days(days))
         .and_hms_opt(hour, 0, 0)
         .unwrap()

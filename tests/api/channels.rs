@@ -5,7 +5,9 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Duration as Span, Utc};
+use chrono::{DateTime, Utc};
+
+use super::bookings::at;
 use parley::platform::config::TwilioSettings;
 use parley_tests::mail::{inbox, Inbox};
 use parley_tests::twilio::{self, FakeTwilio};
@@ -31,37 +33,19 @@ async fn mail_app(twilio: Option<&FakeTwilio>) -> (TestApp, &'static Inbox) {
     (app, inbox)
 }
 
+/// Open every day (UTC) with one 30-minute type, `intro`.
 async fn open_all_week(app: &TestApp, host: &TestUser) {
-    let weekly: Vec<Value> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-        .iter()
-        .map(|d| json!({"day": d, "start": "00:00", "end": "23:30"}))
-        .collect();
-    let res = app
-        .request(reqwest::Method::PUT, &host.token, "/v1/availability")
-        .json(&json!({"time_zone": "UTC", "weekly": weekly, "overrides": []}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let res = app
-        .post(
-            &host.token,
-            "/v1/booking-types",
-            json!({"title": "Intro call", "slug": "intro", "length_minutes": 30}),
-        )
-        .await;
-    assert_eq!(res.status(), 201);
+    super::bookings::open_all_week(app, host, "UTC").await;
+    super::bookings::booking_type(
+        app,
+        host,
+        json!({"title": "Intro call", "slug": "intro", "length_minutes": 30}),
+    )
+    .await;
 }
 
 async fn type_id(app: &TestApp, host: &TestUser) -> Value {
     app.get_json(&host.token, "/v1/booking-types").await["items"][0]["id"].clone()
-}
-
-fn at(days: i64, hour: u32) -> DateTime<Utc> {
-    (Utc::now().date_naive() + Span::days(days))
-        .and_hms_opt(hour, 0, 0)
-        .unwrap()
-        .and_utc()
 }
 
 async fn book(app: &TestApp, client: &TestUser, type_id: &Value, start: DateTime<Utc>) -> Value {

@@ -44,11 +44,28 @@ fn method_label(method: &Method) -> &'static str {
 
 /// One handled request. `route` is the matched pattern (`/v1/rooms/{room_id}`), never the
 /// raw path, so the label set stays bounded.
+///
+/// Each worker thread keeps the handles it used (the label set is bounded: routes ×
+/// methods × statuses), so a request costs two atomic updates, not a registry lookup with
+/// freshly built labels.
 pub fn record_request(method: &Method, route: String, status: u16, elapsed: Duration) {
+    type Handles = (metrics::Counter, metrics::Histogram);
+    thread_local! {
+        static CACHE: std::cell::RefCell<std::collections::HashMap<(&'static str, String, u16), Handles>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
     let method = method_label(method);
-    metrics::counter!(REQUESTS, "method" => method, "route" => route.clone(), "status" => status.to_string())
-        .increment(1);
-    metrics::histogram!(LATENCY, "method" => method, "route" => route).record(elapsed.as_secs_f64());
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let (requests, latency) = cache.entry((method, route, status)).or_insert_with_key(|(m, route, status)| {
+            (
+                metrics::counter!(REQUESTS, "method" => *m, "route" => route.clone(), "status" => status.to_string()),
+                metrics::histogram!(LATENCY, "method" => *m, "route" => route.clone()),
+            )
+        });
+        requests.increment(1);
+        latency.record(elapsed.as_secs_f64());
+    });
 }
 
 /// The text exposition, with the gauges read at scrape time.
