@@ -5,7 +5,7 @@ import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server
 // Clerk is configured. In dev-auth mode pages guard themselves on the client.
 const clerkConfigured = Boolean(process.env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY && process.env.CLERK_SECRET_KEY);
 
-const isProtected = createRouteMatcher(["/dashboard(.*)", "/rooms(.*)", "/users(.*)", "/profile(.*)", "/notes(.*)", "/creators(.*)", "/payments(.*)", "/payouts(.*)", "/subscriptions(.*)", "/bookings(.*)", "/sessions(.*)"]);
+const isProtected = createRouteMatcher(["/dashboard(.*)", "/rooms(.*)", "/users(.*)", "/profile(.*)", "/notes(.*)", "/creators(.*)", "/payments(.*)", "/payouts(.*)", "/subscriptions(.*)", "/bookings(.*)", "/sessions(.*)", "/settings(.*)"]);
 
 const clerk = clerkConfigured
   ? clerkMiddleware(

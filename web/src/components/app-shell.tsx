@@ -1,5 +1,5 @@
 "use client";
-import { CalendarCog, CalendarDays, ChartColumn, Compass, House, Link2, LogOut, Menu, NotebookText, Plug, Receipt, Repeat, User, type LucideIcon } from "lucide-react";
+import { BellRing, CalendarCog, CalendarDays, ChartColumn, Compass, House, Link2, LogOut, Menu, NotebookText, Plug, Receipt, Repeat, User, type LucideIcon } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState, type ReactNode } from "react";
@@ -25,6 +25,7 @@ const nav: { href: string; label: string; icon: LucideIcon; testId: string }[] =
   { href: "/subscriptions", label: "Subscriptions", icon: Repeat, testId: "nav-subscriptions" },
   { href: "/payouts", label: "Earnings", icon: ChartColumn, testId: "nav-earnings" },
   { href: "/connections", label: "Connections", icon: Plug, testId: "nav-connections" },
+  { href: "/settings/channels", label: "Notification channels", icon: BellRing, testId: "nav-channels" },
   { href: "/profile", label: "Profile", icon: User, testId: "nav-profile" },
 ];
 

@@ -7,6 +7,7 @@ import type {
   ChannelName,
   ChannelPrefs,
   ChannelsByKind,
+  ChannelSet,
   EmailChannel,
   PhoneChannel,
   QuietHours,
@@ -50,8 +51,11 @@ export function unavailableReason(kind: ChannelKind, channel: ChannelName): stri
 
 // ---- The form ------------------------------------------------------------------------------------
 
+/** Every kind's boxes as the form holds them (the body sends what a kind does not offer as off). */
+export type ChannelBoxes = Record<ChannelKind, ChannelSet>;
+
 export interface ChannelsForm {
-  channels: ChannelsByKind;
+  channels: ChannelBoxes;
   quiet: boolean;
   /** "HH:MM" */
   start: string;
@@ -66,7 +70,7 @@ const hhmm = (v: string | null | undefined, fallback: string) => (v ? v.slice(0,
 /** The form as the API's answer says; quiet hours off get the usual 22:00–08:00 in `fallbackZone` to start from. */
 export function formOf(view: ChannelPrefs, fallbackZone: string): ChannelsForm {
   const q = view.quiet_hours;
-  const channels = {} as ChannelsByKind;
+  const channels = {} as ChannelBoxes;
   for (const { kind } of CHANNEL_KINDS) {
     const set = view.channels[kind];
     channels[kind] = { email: Boolean(set?.email), sms: Boolean(set?.sms), push: Boolean(set?.push) };
@@ -101,7 +105,7 @@ export function quietHoursProblem(form: ChannelsForm): string | null {
  * not offer are sent off whatever the form holds.
  */
 export function bodyOf(form: ChannelsForm, view: ChannelPrefs): UpdateChannelPrefs {
-  const channels = {} as ChannelsByKind;
+  const channels = {} as ChannelBoxes;
   for (const { kind } of CHANNEL_KINDS) {
     const set = form.channels[kind];
     channels[kind] = {
@@ -111,7 +115,8 @@ export function bodyOf(form: ChannelsForm, view: ChannelPrefs): UpdateChannelPre
     };
   }
   return {
-    channels,
+    // A digest's text and push are off whatever the boxes say: the API's type has them `false`.
+    channels: channels as ChannelsByKind,
     phone: view.phone ?? null,
     email: view.email ?? null,
     quiet_hours: form.quiet

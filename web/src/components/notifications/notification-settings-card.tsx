@@ -1,5 +1,6 @@
 "use client";
 import { Check } from "lucide-react";
+import Link from "next/link";
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { useNotificationSettings, useUpdateNotificationSettings } from "@/hooks/queries/notifications";
 import { errorMessage } from "@/lib/api/client";
@@ -76,6 +77,12 @@ export function NotificationSettingsCard() {
       <CardHeader>
         <CardTitle>Notifications</CardTitle>
         <CardDescription>Quiet hours, and notifications from this browser. Each room&apos;s level is in its bell menu.</CardDescription>
+        <p className="text-sm">
+          E-mails, texts and push for bookings, reminders and digests:{" "}
+          <Link href="/settings/channels" className="font-medium text-primary underline underline-offset-4 hover:decoration-2" data-testid="notification-channels-link">
+            Notification channels
+          </Link>
+        </p>
       </CardHeader>
       <CardContent className="flex flex-col gap-6">
         {settings.isPending ? (

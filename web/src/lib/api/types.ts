@@ -70,7 +70,8 @@ export type ChannelPrefs = Ok<paths["/v1/me/notification-channels"]["get"]>;
 export type UpdateChannelPrefs = Body<paths["/v1/me/notification-channels"]["put"]>;
 export type ChannelsByKind = ChannelPrefs["channels"];
 export type ChannelKind = keyof ChannelsByKind;
-export type ChannelSet = ChannelsByKind[ChannelKind];
+/** Which channels carry one kind (a digest's `sms` and `push` are typed `false`: it goes by e-mail only). */
+export type ChannelSet = ChannelsByKind["booking_confirmed"];
 export type ChannelName = keyof ChannelSet;
 export type QuietHours = NonNullable<ChannelPrefs["quiet_hours"]>;
 export type PhoneChannel = NonNullable<ChannelPrefs["phone"]>;

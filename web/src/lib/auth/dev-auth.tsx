@@ -10,10 +10,17 @@ import { AuthContext, type Auth } from "./context";
 
 const KEY = "parley.devAuth";
 
-interface Stored {
-  userId: string;
+/** What a dev sign-in may say besides the user id (all optional). */
+export interface DevProfile {
   name?: string;
+  /** Taken by the API only when the user is first seen. */
   email?: string;
+  /** E.164: stands for the account's verified phone number at Clerk (where texts go). */
+  phone?: string;
+}
+
+interface Stored extends DevProfile {
+  userId: string;
   token: string;
   /** Expiry, ms since epoch, read from the JWT. */
   exp: number;
@@ -32,12 +39,14 @@ function jwtExpiry(token: string): number {
   return Date.now() + 50 * 60 * 1000;
 }
 
-async function mint(userId: string, name?: string, email?: string): Promise<Stored> {
-  const body: { user_id: string; name?: string; email?: string } = { user_id: userId };
+async function mint(userId: string, { name, email, phone }: DevProfile = {}): Promise<Stored> {
+  const body: { user_id: string; name?: string; email?: string; phone_number?: string } = { user_id: userId };
   if (name) body.name = name;
   if (email) body.email = email;
+  // Every token carries it: the API takes the number from the token, as from Clerk's.
+  if (phone) body.phone_number = phone;
   const { token } = await unwrap(publicApi.POST("/v1/dev/token", { body }));
-  return { userId, name, email, token, exp: jwtExpiry(token) };
+  return { userId, name, email, phone, token, exp: jwtExpiry(token) };
 }
 
 function load(): Stored | null {
@@ -50,7 +59,7 @@ function load(): Stored | null {
 }
 
 interface DevAuthActions {
-  signIn(userId: string, name?: string, email?: string): Promise<void>;
+  signIn(userId: string, profile?: DevProfile): Promise<void>;
 }
 
 const DevActions = createContext<DevAuthActions | null>(null);
@@ -82,7 +91,7 @@ export function DevAuthProvider({ children }: { children: ReactNode }) {
     if (!s) return null;
     if (s.exp - Date.now() > 60_000) return s.token;
     try {
-      const fresh = await mint(s.userId, s.name, s.email);
+      const fresh = await mint(s.userId, s);
       save(fresh);
       return fresh.token;
     } catch {
@@ -99,7 +108,7 @@ export function DevAuthProvider({ children }: { children: ReactNode }) {
         const s = load();
         if (!s) return null;
         try {
-          const fresh = await mint(s.userId, s.name, s.email);
+          const fresh = await mint(s.userId, s);
           save(fresh);
           return fresh.token;
         } catch {
@@ -127,7 +136,7 @@ export function DevAuthProvider({ children }: { children: ReactNode }) {
 
   const actions = useMemo<DevAuthActions>(
     () => ({
-      signIn: async (userId, name, email) => save(await mint(userId, name, email)),
+      signIn: async (userId, profile) => save(await mint(userId, profile)),
     }),
     [save],
   );

@@ -2,6 +2,7 @@
 import { Suspense } from "react";
 import { CallbackStatus } from "@/components/integrations/callback-status";
 import { NotionCard } from "@/components/integrations/notion-card";
+import { ChannelsCard } from "@/components/notifications/channels-card";
 import { Loading } from "@/components/ui/states";
 
 function ConnectionsPage() {
@@ -15,6 +16,7 @@ function ConnectionsPage() {
       </div>
       <CallbackStatus />
       <NotionCard />
+      <ChannelsCard />
     </div>
   );
 }
@@ -22,7 +24,8 @@ function ConnectionsPage() {
 /**
  * My connections to outside services (Notion): connect (Notion's consent page, or a pasted
  * token), see the workspace, disconnect. Notion's consent page sends the browser back here
- * with `?notion=connected|denied|error`.
+ * with `?notion=connected|denied|error`. Below, where Parley's e-mails and texts reach me
+ * (in dev mode, with the way to what the offline test services caught).
  */
 export default function ConnectionsRoute() {
   // The query string is read on the client only.
