@@ -258,9 +258,7 @@ async fn only_a_verified_primary_phone_from_clerk_is_where_texts_go() {
         ]);
         e
     };
-    let phone = || async {
-        app.get_json(&user.token, "/v1/me/notification-channels").await["phone"].clone()
-    };
+    let phone = || async { app.get_json(&user.token, "/v1/me/notification-channels").await["phone"].clone() };
     // Unverified primary: no number, even though another one is verified.
     deliver(&app, "msg_p1", now, &phone_event("unverified", "idn_p1")).await;
     eventually(Duration::from_secs(10), "the event is applied", || async {

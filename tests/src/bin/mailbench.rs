@@ -50,7 +50,13 @@ fn message(mailer: &Mailer, i: usize) -> Message {
     };
     let to = format!("client{i}@bench.parley.test");
     mailer
-        .build(Uuid::now_v7(), (&to, "Client"), &rendered, Some(&invite), "http://127.0.0.1:8080/v1/unsubscribe/x")
+        .build(
+            Uuid::now_v7(),
+            (&to, "Client"),
+            &rendered,
+            Some(&invite),
+            "http://127.0.0.1:8080/v1/unsubscribe/x",
+        )
         .expect("builds")
 }
 
@@ -64,7 +70,8 @@ async fn main() {
         .unwrap_or_else(|| "smtp://parley:parley-smtp-bench@127.0.0.1:12028".into());
     let count: usize = args.get("count").and_then(|v| v.parse().ok()).unwrap_or(2000);
     let concurrency: usize = args.get("concurrency").and_then(|v| v.parse().ok()).unwrap_or(8);
-    let mailer = Arc::new(Mailer::new(&smtp, "Parley Bench <bookings@parley.test>", concurrency as u32).expect("SMTP_URL"));
+    let mailer =
+        Arc::new(Mailer::new(&smtp, "Parley Bench <bookings@parley.test>", concurrency as u32).expect("SMTP_URL"));
 
     let start = Instant::now();
     let mut bytes = 0;

@@ -59,10 +59,14 @@ pub async fn set_channels(
     let b = body.into_inner();
     // Read-only, ignored; still held to what the document says of them.
     if b.phone.as_ref().is_some_and(|p| p.number.chars().count() > 16) {
-        return Err(ApiError::invalid("phone.number is at most 16 characters (it is read-only)"));
+        return Err(ApiError::invalid(
+            "phone.number is at most 16 characters (it is read-only)",
+        ));
     }
     if b.email.as_ref().is_some_and(|e| e.address.chars().count() > 320) {
-        return Err(ApiError::invalid("email.address is at most 320 characters (it is read-only)"));
+        return Err(ApiError::invalid(
+            "email.address is at most 320 characters (it is read-only)",
+        ));
     }
     let quiet = match b.quiet_hours {
         None => None,
