@@ -591,3 +591,40 @@ async fn a_digest_lists_what_is_still_unread_and_nothing_goes_to_someone_who_rea
     assert_eq!(delivery_statuses(&app, &reader).await, "", "read in time: nothing");
     assert!(inbox.to(&reader_mail).await.is_empty());
 }
+
+#[tokio::test]
+async fn a_mailbox_the_server_refuses_for_good_is_not_retried_and_gets_no_more_mail() {
+    let smtp = parley_tests::mail::RefusingSmtp::start().await;
+    let url = smtp.url.clone();
+    let app = spawn_app_with(|s| s.channels.smtp_url = Some(url.clone())).await;
+    let (host, _) = app.user_with_email("host").await;
+    let (client, _) = app.user_with_email("client").await;
+    open_all_week(&app, &host).await;
+    let t = type_id(&app, &host).await;
+    book(&app, &client, &t, at(3, 10)).await;
+    eventually(WAIT, "both confirmations end", || async {
+        app.db_query_i64("SELECT count(*) AS n FROM deliveries WHERE status IN ('pending', 'sending')")
+            .await
+            == 0
+    })
+    .await;
+    let outcome = app
+        .db_query_text(&format!(
+            "SELECT status || ' ' || attempts || ' ' || error AS t FROM deliveries WHERE recipient_id = '{}'",
+            client.id
+        ))
+        .await;
+    assert!(outcome.starts_with("failed 1 permanent error (550)"), "{outcome}");
+    assert_eq!(smtp.offered(), 2, "one try per confirmation, no retry");
+    let prefs = app.get_json(&client.token, "/v1/me/notification-channels").await;
+    assert_eq!(prefs["email"]["bouncing"], true);
+
+    // Nothing more is queued for a bouncing address (the host's bounced too).
+    book(&app, &client, &t, at(4, 10)).await;
+    assert_eq!(
+        app.db_query_i64("SELECT count(*) AS n FROM deliveries").await,
+        2,
+        "no delivery to a bouncing address"
+    );
+    assert_eq!(smtp.offered(), 2);
+}

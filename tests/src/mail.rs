@@ -98,3 +98,62 @@ impl Inbox {
             .unwrap()
     }
 }
+
+/// An SMTP server that takes AUTH and then refuses every recipient for good (`550 5.1.1`),
+/// as a real relay does for a mailbox that does not exist (MailDev cannot). Counts the
+/// recipients it was offered.
+pub struct RefusingSmtp {
+    pub url: String,
+    offered: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl RefusingSmtp {
+    pub async fn start() -> RefusingSmtp {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let offered = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let count = offered.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let count = count.clone();
+                tokio::spawn(async move {
+                    let (read, mut write) = stream.into_split();
+                    let mut lines = BufReader::new(read).lines();
+                    if write.write_all(b"220 refusing.test ESMTP\r\n").await.is_err() {
+                        return;
+                    }
+                    while let Ok(Some(line)) = lines.next_line().await {
+                        let verb = line.split_whitespace().next().unwrap_or_default().to_ascii_uppercase();
+                        let answer: &[u8] = match verb.as_str() {
+                            "EHLO" => b"250-refusing.test\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n",
+                            "AUTH" => b"235 2.7.0 Authentication successful\r\n",
+                            "RCPT" => {
+                                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                                b"550 5.1.1 No such user here\r\n"
+                            }
+                            "DATA" => b"503 5.5.1 No valid recipients\r\n",
+                            "QUIT" => {
+                                let _ = write.write_all(b"221 2.0.0 Bye\r\n").await;
+                                return;
+                            }
+                            _ => b"250 2.0.0 OK\r\n",
+                        };
+                        if write.write_all(answer).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        RefusingSmtp {
+            url: format!("smtp://parley:secret@{addr}"),
+            offered,
+        }
+    }
+
+    /// How many recipients were offered (RCPT TO) so far.
+    pub fn offered(&self) -> usize {
+        self.offered.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
