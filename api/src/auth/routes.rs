@@ -44,8 +44,7 @@ pub struct DevTokenRequest {
     /// Display name for a user seen for the first time.
     pub name: Option<DevName>,
     /// Stands for the account's verified phone number at Clerk (E.164), where texts go.
-    #[schema(pattern = r"^\+[1-9][0-9]{7,14}$", max_length = 16)]
-    pub phone_number: Option<String>,
+    pub phone_number: Option<crate::platform::validate::PhoneNumber>,
 }
 
 crate::platform::validate::checked_string!(
@@ -96,12 +95,7 @@ pub async fn dev_token(dev: web::Data<DevMode>, body: Json<DevTokenRequest>) -> 
     let dev = dev.0.as_ref().ok_or(ApiError::NotFound("route"))?;
     let body = body.into_inner();
     let (email, name) = (body.email.map(DevEmail::into_inner), body.name.map(DevName::into_inner));
-    if let Some(p) = &body.phone_number {
-        let digits = p.strip_prefix('+').unwrap_or_default();
-        if !(8..=15).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.starts_with('0') {
-            return Err(ApiError::invalid("phone_number must be E.164: + and 8 to 15 digits"));
-        }
-    }
-    let (token, expires_at) = dev.issue(body.user_id.as_str(), email, name, body.phone_number)?;
+    let phone = body.phone_number.map(|p| p.into_inner());
+    let (token, expires_at) = dev.issue(body.user_id.as_str(), email, name, phone)?;
     Ok(HttpResponse::Ok().json(DevTokenResponse { token, expires_at }))
 }

@@ -164,6 +164,23 @@ pattern!(
     pub NO_NUL = r"^[^\u0000]*$"
 );
 
+pattern!(
+    /// E.164: `+`, then 8 to 15 digits, the first not 0.
+    pub E164 = r"^\+[1-9][0-9]{7,14}$"
+);
+
+checked_string!(
+    /// A phone number in E.164 form (`+14155550123`): where texts go.
+    PhoneNumber,
+    Rule {
+        min: 9,
+        max: 16,
+        pattern: Some(&E164),
+        message: "a phone number must be E.164: + and 8 to 15 digits, the first not 0",
+    },
+    as_given
+);
+
 /// Integers as JSON Schema counts them: `3` and `3.0` alike (a number whose fraction is
 /// zero is an integer there), range-checked into `T`. For `#[serde(deserialize_with)]`.
 pub fn integer<'de, D, T>(d: D) -> Result<T, D::Error>

@@ -22,7 +22,7 @@ use super::service::{self as pages, Offer};
 use super::views::{BookingPage, BookingView};
 use crate::features::channels::mail::Invite;
 use crate::features::channels::service::{self as channels, Outgoing};
-use crate::features::channels::views::{Channel, ChannelKind};
+use crate::features::channels::views::ChannelKind;
 use crate::features::notifications::service::{self as notifications, Notice};
 use crate::features::notifications::views::Kind;
 use crate::features::payments::checkout::{self, Charge};
@@ -334,7 +334,7 @@ async fn tell_both_moved(
             room_id: b.room_id,
             actor_id: actor,
             text: format!("{what}: {} on {}", b.title, when(b.start_at, zone)),
-            push: channels::wants(conn, user, channel_kind, Channel::Push).await?,
+            push: channels::channels_of(conn, user, channel_kind).await?.push,
         });
     }
     if b.status != BookingStatus::Pending {

@@ -16,11 +16,15 @@ pub struct PrefRow {
     pub enabled: bool,
 }
 
-pub async fn prefs(conn: &mut AsyncPgConnection, user: Uuid) -> QueryResult<Vec<PrefRow>> {
-    diesel::sql_query("SELECT kind, channel, enabled FROM channel_prefs WHERE user_id = $1")
-        .bind::<SqlUuid, _>(user)
-        .load(conn)
-        .await
+/// The user's choices that differ from the defaults: all of them, or one kind's.
+pub async fn prefs(conn: &mut AsyncPgConnection, user: Uuid, kind: Option<&str>) -> QueryResult<Vec<PrefRow>> {
+    diesel::sql_query(
+        "SELECT kind, channel, enabled FROM channel_prefs WHERE user_id = $1 AND ($2::text IS NULL OR kind = $2)",
+    )
+    .bind::<SqlUuid, _>(user)
+    .bind::<Nullable<Text>, _>(kind)
+    .load(conn)
+    .await
 }
 
 /// Replaces the user's choices (only those that differ from the defaults are stored).
@@ -46,24 +50,6 @@ pub async fn set_prefs(
     .execute(conn)
     .await?;
     Ok(())
-}
-
-/// One kind and channel for one user: their choice, if they made one.
-pub async fn pref(conn: &mut AsyncPgConnection, user: Uuid, kind: &str, channel: &str) -> QueryResult<Option<bool>> {
-    #[derive(QueryableByName)]
-    struct Row {
-        #[diesel(sql_type = Bool)]
-        enabled: bool,
-    }
-    let row: Option<Row> =
-        diesel::sql_query("SELECT enabled FROM channel_prefs WHERE user_id = $1 AND kind = $2 AND channel = $3")
-            .bind::<SqlUuid, _>(user)
-            .bind::<Text, _>(kind)
-            .bind::<Text, _>(channel)
-            .get_result(conn)
-            .await
-            .optional()?;
-    Ok(row.map(|r| r.enabled))
 }
 
 /// How to reach a user.

@@ -11,7 +11,9 @@ use uuid::Uuid;
 use super::mail::Invite;
 use super::repo::{self, NewDelivery};
 use super::sms::{self, Keyword};
-use super::views::{Channel, ChannelKind, ChannelPrefsView, ChannelsByKind, EmailView, PhoneView, QuietHours};
+use super::views::{
+    Channel, ChannelKind, ChannelPrefsView, ChannelSet, ChannelsByKind, EmailView, PhoneView, QuietHours,
+};
 use crate::features::notifications::service as notifications;
 use crate::platform::error::ApiError;
 use crate::platform::jobs;
@@ -20,15 +22,31 @@ use crate::platform::time::ClockTime;
 /// The job that sends one delivery.
 pub const SEND_JOB: &str = "channels.send";
 
-pub async fn prefs(conn: &mut AsyncPgConnection, user: Uuid) -> Result<ChannelPrefsView, ApiError> {
+/// The defaults with the user's stored choices applied (one kind's, or all).
+async fn choices(
+    conn: &mut AsyncPgConnection,
+    user: Uuid,
+    kind: Option<ChannelKind>,
+) -> Result<ChannelsByKind, ApiError> {
     let mut channels = ChannelsByKind::defaults();
-    for row in repo::prefs(conn, user).await? {
+    for row in repo::prefs(conn, user, kind.map(ChannelKind::as_str)).await? {
         if let (Some(kind), Some(channel)) = (ChannelKind::parse(&row.kind), Channel::parse(&row.channel)) {
             if kind.offers(channel) {
                 channels.of_mut(kind).set(channel, row.enabled);
             }
         }
     }
+    Ok(channels)
+}
+
+/// Which channels carry this kind to this user (their choices, else the defaults; never a
+/// channel the kind does not go by). One query.
+pub async fn channels_of(conn: &mut AsyncPgConnection, user: Uuid, kind: ChannelKind) -> Result<ChannelSet, ApiError> {
+    Ok(choices(conn, user, Some(kind)).await?.of(kind))
+}
+
+pub async fn prefs(conn: &mut AsyncPgConnection, user: Uuid) -> Result<ChannelPrefsView, ApiError> {
+    let channels = choices(conn, user, None).await?;
     let contact = repo::contact(conn, user).await?.ok_or(ApiError::NotFound("user"))?;
     let settings = notifications::settings(conn, user).await?;
     let quiet_hours = match settings.dnd {
@@ -95,21 +113,6 @@ pub async fn set_prefs(
     .await
 }
 
-/// Whether the user takes this kind on this channel (their choice, else the default).
-pub async fn wants(
-    conn: &mut AsyncPgConnection,
-    user: Uuid,
-    kind: ChannelKind,
-    channel: Channel,
-) -> Result<bool, ApiError> {
-    if !kind.offers(channel) {
-        return Ok(false);
-    }
-    Ok(repo::pref(conn, user, kind.as_str(), channel.as_str())
-        .await?
-        .unwrap_or_else(|| kind.default_on(channel)))
-}
-
 /// Something to tell one person by e-mail and text (whichever they take).
 pub struct Outgoing {
     pub kind: ChannelKind,
@@ -141,12 +144,13 @@ pub async fn queue(conn: &mut AsyncPgConnection, items: Vec<Outgoing>) -> Result
         let Some(contact) = repo::contact(conn, item.recipient).await? else {
             continue;
         };
+        let takes = channels_of(conn, item.recipient, item.kind).await?;
         let mut context = item.context;
         if context.get("name").is_none() {
             context["name"] = contact.display_name.clone().into();
         }
         if let Some(email) = contact.email.as_deref().filter(|_| !contact.email_bounced) {
-            if super::templates::has_mail(item.kind) && wants(conn, item.recipient, item.kind, Channel::Email).await? {
+            if takes.email && super::templates::has_mail(item.kind) {
                 let stored = Stored {
                     context: context.clone(),
                     invite: item.invite.clone(),
@@ -168,8 +172,8 @@ pub async fn queue(conn: &mut AsyncPgConnection, items: Vec<Outgoing>) -> Result
             .as_deref()
             .filter(|_| !contact.phone_failed && !contact.phone_stopped)
         {
-            if super::templates::has_sms(item.kind)
-                && wants(conn, item.recipient, item.kind, Channel::Sms).await?
+            if takes.sms
+                && super::templates::has_sms(item.kind)
                 && !notifications::quiet_now(conn, item.recipient).await?
             {
                 let stored = Stored { context, invite: None };

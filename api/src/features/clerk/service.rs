@@ -95,12 +95,6 @@ fn opt(data: &Value, name: &str) -> Option<String> {
     data[name].as_str().filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
-/// `+` and 8 to 15 digits, the first not 0 (E.164).
-fn is_e164(n: &str) -> bool {
-    n.strip_prefix('+')
-        .is_some_and(|d| (8..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()) && !d.starts_with('0'))
-}
-
 /// Clerk's user object: the primary address is found by `primary_email_address_id`.
 fn clerk_profile(data: &Value) -> anyhow::Result<ClerkProfile> {
     let clerk_id = str_field(data, "id")?;
@@ -118,7 +112,7 @@ fn clerk_profile(data: &Value) -> anyhow::Result<ClerkProfile> {
             .find(|p| primary_phone.is_some() && p["id"].as_str() == primary_phone)
             .filter(|p| p["verification"]["status"].as_str() == Some("verified"))
             .and_then(|p| p["phone_number"].as_str())
-            .filter(|n| is_e164(n))
+            .filter(|n| crate::platform::validate::PhoneNumber::parse(n).is_ok())
             .map(str::to_owned)
     });
     let first_name = opt(data, "first_name");

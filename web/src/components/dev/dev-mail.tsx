@@ -26,6 +26,18 @@ function browserZone(): string {
   }
 }
 
+/** One term of the invite's list, its value shown as given (— when the file has none). */
+function InviteRow({ label, value, testId, className }: { label: string; value: string | number | null | undefined; testId: string; className?: string }) {
+  return (
+    <div className="grid grid-cols-[7rem_minmax(0,1fr)] gap-2">
+      <dt className="text-muted-foreground">{label}</dt>
+      <dd className={className} data-testid={testId}>
+        {value ?? "—"}
+      </dd>
+    </div>
+  );
+}
+
 function TimeRows({ label, t, testId }: { label: string; t: IcsTime | null; testId: string }) {
   if (!t) return null;
   return (
@@ -81,32 +93,12 @@ function InvitePanel({ mailId, attachment }: { mailId: string; attachment: MailA
         <ErrorState error={invite.error.message} onRetry={() => invite.refetch()} />
       ) : (
         <dl className="flex flex-col gap-1.5 text-sm">
-          <div className="grid grid-cols-[7rem_minmax(0,1fr)] gap-2">
-            <dt className="text-muted-foreground">Method</dt>
-            <dd className="font-mono font-semibold" data-testid="invite-method">
-              {i?.method ?? "—"}
-            </dd>
-          </div>
-          <div className="grid grid-cols-[7rem_minmax(0,1fr)] gap-2">
-            <dt className="text-muted-foreground">Summary</dt>
-            <dd className="break-words" data-testid="invite-summary">
-              {i?.summary ?? "—"}
-            </dd>
-          </div>
+          <InviteRow label="Method" value={i?.method} testId="invite-method" className="font-mono font-semibold" />
+          <InviteRow label="Summary" value={i?.summary} testId="invite-summary" className="break-words" />
           <TimeRows label="Starts" t={i?.start ?? null} testId="invite-start" />
           <TimeRows label="Ends" t={i?.end ?? null} testId="invite-end" />
-          <div className="grid grid-cols-[7rem_minmax(0,1fr)] gap-2">
-            <dt className="text-muted-foreground">Status</dt>
-            <dd className="font-mono" data-testid="invite-status">
-              {i?.status ?? "—"}
-            </dd>
-          </div>
-          <div className="grid grid-cols-[7rem_minmax(0,1fr)] gap-2">
-            <dt className="text-muted-foreground">Sequence</dt>
-            <dd className="font-mono" data-testid="invite-sequence">
-              {i?.sequence ?? "—"}
-            </dd>
-          </div>
+          <InviteRow label="Status" value={i?.status} testId="invite-status" className="font-mono" />
+          <InviteRow label="Sequence" value={i?.sequence} testId="invite-sequence" className="font-mono" />
         </dl>
       )}
       <div>

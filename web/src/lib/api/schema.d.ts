@@ -2404,8 +2404,7 @@ export interface components {
         DevTokenRequest: {
             email?: components["schemas"]["DevEmail"] | null;
             name?: components["schemas"]["DevName"] | null;
-            /** @description Stands for the account's verified phone number at Clerk (E.164), where texts go. */
-            phone_number?: string | null;
+            phone_number?: components["schemas"]["PhoneNumber"] | null;
             /** @description The Clerk-style user id to sign in as, e.g. `user_alice`. */
             user_id: components["schemas"]["DevUserId"];
         };
@@ -2975,6 +2974,8 @@ export interface components {
              */
             subject_id?: string | null;
         };
+        /** @description a phone number must be E.164: + and 8 to 15 digits, the first not 0 */
+        PhoneNumber: string;
         /**
          * @description The phone number texts go to: the account's verified number at Clerk (Parley never
          *     takes one typed in). Read-only: a PUT may send it back and it is ignored.
